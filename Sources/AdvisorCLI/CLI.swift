@@ -1,0 +1,292 @@
+import AdvisorCore
+import BundledCatalog
+import Foundation
+
+/// One option, declared once: the parser, help and error messages all read this.
+public struct OptionSpec: Sendable {
+    public var name: String
+    public var valueName: String?
+    public var help: String
+    public var values: [String]
+    public var defaultValue: String?
+
+    public var isFlag: Bool { valueName == nil }
+}
+
+/// One command, declared once.
+public struct CommandSpec: Sendable {
+    public var name: String
+    public var abstract: String
+    public var arguments: [(String, String)]
+    public var options: [OptionSpec]
+    public var examples: [String]
+    public var run: @Sendable (Invocation) throws -> String
+}
+
+/// A parsed command line: the options given and the positional arguments.
+public struct Invocation: Sendable {
+    public var command: CommandSpec
+    public var options: [String: String]
+    public var flags: Set<String>
+    public var positionals: [String]
+    public var io: IO
+    public var catalog: Catalog
+    public var style: Style
+
+    public var format: String { options["format"] ?? "text" }
+}
+
+public let toolVersion = "0.1.0"
+
+/// The program: argument parsing, dispatch, and the one place errors become messages and statuses.
+public enum CLI {
+    static let formatOption = OptionSpec(name: "format", valueName: "format", help: "Output format.", values: ["text", "json"], defaultValue: "text")
+    static let catalogOption = OptionSpec(name: "catalog", valueName: "dir", help: "Use the catalog in this directory instead of the bundled one.", values: [], defaultValue: nil)
+    static let noColorOption = OptionSpec(name: "no-color", valueName: nil, help: "Never colour the output (also: NO_COLOR=1).", values: [], defaultValue: nil)
+    static let helpOption = OptionSpec(name: "help", valueName: nil, help: "Show help information.", values: [], defaultValue: nil)
+    static let common = [formatOption, catalogOption, noColorOption]
+
+    /// Every command, in the order help lists them.
+    static func commands(catalog: Catalog?) -> [CommandSpec] {
+        let profileOptions = (catalog?.questions ?? []).map { q in
+            OptionSpec(name: q.key, valueName: q.kind == .set ? "list" : q.kind == .size ? "size" : q.kind == .rate ? "rate" : "value",
+                       help: q.prompt + (q.kind == .set ? " Comma-separated." : "") + (q.kind == .size || q.kind == .rate ? " " + q.hint : ""),
+                       values: q.valueNames, defaultValue: nil)
+        }
+        let answers = OptionSpec(name: "answers", valueName: "file", help: "Read answers from a JSON file ('-' for stdin); flags override it.", values: [], defaultValue: nil)
+        return [
+            CommandSpec(name: "recommend", abstract: "Recommend a service for a workload profile given as flags and/or an answers file.",
+                        arguments: [], options: [answers] + profileOptions + common,
+                        examples: ["dbadvisor recommend --data-shape key-value --throughput 200k --traffic spiky",
+                                   "echo '{\"data-shape\":\"relational\"}' | dbadvisor recommend --answers - --format json"],
+                        run: Commands.recommend),
+            CommandSpec(name: "services", abstract: "List the services in the catalog.", arguments: [], options: common,
+                        examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
+            CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
+                        arguments: [("service", "A service id (see 'dbadvisor services').")], options: common,
+                        examples: ["dbadvisor show qldb"], run: Commands.show),
+            CommandSpec(name: "compare", abstract: "Compare services side by side, facts aligned by kind.",
+                        arguments: [("services", "Two or more service ids.")], options: common,
+                        examples: ["dbadvisor compare dynamodb keyspaces documentdb"], run: Commands.compare),
+            CommandSpec(name: "questions", abstract: "Print the questionnaire: every profile key, its values and help.",
+                        arguments: [], options: common, examples: ["dbadvisor questions --format json"], run: Commands.questions),
+        ]
+    }
+
+    /// Runs the program with `arguments` (without the program name) and returns the exit status.
+    public static func run(_ arguments: [String], io: IO) -> Int32 {
+        do {
+            let output = try execute(arguments, io: io)
+            do {
+                try io.writeOut(output)
+            } catch let error as WriteError {
+                // The reader went away (`| head`): stop quietly, as cat and jq do.
+                if error.code == EPIPE { return ExitStatus.success.rawValue }
+                io.writeErr("dbadvisor: error: cannot write the output: \(String(cString: strerror(error.code)))\n")
+                return ExitStatus.ioError.rawValue
+            }
+            return ExitStatus.success.rawValue
+        } catch let error as CLIError {
+            var text = "Error: \(error.message)\n"
+            if let command = error.usageOf {
+                text += "Usage: \(usageLine(command: command))\n  See 'dbadvisor \(command == "dbadvisor" ? "" : command + " ")--help' for more information.\n"
+            }
+            io.writeErr(text)
+            return error.status.rawValue
+        } catch let error as CatalogError {
+            var text = "Error: the catalog cannot be used; \(error.problems.count) problem(s):\n"
+            for problem in error.problems.prefix(200) { text += "  \(Sanitize.forTerminal(problem.description, limit: 400))\n" }
+            io.writeErr(text)
+            return ExitStatus.dataError.rawValue
+        } catch {
+            io.writeErr("dbadvisor: internal error: \(error)\nThis is a bug; please report it with the command line that caused it.\n")
+            return ExitStatus.software.rawValue
+        }
+    }
+
+    static func usageLine(command: String) -> String {
+        switch command {
+        case "dbadvisor": return "dbadvisor <subcommand> [options]"
+        case "show": return "dbadvisor show <service> [--format <format>] [--catalog <dir>]"
+        case "compare": return "dbadvisor compare <services> ... [--format <format>] [--catalog <dir>]"
+        case "recommend": return "dbadvisor recommend [--answers <file>] [--<key> <value> ...] [--format <format>]"
+        default: return "dbadvisor \(command) [--format <format>] [--catalog <dir>]"
+        }
+    }
+
+    static func loadCatalog(directory: String?) throws -> Catalog {
+        if let directory { return try Catalog.load(directory: directory) }
+        return try Catalog.load(files: BundledCatalog.files(), origin: "bundled")
+    }
+
+    static func execute(_ arguments: [String], io: IO) throws -> String {
+        // --catalog is found first: the command list and the flag values depend on the catalog.
+        var catalogDirectory: String? = nil
+        for (i, arg) in arguments.enumerated() {
+            if arg == "--" { break }
+            if arg == "--catalog" {
+                guard i + 1 < arguments.count else { throw CLIError.usage("Missing value for '--catalog <dir>'", command: "dbadvisor") }
+                catalogDirectory = arguments[i + 1]
+            } else if arg.hasPrefix("--catalog=") {
+                catalogDirectory = String(arg.dropFirst("--catalog=".count))
+            }
+        }
+
+        guard let first = arguments.first else {
+            return try help(command: nil, catalog: try? loadCatalog(directory: catalogDirectory), io: io)
+        }
+        if first == "--version" {
+            let catalog = try loadCatalog(directory: catalogDirectory)
+            return "dbadvisor \(toolVersion) (catalog \(catalog.version), \(catalog.date))\n"
+        }
+        if first == "-h" || first == "--help" {
+            return try help(command: nil, catalog: try? loadCatalog(directory: catalogDirectory), io: io)
+        }
+        if first == "help" {
+            let catalog = try? loadCatalog(directory: catalogDirectory)
+            return try help(command: arguments.dropFirst().first, catalog: catalog, io: io)
+        }
+        let names = commands(catalog: nil).map(\.name)
+        guard names.contains(first) else {
+            var message = "Unknown command '\(Sanitize.forTerminal(first))'."
+            if let near = Spelling.nearest(to: first, in: names) { message += " Did you mean '\(near)'?" }
+            throw CLIError.usage(message, command: "dbadvisor")
+        }
+        // Help wins over every other argument, as in swift-argument-parser.
+        if arguments.contains("-h") || arguments.contains("--help") {
+            return try help(command: first, catalog: try? loadCatalog(directory: catalogDirectory), io: io)
+        }
+        let catalog = try loadCatalog(directory: catalogDirectory)
+        guard let spec = commands(catalog: catalog).first(where: { $0.name == first }) else {
+            throw CLIError.usage("Unknown command '\(first)'", command: "dbadvisor")
+        }
+        var invocation = try parse(Array(arguments.dropFirst()), spec: spec, io: io, catalog: catalog)
+        let noColor = invocation.flags.contains("no-color") || (io.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
+        invocation.style = Style(enabled: io.stdoutIsTerminal && !noColor && io.environment["TERM"] != "dumb" && invocation.format == "text")
+        return try spec.run(invocation)
+    }
+
+    static func parse(_ arguments: [String], spec: CommandSpec, io: IO, catalog: Catalog) throws -> Invocation {
+        var options: [String: String] = [:]
+        var flags = Set<String>()
+        var positionals: [String] = []
+        var i = 0
+        var onlyPositionals = false
+        while i < arguments.count {
+            let arg = arguments[i]
+            i += 1
+            if onlyPositionals || arg == "-" || !arg.hasPrefix("-") {
+                positionals.append(arg)
+                continue
+            }
+            if arg == "--" {
+                onlyPositionals = true
+                continue
+            }
+            guard arg.hasPrefix("--") else {
+                throw CLIError.usage("Unknown option '\(Sanitize.forTerminal(arg))'", command: spec.name)
+            }
+            var name = String(arg.dropFirst(2))
+            var inlineValue: String? = nil
+            if let eq = name.firstIndex(of: "=") {
+                inlineValue = String(name[name.index(after: eq)...])
+                name = String(name[..<eq])
+            }
+            guard let option = spec.options.first(where: { $0.name == name }) else {
+                var message = "Unknown option '--\(Sanitize.forTerminal(name))'."
+                if let near = Spelling.nearest(to: name, in: spec.options.map(\.name)) { message += " Did you mean '--\(near)'?" }
+                throw CLIError.usage(message, command: spec.name)
+            }
+            if option.isFlag {
+                if inlineValue != nil { throw CLIError.usage("The flag '--\(name)' takes no value", command: spec.name) }
+                flags.insert(name)
+                continue
+            }
+            let value: String
+            if let inlineValue {
+                value = inlineValue
+            } else {
+                guard i < arguments.count else {
+                    throw CLIError.usage("Missing value for '--\(name) <\(option.valueName ?? "value")>'", command: spec.name)
+                }
+                value = arguments[i]
+                i += 1
+            }
+            if options[name] != nil {
+                throw CLIError.usage("The option '--\(name)' is given more than once", command: spec.name)
+            }
+            if name == "format", !option.values.contains(value) {
+                throw CLIError.usage("The value '\(Sanitize.forTerminal(value))' is invalid for '--format <format>'. Please provide one of \(option.values.map { "'\($0)'" }.joined(separator: ", ")).", command: spec.name)
+            }
+            options[name] = value
+        }
+        return Invocation(command: spec, options: options, flags: flags, positionals: positionals, io: io, catalog: catalog, style: Style(enabled: false))
+    }
+
+    /// Help in swift-argument-parser's layout: OVERVIEW, USAGE, ARGUMENTS, OPTIONS, SUBCOMMANDS.
+    static func help(command: String?, catalog: Catalog?, io: IO) throws -> String {
+        let width = io.width
+        let all = commands(catalog: catalog)
+        func entry(_ label: String, _ text: String) -> String {
+            let column = 26
+            if label.count + 2 >= column {
+                return "  \(label)\n" + wrap(text, width: width, indent: column) + "\n"
+            }
+            let body = wrap(text, width: width, indent: column)
+            return "  " + pad(label, column - 2) + body.dropFirst(column) + "\n"
+        }
+        guard let name = command else {
+            var out = "OVERVIEW: Recommends the AWS database service that fits a workload, and shows why.\n\n"
+            out += "USAGE: dbadvisor <subcommand> [options]\n\n"
+            out += "OPTIONS:\n"
+            out += entry("--catalog <dir>", catalogOption.help)
+            out += entry("--version", "Show the version.")
+            out += entry("-h, --help", "Show help information.")
+            out += "\nSUBCOMMANDS:\n"
+            for c in all { out += entry(c.name, c.abstract) }
+            out += "\nEXAMPLES:\n"
+            out += "  dbadvisor recommend --data-shape relational --consistency acid-transactions\n"
+            out += "  dbadvisor show dynamodb\n"
+            out += "\nEXIT STATUS:\n"
+            for (code, text) in exitStatusTable { out += entry(code, text) }
+            out += "\n  See 'dbadvisor help <subcommand>' for detailed help.\n"
+            return out
+        }
+        guard let spec = all.first(where: { $0.name == name }) else {
+            var message = "Unknown command '\(Sanitize.forTerminal(name))'."
+            if let near = Spelling.nearest(to: name, in: all.map(\.name)) { message += " Did you mean '\(near)'?" }
+            throw CLIError.usage(message, command: "dbadvisor")
+        }
+        var out = "OVERVIEW: \(spec.abstract)\n\nUSAGE: \(usageLine(command: spec.name))\n\n"
+        if !spec.arguments.isEmpty {
+            out += "ARGUMENTS:\n"
+            for (label, text) in spec.arguments { out += entry("<\(label)>", text) }
+            out += "\n"
+        }
+        out += "OPTIONS:\n"
+        for option in spec.options + [helpOption] {
+            let label = option.name == "help" ? "-h, --help" : "--\(option.name)" + (option.valueName.map { " <\($0)>" } ?? "")
+            var text = option.help
+            var extras: [String] = []
+            if !option.values.isEmpty { extras.append("values: " + option.values.joined(separator: ", ")) }
+            if let d = option.defaultValue { extras.append("default: \(d)") }
+            if !extras.isEmpty { text += " (\(extras.joined(separator: "; ")))" }
+            out += entry(label, text)
+        }
+        if !spec.examples.isEmpty {
+            out += "\nEXAMPLES:\n"
+            for example in spec.examples { out += "  \(example)\n" }
+        }
+        return out
+    }
+
+    static let exitStatusTable: [(String, String)] = [
+        ("0", "Success."),
+        ("64", "Usage error: unknown command or option, bad option value."),
+        ("65", "Bad data: malformed JSON, unknown key or value in answers, a catalog that fails validation."),
+        ("66", "An input file is missing or unreadable."),
+        ("70", "Internal error (a bug)."),
+        ("74", "The output could not be written."),
+        ("130", "Interrupted."),
+    ]
+}

@@ -1,0 +1,174 @@
+import AdvisorCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The documented exit statuses (sysexits where one fits).
+public enum ExitStatus: Int32, Sendable {
+    case success = 0
+    case usage = 64
+    case dataError = 65
+    case noInput = 66
+    case software = 70
+    case ioError = 74
+    case interrupted = 130
+}
+
+/// An error that ends a command: its message for stderr and its exit status.
+public struct CLIError: Error, Sendable {
+    public var status: ExitStatus
+    public var message: String
+    /// The command whose usage line follows a usage error, if any.
+    public var usageOf: String?
+
+    public static func usage(_ message: String, command: String? = nil) -> CLIError {
+        CLIError(status: .usage, message: message, usageOf: command)
+    }
+
+    public static func data(_ message: String) -> CLIError { CLIError(status: .dataError, message: message) }
+    public static func noInput(_ message: String) -> CLIError { CLIError(status: .noInput, message: message) }
+}
+
+/// Where the program's text goes. Commands build their whole output first and hand it over
+/// in one piece, so that an error never leaves half a result on stdout.
+public struct IO: Sendable {
+    public var writeOut: @Sendable (String) throws -> Void
+    public var writeErr: @Sendable (String) -> Void
+    public var readStdin: @Sendable () throws -> Data
+    public var environment: [String: String]
+    public var stdoutIsTerminal: Bool
+    public var stderrIsTerminal: Bool
+    public var stdinIsTerminal: Bool
+    public var terminalWidth: Int?
+
+    public init(writeOut: @escaping @Sendable (String) throws -> Void, writeErr: @escaping @Sendable (String) -> Void,
+                readStdin: @escaping @Sendable () throws -> Data, environment: [String: String],
+                stdoutIsTerminal: Bool, stderrIsTerminal: Bool, stdinIsTerminal: Bool, terminalWidth: Int?) {
+        self.writeOut = writeOut
+        self.writeErr = writeErr
+        self.readStdin = readStdin
+        self.environment = environment
+        self.stdoutIsTerminal = stdoutIsTerminal
+        self.stderrIsTerminal = stderrIsTerminal
+        self.stdinIsTerminal = stdinIsTerminal
+        self.terminalWidth = terminalWidth
+    }
+
+    /// The real process streams.
+    public static func standard() -> IO {
+        let env = ProcessInfo.processInfo.environment
+        var width: Int? = nil
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
+        return IO(
+            writeOut: { text in try writeAll(STDOUT_FILENO, text) },
+            writeErr: { text in try? writeAll(STDERR_FILENO, text) },
+            readStdin: { try readAll(STDIN_FILENO) },
+            environment: env,
+            stdoutIsTerminal: isatty(STDOUT_FILENO) == 1,
+            stderrIsTerminal: isatty(STDERR_FILENO) == 1,
+            stdinIsTerminal: isatty(STDIN_FILENO) == 1,
+            terminalWidth: width
+        )
+    }
+
+    /// Columns available for text: COLUMNS, then the terminal's width, then 80.
+    public var width: Int {
+        if let text = environment["COLUMNS"], let n = Int(text), n > 0 { return max(40, min(n, 500)) }
+        if stdoutIsTerminal, let w = terminalWidth { return max(40, min(w, 500)) }
+        return 80
+    }
+}
+
+/// A write to stdout failed: the reader went away (EPIPE) or the device is full.
+public struct WriteError: Error, Sendable {
+    public var code: Int32
+}
+
+func writeAll(_ fd: Int32, _ text: String) throws {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { buffer in
+            write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw WriteError(code: errno)
+        }
+        offset += n
+    }
+    bytes.removeAll()
+}
+
+func readAll(_ fd: Int32, limit: Int = 256 * 1_048_576) throws -> Data {
+    var data = Data()
+    var buffer = [UInt8](repeating: 0, count: 65_536)
+    while true {
+        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw CLIError(status: .ioError, message: "cannot read standard input: \(String(cString: strerror(errno)))")
+        }
+        if n == 0 { break }
+        data.append(contentsOf: buffer[0..<n])
+        if data.count > limit { throw CLIError.data("standard input is larger than \(limit / 1_048_576) MB") }
+    }
+    return data
+}
+
+/// Reads a file named on the command line, or stdin for "-".
+func readInput(_ path: String, io: IO, what: String) throws -> Data {
+    if path == "-" { return try io.readStdin() }
+    var isDirectory: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' does not exist")
+    }
+    if isDirectory.boolValue { throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' is a directory, not a file") }
+    guard let handle = FileHandle(forReadingAtPath: path) else {
+        throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' cannot be read (permission denied?)")
+    }
+    defer { try? handle.close() }
+    do {
+        return try readAll(handle.fileDescriptor)
+    } catch let error as CLIError {
+        throw error
+    } catch {
+        throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' cannot be read: \(error)")
+    }
+}
+
+/// Colour and text styling, on only when stdout is a terminal and NO_COLOR is not set.
+public struct Style: Sendable {
+    public var enabled: Bool
+
+    public func bold(_ s: String) -> String { enabled ? "\u{1B}[1m\(s)\u{1B}[0m" : s }
+    public func dim(_ s: String) -> String { enabled ? "\u{1B}[2m\(s)\u{1B}[0m" : s }
+    public func green(_ s: String) -> String { enabled ? "\u{1B}[32m\(s)\u{1B}[0m" : s }
+    public func yellow(_ s: String) -> String { enabled ? "\u{1B}[33m\(s)\u{1B}[0m" : s }
+    public func red(_ s: String) -> String { enabled ? "\u{1B}[31m\(s)\u{1B}[0m" : s }
+}
+
+/// Word-wraps `text` to `width` columns, indenting continuation lines by `indent` spaces.
+func wrap(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> String {
+    var lines: [String] = []
+    var line = String(repeating: " ", count: firstIndent ?? indent)
+    var lineHasWord = false
+    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+        if lineHasWord && line.count + 1 + word.count > width {
+            lines.append(line)
+            line = String(repeating: " ", count: indent)
+            lineHasWord = false
+        }
+        if lineHasWord { line += " " }
+        line += word
+        lineHasWord = true
+    }
+    lines.append(line)
+    return lines.joined(separator: "\n")
+}
+
+func pad(_ s: String, _ width: Int) -> String {
+    s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}

@@ -1,0 +1,255 @@
+import Foundation
+
+/// One sourced statement about a service: a machine-readable value (when rules use it),
+/// the sentence people read, and where and when it was checked.
+public struct Fact: Sendable {
+    public var kind: String
+    public var value: JSON?
+    public var text: String
+    public var source: String
+    public var asOf: String
+    public var confidence: String
+    public var note: String?
+
+    init(kind: String, json: JSON) {
+        self.kind = kind
+        value = json["value"]
+        text = json["text"]?.stringValue ?? ""
+        source = json["source"]?.stringValue ?? ""
+        asOf = json["asOf"]?.stringValue ?? ""
+        confidence = json["confidence"]?.stringValue ?? ""
+        note = json["note"]?.stringValue
+    }
+
+    /// The value as a list of strings (empty when absent or not a list).
+    public var strings: [String] { value?.arrayValue?.compactMap(\.stringValue) ?? [] }
+}
+
+/// A service's lifecycle: active, closed to new customers, or past end of support.
+public struct Lifecycle: Sendable {
+    public var status: String
+    public var since: String?
+    public var successor: String?
+
+    public var isAvailableForNewWorkloads: Bool { status == "active" }
+}
+
+/// One AWS database service as the catalog describes it.
+public struct Service: Sendable {
+    public var id: String
+    public var name: String
+    public var family: String
+    public var summary: String
+    /// Facts in the order the file gives them.
+    public var facts: [Fact]
+    /// Lists of dated statements: prices, useWhen, avoidWhen, migrationPaths, changes.
+    public var lists: [(String, [JSON])]
+    public var file: String
+
+    public func fact(_ kind: String) -> Fact? { facts.first { $0.kind == kind } }
+
+    public var lifecycle: Lifecycle {
+        let value = fact("lifecycle")?.value
+        return Lifecycle(
+            status: value?["status"]?.stringValue ?? "active",
+            since: value?["since"]?.stringValue,
+            successor: value?["successor"]?.stringValue
+        )
+    }
+
+    /// Every sourced statement of the service: facts and list entries, for checks and `show`.
+    public var sourcedEntries: [(path: String, source: String, asOf: String)] {
+        var out = facts.map { ("$.facts.\($0.kind)", $0.source, $0.asOf) }
+        for (name, items) in lists {
+            for (i, item) in items.enumerated() {
+                out.append(("$.\(name)[\(i)]", item["source"]?.stringValue ?? "", item["asOf"]?.stringValue ?? ""))
+            }
+        }
+        return out
+    }
+}
+
+/// A question of the questionnaire, and the vocabulary of one profile key.
+public struct Question: Sendable {
+    public enum Kind: String, Sendable { case choice, set, size, rate }
+
+    public struct Value: Sendable {
+        public var value: String
+        public var label: String
+        public var help: String
+    }
+
+    public var key: String
+    public var isCore: Bool
+    public var kind: Kind
+    public var prompt: String
+    public var hint: String
+    public var help: String
+    public var values: [Value]
+    public var example: String?
+
+    public var valueNames: [String] { values.map(\.value) }
+}
+
+/// The loaded, validated catalog: services, questions and rules. Immutable once built.
+public struct Catalog: Sendable {
+    public var name: String
+    public var version: String
+    public var date: String
+    public var services: [Service]
+    public var questions: [Question]
+    public var rules: [Rule]
+    /// Where the catalog came from: "bundled" or a directory path.
+    public var origin: String
+
+    public func service(_ id: String) -> Service? { services.first { $0.id == id } }
+    public func question(_ key: String) -> Question? { questions.first { $0.key == key } }
+    public var serviceIDs: [String] { services.map(\.id) }
+}
+
+/// Why a catalog could not be used: every problem found, each with its file and JSON path.
+public struct CatalogError: Error, Sendable {
+    public var problems: [Problem]
+}
+
+extension Catalog {
+    /// The schema file's name inside a catalog directory.
+    public static let schemaFile = "catalog.schema.json"
+    public static let manifestFile = "catalog.json"
+    public static let questionsFile = "questions.json"
+
+    /// Loads a catalog from files keyed by their path relative to the catalog directory.
+    /// Every file is parsed and validated against the schema, then every reference is checked;
+    /// all problems are reported together, and a catalog with any problem is refused whole.
+    public static func load(files: [String: Data], origin: String) throws -> Catalog {
+        var problems: [Problem] = []
+        func parse(_ path: String) -> JSON? {
+            guard let data = files[path] else {
+                problems.append(Problem(file: path, path: "$", message: "the file is missing"))
+                return nil
+            }
+            do {
+                return try JSONParser.parse(data)
+            } catch let error as JSONParseError {
+                problems.append(Problem(file: path, path: "$", message: "not valid JSON: \(error)"))
+            } catch {
+                problems.append(Problem(file: path, path: "$", message: "not valid JSON: \(error)"))
+            }
+            return nil
+        }
+        guard let schema = parse(schemaFile) else { throw CatalogError(problems: problems) }
+        var validator = SchemaValidator(schema: schema)
+        func validated(_ path: String, as definition: String) -> JSON? {
+            guard let json = parse(path) else { return nil }
+            guard schema["$defs"]?[definition] != nil else {
+                problems.append(Problem(file: schemaFile, path: "$.$defs", message: "the schema has no definition '\(definition)'"))
+                return nil
+            }
+            let wrapped = JSON.object([("$ref", .string("#/$defs/\(definition)"))] + (schema.objectValue ?? []).filter { $0.0 == "$defs" })
+            var sub = SchemaValidator(schema: wrapped)
+            let found = sub.validate(json, file: path)
+            problems += found
+            _ = validator
+            return found.isEmpty ? json : nil
+        }
+
+        guard let manifest = validated(manifestFile, as: "manifest") else {
+            throw CatalogError(problems: problems.sorted())
+        }
+        var services: [Service] = []
+        for (i, idJSON) in (manifest["services"]?.arrayValue ?? []).enumerated() {
+            guard let id = idJSON.stringValue else { continue }
+            let path = "services/\(id).json"
+            guard files[path] != nil else {
+                problems.append(Problem(file: manifestFile, path: "$.services[\(i)]", message: "lists '\(id)', but \(path) is missing"))
+                continue
+            }
+            guard let json = validated(path, as: "service") else { continue }
+            if json["id"]?.stringValue != id {
+                problems.append(Problem(file: path, path: "$.id", message: "is '\(json["id"]?.stringValue ?? "")', but the file is named for '\(id)'"))
+            }
+            services.append(Service(json: json, file: path))
+        }
+        let listed = Set(services.map { "services/\($0.id).json" })
+        for path in files.keys.sorted() where path.hasPrefix("services/") && !listed.contains(path) {
+            if !(manifest["services"]?.arrayValue ?? []).contains(.string(String(path.dropFirst(9).dropLast(5)))) {
+                problems.append(Problem(file: path, path: "$", message: "is not listed in \(manifestFile) $.services"))
+            }
+        }
+
+        var questions: [Question] = []
+        if let json = validated(questionsFile, as: "questions") {
+            questions = (json["questions"]?.arrayValue ?? []).map(Question.init(json:))
+        }
+
+        var rules: [Rule] = []
+        for ruleFileJSON in manifest["ruleFiles"]?.arrayValue ?? [] {
+            guard let path = ruleFileJSON.stringValue, let json = validated(path, as: "ruleFile") else { continue }
+            for (i, ruleJSON) in (json["rules"]?.arrayValue ?? []).enumerated() {
+                rules.append(Rule(json: ruleJSON, file: path, index: i))
+            }
+        }
+
+        let catalog = Catalog(
+            name: manifest["name"]?.stringValue ?? "",
+            version: manifest["version"]?.stringValue ?? "",
+            date: manifest["date"]?.stringValue ?? "",
+            services: services, questions: questions, rules: rules, origin: origin
+        )
+        if problems.isEmpty { problems += catalog.referenceProblems() }
+        guard problems.isEmpty else { throw CatalogError(problems: problems.sorted()) }
+        return catalog
+    }
+
+    /// Loads every `.json` file under a directory.
+    public static func load(directory: String) throws -> Catalog {
+        let root = URL(fileURLWithPath: directory).standardizedFileURL
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw CatalogError(problems: [Problem(file: directory, path: "$", message: "is not a directory")])
+        }
+        var files: [String: Data] = [:]
+        var total = 0
+        if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.fileSizeKey]) {
+            for case let url as URL in walker where url.pathExtension == "json" {
+                let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
+                guard let data = FileManager.default.contents(atPath: url.path) else {
+                    throw CatalogError(problems: [Problem(file: relative, path: "$", message: "cannot be read")])
+                }
+                total += data.count
+                if total > 64 * 1_048_576 {
+                    throw CatalogError(problems: [Problem(file: directory, path: "$", message: "holds more than 64 MB of JSON; a catalog is expected to be far smaller")])
+                }
+                files[relative] = data
+            }
+        }
+        return try load(files: files, origin: root.path)
+    }
+}
+
+extension Service {
+    init(json: JSON, file: String) {
+        id = json["id"]?.stringValue ?? ""
+        name = json["name"]?.stringValue ?? ""
+        family = json["family"]?.stringValue ?? ""
+        summary = json["summary"]?.stringValue ?? ""
+        facts = (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) }
+        lists = ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) }
+        self.file = file
+    }
+}
+
+extension Question {
+    init(json: JSON) {
+        key = json["key"]?.stringValue ?? ""
+        isCore = json["core"]?.boolValue ?? false
+        kind = Kind(rawValue: json["type"]?.stringValue ?? "") ?? .choice
+        prompt = json["prompt"]?.stringValue ?? ""
+        hint = json["hint"]?.stringValue ?? ""
+        help = json["help"]?.stringValue ?? ""
+        values = (json["values"]?.arrayValue ?? []).map {
+            Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "")
+        }
+        example = json["example"]?.stringValue
+    }
+}

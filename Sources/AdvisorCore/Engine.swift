@@ -1,0 +1,275 @@
+import Foundation
+
+/// A rule that fired, with its reason written out for this profile and service.
+public struct Finding: Equatable, Sendable {
+    public var rule: String
+    public var text: String
+    public var source: String
+    public var weight: Double
+}
+
+/// How one service fared: its exclusions, its score and the findings behind it.
+public struct Assessment: Sendable {
+    public var service: Service
+    public var score: Double
+    public var scoreFindings: [Finding]
+    public var exclusions: [Finding]
+    public var configuration: [Finding]
+
+    public var isExcluded: Bool { !exclusions.isEmpty }
+}
+
+/// A single-answer change that would change the pick.
+public struct WhatIf: Equatable, Sendable {
+    public var key: String
+    public var value: String
+    public var service: String
+}
+
+/// The engine's answer for one profile.
+public struct Recommendation: Sendable {
+    public var profile: Profile
+    public var pick: Assessment
+    public var confidence: String
+    public var alternatives: [(Assessment, whyNot: [Finding])]
+    public var excluded: [Assessment]
+    public var warnings: [String]
+    public var whatIf: [WhatIf]
+}
+
+/// Evaluates rules over a profile. Exclusions first, then scores; the ranking is by score,
+/// highest first, and ties go to the service id that sorts first (a documented, arbitrary but
+/// stable tie-break).
+public struct Engine: Sendable {
+    public let catalog: Catalog
+    private let serviceRules: [Rule]
+    private let warnRules: [Rule]
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+        serviceRules = catalog.rules.filter(\.isServiceRule)
+        warnRules = catalog.rules.filter { !$0.isServiceRule }
+    }
+
+    /// Whether `rule` fires for `profile` (and `service`, for a service rule), with its bindings.
+    public func fires(_ rule: Rule, profile: Profile, service: Service?) -> (Bool, Condition.Bindings) {
+        var bindings = Condition.Bindings()
+        if let when = rule.when, !when.holds(profile: profile, service: service, bindings: &bindings) { return (false, bindings) }
+        if rule.isServiceRule {
+            guard let service, let selector = rule.services,
+                  selector.holds(profile: profile, service: service, bindings: &bindings) else { return (false, bindings) }
+        }
+        return (true, bindings)
+    }
+
+    /// Every service's assessment, in catalog order.
+    public func assess(_ profile: Profile) -> [Assessment] {
+        catalog.services.map { service in
+            var a = Assessment(service: service, score: 0, scoreFindings: [], exclusions: [], configuration: [])
+            for rule in serviceRules {
+                let (fired, bindings) = fires(rule, profile: profile, service: service)
+                guard fired else { continue }
+                let finding = Finding(rule: rule.id, text: render(rule.reason, profile: profile, service: service, bindings: bindings), source: rule.source, weight: rule.weight)
+                switch rule.effect {
+                case .exclude: a.exclusions.append(finding)
+                case .score:
+                    a.score += rule.weight
+                    a.scoreFindings.append(finding)
+                case .configure: a.configuration.append(finding)
+                case .warn: break
+                }
+            }
+            return a
+        }
+    }
+
+    /// The pick alone: the cheap path used for what-if and sweeps.
+    public func pick(_ profile: Profile) -> String {
+        let ranked = rank(assess(profile))
+        return ranked.pick.service.id
+    }
+
+    private func rank(_ all: [Assessment]) -> (pick: Assessment, rest: [Assessment], excluded: [Assessment], relaxed: Bool) {
+        let order: (Assessment, Assessment) -> Bool = { a, b in
+            a.score != b.score ? a.score > b.score : a.service.id < b.service.id
+        }
+        let eligible = all.filter { !$0.isExcluded }.sorted(by: order)
+        if let first = eligible.first {
+            return (first, Array(eligible.dropFirst()), all.filter(\.isExcluded).sorted(by: order), false)
+        }
+        // Nothing meets every requirement: the least-excluded service still available to new
+        // workloads is shown, flagged, so that there is always an answer to argue with.
+        let fallback = all.sorted { a, b in
+            let ra = a.service.lifecycle.isAvailableForNewWorkloads, rb = b.service.lifecycle.isAvailableForNewWorkloads
+            if ra != rb { return ra }
+            if a.exclusions.count != b.exclusions.count { return a.exclusions.count < b.exclusions.count }
+            return order(a, b)
+        }
+        return (fallback[0], [], Array(fallback.dropFirst()).sorted(by: order), true)
+    }
+
+    /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
+    public func recommend(_ profile: Profile) -> Recommendation {
+        let all = assess(profile)
+        let (pick, rest, excluded, relaxed) = rank(all)
+        var warnings: [String] = []
+
+        if relaxed {
+            warnings.append("No service meets every requirement of this profile. \(pick.service.name) is shown because it breaks the fewest: \(pick.exclusions.map(\.text).joined(separator: " ")) Revisit the answers named there.")
+        }
+        for rule in warnRules {
+            let (fired, bindings) = fires(rule, profile: profile, service: nil)
+            if fired { warnings.append(render(rule.reason, profile: profile, service: nil, bindings: bindings)) }
+        }
+        // A retired service that would have fit: name it, its dates and its successor.
+        for a in all where !a.service.lifecycle.isAvailableForNewWorkloads {
+            let onlyLifecycle = a.exclusions.allSatisfy { $0.rule.hasPrefix("lifecycle-") }
+            guard onlyLifecycle, a.score > 0, a.score >= pick.score || a.score >= 40 else { continue }
+            let life = a.service.lifecycle
+            let what = life.status == "end-of-support" ? "reached end of support on \(life.since ?? "an announced date")" : "has been closed to new customers since \(life.since ?? "an announced date")"
+            var text = "\(a.service.name) would have fit this profile, but it \(what)."
+            if let successor = life.successor.flatMap(catalog.service) {
+                text += " AWS names \(successor.name) as its successor" + (successor.id == pick.service.id ? ", which is the recommendation." : ".")
+            }
+            warnings.append(text)
+        }
+
+        let whatIf = whatIfs(profile, pick: pick.service.id)
+        let unansweredCore = catalog.questions.filter { $0.isCore && profile[$0.key] == nil }
+        let changing = unansweredCore.filter { q in whatIf.contains { $0.key == q.key } }
+        if !changing.isEmpty {
+            let parts = changing.map { q -> String in
+                let examples = whatIf.filter { $0.key == q.key }.prefix(2).map { "\($0.value) → \($0.service)" }
+                return "\(q.key) (\(examples.joined(separator: ", ")))"
+            }
+            warnings.append("Unanswered core questions could change the pick: \(parts.joined(separator: "; ")).")
+        }
+
+        let alternatives = rest.map { ($0, whyNot($0, against: pick)) }
+        let confidence = relaxed ? "low" : self.confidence(pick: pick, runnerUp: rest.first, profile: profile)
+        return Recommendation(profile: profile, pick: pick, confidence: confidence, alternatives: alternatives, excluded: excluded, warnings: warnings, whatIf: whatIf)
+    }
+
+    /// High when the pick leads by 20 points or more and at least four core questions are
+    /// answered; low when it leads by under 8 or fewer than two are answered; medium otherwise.
+    func confidence(pick: Assessment, runnerUp: Assessment?, profile: Profile) -> String {
+        let margin = runnerUp.map { pick.score - $0.score } ?? 100
+        let answered = catalog.questions.filter { $0.isCore && profile[$0.key] != nil }.count
+        let marginLevel = margin >= 20 ? 2 : margin >= 8 ? 1 : 0
+        let coverageLevel = answered >= 4 ? 2 : answered >= 2 ? 1 : 0
+        return ["low", "medium", "high"][min(marginLevel, coverageLevel)]
+    }
+
+    /// Why `other` ranks below the pick: its own penalties, then what the pick earned that it did not.
+    func whyNot(_ other: Assessment, against pick: Assessment) -> [Finding] {
+        var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
+        let otherRules = Set(other.scoreFindings.map(\.rule))
+        for finding in pick.scoreFindings.sorted(by: { $0.weight > $1.weight }) where finding.weight > 0 && !otherRules.contains(finding.rule) {
+            out.append(Finding(rule: finding.rule, text: "\(pick.service.name) gains here: \(finding.text)", source: finding.source, weight: -finding.weight))
+        }
+        if out.isEmpty {
+            out.append(Finding(rule: "score", text: "Scores \(JSON.format(number: other.score)) against \(JSON.format(number: pick.score)) for \(pick.service.name) on the same rules.", source: "", weight: 0))
+        }
+        return Array(out.prefix(4))
+    }
+
+    /// The values worth trying for one key: every listed value, or the thresholds rules use.
+    public func candidateValues(for question: Question) -> [String] {
+        switch question.kind {
+        case .choice, .set: return question.valueNames
+        case .size, .rate:
+            var thresholds: [String: [String]] = [:]
+            for rule in catalog.rules {
+                rule.when?.thresholds(into: &thresholds)
+                rule.services?.thresholds(into: &thresholds)
+            }
+            var out: [String] = []
+            for t in thresholds[question.key] ?? [] {
+                if question.kind == .size, case let .success(size) = DataSize.parse(t) {
+                    out += [DataSize(bytes: size.bytes * 0.5).description, size.description]
+                } else if case let .success(rate) = RequestRate.parse(t) {
+                    out += [RequestRate(perSecond: rate.perSecond * 0.5).description, rate.description]
+                }
+            }
+            // Facts that rules compare answers against (limits) are thresholds too.
+            if question.kind == .size {
+                for service in catalog.services {
+                    for kind in ["maxItemSize", "maxStorage", "defaultStorageQuota"] {
+                        if let text = service.fact(kind)?.value?.stringValue, case let .success(size) = DataSize.parse(text) {
+                            out.append(DataSize(bytes: size.bytes * 2).description)
+                        }
+                    }
+                }
+            }
+            var seen = Set<String>()
+            return out.filter { seen.insert($0).inserted }
+        }
+    }
+
+    /// Single-answer changes that would change the pick, in questionnaire order.
+    public func whatIfs(_ profile: Profile, pick: String) -> [WhatIf] {
+        var out: [WhatIf] = []
+        for question in catalog.questions {
+            for value in candidateValues(for: question) {
+                var changed = profile
+                switch question.kind {
+                case .choice:
+                    if case .choice(value)? = profile[question.key] { continue }
+                    changed[question.key] = .choice(value)
+                case .set:
+                    var items = Condition.answerValues(profile[question.key])
+                    if items.contains(value) { continue }
+                    items.append(value)
+                    changed[question.key] = .set(question.valueNames.filter(items.contains))
+                case .size:
+                    guard case let .success(size) = DataSize.parse(value) else { continue }
+                    if case .size(size)? = profile[question.key] { continue }
+                    changed[question.key] = .size(size)
+                case .rate:
+                    guard case let .success(rate) = RequestRate.parse(value) else { continue }
+                    if case .rate(rate)? = profile[question.key] { continue }
+                    changed[question.key] = .rate(rate)
+                }
+                let newPick = self.pick(changed)
+                if newPick != pick, let answer = changed[question.key] {
+                    out.append(WhatIf(key: question.key, value: answer.text, service: newPick))
+                }
+            }
+        }
+        return out
+    }
+
+    /// Fills a reason's placeholders: {service}, {answer:KEY}, {fact:KIND}, {missing}.
+    func render(_ template: String, profile: Profile, service: Service?, bindings: Condition.Bindings) -> String {
+        var out = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = rest[rest.index(after: open)..<close]
+            if name == "service" {
+                out += service?.name ?? ""
+            } else if name == "missing" {
+                out += bindings.missing.joined(separator: ", ")
+            } else if name.hasPrefix("answer:") {
+                out += profile[String(name.dropFirst(7))]?.text ?? "?"
+            } else if name.hasPrefix("fact:") {
+                let fact = service?.fact(String(name.dropFirst(5)))
+                if let items = fact?.value?.arrayValue {
+                    out += items.compactMap(\.stringValue).joined(separator: ", ")
+                } else {
+                    out += fact?.value?.stringValue ?? fact?.value.map { $0.compactText() } ?? "?"
+                }
+            } else if name.hasPrefix("successor") {
+                out += service?.lifecycle.successor.flatMap(catalog.service)?.name ?? "no named successor"
+            } else if name.hasPrefix("since") {
+                out += service?.lifecycle.since ?? "?"
+            } else {
+                out += "{\(name)}"
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
+    }
+}

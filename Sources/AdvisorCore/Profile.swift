@@ -1,0 +1,146 @@
+import Foundation
+
+/// One answer, parsed once at the edge into the type its question declares.
+public enum Answer: Equatable, Sendable {
+    case choice(String)
+    case set([String])
+    case size(DataSize)
+    case rate(RequestRate)
+
+    /// The answer as it is written in an answers file or a flag.
+    public var text: String {
+        switch self {
+        case let .choice(v): return v
+        case let .set(vs): return vs.joined(separator: ",")
+        case let .size(s): return s.description
+        case let .rate(r): return r.description
+        }
+    }
+
+    public var json: JSON { .string(text) }
+}
+
+/// A workload profile: the answers given so far. Unanswered keys are simply absent.
+public struct Profile: Equatable, Sendable {
+    public var answers: [String: Answer]
+
+    public init(answers: [String: Answer] = [:]) { self.answers = answers }
+
+    public subscript(key: String) -> Answer? {
+        get { answers[key] }
+        set { answers[key] = newValue }
+    }
+
+    /// The profile as a JSON object, keys in questionnaire order.
+    public func json(order: [Question]) -> JSON {
+        .object(order.compactMap { q in answers[q.key].map { (q.key, $0.json) } })
+    }
+}
+
+/// A profile value that was refused, with what is accepted.
+public struct ProfileError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var key: String
+    public var value: String?
+    public var message: String
+
+    public var description: String { message }
+}
+
+extension Catalog {
+    /// Parses one answer given as text (a flag value, or a string in an answers file).
+    public func parseAnswer(key: String, text raw: String) -> Result<Answer, ProfileError> {
+        guard let question = question(key) else {
+            return .failure(unknownKey(key))
+        }
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        let shown = Sanitize.forTerminal(raw, limit: 60)
+        switch question.kind {
+        case .choice:
+            if question.valueNames.contains(text) { return .success(.choice(text)) }
+            return .failure(badValue(question, value: text, shown: shown))
+        case .set:
+            var values: [String] = []
+            for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+                let item = part.trimmingCharacters(in: .whitespaces)
+                guard question.valueNames.contains(item) else {
+                    return .failure(badValue(question, value: item, shown: Sanitize.forTerminal(item, limit: 60)))
+                }
+                if !values.contains(item) { values.append(item) }
+            }
+            // Stored in the questionnaire's order, so that the same set always prints the same way.
+            return .success(.set(question.valueNames.filter(values.contains)))
+        case .size:
+            switch DataSize.parse(text) {
+            case let .success(size): return .success(.size(size))
+            case let .failure(error):
+                return .failure(ProfileError(key: key, value: raw,
+                    message: "invalid value '\(shown)' for \(key): \(error.explanation); expected a size with a unit, such as \(question.example ?? "200GB") (units B, KB, MB, GB, TB, PB)"))
+            }
+        case .rate:
+            switch RequestRate.parse(text) {
+            case let .success(rate): return .success(.rate(rate))
+            case let .failure(error):
+                return .failure(ProfileError(key: key, value: raw,
+                    message: "invalid value '\(shown)' for \(key): \(error.explanation); expected requests per second, such as 500, 20k or 1.5M"))
+            }
+        }
+    }
+
+    /// Parses an answers document: a JSON object of profile keys. `id` is allowed and returned.
+    public func parseProfile(_ json: JSON) -> Result<(Profile, id: JSON?), ProfileError> {
+        guard case let .object(members) = json else {
+            return .failure(ProfileError(key: "", value: nil, message: "expected a JSON object of answers, found \(json.typeName == "integer" ? "a number" : "a" + (json.typeName == "array" || json.typeName == "object" ? "n " : " ") + json.typeName)"))
+        }
+        var profile = Profile()
+        var id: JSON? = nil
+        for (key, value) in members {
+            if key == "id" {
+                id = value
+                continue
+            }
+            guard let question = question(key) else { return .failure(unknownKey(key)) }
+            let text: String
+            switch value {
+            case .null: continue
+            case let .string(s): text = s
+            case let .number(n) where question.kind == .rate: text = JSON.format(number: n)
+            case let .array(items) where question.kind == .set:
+                var parts: [String] = []
+                for item in items {
+                    guard let s = item.stringValue else {
+                        return .failure(ProfileError(key: key, value: nil, message: "\(key): expected a list of strings, found \(item.compactText().prefix(40))"))
+                    }
+                    parts.append(s)
+                }
+                text = parts.joined(separator: ",")
+            default:
+                let expected = question.kind == .set ? "a string or a list of strings" : question.kind == .rate ? "a string or a number" : "a string"
+                return .failure(ProfileError(key: key, value: nil, message: "\(key): expected \(expected), found \(Sanitize.forTerminal(value.compactText(), limit: 40))"))
+            }
+            if question.kind == .set && text.isEmpty {
+                continue
+            }
+            switch parseAnswer(key: key, text: text) {
+            case let .success(answer): profile[key] = answer
+            case let .failure(error): return .failure(error)
+            }
+        }
+        return .success((profile, id))
+    }
+
+    func unknownKey(_ key: String) -> ProfileError {
+        let keys = questions.map(\.key)
+        var message = "unknown key '\(Sanitize.forTerminal(key, limit: 60))'"
+        if let near = Spelling.nearest(to: key, in: keys) { message += " (did you mean '\(near)'?)" }
+        message += "; accepted keys: \(keys.joined(separator: ", "))"
+        return ProfileError(key: key, value: nil, message: message)
+    }
+
+    func badValue(_ question: Question, value: String, shown: String) -> ProfileError {
+        var message = value.isEmpty ? "empty value for \(question.key)" : "invalid value '\(shown)' for \(question.key)"
+        if !value.isEmpty, let near = Spelling.nearest(to: value, in: question.valueNames) { message += " (did you mean '\(near)'?)" }
+        message += "; accepted: \(question.valueNames.joined(separator: ", "))"
+        if question.kind == .set { message += " (comma-separated)" }
+        return ProfileError(key: question.key, value: value, message: message)
+    }
+}

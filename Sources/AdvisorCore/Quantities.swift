@@ -1,0 +1,102 @@
+import Foundation
+
+/// An amount of data in bytes. Units are binary, as AWS states its limits
+/// (DynamoDB: 1 KB = 1,024 bytes): `KB` and `KiB` both mean 1,024 bytes.
+public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public var bytes: Double
+
+    public init(bytes: Double) { self.bytes = bytes }
+
+    static let units: [(String, Double)] = [
+        ("B", 1), ("KB", 1024), ("KIB", 1024), ("MB", 1_048_576), ("MIB", 1_048_576),
+        ("GB", 1_073_741_824), ("GIB", 1_073_741_824), ("TB", 1_099_511_627_776), ("TIB", 1_099_511_627_776),
+        ("PB", 1_125_899_906_842_624), ("PIB", 1_125_899_906_842_624),
+    ]
+
+    /// Accepts `500MB`, `2.5 TB`, `128TiB`, `400kb`. Refuses a missing unit, zero, negatives
+    /// and anything beyond 1,000,000 PB.
+    public static func parse(_ text: String) -> Result<DataSize, QuantityError> {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if trimmed.hasPrefix("-") { return .failure(.notPositive) }
+        let digits = trimmed.prefix { "0123456789.".contains($0) }
+        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).uppercased()
+        guard !digits.isEmpty, let number = Double(digits), number.isFinite else {
+            return .failure(.malformed)
+        }
+        guard let factor = units.first(where: { $0.0 == unit })?.1 else {
+            return .failure(unit.isEmpty ? .missingUnit : .unknownUnit(String(unit)))
+        }
+        guard number > 0 else { return .failure(.notPositive) }
+        let bytes = number * factor
+        guard bytes <= 1_000_000 * 1_125_899_906_842_624 else { return .failure(.tooLarge) }
+        return .success(DataSize(bytes: bytes))
+    }
+
+    public static func < (a: DataSize, b: DataSize) -> Bool { a.bytes < b.bytes }
+
+    /// The shortest exact spelling in the largest whole unit: `400KB`, `2MB`, `1.5TB`.
+    public var description: String {
+        for (name, factor) in [("PB", 1_125_899_906_842_624.0), ("TB", 1_099_511_627_776), ("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024)]
+        where bytes >= factor {
+            return JSON.format(number: (bytes / factor * 1000).rounded() / 1000) + name
+        }
+        return JSON.format(number: bytes) + "B"
+    }
+}
+
+/// Requests per second at peak. Suffixes `k` and `M` multiply by a thousand and a million.
+public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertible {
+    public var perSecond: Double
+
+    public init(perSecond: Double) { self.perSecond = perSecond }
+
+    public static func parse(_ text: String) -> Result<RequestRate, QuantityError> {
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        for suffix in ["/s", "rps", "RPS"] where trimmed.hasSuffix(suffix) {
+            trimmed = String(trimmed.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+        }
+        var factor = 1.0
+        if let last = trimmed.last {
+            switch last {
+            case "k", "K": factor = 1_000
+            case "m", "M": factor = 1_000_000
+            case "b", "B", "g", "G": factor = 1_000_000_000
+            default: break
+            }
+            if factor != 1 { trimmed.removeLast() }
+        }
+        let plain = trimmed.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")
+        guard !plain.isEmpty, plain.allSatisfy({ "0123456789.".contains($0) }), let number = Double(plain), number.isFinite else {
+            if let first = plain.first, first == "-" { return .failure(.notPositive) }
+            return .failure(.malformed)
+        }
+        guard number > 0 else { return .failure(.notPositive) }
+        let value = number * factor
+        guard value <= 1e12 else { return .failure(.tooLarge) }
+        return .success(RequestRate(perSecond: value))
+    }
+
+    public static func < (a: RequestRate, b: RequestRate) -> Bool { a.perSecond < b.perSecond }
+
+    /// `500`, `20k`, `1.5M`.
+    public var description: String {
+        if perSecond >= 1_000_000 { return JSON.format(number: (perSecond / 1_000_000 * 1000).rounded() / 1000) + "M" }
+        if perSecond >= 1_000 { return JSON.format(number: (perSecond / 1_000 * 1000).rounded() / 1000) + "k" }
+        return JSON.format(number: (perSecond * 1000).rounded() / 1000)
+    }
+}
+
+/// Why a size or rate was refused.
+public enum QuantityError: Error, Equatable, Sendable {
+    case malformed, missingUnit, unknownUnit(String), notPositive, tooLarge
+
+    public var explanation: String {
+        switch self {
+        case .malformed: return "it is not a number"
+        case .missingUnit: return "it has no unit"
+        case let .unknownUnit(u): return "'\(Sanitize.forTerminal(u, limit: 12))' is not a unit"
+        case .notPositive: return "it must be greater than zero"
+        case .tooLarge: return "it is larger than any workload this advisor can reason about"
+        }
+    }
+}

@@ -1,0 +1,236 @@
+import Foundation
+
+/// One problem found in a document, with the file and the JSON path where it is.
+public struct Problem: Error, Equatable, Sendable, CustomStringConvertible, Comparable {
+    public var file: String
+    public var path: String
+    public var message: String
+
+    public init(file: String, path: String, message: String) {
+        self.file = file
+        self.path = path
+        self.message = message
+    }
+
+    public var description: String { "\(file): \(path): \(message)" }
+
+    public static func < (a: Problem, b: Problem) -> Bool {
+        (a.file, a.path, a.message) < (b.file, b.path, b.message)
+    }
+}
+
+/// A validator for the subset of JSON Schema (2020-12) the catalog's schema uses:
+/// `type`, `enum`, `const`, `properties`, `required`, `additionalProperties`, `items`,
+/// `minItems`, `maxItems`, `uniqueItems`, `minLength`, `pattern`, `minimum`, `maximum`,
+/// `$ref` to `#/$defs/...`, `allOf`, `anyOf`, `oneOf`, and `description`/`title`/`$comment`
+/// (ignored). A keyword outside this subset is reported, not silently skipped.
+public struct SchemaValidator {
+    public let root: JSON
+    private var patterns: [String: NSRegularExpression] = [:]
+
+    static let knownKeywords: Set<String> = [
+        "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default",
+        "type", "enum", "const", "properties", "required", "additionalProperties", "items",
+        "minItems", "maxItems", "uniqueItems", "minLength", "maxLength", "pattern", "minimum", "maximum",
+        "allOf", "anyOf", "oneOf", "format",
+    ]
+
+    public init(schema: JSON) {
+        root = schema
+    }
+
+    /// Every problem of `value` against the root schema; empty when it conforms.
+    public mutating func validate(_ value: JSON, file: String) -> [Problem] {
+        var problems: [Problem] = []
+        check(value, against: root, path: "$", file: file, into: &problems, refDepth: 0)
+        return problems
+    }
+
+    /// A path segment for a member name: `.name` when it is an identifier, `["odd name"]` otherwise.
+    public static func member(_ path: String, _ key: String) -> String {
+        let simple = !key.isEmpty && key.unicodeScalars.allSatisfy {
+            CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-"
+        } && key.unicodeScalars.allSatisfy { $0.isASCII }
+        return simple ? "\(path).\(key)" : "\(path)[\(JSON.string(key).compactText())]"
+    }
+
+    private mutating func check(_ value: JSON, against schema: JSON, path: String, file: String, into problems: inout [Problem], refDepth: Int) {
+        if case let .bool(allowed) = schema {
+            if !allowed { problems.append(Problem(file: file, path: path, message: "no value is allowed here")) }
+            return
+        }
+        guard case let .object(keywords) = schema else { return }
+        func fail(_ message: String) { problems.append(Problem(file: file, path: path, message: message)) }
+
+        for (keyword, _) in keywords where !Self.knownKeywords.contains(keyword) {
+            fail("the schema uses '\(keyword)', which this validator does not support")
+        }
+        if let ref = schema["$ref"]?.stringValue {
+            guard refDepth < 64, let target = resolve(ref) else {
+                fail("the schema reference \(ref) cannot be resolved")
+                return
+            }
+            check(value, against: target, path: path, file: file, into: &problems, refDepth: refDepth + 1)
+        }
+        if let type = schema["type"] {
+            let allowed = type.arrayValue?.compactMap(\.stringValue) ?? [type.stringValue].compactMap { $0 }
+            let actual = value.typeName
+            let ok = allowed.contains(actual) || (actual == "integer" && allowed.contains("number"))
+            if !ok {
+                fail("expected \(allowed.joined(separator: " or ")), found \(describe(value))")
+                return
+            }
+        }
+        if let options = schema["enum"]?.arrayValue, !options.contains(value) {
+            let list = options.map { $0.compactText() }.joined(separator: ", ")
+            fail("\(describe(value)) is not one of the accepted values: \(list)")
+        }
+        if let constant = schema["const"], constant != value {
+            fail("expected \(constant.compactText()), found \(describe(value))")
+        }
+        switch value {
+        case let .object(members):
+            let properties = schema["properties"]?.objectValue ?? []
+            for name in schema["required"]?.arrayValue?.compactMap(\.stringValue) ?? [] where value[name] == nil {
+                fail("the required member '\(name)' is missing")
+            }
+            for (key, member) in members {
+                let memberPath = Self.member(path, key)
+                if let propertySchema = properties.first(where: { $0.0 == key })?.1 {
+                    check(member, against: propertySchema, path: memberPath, file: file, into: &problems, refDepth: refDepth)
+                } else if let additional = schema["additionalProperties"] {
+                    if additional == .bool(false) {
+                        let names = properties.map(\.0)
+                        var message = "unknown member '\(Sanitize.forTerminal(key))'"
+                        if let near = Spelling.nearest(to: key, in: names) { message += " (did you mean '\(near)'?)" }
+                        else if !names.isEmpty { message += "; accepted: \(names.joined(separator: ", "))" }
+                        problems.append(Problem(file: file, path: path, message: message))
+                    } else {
+                        check(member, against: additional, path: memberPath, file: file, into: &problems, refDepth: refDepth)
+                    }
+                }
+            }
+        case let .array(items):
+            if let minimum = schema["minItems"]?.numberValue, Double(items.count) < minimum {
+                fail("expected at least \(Int(minimum)) item(s), found \(items.count)")
+            }
+            if let maximum = schema["maxItems"]?.numberValue, Double(items.count) > maximum {
+                fail("expected at most \(Int(maximum)) item(s), found \(items.count)")
+            }
+            if schema["uniqueItems"] == .bool(true) {
+                for (i, item) in items.enumerated() where items[..<i].contains(item) {
+                    fail("item \(i) repeats \(item.compactText())")
+                }
+            }
+            if let itemSchema = schema["items"] {
+                for (i, item) in items.enumerated() {
+                    check(item, against: itemSchema, path: "\(path)[\(i)]", file: file, into: &problems, refDepth: refDepth)
+                }
+            }
+        case let .string(text):
+            if let minimum = schema["minLength"]?.numberValue, Double(text.count) < minimum {
+                fail(minimum == 1 ? "must not be empty" : "must be at least \(Int(minimum)) characters long")
+            }
+            if let maximum = schema["maxLength"]?.numberValue, Double(text.count) > maximum {
+                fail("must be at most \(Int(maximum)) characters long")
+            }
+            if let pattern = schema["pattern"]?.stringValue {
+                if let regex = regex(pattern) {
+                    let range = NSRange(text.startIndex..., in: text)
+                    if regex.firstMatch(in: text, range: range) == nil {
+                        fail("\(describe(value)) does not match the pattern \(pattern)")
+                    }
+                } else {
+                    fail("the schema pattern \(pattern) is not a valid regular expression")
+                }
+            }
+        case let .number(n):
+            if let minimum = schema["minimum"]?.numberValue, n < minimum { fail("\(JSON.format(number: n)) is below the minimum \(JSON.format(number: minimum))") }
+            if let maximum = schema["maximum"]?.numberValue, n > maximum { fail("\(JSON.format(number: n)) is above the maximum \(JSON.format(number: maximum))") }
+        default: break
+        }
+        for sub in schema["allOf"]?.arrayValue ?? [] {
+            check(value, against: sub, path: path, file: file, into: &problems, refDepth: refDepth)
+        }
+        if let options = schema["anyOf"]?.arrayValue {
+            var best: [Problem]? = nil
+            for sub in options {
+                var attempt: [Problem] = []
+                check(value, against: sub, path: path, file: file, into: &attempt, refDepth: refDepth)
+                if attempt.isEmpty { best = []; break }
+                if best == nil || attempt.count < best!.count { best = attempt }
+            }
+            problems += best ?? []
+        }
+        if let options = schema["oneOf"]?.arrayValue {
+            var passing = 0
+            var fewest: [Problem]? = nil
+            for sub in options {
+                var attempt: [Problem] = []
+                check(value, against: sub, path: path, file: file, into: &attempt, refDepth: refDepth)
+                if attempt.isEmpty { passing += 1 } else if fewest == nil || attempt.count < fewest!.count { fewest = attempt }
+            }
+            if passing == 0 { problems += fewest ?? [] }
+            if passing > 1 { fail("matches more than one of the allowed forms") }
+        }
+    }
+
+    private func resolve(_ ref: String) -> JSON? {
+        guard ref.hasPrefix("#/") else { return ref == "#" ? root : nil }
+        var node: JSON? = root
+        for part in ref.dropFirst(2).split(separator: "/") {
+            node = node?[String(part).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")]
+        }
+        return node
+    }
+
+    private mutating func regex(_ pattern: String) -> NSRegularExpression? {
+        if let cached = patterns[pattern] { return cached }
+        let compiled = try? NSRegularExpression(pattern: pattern)
+        patterns[pattern] = compiled
+        return compiled
+    }
+
+    private func describe(_ value: JSON) -> String {
+        switch value {
+        case .object: return "an object"
+        case .array: return "an array"
+        case let .string(s): return "\"\(Sanitize.forTerminal(s, limit: 60))\""
+        default: return value.compactText()
+        }
+    }
+}
+
+/// Nearest-spelling suggestions for "did you mean".
+public enum Spelling {
+    /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
+    public static func nearest(to word: String, in candidates: [String]) -> String? {
+        let lowered = word.lowercased()
+        var best: (String, Int)? = nil
+        for candidate in candidates {
+            let d = distance(lowered, candidate.lowercased())
+            if best == nil || d < best!.1 { best = (candidate, d) }
+        }
+        guard let (candidate, d) = best else { return nil }
+        let allowance = max(2, min(4, candidate.count / 3))
+        if d <= allowance { return candidate }
+        if candidate.lowercased().hasPrefix(lowered), lowered.count >= 3 { return candidate }
+        return nil
+    }
+
+    static func distance(_ a: String, _ b: String) -> Int {
+        let x = Array(a.unicodeScalars.prefix(200)), y = Array(b.unicodeScalars.prefix(200))
+        if x.isEmpty { return y.count }
+        if y.isEmpty { return x.count }
+        var previous = Array(0...y.count)
+        var current = previous
+        for i in 1...x.count {
+            current[0] = i
+            for j in 1...y.count {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x[i - 1] == y[j - 1] ? 0 : 1))
+            }
+            swap(&previous, &current)
+        }
+        return previous[y.count]
+    }
+}

@@ -1,0 +1,9 @@
+import AdvisorCLI
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// A closed pipe must not kill the process: writes fail with EPIPE and the CLI stops quietly.
+signal(SIGPIPE, SIG_IGN)
+exit(CLI.run(Array(CommandLine.arguments.dropFirst()), io: .standard()))

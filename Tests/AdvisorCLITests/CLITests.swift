@@ -1,0 +1,163 @@
+import AdvisorCLI
+import AdvisorCore
+import BundledCatalog
+import Foundation
+import Testing
+
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+/// Runs the CLI in-process with captured streams.
+final class Capture: @unchecked Sendable {
+    var out = ""
+    var err = ""
+    let lock = NSLock()
+}
+
+func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -> (status: Int32, out: String, err: String) {
+    let capture = Capture()
+    let io = IO(
+        writeOut: { text in capture.lock.withLock { capture.out += text } },
+        writeErr: { text in capture.lock.withLock { capture.err += text } },
+        readStdin: { Data(stdin.utf8) },
+        environment: env, stdoutIsTerminal: false, stderrIsTerminal: false, stdinIsTerminal: false, terminalWidth: nil
+    )
+    let status = CLI.run(args, io: io)
+    return (status, capture.out, capture.err)
+}
+
+@Suite struct BundleTests {
+    /// The embedded copy is generated at build time; this proves it equals catalog/ byte for byte.
+    @Test func embeddedCatalogEqualsTheCatalogDirectory() throws {
+        let root = packageRoot.appendingPathComponent("catalog")
+        var onDisk: [String: Data] = [:]
+        let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
+        while let url = walker?.nextObject() as? URL {
+            guard url.pathExtension == "json" else { continue }
+            onDisk[String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))] = try Data(contentsOf: url)
+        }
+        let embedded = BundledCatalog.files()
+        #expect(Set(embedded.keys) == Set(onDisk.keys))
+        for (path, data) in onDisk { #expect(embedded[path] == data, "\(path) differs from the embedded copy") }
+    }
+}
+
+@Suite struct CLITests {
+    @Test func servicesJSONListsEveryFixedID() throws {
+        let r = runCLI(["services", "--format", "json"])
+        #expect(r.status == 0)
+        let json = try JSONParser.parse(r.out)
+        let ids = json["services"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        #expect(ids.count == 22)
+        for item in json["services"]?.arrayValue ?? [] {
+            #expect(item["lifecycle"]?["status"]?.stringValue != nil)
+            #expect(item["sources"]?.arrayValue?.first?.stringValue?.hasPrefix("https://") == true)
+        }
+    }
+
+    @Test func showQLDBGivesEndOfSupportAndSuccessor() {
+        let r = runCLI(["show", "qldb"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("2025-07-31") && r.out.contains("Aurora PostgreSQL"))
+    }
+
+    @Test func showTimestreamLiveAnalyticsIsClosed() {
+        let r = runCLI(["show", "timestream-liveanalytics"])
+        #expect(r.out.contains("closed-to-new-customers since 2025-06-20"))
+    }
+
+    @Test func compareAlignsFacts() throws {
+        let r = runCLI(["compare", "dynamodb", "keyspaces", "--format", "json"])
+        #expect(r.status == 0)
+        let json = try JSONParser.parse(r.out)
+        let maxItem = json["facts"]?.arrayValue?.first { $0["fact"]?.stringValue == "maxItemSize" }
+        #expect(maxItem?["differs"] == .bool(true))
+    }
+
+    @Test(arguments: [
+        (["bogus"], Int32(64), "Unknown command 'bogus'"),
+        (["servics"], 64, "Did you mean 'services'?"),
+        (["show"], 64, "Missing expected argument"),
+        (["show", "dynamo"], 64, "Did you mean 'dynamodb'?"),
+        (["compare", "dynamodb"], 64, "at least two"),
+        (["services", "--format", "yaml"], 64, "Please provide one of 'text', 'json'"),
+        (["recommend", "--data-shap", "relational"], 64, "Did you mean '--data-shape'?"),
+        (["recommend", "--data-shape", "relatonal"], 64, "did you mean 'relational'?"),
+        (["recommend", "--data-size", "-5GB"], 64, "must be greater than zero"),
+        (["recommend", "--data-size", "99999999999999999999PB"], 64, "larger than"),
+        (["recommend", "--throughput", "1e400"], 64, "not a number"),
+        (["recommend", "--access-patterns", "key-lookup,joins"], 64, "accepted: key-lookup"),
+        (["recommend", "--latency"], 64, "Missing value for '--latency"),
+        (["recommend", "--answers", "/nonexistent/answers.json"], 66, "does not exist"),
+        (["recommend", "--answers", "/"], 66, "is a directory"),
+        (["services", "--catalog", "/nonexistent"], 65, "is not a directory"),
+    ])
+    func badInputIsRefusedWithNothingOnStdout(args: [String], status: Int32, fragment: String) {
+        let r = runCLI(args)
+        #expect(r.status == status, "\(r.err)")
+        #expect(r.err.contains(fragment), "\(r.err)")
+        #expect(r.out.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("", "empty"), ("   ", "empty"), ("[1]", "expected a JSON object"), ("42", "expected a JSON object"),
+        (#"{"data-shape": 3}"#, "expected a string"), (#"{"data-shape":"relational","data-shape":"graph"}"#, "duplicate"),
+        (#"{"colour": "red"}"#, "unknown key 'colour'"), (#"{"latency": "fast"}"#, "accepted: microseconds"),
+        (#"{"data-shape": "\u001b[31mred"}"#, "\\u{1b}[31mred"), ("{\"a\":", "not valid JSON"),
+    ])
+    func badAnswersAreRefusedAsDataErrors(stdin: String, fragment: String) {
+        let r = runCLI(["recommend", "--answers", "-", "--format", "json"], stdin: stdin)
+        #expect(r.status == 65, "\(r.err)")
+        #expect(r.err.contains(fragment), "\(r.err)")
+        #expect(!r.err.contains("\u{1B}"))
+        #expect(r.out.isEmpty)
+    }
+
+    @Test func flagsOverrideTheAnswersFile() throws {
+        let r = runCLI(["recommend", "--answers", "-", "--data-shape", "graph", "--format", "json"], stdin: #"{"data-shape":"relational","latency":"tens-of-ms"}"#)
+        #expect(r.status == 0)
+        let json = try JSONParser.parse(r.out)
+        #expect(json["profile"]?["data-shape"]?.stringValue == "graph")
+        #expect(json["profile"]?["latency"]?.stringValue == "tens-of-ms")
+        #expect(json["recommendation"]?["service"]?.stringValue == "neptune")
+    }
+
+    @Test func jsonFollowsTheContractAndIsByteIdentical() throws {
+        let args = ["recommend", "--data-shape", "key-value", "--throughput", "200k", "--format", "json"]
+        let a = runCLI(args), b = runCLI(args)
+        #expect(a.out == b.out)
+        let json = try JSONParser.parse(a.out)
+        #expect(json.objectValue?.map(\.0) == ["schemaVersion", "catalogVersion", "profile", "recommendation", "alternatives", "excluded", "warnings", "whatIf"])
+        #expect(json["recommendation"]?.objectValue?.prefix(6).map(\.0) == ["service", "name", "score", "confidence", "configuration", "reasons"])
+        let ids = [json["recommendation"]?["service"]?.stringValue].compactMap { $0 }
+            + (json["alternatives"]?.arrayValue ?? []).compactMap { $0["service"]?.stringValue }
+            + (json["excluded"]?.arrayValue ?? []).compactMap { $0["service"]?.stringValue }
+        #expect(ids.sorted() == fixedIDs.sorted())
+    }
+
+    @Test func helpIsGeneratedForEveryCommand() {
+        for command in ["recommend", "services", "show", "compare", "questions"] {
+            let r = runCLI([command, "--help"])
+            #expect(r.status == 0)
+            #expect(r.out.hasPrefix("OVERVIEW:") && r.out.contains("USAGE:") && r.out.contains("OPTIONS:"), "\(command)")
+            #expect(runCLI(["help", command]).out == r.out)
+        }
+        #expect(runCLI(["recommend", "--help"]).out.contains("--data-shape <value>"))
+        #expect(runCLI([]).out.contains("SUBCOMMANDS:"))
+    }
+
+    @Test func versionNamesTheCatalog() {
+        let r = runCLI(["--version"])
+        #expect(r.status == 0 && r.out.contains("catalog 2026-11-01"))
+    }
+
+    @Test func colourOnlyOnATerminalAndNeverWithNoColor() {
+        #expect(!runCLI(["services"]).out.contains("\u{1B}"))
+    }
+}
+
+let fixedIDs = [
+    "rds-mysql", "rds-postgresql", "rds-mariadb", "rds-oracle", "rds-sqlserver", "rds-db2", "aurora-mysql",
+    "aurora-postgresql", "aurora-dsql", "dynamodb", "elasticache-valkey", "elasticache-redis", "elasticache-memcached",
+    "memorydb", "redshift", "documentdb", "neptune", "qldb", "timestream-liveanalytics", "timestream-influxdb",
+    "keyspaces", "athena",
+]

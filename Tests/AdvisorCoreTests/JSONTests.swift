@@ -1,0 +1,84 @@
+import AdvisorCore
+import Testing
+
+@Suite struct JSONParserTests {
+    @Test func parsesAndKeepsMemberOrder() throws {
+        let value = try JSONParser.parse(#"{"b": 1, "a": [true, null, "x\u00e9\n"], "c": -2.5e3}"#)
+        #expect(value.objectValue?.map(\.0) == ["b", "a", "c"])
+        #expect(value["a"]?.arrayValue?[2].stringValue == "xé\n")
+        #expect(value["c"]?.numberValue == -2500)
+        #expect(value.compactText() == #"{"b":1,"a":[true,null,"xé\n"],"c":-2500}"#)
+    }
+
+    @Test(arguments: [
+        ("", "empty"), ("   ", "empty"), ("{", "end of input"), (#"{"a":1,"a":2}"#, "duplicate"),
+        ("[1,]", "expected a value"), ("01", "may not start with 0"), ("1e400", "too large"),
+        ("{\"a\":\"\u{01}\"}", "control character"), ("[1] [2]", "after the JSON value"), ("nul", "expected a value"),
+    ])
+    func refusesMalformedInput(text: String, fragment: String) {
+        do {
+            _ = try JSONParser.parse(text)
+            Issue.record("accepted \(text)")
+        } catch let error as JSONParseError {
+            #expect(error.message.contains(fragment), "\(error.message)")
+        } catch {
+            Issue.record("unexpected error \(error)")
+        }
+    }
+
+    @Test func refusesInvalidUTF8() {
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
+        #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xC0, 0x80, 0x22]) }
+    }
+
+    @Test func limitsNestingWithoutCrashing() {
+        let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
+        #expect(throws: JSONParseError.self) { try JSONParser.parse(deep) }
+        let ok = String(repeating: "[", count: 100) + String(repeating: "]", count: 100)
+        #expect((try? JSONParser.parse(ok)) != nil)
+    }
+
+    @Test func reportsLineAndColumn() {
+        do {
+            _ = try JSONParser.parse("{\n  \"a\": tru\n}")
+            Issue.record("accepted")
+        } catch let error as JSONParseError {
+            #expect(error.line == 2)
+        } catch { Issue.record("\(error)") }
+    }
+
+    @Test func escapesControlCharactersOnOutput() {
+        #expect(JSON.string("a\u{1B}[31m\u{0}").compactText() == #""a\u001b[31m\u0000""#)
+    }
+}
+
+@Suite struct QuantityTests {
+    static let sizes: [(String, Double)] = [("500MB", 524_288_000), ("2.5 TB", 2.5 * 1_099_511_627_776), ("400KB", 409_600), ("128TiB", 128 * 1_099_511_627_776), ("1pb", 1_125_899_906_842_624)]
+
+    @Test(arguments: sizes)
+    func parsesSizes(text: String, bytes: Double) throws {
+        #expect(try DataSize.parse(text).get().bytes == bytes)
+    }
+
+    @Test(arguments: ["", "MB", "500", "-5GB", "0GB", "5XB", "99999999999999999999PB", "1e400GB", "abc"])
+    func refusesBadSizes(text: String) {
+        if case .success = DataSize.parse(text) { Issue.record("accepted \(text)") }
+    }
+
+    static let rates: [(String, Double)] = [("500", 500), ("20k", 20_000), ("1.5M", 1_500_000), ("2,000", 2000), ("300/s", 300)]
+
+    @Test(arguments: rates)
+    func parsesRates(text: String, value: Double) throws {
+        #expect(try RequestRate.parse(text).get().perSecond == value)
+    }
+
+    @Test(arguments: ["", "-1", "0", "k", "1e400", "ten", "5x", "99999999999999999999M"])
+    func refusesBadRates(text: String) {
+        if case .success = RequestRate.parse(text) { Issue.record("accepted \(text)") }
+    }
+
+    @Test func printsShortestSpelling() {
+        #expect(DataSize(bytes: 409_600).description == "400KB")
+        #expect(RequestRate(perSecond: 1_500_000).description == "1.5M")
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+/// The built `dbadvisor` binary, run as a user runs it.
+let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+func binaryPath() -> String? {
+    for config in ["debug", "release"] {
+        let path = packageRoot.appendingPathComponent(".build/\(config)/dbadvisor").path
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String? = nil) throws -> (status: Int32, out: String, err: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: path)
+    process.arguments = args
+    if let cwd { process.currentDirectoryURL = URL(fileURLWithPath: cwd) }
+    var env = ProcessInfo.processInfo.environment
+    env.removeValue(forKey: "NO_COLOR")
+    process.environment = env
+    let inPipe = Pipe(), outPipe = Pipe(), errPipe = Pipe()
+    process.standardInput = inPipe
+    process.standardOutput = outPipe
+    process.standardError = errPipe
+    try process.run()
+    inPipe.fileHandleForWriting.write(Data(stdin.utf8))
+    try inPipe.fileHandleForWriting.close()
+    let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+    let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: out, as: UTF8.self), String(decoding: err, as: UTF8.self))
+}
+
+@Suite(.serialized) struct BinaryTests {
+    @Test func binaryCopiedAloneStillWorks() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first (swift build)"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-alone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let copy = dir.appendingPathComponent("dbadvisor").path
+        try FileManager.default.copyItem(atPath: bin, toPath: copy)
+        let r = try runBinary(copy, ["services"], cwd: dir.path)
+        #expect(r.status == 0)
+        #expect(r.out.contains("aurora-dsql") && r.out.contains("22 services"))
+    }
+
+    @Test func recommendFromStdinGivesTheContract() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let r = try runBinary(bin, ["recommend", "--answers", "-", "--format", "json"], stdin: #"{"data-shape":"graph","access-patterns":"graph-traversal"}"#)
+        #expect(r.status == 0)
+        #expect(r.out.contains(#""service":"neptune""#))
+        #expect(r.out.hasSuffix("}\n") && r.out.components(separatedBy: "\n").count == 2)
+    }
+
+    @Test func badInputExitsWithItsCodeAndEmptyStdout() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let usage = try runBinary(bin, ["recommend", "--latency", "fast"])
+        #expect(usage.status == 64 && usage.out.isEmpty && usage.err.hasPrefix("Error: "))
+        let data = try runBinary(bin, ["recommend", "--answers", "-"], stdin: "{")
+        #expect(data.status == 65 && data.out.isEmpty)
+        let missing = try runBinary(bin, ["recommend", "--answers", "/no/such/file"])
+        #expect(missing.status == 66 && missing.out.isEmpty)
+        #expect(!usage.err.contains("Fatal error") && !data.err.contains("Fatal error"))
+    }
+
+    @Test func closedPipeIsQuiet() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "'\(bin)' show dynamodb | head -c 10 >/dev/null; echo ${PIPESTATUS:-}"]
+        let err = Pipe()
+        process.standardError = err
+        process.standardOutput = Pipe()
+        try process.run()
+        process.waitUntilExit()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(!text.contains("Fatal") && !text.contains("Broken pipe"))
+    }
+
+    @Test func fullDiskIsAnIOError() throws {
+        guard let bin = binaryPath(), FileManager.default.fileExists(atPath: "/dev/full") else { return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bin)
+        process.arguments = ["services"]
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 74)
+        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("cannot write"))
+    }
+}
