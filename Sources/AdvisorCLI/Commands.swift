@@ -28,7 +28,8 @@ enum Commands {
         }
         let rows = catalog.services.map { s -> [String] in
             let life = s.lifecycle
-            let status = life.status == "active" ? "active" : "\(life.status) \(life.since ?? "")"
+            let short = ["end-of-support": "ended", "closed-to-new-customers": "closed"][life.status] ?? life.status
+            let status = life.status == "active" ? "active" : "\(short) \(life.since ?? "")"
             let serverless = s.fact("serverlessType")?.value?.stringValue ?? "none"
             return [s.id, s.name, s.family, s.fact("dataModels")?.strings.joined(separator: ", ") ?? "", serverless == "none" ? "no" : serverless, status]
         }
