@@ -141,15 +141,8 @@ extension Catalog {
         var validator = SchemaValidator(schema: schema)
         func validated(_ path: String, as definition: String) -> JSON? {
             guard let json = parse(path) else { return nil }
-            guard schema["$defs"]?[definition] != nil else {
-                problems.append(Problem(file: schemaFile, path: "$.$defs", message: "the schema has no definition '\(definition)'"))
-                return nil
-            }
-            let wrapped = JSON.object([("$ref", .string("#/$defs/\(definition)"))] + (schema.objectValue ?? []).filter { $0.0 == "$defs" })
-            var sub = SchemaValidator(schema: wrapped)
-            let found = sub.validate(json, file: path)
+            let found = validator.validate(json, file: path, definition: definition)
             problems += found
-            _ = validator
             return found.isEmpty ? json : nil
         }
 
@@ -170,11 +163,9 @@ extension Catalog {
             }
             services.append(Service(json: json, file: path))
         }
-        let listed = Set(services.map { "services/\($0.id).json" })
+        let listed = Set((manifest["services"]?.arrayValue ?? []).compactMap { $0.stringValue.map { "services/\($0).json" } })
         for path in files.keys.sorted() where path.hasPrefix("services/") && !listed.contains(path) {
-            if !(manifest["services"]?.arrayValue ?? []).contains(.string(String(path.dropFirst(9).dropLast(5)))) {
-                problems.append(Problem(file: path, path: "$", message: "is not listed in \(manifestFile) $.services"))
-            }
+            problems.append(Problem(file: path, path: "$", message: "is not listed in \(manifestFile) $.services"))
         }
 
         var questions: [Question] = []

@@ -44,11 +44,19 @@ public struct Engine: Sendable {
     public let catalog: Catalog
     private let serviceRules: [Rule]
     private let warnRules: [Rule]
+    /// The size and rate thresholds rules compare answers against, by profile key.
+    private let thresholds: [String: [String]]
 
     public init(catalog: Catalog) {
         self.catalog = catalog
         serviceRules = catalog.rules.filter(\.isServiceRule)
         warnRules = catalog.rules.filter { !$0.isServiceRule }
+        var thresholds: [String: [String]] = [:]
+        for rule in catalog.rules {
+            rule.when?.thresholds(into: &thresholds)
+            rule.services?.thresholds(into: &thresholds)
+        }
+        self.thresholds = thresholds
     }
 
     /// Whether `rule` fires for `profile` (and `service`, for a service rule), with its bindings.
@@ -178,11 +186,6 @@ public struct Engine: Sendable {
         switch question.kind {
         case .choice, .set: return question.valueNames
         case .size, .rate:
-            var thresholds: [String: [String]] = [:]
-            for rule in catalog.rules {
-                rule.when?.thresholds(into: &thresholds)
-                rule.services?.thresholds(into: &thresholds)
-            }
             var out: [String] = []
             for t in thresholds[question.key] ?? [] {
                 if question.kind == .size, case let .success(size) = DataSize.parse(t) {

@@ -39,10 +39,18 @@ public struct SchemaValidator {
         root = schema
     }
 
-    /// Every problem of `value` against the root schema; empty when it conforms.
-    public mutating func validate(_ value: JSON, file: String) -> [Problem] {
+    /// Every problem of `value` against the root schema, or against `#/$defs/<definition>`;
+    /// empty when it conforms.
+    public mutating func validate(_ value: JSON, file: String, definition: String? = nil) -> [Problem] {
         var problems: [Problem] = []
-        check(value, against: root, path: "$", file: file, into: &problems, refDepth: 0)
+        var schema = root
+        if let definition {
+            guard let target = root["$defs"]?[definition] else {
+                return [Problem(file: file, path: "$", message: "the schema has no definition '\(definition)'")]
+            }
+            schema = target
+        }
+        check(value, against: schema, path: "$", file: file, into: &problems, refDepth: 0)
         return problems
     }
 
