@@ -105,15 +105,22 @@ public struct Engine: Sendable {
         if let first = eligible.first {
             return (first, Array(eligible.dropFirst()), all.filter(\.isExcluded).sorted(by: order), false)
         }
-        // Nothing meets every requirement: the least-excluded service still available to new
-        // workloads is shown, flagged, so that there is always an answer to argue with.
+        // Nothing meets every requirement: the service still available to new workloads whose
+        // unmet requirements weigh least (each exclusion rule's weight is its severity) is shown,
+        // flagged, so that there is always an answer to argue with.
         let fallback = all.sorted { a, b in
             let ra = a.service.lifecycle.isAvailableForNewWorkloads, rb = b.service.lifecycle.isAvailableForNewWorkloads
             if ra != rb { return ra }
-            if a.exclusions.count != b.exclusions.count { return a.exclusions.count < b.exclusions.count }
+            let sa = Engine.severity(a), sb = Engine.severity(b)
+            if sa != sb { return sa < sb }
             return order(a, b)
         }
         return (fallback[0], [], Array(fallback.dropFirst()).sorted(by: order), true)
+    }
+
+    /// How much a service's exclusions weigh: each exclusion rule's weight, 100 when it has none.
+    static func severity(_ a: Assessment) -> Double {
+        a.exclusions.reduce(0) { $0 + ($1.weight == 0 ? 100 : abs($1.weight)) }
     }
 
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
@@ -123,7 +130,11 @@ public struct Engine: Sendable {
         var warnings: [String] = []
 
         if relaxed {
-            warnings.append("No service meets every requirement of this profile. \(pick.service.name) is shown because it breaks the fewest: \(pick.exclusions.map(\.text).joined(separator: " ")) Revisit the answers named there.")
+            var text = "No service meets every requirement of this profile. \(pick.service.name) is shown because what it lacks weighs least: \(pick.exclusions.map(\.text).joined(separator: " "))"
+            if let next = excluded.first(where: { $0.service.lifecycle.isAvailableForNewWorkloads }) {
+                text += " The next closest, \(next.service.name), lacks: \(next.exclusions.map(\.text).joined(separator: " "))"
+            }
+            warnings.append(text)
         }
         for rule in warnRules {
             let (fired, bindings) = fires(rule, profile: profile, service: nil)

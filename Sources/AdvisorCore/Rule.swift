@@ -65,6 +65,8 @@ public indirect enum Condition: Sendable {
     case not(Condition)
     case serviceIn([String])
     case familyIn([String])
+    /// The service's family equals the answer to a key (its purpose-built shape).
+    case familyMatchesAnswer(String)
     case answer(key: String, test: AnswerTest)
     case fact(kind: String, field: String?, test: FactTest)
     case invalid(String)
@@ -97,6 +99,7 @@ public indirect enum Condition: Sendable {
         if let inner = json["not"] { self = .not(Condition(json: inner)); return }
         if let ids = json["service"]?.arrayValue { self = .serviceIn(ids.compactMap(\.stringValue)); return }
         if let ids = json["family"]?.arrayValue { self = .familyIn(ids.compactMap(\.stringValue)); return }
+        if let key = json["familyMatchesAnswer"]?.stringValue { self = .familyMatchesAnswer(key); return }
         if let key = json["answer"]?.stringValue {
             let test: AnswerTest
             if let b = json["answered"]?.boolValue { test = .answered(b) }
@@ -126,7 +129,7 @@ public indirect enum Condition: Sendable {
             self = .fact(kind: kind, field: field, test: test)
             return
         }
-        self = .invalid("a condition needs one of all, any, not, service, family, answer, fact")
+        self = .invalid("a condition needs one of all, any, not, service, family, familyMatchesAnswer, answer, fact")
     }
 
     /// Values the condition captured while matching (the missing items of a `lacksAnswer`),
@@ -151,6 +154,9 @@ public indirect enum Condition: Sendable {
             return service.map { ids.contains($0.id) } ?? false
         case let .familyIn(families):
             return service.map { families.contains($0.family) } ?? false
+        case let .familyMatchesAnswer(key):
+            guard let service, case let .choice(value)? = profile[key] else { return false }
+            return service.family == value
         case let .answer(key, test):
             return Condition.test(profile[key], test)
         case let .fact(kind, field, test):
@@ -248,6 +254,7 @@ public indirect enum Condition: Sendable {
         case let .not(inner): inner.references(into: &refs)
         case let .serviceIn(ids): refs.services += ids
         case .familyIn: break
+        case let .familyMatchesAnswer(key): refs.keys.append(key)
         case let .answer(key, test):
             refs.keys.append(key)
             switch test {
