@@ -54,7 +54,14 @@ public enum CLI {
                        values: q.valueNames, defaultValue: nil)
         }
         let answers = OptionSpec(name: "answers", valueName: "file", help: "Read answers from a JSON file ('-' for stdin); flags override it.", values: [], defaultValue: nil)
+        let save = OptionSpec(name: "save", valueName: "file", help: "Write the answers to this JSON answers file at the end.", values: [], defaultValue: nil)
+        let noInput = OptionSpec(name: "no-input", valueName: nil, help: "Never prompt; fail if a question is unanswered (also: DBADVISOR_NO_INPUT=1).", values: [], defaultValue: nil)
+        let prefill = OptionSpec(name: "answers", valueName: "file", help: "Pre-fill answers from a JSON file; only the rest are asked.", values: [], defaultValue: nil)
         return [
+            CommandSpec(name: "ask", abstract: "Answer the questionnaire interactively, then get the recommendation (the default on a terminal).",
+                        arguments: [], options: [prefill, save, noInput] + common,
+                        examples: ["dbadvisor ask --save workload.json", "printf 'relational\\n\\n\\n' | dbadvisor ask"],
+                        run: Ask.run),
             CommandSpec(name: "recommend", abstract: "Recommend a service for a workload profile given as flags and/or an answers file.",
                         arguments: [], options: [answers] + profileOptions + common,
                         examples: ["dbadvisor recommend --data-shape key-value --throughput 200k --traffic spiky",
@@ -93,6 +100,9 @@ public enum CLI {
             }
             io.writeErr(text)
             return error.status.rawValue
+        } catch let stop as Ask.Stop {
+            io.writeErr(stop.message.isEmpty ? "" : stop.message + "\n")
+            return stop.status.rawValue
         } catch let error as CatalogError {
             var text = "Error: the catalog cannot be used; \(error.problems.count) problem(s):\n"
             for problem in error.problems.prefix(200) { text += "  \(Sanitize.forTerminal(problem.description, limit: 400))\n" }
@@ -110,6 +120,7 @@ public enum CLI {
         case "show": return "dbadvisor show <service> [--format <format>] [--catalog <dir>]"
         case "compare": return "dbadvisor compare <services> ... [--format <format>] [--catalog <dir>]"
         case "recommend": return "dbadvisor recommend [--answers <file>] [--<key> <value> ...] [--format <format>]"
+        case "ask": return "dbadvisor ask [--answers <file>] [--save <file>] [--no-input] [--format <format>]"
         default: return "dbadvisor \(command) [--format <format>] [--catalog <dir>]"
         }
     }
@@ -133,7 +144,11 @@ public enum CLI {
         }
 
         guard let first = arguments.first else {
-            return try help(command: nil, catalog: try? loadCatalog(directory: catalogDirectory), io: io)
+            // On a terminal, no arguments starts the questionnaire; otherwise never hang: usage, 64.
+            if io.stdinIsTerminal && io.stderrIsTerminal {
+                return try execute(["ask"], io: io)
+            }
+            throw CLIError.usage("No command given, and standard input is not a terminal to ask questions on.", command: "dbadvisor")
         }
         if first == "--version" {
             let catalog = try loadCatalog(directory: catalogDirectory)
@@ -282,6 +297,7 @@ public enum CLI {
 
     static let exitStatusTable: [(String, String)] = [
         ("0", "Success."),
+        ("1", "The questionnaire ended at end of input (Ctrl-D) before it finished."),
         ("64", "Usage error: unknown command or option, bad option value."),
         ("65", "Bad data: malformed JSON, unknown key or value in answers, a catalog that fails validation."),
         ("66", "An input file is missing or unreadable."),

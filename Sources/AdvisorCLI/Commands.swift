@@ -225,18 +225,7 @@ enum Commands {
         let catalog = inv.catalog
         var profile = Profile()
         if let path = inv.options["answers"] {
-            let data = try readInput(path, io: inv.io, what: "answers file")
-            let where_ = path == "-" ? "standard input" : "'\(Sanitize.forTerminal(path))'"
-            let json: JSON
-            do {
-                json = try JSONParser.parse(data)
-            } catch let error as JSONParseError {
-                throw CLIError.data("the answers in \(where_) are not valid JSON: \(error)")
-            }
-            switch catalog.parseProfile(json) {
-            case let .success((parsed, _)): profile = parsed
-            case let .failure(error): throw CLIError.data("the answers in \(where_): \(error.message)")
-            }
+            profile = try loadAnswers(path, inv: inv)
         }
         for question in catalog.questions {
             guard let text = inv.options[question.key] else { continue }
@@ -253,6 +242,22 @@ enum Commands {
     }
 
     // MARK: helpers
+
+    /// Reads and parses an answers file ('-' for stdin) into a profile.
+    static func loadAnswers(_ path: String, inv: Invocation) throws -> Profile {
+        let data = try readInput(path, io: inv.io, what: "answers file")
+        let source = path == "-" ? "standard input" : "'\(Sanitize.forTerminal(path))'"
+        let json: JSON
+        do {
+            json = try JSONParser.parse(data)
+        } catch let error as JSONParseError {
+            throw CLIError.data("the answers in \(source) are not valid JSON: \(error)")
+        }
+        switch inv.catalog.parseProfile(json) {
+        case let .success((parsed, _)): return parsed
+        case let .failure(error): throw CLIError.data("the answers in \(source): \(error.message)")
+        }
+    }
 
     static func noPositionals(_ inv: Invocation) throws {
         if let extra = inv.positionals.first {

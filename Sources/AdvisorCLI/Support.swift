@@ -7,6 +7,8 @@ import Glibc
 /// The documented exit statuses (sysexits where one fits).
 public enum ExitStatus: Int32, Sendable {
     case success = 0
+    /// The questionnaire ended at end of input (Ctrl-D) before it finished.
+    case cancelled = 1
     case usage = 64
     case dataError = 65
     case noInput = 66

@@ -87,6 +87,8 @@ public struct Question: Sendable {
     public var help: String
     public var values: [Value]
     public var example: String?
+    /// When to ask: a condition over earlier answers; nil means always.
+    public var askWhen: Condition?
 
     public var valueNames: [String] { values.map(\.value) }
 }
@@ -242,5 +244,6 @@ extension Question {
             Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "")
         }
         example = json["example"]?.stringValue
+        askWhen = json["askWhen"].map(Condition.init(json:))
     }
 }

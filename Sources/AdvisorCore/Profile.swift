@@ -98,6 +98,8 @@ extension Catalog {
                 id = value
                 continue
             }
+            // Written by `ask --save`: the catalog version and pick at the time; not an answer.
+            if key == "_dbadvisor" { continue }
             guard let question = question(key) else { return .failure(unknownKey(key)) }
             let text: String
             switch value {

@@ -19,12 +19,13 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         if trimmed.hasPrefix("-") { return .failure(.notPositive) }
         let digits = trimmed.prefix { "0123456789.".contains($0) }
-        let unit = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces).uppercased()
+        let written = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let unit = written.uppercased()
         guard !digits.isEmpty, let number = Double(digits), number.isFinite else {
             return .failure(.malformed)
         }
         guard let factor = units.first(where: { $0.0 == unit })?.1 else {
-            return .failure(unit.isEmpty ? .missingUnit : .unknownUnit(String(unit)))
+            return .failure(unit.isEmpty ? .missingUnit : .unknownUnit(written))
         }
         guard number > 0 else { return .failure(.notPositive) }
         let bytes = number * factor

@@ -333,6 +333,24 @@ extension Catalog {
                 }
             }
         }
+        for question in questions {
+            guard let condition = question.askWhen else { continue }
+            var refs: (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String]) = ([], [], [], [], [])
+            condition.references(into: &refs)
+            let path = "$.questions[\(questions.firstIndex { $0.key == question.key } ?? 0)].askWhen"
+            for message in refs.invalid { problems.append(Problem(file: Catalog.questionsFile, path: path, message: message)) }
+            for key in refs.keys where self.question(key) == nil {
+                problems.append(Problem(file: Catalog.questionsFile, path: path, message: "names the profile key '\(key)', which the questionnaire does not have"))
+            }
+            for (key, value) in refs.values {
+                if let q = self.question(key), (q.kind == .choice || q.kind == .set), !q.valueNames.contains(value) {
+                    problems.append(Problem(file: Catalog.questionsFile, path: path, message: "names the value '\(value)' for \(key), which is not one of its values"))
+                }
+            }
+            if !refs.facts.isEmpty || !refs.services.isEmpty {
+                problems.append(Problem(file: Catalog.questionsFile, path: path, message: "askWhen may test answers only, not services or facts"))
+            }
+        }
         for service in services {
             if let successor = service.lifecycle.successor, !ids.contains(successor) {
                 problems.append(Problem(file: service.file, path: "$.facts.lifecycle.value.successor", message: "names '\(successor)', which the catalog does not have"))

@@ -142,7 +142,10 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
             #expect(runCLI(["help", command]).out == r.out)
         }
         #expect(runCLI(["recommend", "--help"]).out.contains("--data-shape <value>"))
-        #expect(runCLI([]).out.contains("SUBCOMMANDS:"))
+        #expect(runCLI(["--help"]).out.contains("SUBCOMMANDS:"))
+        // No arguments and no terminal: usage on stderr, exit 64, never a prompt.
+        let bare = runCLI([])
+        #expect(bare.status == 64 && bare.out.isEmpty && bare.err.contains("Usage: dbadvisor"))
     }
 
     @Test func versionNamesTheCatalog() {

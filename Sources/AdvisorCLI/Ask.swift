@@ -1,0 +1,424 @@
+import AdvisorCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `dbadvisor ask`: the questionnaire, in one of three forms. On a terminal, a full-screen-free
+/// prompt in the style of gh and gum (arrow keys, space to toggle, `?` for help, back, skip);
+/// with TERM=dumb or NO_COLOR, the same questions line by line with no escape codes; with
+/// piped input, one answer per line in question order, no prompts at all.
+enum Ask {
+    /// How the questionnaire ended early.
+    struct Stop: Error {
+        var status: ExitStatus
+        var message: String
+    }
+
+    static func run(_ inv: Invocation) throws -> String {
+        try Commands.noPositionals(inv)
+        let catalog = inv.catalog
+        let flow = Questionnaire(catalog: catalog)
+        var profile = Profile()
+        if let path = inv.options["answers"] {
+            profile = try Commands.loadAnswers(path, inv: inv)
+        }
+        let io = inv.io
+        if inv.flags.contains("no-input") || io.environment["DBADVISOR_NO_INPUT"].map({ !$0.isEmpty }) == true {
+            let missing = flow.remaining(after: profile)
+            if !missing.isEmpty {
+                throw CLIError.usage("Refusing to prompt (--no-input) with \(missing.count) question(s) unanswered: \(missing.map(\.key).joined(separator: ", ")). Give them as flags to 'dbadvisor recommend', or drop --no-input.", command: "ask")
+            }
+        } else if io.stdinIsTerminal && io.stderrIsTerminal {
+            let plain = io.environment["TERM"] == "dumb" || io.environment["NO_COLOR"].map { !$0.isEmpty } == true || inv.flags.contains("no-color")
+            profile = plain ? try plainSession(flow: flow, profile: profile, io: io) : try richSession(flow: flow, profile: profile, io: io)
+        } else {
+            profile = try pipedSession(flow: flow, profile: profile, io: io)
+        }
+        return try finish(profile: profile, inv: inv, flow: flow)
+    }
+
+    /// The recommendation, the command that reproduces it, and the saved answers file.
+    static func finish(profile: Profile, inv: Invocation, flow: Questionnaire) throws -> String {
+        let catalog = inv.catalog
+        let recommendation = flow.engine.recommend(profile)
+        if let path = inv.options["save"] {
+            var members = profile.json(order: catalog.questions).objectValue ?? []
+            members.append(("_dbadvisor", .object([("catalogVersion", .string(catalog.version)), ("recommendation", .string(recommendation.pick.service.id))])))
+            let text = JSON.object(members).prettyText() + "\n"
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw CLIError(status: .ioError, message: "cannot write the answers to '\(Sanitize.forTerminal(path))': \(error.localizedDescription)")
+            }
+        }
+        let command = flow.commandLine(for: profile)
+        if inv.format == "json" {
+            inv.io.writeErr("Reproduce with: \(command) --format json\n")
+            return Render.json(recommendation, catalog: catalog).compactText() + "\n"
+        }
+        var out = Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style)
+        out += "\n" + inv.style.bold("Reproduce with") + "\n  \(command)\n"
+        if let path = inv.options["save"] { out += "Answers saved to \(path).\n" }
+        return out
+    }
+
+    // MARK: piped
+
+    /// One answer per line in question order; an empty line skips; end of input stops asking.
+    static func pipedSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
+        let data = try io.readStdin()
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw CLIError.data("the answers on standard input are not valid UTF-8")
+        }
+        var lines = text.components(separatedBy: "\n")
+        if lines.last == "" { lines.removeLast() }
+        var profile = start
+        var skipped = Set<String>()
+        var lineNumber = 0
+        while lineNumber < lines.count, let question = flow.remaining(after: profile, skipped: skipped).first {
+            let line = lines[lineNumber].replacingOccurrences(of: "\r", with: "")
+            lineNumber += 1
+            switch flow.parse(line: line, for: question) {
+            case let .success(answer?): profile[question.key] = answer
+            case .success(nil): skipped.insert(question.key)
+            case let .failure(error):
+                throw CLIError.data("line \(lineNumber) answers '\(question.key)': \(error.message)")
+            }
+        }
+        if lineNumber < lines.count, lines[lineNumber...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            throw CLIError.data("line \(lineNumber + 1): more answers than questions (every question is answered or skipped by then)")
+        }
+        return profile
+    }
+
+    // MARK: plain, line by line
+
+    static func plainSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
+        signalMayUseEscapes = 0
+        installPlainInterruptHandlers()
+        var profile = start
+        var skipped = Set<String>()
+        var visited: [String] = []
+        var offeredStop = false
+        io.writeErr("Answer each question with a number or a value name. Empty line: skip. '<': back. '?': help.\n")
+        while let question = flow.remaining(after: profile, skipped: skipped).first {
+            if !offeredStop, !visited.isEmpty, flow.questionsThatCouldChangePick(profile, remaining: flow.remaining(after: profile, skipped: skipped)).isEmpty {
+                offeredStop = true
+                let pick = flow.engine.pick(profile)
+                io.writeErr("\nNo remaining answer alone would change the pick (\(pick)). Stop here? [Y/n] ")
+                let reply = try readLine(io: io)?.lowercased() ?? ""
+                if reply.isEmpty || reply.hasPrefix("y") { break }
+            }
+            let total = visited.count + flow.remaining(after: profile, skipped: skipped).count
+            var text = "\nQuestion \(visited.count + 1) of \(total)\(question.isCore ? " (core)" : ""): \(question.prompt)\n  \(question.hint)\n"
+            for (i, v) in question.values.enumerated() { text += "  \(i + 1)) \(v.value)\(v.label.lowercased() == v.value.replacingOccurrences(of: "-", with: " ") ? "" : "  \(v.label)")\n" }
+            text += question.kind == .set ? "Answer (numbers or names, comma-separated): " : question.kind == .choice ? "Answer: " : "Answer (\(question.example ?? "")): "
+            io.writeErr(text)
+            guard let line = try readLine(io: io) else {
+                throw Stop(status: .cancelled, message: "Cancelled: end of input before the questionnaire finished; nothing was recommended.")
+            }
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed == "?" {
+                io.writeErr(helpText(question, width: io.width, style: Style(enabled: false)))
+                continue
+            }
+            if trimmed == "<" {
+                if let previous = visited.popLast() {
+                    profile[previous] = nil
+                    skipped.remove(previous)
+                } else {
+                    io.writeErr("This is the first question.\n")
+                }
+                continue
+            }
+            switch flow.parse(line: line, for: question) {
+            case let .success(answer?):
+                profile[question.key] = answer
+                visited.append(question.key)
+            case .success(nil):
+                skipped.insert(question.key)
+                visited.append(question.key)
+            case let .failure(error):
+                io.writeErr("  \(error.message)\n")
+            }
+        }
+        io.writeErr("\n")
+        return profile
+    }
+
+    static func readLine(io: IO) throws -> String? {
+        var bytes: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            let n = read(STDIN_FILENO, &byte, 1)
+            if n == 0 { return bytes.isEmpty ? nil : String(decoding: bytes, as: UTF8.self) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return nil
+            }
+            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+    }
+
+    static func helpText(_ q: Question, width: Int, style st: Style) -> String {
+        var out = wrap(q.help, width: width, indent: 2, firstIndent: 2) + "\n"
+        for v in q.values where !v.help.isEmpty {
+            out += wrap("\(st.bold(v.value)): \(v.help)", width: width + (st.enabled ? 8 : 0), indent: 6, firstIndent: 4) + "\n"
+        }
+        if let example = q.example { out += "    Example: \(example)\n" }
+        return out
+    }
+
+    // MARK: rich
+
+    static func richSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
+        guard let terminal = RawTerminal() else { return try plainSession(flow: flow, profile: start, io: io) }
+        signalMayUseEscapes = 1
+        terminal.enterRawMode()
+        let screen = Screen(io: io, terminal: terminal)
+        screen.write("\u{1B}[?25l")
+        defer {
+            screen.write("\u{1B}[?25h")
+            terminal.restore()
+        }
+        var profile = start
+        var skipped = Set<String>()
+        var visited: [(key: String, answer: Answer?)] = []
+        var offeredStop = false
+        var preselect: Answer? = nil
+        while let question = flow.remaining(after: profile, skipped: skipped).first {
+            let remaining = flow.remaining(after: profile, skipped: skipped)
+            if !offeredStop, !visited.isEmpty, flow.questionsThatCouldChangePick(profile, remaining: remaining).isEmpty {
+                offeredStop = true
+                let pick = flow.catalog.service(flow.engine.pick(profile))?.name ?? ""
+                if try screen.confirm("No remaining answer alone would change the pick (\(pick)). Stop here?", details: "\(remaining.count) optional question(s) left; they would only sharpen the reasoning.") {
+                    break
+                }
+            }
+            let progress = "Question \(visited.count + 1) of \(visited.count + remaining.count)" + (question.isCore ? " · core" : "")
+            let outcome = try screen.ask(question, progress: progress, preselect: preselect, canGoBack: !visited.isEmpty, flow: flow)
+            preselect = nil
+            switch outcome {
+            case let .answer(answer):
+                profile[question.key] = answer
+                visited.append((question.key, answer))
+                screen.summarize(question, answer: answer.text)
+            case .skip:
+                skipped.insert(question.key)
+                visited.append((question.key, nil))
+                screen.summarize(question, answer: "skipped")
+            case .back:
+                if let previous = visited.popLast() {
+                    profile[previous.key] = nil
+                    skipped.remove(previous.key)
+                    preselect = previous.answer
+                    screen.unsummarize()
+                }
+            }
+        }
+        screen.clear()
+        return profile
+    }
+}
+
+/// The rich questionnaire's drawing: a frame of lines on stderr, redrawn in place.
+final class Screen {
+    enum Outcome { case answer(Answer), skip, back }
+
+    let io: IO
+    let terminal: RawTerminal
+    private var drawn: [Int] = []          // display length of each line of the current frame
+    private var summaries: [Int] = []      // display lengths of the one-line summaries printed
+    private var width: Int
+
+    init(io: IO, terminal: RawTerminal) {
+        self.io = io
+        self.terminal = terminal
+        width = terminal.width
+    }
+
+    func write(_ s: String) { io.writeErr(s) }
+
+    /// Rows the frame occupies now; after a resize the terminal may have re-wrapped long lines.
+    private func rows(_ lengths: [Int]) -> Int {
+        lengths.reduce(0) { $0 + max(1, ($1 + width - 1) / max(1, width)) }
+    }
+
+    /// Erases the current frame and leaves the cursor where it began.
+    func clear() {
+        let n = rows(drawn)
+        if n > 0 { write("\r" + (n > 1 ? "\u{1B}[\(n - 1)A" : "") + "\u{1B}[J") }
+        drawn = []
+    }
+
+    /// Draws `lines` (each cut to the width, so nothing wraps) in place of the current frame.
+    func draw(_ lines: [(text: String, style: (String) -> String)]) {
+        clear()
+        var out = ""
+        var lengths: [Int] = []
+        for (i, line) in lines.enumerated() {
+            let cut = line.text.count >= width ? String(line.text.prefix(width - 2)) + "…" : line.text
+            lengths.append(cut.count)
+            out += line.style(cut) + (i < lines.count - 1 ? "\r\n" : "")
+        }
+        write(out)
+        drawn = lengths
+    }
+
+    func summarize(_ q: Question, answer: String) {
+        clear()
+        let line = "✔ \(q.prompt) \(answer)"
+        if line.count < width {
+            write("\u{1B}[32m✔\u{1B}[0m \(q.prompt) \u{1B}[36m\(answer)\u{1B}[0m\r\n")
+            summaries.append(line.count)
+        } else {
+            let cut = String(line.prefix(width - 2)) + "…"
+            write(cut + "\r\n")
+            summaries.append(cut.count)
+        }
+    }
+
+    func unsummarize() {
+        clear()
+        if let last = summaries.popLast() {
+            let n = max(1, (last + width - 1) / max(1, width))
+            write("\u{1B}[\(n)A\r\u{1B}[J")
+        }
+    }
+
+    private func handleCommon(_ key: Key) throws {
+        switch key {
+        case .interrupt:
+            clear()
+            throw Ask.Stop(status: .interrupted, message: "")
+        case .endOfInput:
+            clear()
+            throw Ask.Stop(status: .cancelled, message: "Cancelled: end of input before the questionnaire finished; nothing was recommended.")
+        case .resize:
+            let old = width
+            width = terminal.width
+            if width < old {
+                // Lines drawn at the old width may now wrap; rows() accounts for that on clear.
+            }
+        default: break
+        }
+    }
+
+    func confirm(_ question: String, details: String) throws -> Bool {
+        var yes = true
+        while true {
+            draw([
+                ("? \(question)", { "\u{1B}[1m\($0)\u{1B}[0m" }),
+                ("  \(details)", { "\u{1B}[2m\($0)\u{1B}[0m" }),
+                (yes ? "❯ Yes, show the recommendation    No, keep answering" : "  Yes, show the recommendation  ❯ No, keep answering", { $0 }),
+                ("  ←/→ choose · enter confirm · y/n", { "\u{1B}[2m\($0)\u{1B}[0m" }),
+            ])
+            let key = terminal.readKey()
+            try handleCommon(key)
+            switch key {
+            case .left, .right, .tab, .up, .down: yes.toggle()
+            case .character("y"), .character("Y"): clear(); return true
+            case .character("n"), .character("N"): clear(); return false
+            case .enter: clear(); return yes
+            default: break
+            }
+        }
+    }
+
+    func ask(_ q: Question, progress: String, preselect: Answer?, canGoBack: Bool, flow: Questionnaire) throws -> Outcome {
+        var showHelp = false
+        var cursor = 0
+        var selected = Set<String>()
+        var buffer = ""
+        var error: String? = nil
+        switch preselect {
+        case let .choice(v)?: cursor = q.valueNames.firstIndex(of: v) ?? 0
+        case let .set(vs)?: selected = Set(vs)
+        case let a?: buffer = a.text
+        default: break
+        }
+        let isText = q.kind == .size || q.kind == .rate
+        let dim: (String) -> String = { "\u{1B}[2m\($0)\u{1B}[0m" }
+        let plain: (String) -> String = { $0 }
+        while true {
+            var lines: [(text: String, style: (String) -> String)] = []
+            lines.append((progress + (canGoBack ? " · ← back" : "") + " · ? help · Ctrl-C quit", dim))
+            lines.append(("? \(q.prompt)", { "\u{1B}[1m\($0)\u{1B}[0m" }))
+            lines.append(("  \(q.hint)", dim))
+            if showHelp {
+                for line in Ask.helpText(q, width: width - 1, style: Style(enabled: false)).split(separator: "\n") {
+                    lines.append((String(line), { "\u{1B}[36m\($0)\u{1B}[0m" }))
+                }
+            }
+            if isText {
+                lines.append(("❯ \(buffer)▏", plain))
+                if let error { lines.append(("  ✗ \(error)", { "\u{1B}[31m\($0)\u{1B}[0m" })) }
+                lines.append(("  enter accept · empty enter skips · e.g. \(q.example ?? "")", dim))
+            } else {
+                let skipIndex = q.values.count
+                for (i, v) in q.values.enumerated() {
+                    let mark = q.kind == .set ? (selected.contains(v.value) ? "[x] " : "[ ] ") : ""
+                    let pointer = i == cursor ? "❯ " : "  "
+                    let label = v.label.lowercased() == v.value.replacingOccurrences(of: "-", with: " ") ? "" : "  " + v.label
+                    let text = "\(pointer)\(mark)\(i + 1). \(v.value)\(label)"
+                    lines.append((text, i == cursor ? { "\u{1B}[36m\($0)\u{1B}[0m" } : plain))
+                }
+                lines.append(((cursor == skipIndex ? "❯ " : "  ") + "Skip (I don't know)", cursor == skipIndex ? { "\u{1B}[36m\($0)\u{1B}[0m" } : dim))
+                if let error { lines.append(("  ✗ \(error)", { "\u{1B}[31m\($0)\u{1B}[0m" })) }
+                lines.append((q.kind == .set ? "  ↑/↓ move · space toggle · enter confirm (none ticked = skip)" : "  ↑/↓ move · 1-\(min(9, q.values.count)) jump · enter select · s skip", dim))
+            }
+            draw(lines)
+            let key = terminal.readKey()
+            try handleCommon(key)
+            error = nil
+            if case .character("?") = key { showHelp.toggle(); continue }
+            if isText {
+                switch key {
+                case let .character(c): buffer.append(c)
+                case .space: buffer.append(" ")
+                case .backspace:
+                    if buffer.isEmpty { if canGoBack { return .back } } else { buffer.removeLast() }
+                case .left: if canGoBack && buffer.isEmpty { return .back }
+                case .escape: buffer = ""
+                case .enter:
+                    switch flow.parse(line: buffer, for: q) {
+                    case let .success(answer?): return .answer(answer)
+                    case .success(nil): return .skip
+                    case let .failure(e): error = e.message
+                    }
+                default: break
+                }
+                continue
+            }
+            let count = q.values.count + 1
+            switch key {
+            case .up, .character("k"): cursor = (cursor + count - 1) % count
+            case .down, .character("j"), .tab: cursor = (cursor + 1) % count
+            case .left, .character("b"): if canGoBack { return .back }
+            case .character("s"): return .skip
+            case let .character(c) where c.isNumber:
+                if let n = Int(String(c)), n >= 1, n <= q.values.count {
+                    cursor = n - 1
+                    if q.kind == .set {
+                        let v = q.values[n - 1].value
+                        if selected.contains(v) { selected.remove(v) } else { selected.insert(v) }
+                    }
+                }
+            case .space:
+                if q.kind == .set, cursor < q.values.count {
+                    let v = q.values[cursor].value
+                    if selected.contains(v) { selected.remove(v) } else { selected.insert(v) }
+                }
+            case .enter, .right:
+                if cursor == q.values.count { return .skip }
+                if q.kind == .choice { return .answer(.choice(q.values[cursor].value)) }
+                // Nothing ticked means none of these: the question is skipped, not answered.
+                if selected.isEmpty { return .skip }
+                return .answer(.set(q.valueNames.filter(selected.contains)))
+            default: break
+            }
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Drives `dbadvisor ask` through a pseudo-terminal, as a person at a keyboard would.
+final class PseudoTerminal: @unchecked Sendable {
+    let master: Int32
+    let slave: Int32
+    private var collected = Data()
+    private let lock = NSLock()
+    private let reader = DispatchGroup()
+
+    init?() {
+        var m: Int32 = 0, s: Int32 = 0
+        var size = winsize(ws_row: 40, ws_col: 100, ws_xpixel: 0, ws_ypixel: 0)
+        guard openpty(&m, &s, nil, nil, &size) == 0 else { return nil }
+        master = m
+        slave = s
+        reader.enter()
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(master, &buffer, buffer.count)
+                if n <= 0 { break }
+                lock.withLock { collected.append(contentsOf: buffer[0..<n]) }
+            }
+            reader.leave()
+        }
+    }
+
+    var output: String { lock.withLock { String(decoding: collected, as: UTF8.self) } }
+
+    func send(_ keys: String, pause: Double = 0.25) {
+        _ = keys.utf8CString.withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count - 1) }
+        Thread.sleep(forTimeInterval: pause)
+    }
+
+    /// Waits until `text` appears in the output, up to `timeout` seconds.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if output.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return false
+    }
+
+    /// Whether the slave side has canonical mode and echo on, as a shell expects.
+    var isCooked: Bool {
+        var t = termios()
+        tcgetattr(slave, &t)
+        return t.c_lflag & tcflag_t(ICANON) != 0 && t.c_lflag & tcflag_t(ECHO) != 0
+    }
+
+    func close() {
+        Glibc.close(slave)
+        Glibc.close(master)
+    }
+}
+
+func startAsk(_ pty: PseudoTerminal, bin: String, args: [String] = ["ask"]) throws -> Process {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: bin)
+    process.arguments = args
+    var env = ProcessInfo.processInfo.environment
+    env["TERM"] = "xterm-256color"
+    env.removeValue(forKey: "NO_COLOR")
+    env.removeValue(forKey: "COLUMNS")
+    process.environment = env
+    let handle = FileHandle(fileDescriptor: pty.slave, closeOnDealloc: false)
+    process.standardInput = handle
+    process.standardOutput = handle
+    process.standardError = handle
+    try process.run()
+    return process
+}
+
+func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+    if process.isRunning { process.terminate(); return false }
+    return true
+}
+
+@Suite(.serialized) struct QuestionnaireTests {
+    static let up = "\u{1B}[A", down = "\u{1B}[B", left = "\u{1B}[D", enter = "\r", backspace = "\u{7F}"
+
+    @Test func walkThroughWithArrowsHelpSkipInvalidSizeAndBack() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
+        defer { pty.close() }
+        let process = try startAsk(pty, bin: bin)
+        #expect(pty.waitFor("What does the data look like?"))
+        pty.send(Self.down)                       // relational → key-value
+        pty.send(Self.enter)
+        #expect(pty.waitFor("How fast must a typical read answer?"))
+        pty.send("?")                             // help for this question
+        #expect(pty.waitFor("Under a millisecond"))
+        pty.send("2")                             // jump to single-digit-ms
+        pty.send(Self.enter)
+        #expect(pty.waitFor("What consistency does the workload need?"))
+        pty.send("s")                             // skip
+        #expect(pty.waitFor("How much data will be stored?"))
+        pty.send("20xTB")
+        pty.send(Self.enter)                      // invalid: re-asked with the reason
+        #expect(pty.waitFor("is not a unit"))
+        for _ in 0..<3 { pty.send(Self.backspace, pause: 0.05) }
+        pty.send("TB")
+        pty.send(Self.enter)
+        #expect(pty.waitFor("What is the peak request rate?"))
+        pty.send(Self.left)                       // back to the size, kept as typed
+        #expect(pty.waitFor("❯ 20TB"))
+        pty.send(Self.enter)
+        #expect(pty.waitFor("What is the peak request rate?"))
+        pty.send("500k")
+        pty.send(Self.enter)
+        // Accept every remaining question (Enter takes the default or skips; an offer to stop
+        // early is accepted the same way) until the recommendation appears.
+        for _ in 0..<20 where process.isRunning {
+            pty.send(Self.enter, pause: 0.3)
+        }
+        #expect(waitForExit(process))
+        #expect(process.terminationStatus == 0)
+        let out = pty.output
+        #expect(out.contains("Recommended: Amazon DynamoDB (dynamodb)"), "\(out.suffix(2000))")
+        #expect(out.contains("Reproduce with"))
+        #expect(out.contains("dbadvisor recommend --data-shape key-value --latency single-digit-ms --data-size 20TB --throughput 500k"))
+        #expect(pty.isCooked)
+    }
+
+    @Test func ctrlCExits130AndRestoresTheTerminal() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
+        defer { pty.close() }
+        #expect(pty.isCooked)
+        let process = try startAsk(pty, bin: bin)
+        #expect(pty.waitFor("What does the data look like?"))
+        pty.send(Self.enter)
+        #expect(pty.waitFor("How fast must a typical read answer?"))
+        #expect(!pty.isCooked)                    // raw while asking
+        pty.send("\u{03}")
+        #expect(waitForExit(process))
+        #expect(process.terminationStatus == 130)
+        #expect(pty.isCooked)
+        #expect(!pty.output.contains("Fatal error"))
+    }
+
+    @Test func ctrlDEndsWithAMessageAndNonZeroStatus() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
+        defer { pty.close() }
+        let process = try startAsk(pty, bin: bin)
+        #expect(pty.waitFor("What does the data look like?"))
+        pty.send("\u{04}")
+        #expect(waitForExit(process))
+        #expect(process.terminationStatus == 1)
+        #expect(pty.output.contains("end of input"))
+        #expect(pty.isCooked)
+    }
+
+    @Test func sigtermRestoresTheTerminal() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
+        defer { pty.close() }
+        let process = try startAsk(pty, bin: bin)
+        #expect(pty.waitFor("What does the data look like?"))
+        process.terminate()
+        #expect(waitForExit(process))
+        #expect(process.terminationStatus == 143)
+        #expect(pty.isCooked)
+    }
+
+    @Test func plainModeHasNoEscapeCodes() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let r = try runBinary(bin, ["ask"], stdin: "relational\n\n\n")
+        #expect(r.status == 0)
+        #expect(r.out.hasPrefix("Recommended: "))
+        #expect(!r.out.contains("\u{1B}") && !r.err.contains("\u{1B}"))
+        let none = try runBinary(bin, [], stdin: "")
+        #expect(none.status == 64 && none.out.isEmpty && none.err.contains("Usage:"))
+    }
+
+    /// The printed command line reproduces the questionnaire's answers byte for byte.
+    @Test func reproducingCommandGivesIdenticalJSON() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let answers = "2\n2\n3\n20TB\n500k\n1,2\nprimary\n\n\nspiky\nmulti-region-active\n"
+        let saved = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: saved) }
+        let asked = try runBinary(bin, ["ask", "--format", "json", "--save", saved], stdin: answers)
+        #expect(asked.status == 0, "\(asked.err)")
+        let line = asked.err.components(separatedBy: "\n").first { $0.hasPrefix("Reproduce with: ") } ?? ""
+        let command = line.dropFirst("Reproduce with: dbadvisor ".count).split(separator: " ").map(String.init)
+        let replay = try runBinary(bin, command)
+        #expect(replay.status == 0)
+        #expect(replay.out == asked.out)
+        let fromFile = try runBinary(bin, ["recommend", "--answers", saved, "--format", "json"])
+        #expect(fromFile.out == asked.out)
+    }
+}
