@@ -45,6 +45,7 @@ public enum CLI {
     static let noColorOption = OptionSpec(name: "no-color", valueName: nil, help: "Never colour the output (also: NO_COLOR=1).", values: [], defaultValue: nil)
     static let helpOption = OptionSpec(name: "help", valueName: nil, help: "Show help information.", values: [], defaultValue: nil)
     static let common = [formatOption, catalogOption, noColorOption]
+    static let recordOption = OptionSpec(name: "format", valueName: "format", help: "Output format; markdown writes an architecture decision record.", values: ["text", "json", "markdown"], defaultValue: "text")
 
     /// Every command, in the order help lists them.
     static func commands(catalog: Catalog?) -> [CommandSpec] {
@@ -63,10 +64,14 @@ public enum CLI {
                         examples: ["dbadvisor ask --save workload.json", "printf 'relational\\n\\n\\n' | dbadvisor ask"],
                         run: Ask.run),
             CommandSpec(name: "recommend", abstract: "Recommend a service for a workload profile given as flags and/or an answers file.",
-                        arguments: [], options: [answers] + profileOptions + common,
+                        arguments: [], options: [answers] + profileOptions + [recordOption, catalogOption, noColorOption],
                         examples: ["dbadvisor recommend --data-shape key-value --throughput 200k --traffic spiky",
                                    "echo '{\"data-shape\":\"relational\"}' | dbadvisor recommend --answers - --format json"],
                         run: Commands.recommend),
+            CommandSpec(name: "why", abstract: "Explain, rule by rule, why a service is or is not the pick for a profile, and what would make it the pick.",
+                        arguments: [("service", "A service id (see 'dbadvisor services').")], options: [answers] + profileOptions + common,
+                        examples: ["dbadvisor why dynamodb --data-shape document --max-item-size 2MB", "dbadvisor why aurora-dsql --data-shape relational --features extensions"],
+                        run: Commands.why),
             CommandSpec(name: "services", abstract: "List the services in the catalog.", arguments: [], options: common,
                         examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
             CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
@@ -120,6 +125,7 @@ public enum CLI {
         case "show": return "dbadvisor show <service> [--format <format>] [--catalog <dir>]"
         case "compare": return "dbadvisor compare <services> ... [--format <format>] [--catalog <dir>]"
         case "recommend": return "dbadvisor recommend [--answers <file>] [--<key> <value> ...] [--format <format>]"
+        case "why": return "dbadvisor why <service> [--answers <file>] [--<key> <value> ...] [--format <format>]"
         case "ask": return "dbadvisor ask [--answers <file>] [--save <file>] [--no-input] [--format <format>]"
         default: return "dbadvisor \(command) [--format <format>] [--catalog <dir>]"
         }

@@ -223,28 +223,121 @@ enum Commands {
     static func recommend(_ inv: Invocation) throws -> String {
         try noPositionals(inv)
         let catalog = inv.catalog
-        var profile = Profile()
-        if let path = inv.options["answers"] {
-            profile = try loadAnswers(path, inv: inv)
+        let (profile, record) = try profileAndRecord(inv)
+        var recommendation = Engine(catalog: catalog).recommend(profile)
+        // Re-check: answers saved by `ask --save` carry the pick of their day.
+        if let earlier = record?["recommendation"]?.stringValue, earlier != recommendation.pick.service.id {
+            let version = record?["catalogVersion"]?.stringValue ?? "an earlier catalog"
+            let reasons = recommendation.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }.prefix(2).map(\.text)
+            recommendation.warnings.insert("The pick has changed since these answers were saved: it was \(Sanitize.forTerminal(earlier, limit: 40)) with catalog \(Sanitize.forTerminal(version, limit: 20)); with catalog \(catalog.version) it is \(recommendation.pick.service.id). " + reasons.joined(separator: " "), at: 0)
         }
-        for question in catalog.questions {
-            guard let text = inv.options[question.key] else { continue }
-            switch catalog.parseAnswer(key: question.key, text: text) {
-            case let .success(answer): profile[question.key] = answer
-            case let .failure(error): throw CLIError.usage(error.message, command: "recommend")
-            }
-        }
-        let recommendation = Engine(catalog: catalog).recommend(profile)
         if inv.format == "json" {
             return Render.json(recommendation, catalog: catalog).compactText() + "\n"
+        }
+        if inv.format == "markdown" {
+            return Render.markdown(recommendation, catalog: catalog, toolVersion: toolVersion)
         }
         return Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style)
     }
 
     // MARK: helpers
 
+    /// The profile an invocation gives: its answers file, then its flags on top.
+    static func profileFromOptions(_ inv: Invocation) throws -> Profile {
+        try profileAndRecord(inv).profile
+    }
+
+    /// The profile, and what `ask --save` recorded with the answers (catalog version and pick).
+    static func profileAndRecord(_ inv: Invocation) throws -> (profile: Profile, record: JSON?) {
+        var profile = Profile()
+        var record: JSON? = nil
+        if let path = inv.options["answers"] {
+            (profile, record) = try loadAnswersWithRecord(path, inv: inv)
+        }
+        for question in inv.catalog.questions {
+            guard let text = inv.options[question.key] else { continue }
+            switch inv.catalog.parseAnswer(key: question.key, text: text) {
+            case let .success(answer): profile[question.key] = answer
+            case let .failure(error): throw CLIError.usage(error.message, command: inv.command.name)
+            }
+        }
+        return (profile, record)
+    }
+
+    // MARK: why
+
+    static func why(_ inv: Invocation) throws -> String {
+        guard let id = inv.positionals.first else { throw CLIError.usage("Missing expected argument '<service>'", command: "why") }
+        if inv.positionals.count > 1 { throw CLIError.usage("Unexpected argument '\(Sanitize.forTerminal(inv.positionals[1]))'", command: "why") }
+        let service = try lookup(id, in: inv.catalog, command: "why")
+        let profile = try profileFromOptions(inv)
+        let engine = Engine(catalog: inv.catalog)
+        guard let e = engine.explain(service.id, profile: profile) else { throw CLIError(status: .software, message: "no explanation for \(id)") }
+        let isPick = e.pick.service.id == service.id
+        func findingJSON(_ f: Finding) -> JSON {
+            .object([("rule", .string(f.rule)), ("weight", .number(f.weight)), ("text", .string(f.text)), ("source", .string(f.source))])
+        }
+        if inv.format == "json" {
+            var members: [(String, JSON)] = [
+                ("schemaVersion", .number(1)), ("catalogVersion", .string(inv.catalog.version)),
+                ("profile", profile.json(order: inv.catalog.questions)),
+                ("service", .string(service.id)), ("isPick", .bool(isPick)), ("pick", .string(e.pick.service.id)),
+                ("rank", e.rank.map { .number(Double($0)) } ?? .null), ("score", .number(e.assessment.score)), ("pickScore", .number(e.pick.score)),
+                ("contributions", .array(e.assessment.scoreFindings.map(findingJSON))),
+                ("exclusions", .array(e.assessment.exclusions.map(findingJSON))),
+                ("pickContributions", .array(isPick ? [] : e.pick.scoreFindings.map(findingJSON))),
+            ]
+            members.append(("smallestChange", e.smallestChange.map { change in .array(change.map { .object([("key", .string($0.key)), ("value", $0.value.map(JSON.string) ?? .null)]) }) } ?? .null))
+            return JSON.object(members).prettyText() + "\n"
+        }
+        let st = inv.style, width = inv.io.width
+        var out: String
+        if isPick {
+            out = st.bold("\(service.name) is the pick") + " for this profile (score \(JSON.format(number: e.assessment.score))).\n"
+        } else if e.assessment.isExcluded {
+            out = st.bold("\(service.name) is ruled out") + " for this profile; the pick is \(e.pick.service.name) (\(e.pick.service.id)).\n"
+        } else {
+            out = st.bold("\(service.name) ranks #\(e.rank ?? 0)") + " with \(JSON.format(number: e.assessment.score)) against \(JSON.format(number: e.pick.score)) for the pick, \(e.pick.service.name) (\(e.pick.service.id)).\n"
+        }
+        if !e.assessment.exclusions.isEmpty {
+            out += "\n" + st.red("Ruled out by") + "\n"
+            for f in e.assessment.exclusions {
+                out += wrap("✗ \(f.text)", width: width, indent: 4, firstIndent: 2) + "\n"
+                out += st.dim(wrap("rule \(f.rule) · \(f.source)", width: width, indent: 4, firstIndent: 4)) + "\n"
+            }
+        }
+        out += "\n" + st.bold("Score of \(service.id), rule by rule") + "\n"
+        if e.assessment.scoreFindings.isEmpty { out += "  (no scoring rule applies)\n" }
+        for f in e.assessment.scoreFindings.sorted(by: { $0.weight > $1.weight }) {
+            let sign = f.weight > 0 ? "+" : ""
+            out += wrap("\(sign)\(JSON.format(number: f.weight)) \(f.text)", width: width, indent: 6, firstIndent: 2) + "\n"
+            out += st.dim(wrap("rule \(f.rule) · \(f.source)", width: width, indent: 6, firstIndent: 6)) + "\n"
+        }
+        if !isPick {
+            let mine = Set(e.assessment.scoreFindings.map(\.rule))
+            let edge = e.pick.scoreFindings.filter { $0.weight > 0 && !mine.contains($0.rule) }
+            if !edge.isEmpty {
+                out += "\n" + st.bold("What the pick earns that \(service.id) does not") + "\n"
+                for f in edge { out += wrap("+\(JSON.format(number: f.weight)) \(f.text)", width: width, indent: 6, firstIndent: 2) + "\n" }
+            }
+            out += "\n" + st.bold("Smallest change that makes it the pick") + "\n"
+            if let change = e.smallestChange {
+                out += "  " + change.map { c in c.value.map { "--\(c.key) \($0)" } ?? "leave --\(c.key) unanswered" }.joined(separator: ", ") + "\n"
+            } else if !service.lifecycle.isAvailableForNewWorkloads {
+                out += "  None: \(service.name) is not available to new workloads (\(service.lifecycle.status)).\n"
+            } else {
+                out += "  No change of one or two answers does.\n"
+            }
+        }
+        return out
+    }
+
     /// Reads and parses an answers file ('-' for stdin) into a profile.
     static func loadAnswers(_ path: String, inv: Invocation) throws -> Profile {
+        try loadAnswersWithRecord(path, inv: inv).0
+    }
+
+    static func loadAnswersWithRecord(_ path: String, inv: Invocation) throws -> (Profile, JSON?) {
         let data = try readInput(path, io: inv.io, what: "answers file")
         let source = path == "-" ? "standard input" : "'\(Sanitize.forTerminal(path))'"
         let json: JSON
@@ -254,7 +347,7 @@ enum Commands {
             throw CLIError.data("the answers in \(source) are not valid JSON: \(error)")
         }
         switch inv.catalog.parseProfile(json) {
-        case let .success((parsed, _)): return parsed
+        case let .success((parsed, _)): return (parsed, json["_dbadvisor"])
         case let .failure(error): throw CLIError.data("the answers in \(source): \(error.message)")
         }
     }

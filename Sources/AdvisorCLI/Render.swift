@@ -104,3 +104,74 @@ public enum Render {
         return out
     }
 }
+
+extension Render {
+    /// An architecture decision record (Markdown) for a recommendation.
+    public static func markdown(_ r: Recommendation, catalog: Catalog, toolVersion: String) -> String {
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        let pick = r.pick
+        var sources: [String] = []
+        func cite(_ url: String) -> String {
+            guard !url.isEmpty else { return "" }
+            if !sources.contains(url) { sources.append(url) }
+            return " [\(sources.firstIndex(of: url)! + 1)]"
+        }
+        var out = "# Decision record: \(pick.service.name) for this workload\n\n"
+        out += "- Status: proposed\n- Decision by: dbadvisor \(toolVersion), catalog \(catalog.version) (\(catalog.date))\n- Confidence: \(r.confidence)\n\n"
+        out += "## Context\n\n"
+        let given = catalog.questions.filter { r.profile[$0.key] != nil }
+        if given.isEmpty {
+            out += "No answers were given; the decision rests on defaults alone.\n\n"
+        } else {
+            out += "| Question | Answer |\n| --- | --- |\n"
+            for q in given { out += "| \(cell(q.prompt)) (`\(q.key)`) | `\(r.profile[q.key]!.text)` |\n" }
+            out += "\n"
+        }
+        let missing = catalog.questions.filter { r.profile[$0.key] == nil }
+        if !missing.isEmpty {
+            out += "Not answered (no default assumed; rules that need them did not fire): " + missing.map { "`\($0.key)`" }.joined(separator: ", ") + ".\n\n"
+        }
+        out += "## Decision\n\nUse **\(pick.service.name)** (`\(pick.service.id)`), score \(JSON.format(number: pick.score)). \(pick.service.summary)\n\n"
+        for f in pick.scoreFindings.filter({ $0.weight > 0 }).sorted(by: { $0.weight > $1.weight }) {
+            out += "- \(f.text)\(cite(f.source))\n"
+        }
+        if !pick.exclusions.isEmpty {
+            out += "\nUnmet requirements:\n\n"
+            for f in pick.exclusions { out += "- \(f.text)\(cite(f.source))\n" }
+        }
+        if !pick.configuration.isEmpty {
+            out += "\nConfiguration:\n\n"
+            for f in pick.configuration { out += "- \(f.text)\(cite(f.source))\n" }
+        }
+        out += "\n## Alternatives considered\n\n"
+        if r.alternatives.isEmpty { out += "None: every other service is ruled out.\n" }
+        for (a, whyNot) in r.alternatives.prefix(5) {
+            out += "- **\(a.service.name)** (`\(a.service.id)`, score \(JSON.format(number: a.score))): \(whyNot.first?.text ?? "")\n"
+        }
+        if r.alternatives.count > 5 {
+            out += "- Also ranked: " + r.alternatives.dropFirst(5).map { "`\($0.0.service.id)` (\(JSON.format(number: $0.0.score)))" }.joined(separator: ", ") + "\n"
+        }
+        if !r.excluded.isEmpty {
+            out += "\n### Ruled out\n\n| Service | Because |\n| --- | --- |\n"
+            for a in r.excluded { out += "| `\(a.service.id)` | \(cell(a.exclusions.first?.text ?? ""))\(cite(a.exclusions.first?.source ?? "")) |\n" }
+        }
+        out += "\n## Consequences\n\n"
+        let tradeOffs = pick.scoreFindings.filter { $0.weight < 0 }
+        for f in tradeOffs { out += "- Trade-off: \(f.text)\(cite(f.source))\n" }
+        if let idle = pick.service.fact("idleMonthlyCost") {
+            out += "- Idle or minimum cost (estimate): \(idle.text)\(cite(idle.source))\n"
+        }
+        for w in r.warnings { out += "- Warning: \(w)\n" }
+        if tradeOffs.isEmpty && r.warnings.isEmpty && pick.service.fact("idleMonthlyCost") == nil { out += "- None recorded.\n" }
+        out += "\n## What would change this decision\n\n"
+        if r.whatIf.isEmpty { out += "No single answer change moves the pick.\n" }
+        var seen = Set<String>()
+        for w in r.whatIf where seen.insert("\(w.key)=\(w.service)").inserted {
+            out += "- `\(w.key)` = `\(w.value)` → `\(w.service)`\(r.profile[w.key] == nil ? " (not answered yet)" : "")\n"
+            if seen.count >= 8 { break }
+        }
+        out += "\n## Sources\n\n"
+        for (i, url) in sources.enumerated() { out += "\(i + 1). <\(url)>\n" }
+        return out
+    }
+}

@@ -97,6 +97,12 @@ public struct Engine: Sendable {
         return ranked.pick.service.id
     }
 
+    /// The pick when some service meets every requirement; nil when only a fallback remains.
+    public func genuinePick(_ profile: Profile) -> String? {
+        let ranked = rank(assess(profile))
+        return ranked.relaxed ? nil : ranked.pick.service.id
+    }
+
     private func rank(_ all: [Assessment]) -> (pick: Assessment, rest: [Assessment], excluded: [Assessment], relaxed: Bool) {
         let order: (Assessment, Assessment) -> Bool = { a, b in
             a.score != b.score ? a.score > b.score : a.service.id < b.service.id
@@ -210,7 +216,7 @@ public struct Engine: Sendable {
                 for service in catalog.services {
                     for kind in ["maxItemSize", "maxStorage", "defaultStorageQuota"] {
                         if let text = service.fact(kind)?.value?.stringValue, case let .success(size) = DataSize.parse(text) {
-                            out.append(DataSize(bytes: size.bytes * 2).description)
+                            out += [size.description, DataSize(bytes: size.bytes * 2).description]
                         }
                     }
                 }
@@ -225,27 +231,10 @@ public struct Engine: Sendable {
         var out: [WhatIf] = []
         for question in catalog.questions {
             for value in candidateValues(for: question) {
+                guard let answer = variant(of: profile, question: question, value: value) else { continue }
                 var changed = profile
-                switch question.kind {
-                case .choice:
-                    if case .choice(value)? = profile[question.key] { continue }
-                    changed[question.key] = .choice(value)
-                case .set:
-                    var items = Condition.answerValues(profile[question.key])
-                    if items.contains(value) { continue }
-                    items.append(value)
-                    changed[question.key] = .set(question.valueNames.filter(items.contains))
-                case .size:
-                    guard case let .success(size) = DataSize.parse(value) else { continue }
-                    if case .size(size)? = profile[question.key] { continue }
-                    changed[question.key] = .size(size)
-                case .rate:
-                    guard case let .success(rate) = RequestRate.parse(value) else { continue }
-                    if case .rate(rate)? = profile[question.key] { continue }
-                    changed[question.key] = .rate(rate)
-                }
-                let newPick = self.pick(changed)
-                if newPick != pick, let answer = changed[question.key] {
+                changed[question.key] = answer
+                if let newPick = genuinePick(changed), newPick != pick, let answer = changed[question.key] {
                     out.append(WhatIf(key: question.key, value: answer.text, service: newPick))
                 }
             }
@@ -285,5 +274,90 @@ public struct Engine: Sendable {
         }
         out += rest
         return out
+    }
+}
+
+/// Why one service is, or is not, the pick for a profile.
+public struct Explanation: Sendable {
+    public var service: Service
+    public var assessment: Assessment
+    public var pick: Assessment
+    /// 1-based rank among the services not excluded; nil when excluded.
+    public var rank: Int?
+    /// The fewest answer changes found that would make this service the pick (empty when it
+    /// already is; nil when no change of one or two answers does).
+    /// A nil value means withdrawing that answer.
+    public var smallestChange: [(key: String, value: String?)]?
+}
+
+extension Engine {
+    /// Explains `serviceID` against the pick for `profile`, rule by rule.
+    public func explain(_ serviceID: String, profile: Profile) -> Explanation? {
+        let all = assess(profile)
+        guard let mine = all.first(where: { $0.service.id == serviceID }) else { return nil }
+        let recommendation = recommend(profile)
+        let eligible = ([recommendation.pick] + recommendation.alternatives.map(\.0)).filter { !$0.isExcluded }
+        let rank = eligible.firstIndex { $0.service.id == serviceID }.map { $0 + 1 }
+        let change: [(key: String, value: String?)]?
+        if recommendation.pick.service.id == serviceID {
+            change = []
+        } else {
+            change = smallestChange(toward: serviceID, from: profile)
+        }
+        return Explanation(service: mine.service, assessment: mine, pick: recommendation.pick, rank: rank, smallestChange: change)
+    }
+
+    /// Single-answer changes first, then pairs, in questionnaire order; the first that makes
+    /// `serviceID` the pick wins. Retired services never become the pick, so they get nil.
+    func smallestChange(toward serviceID: String, from profile: Profile) -> [(key: String, value: String?)]? {
+        guard catalog.service(serviceID)?.lifecycle.isAvailableForNewWorkloads == true else { return nil }
+        // Candidate single changes: a new value for any key, or withdrawing an answer given.
+        var singles: [(String, Answer?)] = []
+        for question in catalog.questions {
+            if profile[question.key] != nil { singles.append((question.key, nil)) }
+            if case let .set(items)? = profile[question.key], items.count > 1 {
+                for item in items { singles.append((question.key, .set(items.filter { $0 != item }))) }
+            }
+            for value in candidateValues(for: question) {
+                guard let answer = variant(of: profile, question: question, value: value) else { continue }
+                singles.append((question.key, answer))
+            }
+        }
+        for (key, answer) in singles {
+            var changed = profile
+            changed[key] = answer
+            if genuinePick(changed) == serviceID { return [(key, answer?.text)] }
+        }
+        for i in singles.indices {
+            for j in singles.indices where j > i && singles[j].0 != singles[i].0 {
+                var changed = profile
+                changed[singles[i].0] = singles[i].1
+                changed[singles[j].0] = singles[j].1
+                if genuinePick(changed) == serviceID { return [(singles[i].0, singles[i].1?.text), (singles[j].0, singles[j].1?.text)] }
+            }
+        }
+        return nil
+    }
+
+    /// The answer a what-if would try for `value`, or nil when it is the current answer.
+    func variant(of profile: Profile, question: Question, value: String) -> Answer? {
+        switch question.kind {
+        case .choice:
+            if case .choice(value)? = profile[question.key] { return nil }
+            return .choice(value)
+        case .set:
+            var items = Condition.answerValues(profile[question.key])
+            if items.contains(value) { return nil }
+            items.append(value)
+            return .set(question.valueNames.filter(items.contains))
+        case .size:
+            guard case let .success(size) = DataSize.parse(value) else { return nil }
+            if case .size(size)? = profile[question.key] { return nil }
+            return .size(size)
+        case .rate:
+            guard case let .success(rate) = RequestRate.parse(value) else { return nil }
+            if case .rate(rate)? = profile[question.key] { return nil }
+            return .rate(rate)
+        }
     }
 }

@@ -148,6 +148,42 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
         #expect(bare.status == 64 && bare.out.isEmpty && bare.err.contains("Usage: dbadvisor"))
     }
 
+    @Test func whyExplainsRuleByRule() {
+        let r = runCLI(["why", "dynamodb", "--data-shape", "document", "--max-item-size", "2MB"])
+        #expect(r.status == 0)
+        #expect(r.out.contains("400KB") && r.out.contains("developerguide/Constraints.html"))
+        let dsql = runCLI(["why", "aurora-dsql", "--data-shape", "relational", "--features", "extensions"])
+        #expect(dsql.out.contains("lacks extensions") && dsql.out.contains("leave --features unanswered"))
+        #expect(runCLI(["why", "dynamo"]).status == 64)
+    }
+
+    @Test func savedPickIsRechecked() {
+        let saved = #"{"data-shape":"relational","_dbadvisor":{"catalogVersion":"2025-01-01","recommendation":"rds-postgresql"}}"#
+        let r = runCLI(["recommend", "--answers", "-", "--format", "json"], stdin: saved)
+        #expect(r.status == 0)
+        #expect(r.out.contains("The pick has changed since these answers were saved: it was rds-postgresql"))
+        let same = runCLI(["recommend", "--answers", "-"], stdin: #"{"data-shape":"graph","_dbadvisor":{"catalogVersion":"2026-11-01","recommendation":"neptune"}}"#)
+        #expect(!same.out.contains("The pick has changed"))
+    }
+
+    @Test(arguments: [
+        ["--data-shape", "relational", "--existing-engine", "oracle", "--project", "refactor"],
+        ["--data-shape", "key-value", "--throughput", "500k", "--availability", "multi-region-active"],
+        ["--data-shape", "ledger", "--consistency", "verifiable-history"],
+    ])
+    func markdownRecordHasEverySection(args: [String]) {
+        let r = runCLI(["recommend", "--format", "markdown"] + args)
+        #expect(r.status == 0)
+        for heading in ["# Decision record: ", "## Context", "## Decision", "## Alternatives considered", "## Consequences", "## What would change this decision", "## Sources"] {
+            #expect(r.out.contains(heading), "\(heading)")
+        }
+        #expect(r.out.contains("catalog 2026-11-01"))
+        // Every citation number points at a listed source.
+        let cited = Set(r.out.matches(of: /\[(\d+)\]/).map { Int($0.1)! })
+        let listed = r.out.components(separatedBy: "## Sources")[1].split(separator: "\n").filter { $0.first?.isNumber == true }.count
+        #expect(cited.allSatisfy { $0 >= 1 && $0 <= listed })
+    }
+
     @Test func versionNamesTheCatalog() {
         let r = runCLI(["--version"])
         #expect(r.status == 0 && r.out.contains("catalog 2026-11-01"))
