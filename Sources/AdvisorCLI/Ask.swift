@@ -339,7 +339,7 @@ final class Screen {
         case let a?: buffer = a.text
         default: break
         }
-        let isText = q.kind == .size || q.kind == .rate
+        let isText = q.kind.isTyped
         let dim: (String) -> String = { "\u{1B}[2m\($0)\u{1B}[0m" }
         let plain: (String) -> String = { $0 }
         while true {

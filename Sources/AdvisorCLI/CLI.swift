@@ -50,8 +50,8 @@ public enum CLI {
     /// Every command, in the order help lists them.
     static func commands(catalog: Catalog?) -> [CommandSpec] {
         let profileOptions = (catalog?.questions ?? []).map { q in
-            OptionSpec(name: q.key, valueName: q.kind == .set ? "list" : q.kind == .size ? "size" : q.kind == .rate ? "rate" : "value",
-                       help: q.prompt + (q.kind == .set ? " Comma-separated." : "") + (q.kind == .size || q.kind == .rate ? " " + q.hint : ""),
+            OptionSpec(name: q.key, valueName: q.kind == .set ? "list" : q.kind == .size ? "size" : q.kind == .rate ? "rate" : q.kind == .percent ? "percent" : "value",
+                       help: q.prompt + (q.kind == .set ? " Comma-separated." : "") + (q.kind.isTyped ? " " + q.hint : ""),
                        values: q.valueNames, defaultValue: nil)
         }
         let answers = OptionSpec(name: "answers", valueName: "file", help: "Read answers from a JSON file ('-' for stdin); flags override it.", values: [], defaultValue: nil)

@@ -205,7 +205,7 @@ enum Commands {
             out += inv.style.bold("--\(q.key)") + (q.isCore ? "  (core)" : "") + "\n"
             out += wrap(q.prompt + " " + q.help, width: width, indent: 2) + "\n"
             switch q.kind {
-            case .size, .rate: out += wrap("value: " + q.hint, width: width, indent: 4, firstIndent: 2) + "\n"
+            case .size, .rate, .percent: out += wrap("value: " + q.hint, width: width, indent: 4, firstIndent: 2) + "\n"
             case .choice, .set:
                 if q.kind == .set { out += "  values (one or more, comma-separated):\n" }
                 for v in q.values {

@@ -21,6 +21,9 @@ public enum Render {
             ("reasons", findings(reasons, withSource: true)),
         ]
         if pick.isExcluded { recommendation.append(("unmet", findings(pick.exclusions, withSource: true))) }
+        if let plan = Engine(catalog: catalog).migrationPlan(for: r.profile, target: pick.service) {
+            recommendation.append(("migration", migrationJSON(plan)))
+        }
         return .object([
             ("schemaVersion", .number(1)),
             ("catalogVersion", .string(catalog.version)),
@@ -34,7 +37,49 @@ public enum Render {
             })),
             ("warnings", .array(r.warnings.map(JSON.string))),
             ("whatIf", .array(r.whatIf.map { .object([("key", .string($0.key)), ("value", .string($0.value)), ("service", .string($0.service))]) })),
+            ("estimates", .array(r.estimates.map { e in
+                .object([
+                    ("service", .string(e.service)), ("label", .string(e.label)), ("value", e.value.map(JSON.string) ?? .null),
+                    ("missing", .array(e.missing.map(JSON.string))),
+                    ("basis", .array(e.basis.map { .object([("text", .string($0.text)), ("source", .string($0.source)), ("asOf", .string($0.asOf))]) })),
+                ])
+            })),
         ])
+    }
+
+    static func migrationJSON(_ plan: MigrationPlan) -> JSON {
+        func entries(_ list: [GuideEntry]) -> JSON {
+            .array(list.map { .object([("id", .string($0.id)), ("text", .string($0.text)), ("source", .string($0.source))]) })
+        }
+        var members: [(String, JSON)] = [
+            ("from", .string(plan.engine)), ("to", .string(plan.target.id)), ("kind", .string(plan.kind)),
+            ("schemaConversion", .bool(plan.needsSchemaConversion)), ("recommendedMode", .string(plan.recommendedMode)),
+        ]
+        if let path = plan.path {
+            members.append(("path", .object([("text", .string(path.text)), ("tools", .array(path.tools.map(JSON.string))), ("source", .string(path.source))])))
+        }
+        if let compatibility = plan.compatibility {
+            members.append(("compatibility", .object([("text", .string(compatibility.text)), ("source", .string(compatibility.source))])))
+        }
+        members += [("modes", entries(plan.modes)), ("tools", entries(plan.tools)), ("managedForYou", entries(plan.managedForYou)), ("applicationChanges", entries(plan.applicationChanges))]
+        return .object(members)
+    }
+
+    static func migrationText(_ plan: MigrationPlan, width: Int, style st: Style) -> String {
+        var out = "\n" + st.bold("Migration path: \(plan.engine) → \(plan.target.id) (\(plan.kind))") + "\n"
+        if let path = plan.path {
+            out += wrap("• " + path.text + (path.tools.isEmpty ? "" : " Tools: " + path.tools.joined(separator: ", ") + "."), width: width, indent: 4, firstIndent: 2) + "\n"
+        }
+        if let compatibility = plan.compatibility {
+            out += wrap("• Compatibility of \(plan.target.id): " + compatibility.text, width: width, indent: 4, firstIndent: 2) + "\n"
+        }
+        for tool in plan.tools { out += wrap("• " + tool.text, width: width, indent: 4, firstIndent: 2) + "\n" }
+        if let mode = plan.modes.first(where: { $0.id == plan.recommendedMode }) {
+            out += wrap("• Suggested AWS DMS task type: " + mode.text, width: width, indent: 4, firstIndent: 2) + "\n"
+        }
+        out += wrap("• The managed service takes over: " + plan.managedForYou.map { $0.text.prefix(1).lowercased() + $0.text.dropFirst().dropLast() }.joined(separator: "; ") + ".", width: width, indent: 4, firstIndent: 2) + "\n"
+        for change in plan.applicationChanges { out += wrap("• Application: " + change.text, width: width, indent: 4, firstIndent: 2) + "\n" }
+        return out
     }
 
     public static func text(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
@@ -61,6 +106,9 @@ public enum Render {
             out += "\n" + st.bold("Configuration") + "\n"
             for f in pick.configuration { out += wrap("• " + f.text, width: width, indent: 4, firstIndent: 2) + "\n" }
         }
+        if let plan = Engine(catalog: catalog).migrationPlan(for: r.profile, target: pick.service) {
+            out += migrationText(plan, width: width, style: st)
+        }
         if !r.alternatives.isEmpty {
             out += "\n" + st.bold("Alternatives") + "\n"
             let top = max(pick.score, r.alternatives.map(\.0.score).max() ?? 0, 1)
@@ -86,6 +134,15 @@ public enum Render {
             for a in r.excluded {
                 let body = wrap(a.exclusions.first?.text ?? "", width: width, indent: idWidth + 4)
                 out += "  " + pad(a.service.id, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
+            }
+        }
+        if !r.estimates.isEmpty {
+            out += "\n" + st.bold("Estimates (not quotes; us-east-1 prices with their dates)") + "\n"
+            for e in r.estimates {
+                let value = e.value ?? "unknown: needs " + e.missing.joined(separator: ", ")
+                out += wrap("• \(e.service) · \(e.label): \(value)", width: width, indent: 4, firstIndent: 2) + "\n"
+                let dated = e.basis.filter { $0.text.hasPrefix("$") && !e.label.hasPrefix("Idle") }.map { "\($0.text.components(separatedBy: " (").first ?? $0.text) as of \($0.asOf)" }
+                if !dated.isEmpty { out += st.dim(wrap("prices: " + dated.joined(separator: "; ") + ". Sources: 'dbadvisor show \(e.service)'.", width: width, indent: 4, firstIndent: 4)) + "\n" }
             }
         }
         if !r.warnings.isEmpty {
@@ -143,6 +200,15 @@ extension Render {
             out += "\nConfiguration:\n\n"
             for f in pick.configuration { out += "- \(f.text)\(cite(f.source))\n" }
         }
+        if let plan = Engine(catalog: catalog).migrationPlan(for: r.profile, target: pick.service) {
+            out += "\n### Migration path: \(plan.engine) → \(pick.service.id) (\(plan.kind))\n\n"
+            if let path = plan.path { out += "- \(path.text)\(cite(path.source))\n" }
+            if let compatibility = plan.compatibility { out += "- Compatibility: \(compatibility.text)\(cite(compatibility.source))\n" }
+            for tool in plan.tools { out += "- \(tool.text)\(cite(tool.source))\n" }
+            if let mode = plan.modes.first(where: { $0.id == plan.recommendedMode }) { out += "- Suggested AWS DMS task type: \(mode.text)\(cite(mode.source))\n" }
+            for item in plan.managedForYou { out += "- Managed for you: \(item.text)\(cite(item.source))\n" }
+            for change in plan.applicationChanges { out += "- Application change: \(change.text)\(cite(change.source))\n" }
+        }
         out += "\n## Alternatives considered\n\n"
         if r.alternatives.isEmpty { out += "None: every other service is ruled out.\n" }
         for (a, whyNot) in r.alternatives.prefix(5) {
@@ -162,6 +228,10 @@ extension Render {
             out += "- Idle or minimum cost (estimate): \(idle.text)\(cite(idle.source))\n"
         }
         for w in r.warnings { out += "- Warning: \(w)\n" }
+        for e in r.estimates {
+            let value = e.value ?? "unknown; needs " + e.missing.joined(separator: ", ")
+            out += "- Estimate, \(e.service) · \(e.label): \(value)" + e.basis.map { cite($0.source) }.joined() + "\n"
+        }
         if tradeOffs.isEmpty && r.warnings.isEmpty && pick.service.fact("idleMonthlyCost") == nil { out += "- None recorded.\n" }
         out += "\n## What would change this decision\n\n"
         if r.whatIf.isEmpty { out += "No single answer change moves the pick.\n" }

@@ -41,12 +41,13 @@ public struct Service: Sendable {
     public var family: String
     public var summary: String
     /// Facts in the order the file gives them.
-    public var facts: [Fact]
+    public let facts: [Fact]
+    private let factIndex: [String: Int]
     /// Lists of dated statements: prices, useWhen, avoidWhen, migrationPaths, changes.
     public var lists: [(String, [JSON])]
     public var file: String
 
-    public func fact(_ kind: String) -> Fact? { facts.first { $0.kind == kind } }
+    public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
 
     public var lifecycle: Lifecycle {
         let value = fact("lifecycle")?.value
@@ -71,7 +72,12 @@ public struct Service: Sendable {
 
 /// A question of the questionnaire, and the vocabulary of one profile key.
 public struct Question: Sendable {
-    public enum Kind: String, Sendable { case choice, set, size, rate }
+    public enum Kind: String, Sendable {
+        case choice, set, size, rate, percent
+
+        /// Whether the answer is typed (a size, rate or percentage) rather than chosen.
+        public var isTyped: Bool { self == .size || self == .rate || self == .percent }
+    }
 
     public struct Value: Sendable {
         public var value: String
@@ -101,6 +107,8 @@ public struct Catalog: Sendable {
     public var services: [Service]
     public var questions: [Question]
     public var rules: [Rule]
+    /// The migration guide (migration.json), by section.
+    public var migrationGuide: [String: [GuideEntry]] = [:]
     /// Where the catalog came from: "bundled" or a directory path.
     public var origin: String
 
@@ -119,6 +127,7 @@ extension Catalog {
     public static let schemaFile = "catalog.schema.json"
     public static let manifestFile = "catalog.json"
     public static let questionsFile = "questions.json"
+    public static let migrationFile = "migration.json"
 
     /// Loads a catalog from files keyed by their path relative to the catalog directory.
     /// Every file is parsed and validated against the schema, then every reference is checked;
@@ -183,12 +192,21 @@ extension Catalog {
             }
         }
 
-        let catalog = Catalog(
+        var guide: [String: [GuideEntry]] = [:]
+        if let json = validated(migrationFile, as: "migration") {
+            for (section, items) in json.objectValue ?? [] {
+                guard let items = items.arrayValue else { continue }
+                guide[section] = items.map { GuideEntry(id: $0["id"]?.stringValue ?? "", text: $0["text"]?.stringValue ?? "", source: $0["source"]?.stringValue ?? "") }
+            }
+        }
+
+        var catalog = Catalog(
             name: manifest["name"]?.stringValue ?? "",
             version: manifest["version"]?.stringValue ?? "",
             date: manifest["date"]?.stringValue ?? "",
             services: services, questions: questions, rules: rules, origin: origin
         )
+        catalog.migrationGuide = guide
         if problems.isEmpty { problems += catalog.referenceProblems() }
         guard problems.isEmpty else { throw CatalogError(problems: problems.sorted()) }
         return catalog
@@ -226,7 +244,9 @@ extension Service {
         name = json["name"]?.stringValue ?? ""
         family = json["family"]?.stringValue ?? ""
         summary = json["summary"]?.stringValue ?? ""
-        facts = (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) }
+        let facts = (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) }
+        self.facts = facts
+        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
         lists = ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) }
         self.file = file
     }

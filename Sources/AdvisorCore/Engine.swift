@@ -35,6 +35,8 @@ public struct Recommendation: Sendable {
     public var excluded: [Assessment]
     public var warnings: [String]
     public var whatIf: [WhatIf]
+    /// Sizing and cost estimates; filled by `recommend`.
+    public var estimates: [Estimate] = []
 }
 
 /// Evaluates rules over a profile. Exclusions first, then scores; the ranking is by score,
@@ -71,13 +73,22 @@ public struct Engine: Sendable {
     }
 
     /// Every service's assessment, in catalog order.
-    public func assess(_ profile: Profile) -> [Assessment] {
-        catalog.services.map { service in
+    public func assess(_ profile: Profile, withReasons: Bool = true) -> [Assessment] {
+        // A `when` that reads answers only is judged once here rather than once per service.
+        let live = serviceRules.filter { rule in
+            guard rule.whenIsProfileOnly, let when = rule.when else { return true }
+            var scratch = Condition.Bindings()
+            return when.holds(profile: profile, service: nil, bindings: &scratch)
+        }
+        return catalog.services.map { service in
             var a = Assessment(service: service, score: 0, scoreFindings: [], exclusions: [], configuration: [])
-            for rule in serviceRules {
-                let (fired, bindings) = fires(rule, profile: profile, service: service)
-                guard fired else { continue }
-                let finding = Finding(rule: rule.id, text: render(rule.reason, profile: profile, service: service, bindings: bindings), source: rule.source, weight: rule.weight)
+            for rule in live {
+                var bindings = Condition.Bindings()
+                if !rule.whenIsProfileOnly, let when = rule.when, !when.holds(profile: profile, service: service, bindings: &bindings) { continue }
+                guard let selector = rule.services, selector.holds(profile: profile, service: service, bindings: &bindings) else { continue }
+                // Ranking alone (what-if, sweeps) needs no sentences; rendering them is most of the cost.
+                let text = withReasons ? render(rule.reason, profile: profile, service: service, bindings: bindings) : ""
+                let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
                 switch rule.effect {
                 case .exclude: a.exclusions.append(finding)
                 case .score:
@@ -93,13 +104,13 @@ public struct Engine: Sendable {
 
     /// The pick alone: the cheap path used for what-if and sweeps.
     public func pick(_ profile: Profile) -> String {
-        let ranked = rank(assess(profile))
+        let ranked = rank(assess(profile, withReasons: false))
         return ranked.pick.service.id
     }
 
     /// The pick when some service meets every requirement; nil when only a fallback remains.
     public func genuinePick(_ profile: Profile) -> String? {
-        let ranked = rank(assess(profile))
+        let ranked = rank(assess(profile, withReasons: false))
         return ranked.relaxed ? nil : ranked.pick.service.id
     }
 
@@ -172,7 +183,9 @@ public struct Engine: Sendable {
 
         let alternatives = rest.map { ($0, whyNot($0, against: pick)) }
         let confidence = relaxed ? "low" : self.confidence(pick: pick, runnerUp: rest.first, profile: profile)
-        return Recommendation(profile: profile, pick: pick, confidence: confidence, alternatives: alternatives, excluded: excluded, warnings: warnings, whatIf: whatIf)
+        var recommendation = Recommendation(profile: profile, pick: pick, confidence: confidence, alternatives: alternatives, excluded: excluded, warnings: warnings, whatIf: whatIf)
+        recommendation.estimates = estimates(recommendation)
+        return recommendation
     }
 
     /// High when the pick leads by 20 points or more and at least four core questions are
@@ -202,6 +215,8 @@ public struct Engine: Sendable {
     public func candidateValues(for question: Question) -> [String] {
         switch question.kind {
         case .choice, .set: return question.valueNames
+        case .percent:
+            return []
         case .size, .rate:
             var out: [String] = []
             for t in thresholds[question.key] ?? [] {
@@ -358,6 +373,8 @@ extension Engine {
             guard case let .success(rate) = RequestRate.parse(value) else { return nil }
             if case .rate(rate)? = profile[question.key] { return nil }
             return .rate(rate)
+        case .percent:
+            return nil
         }
     }
 }

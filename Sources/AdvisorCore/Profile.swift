@@ -6,6 +6,8 @@ public enum Answer: Equatable, Sendable {
     case set([String])
     case size(DataSize)
     case rate(RequestRate)
+    /// A percentage from 0 to 100.
+    case percent(Double)
 
     /// The answer as it is written in an answers file or a flag.
     public var text: String {
@@ -14,6 +16,7 @@ public enum Answer: Equatable, Sendable {
         case let .set(vs): return vs.joined(separator: ",")
         case let .size(s): return s.description
         case let .rate(r): return r.description
+        case let .percent(p): return JSON.format(number: p) + "%"
         }
     }
 
@@ -83,6 +86,15 @@ extension Catalog {
                 return .failure(ProfileError(key: key, value: raw,
                     message: "invalid value '\(shown)' for \(key): \(error.explanation); expected requests per second, such as 500, 20k or 1.5M"))
             }
+        case .percent:
+            var digits = text
+            if digits.hasSuffix("%") { digits.removeLast() }
+            guard let value = Double(digits.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0, value <= 100,
+                  digits.allSatisfy({ "0123456789. ".contains($0) }) else {
+                return .failure(ProfileError(key: key, value: raw,
+                    message: "invalid value '\(shown)' for \(key): expected a percentage from 0 to 100, such as \(question.example ?? "80%")"))
+            }
+            return .success(.percent(value))
         }
     }
 
@@ -105,7 +117,7 @@ extension Catalog {
             switch value {
             case .null: continue
             case let .string(s): text = s
-            case let .number(n) where question.kind == .rate: text = JSON.format(number: n)
+            case let .number(n) where question.kind == .rate || question.kind == .percent: text = JSON.format(number: n)
             case let .array(items) where question.kind == .set:
                 var parts: [String] = []
                 for item in items {
@@ -116,7 +128,7 @@ extension Catalog {
                 }
                 text = parts.joined(separator: ",")
             default:
-                let expected = question.kind == .set ? "a string or a list of strings" : question.kind == .rate ? "a string or a number" : "a string"
+                let expected = question.kind == .set ? "a string or a list of strings" : question.kind == .rate || question.kind == .percent ? "a string or a number" : "a string"
                 return .failure(ProfileError(key: key, value: nil, message: "\(key): expected \(expected), found \(Sanitize.forTerminal(value.compactText(), limit: 40))"))
             }
             if question.kind == .set && text.isEmpty {

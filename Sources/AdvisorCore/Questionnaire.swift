@@ -58,7 +58,7 @@ public struct Questionnaire: Sendable {
                 }
             }
             return catalog.parseAnswer(key: question.key, text: names.joined(separator: ",")).map { $0 }
-        case .size, .rate:
+        case .size, .rate, .percent:
             return catalog.parseAnswer(key: question.key, text: line).map { $0 }
         }
     }

@@ -14,24 +14,26 @@ public enum Effect: String, Sendable {
 
 /// A rule from the catalog: a condition over the answers (and, for service rules, the
 /// service's facts), an effect, the reason written for the user, and its source.
-public struct Rule: Sendable {
+public final class Rule: Sendable {
     public struct Example: Sendable {
         public var profile: JSON
         public var service: String?
     }
 
-    public var id: String
-    public var effect: Effect
-    public var weight: Double
-    public var when: Condition?
-    public var services: Condition?
-    public var reason: String
-    public var source: String
-    public var follows: String?
-    public var fires: [Example]
-    public var doesNotFire: [Example]
-    public var file: String
-    public var index: Int
+    public let id: String
+    public let effect: Effect
+    public let weight: Double
+    public let when: Condition?
+    public let services: Condition?
+    public let reason: String
+    public let source: String
+    public let follows: String?
+    public let fires: [Example]
+    public let doesNotFire: [Example]
+    public let file: String
+    public let index: Int
+    /// Whether `when` reads answers only, so it can be judged once per profile, not per service.
+    public let whenIsProfileOnly: Bool
 
     init(json: JSON, file: String, index: Int) {
         id = json["id"]?.stringValue ?? ""
@@ -42,13 +44,17 @@ public struct Rule: Sendable {
         reason = json["reason"]?.stringValue ?? ""
         source = json["source"]?.stringValue ?? ""
         follows = json["follows"]?.stringValue
-        func examples(_ name: String) -> [Example] {
-            (json["examples"]?[name]?.arrayValue ?? []).map { Example(profile: $0["profile"] ?? .object([]), service: $0["service"]?.stringValue) }
-        }
-        fires = examples("fires")
-        doesNotFire = examples("doesNotFire")
+        fires = Rule.examples(json, "fires")
+        doesNotFire = Rule.examples(json, "doesNotFire")
         self.file = file
         self.index = index
+        var refs: (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String]) = ([], [], [], [], [])
+        when?.references(into: &refs)
+        whenIsProfileOnly = refs.facts.isEmpty && refs.services.isEmpty && !(when?.mentionsFamily ?? false)
+    }
+
+    static func examples(_ json: JSON, _ name: String) -> [Example] {
+        (json["examples"]?[name]?.arrayValue ?? []).map { Example(profile: $0["profile"] ?? .object([]), service: $0["service"]?.stringValue) }
     }
 
     /// Whether this rule is judged per service (exclude, score, configure) or once per profile (warn).
@@ -77,8 +83,9 @@ public indirect enum Condition: Sendable {
         case inValues([String])
         case includes(String)
         case includesAny([String])
-        case atLeast(String)
-        case below(String)
+        /// A threshold as written, with its value as bytes (size) and per second (rate).
+        case atLeast(String, size: Double?, rate: Double?)
+        case below(String, size: Double?, rate: Double?)
     }
 
     public enum FactTest: Sendable {
@@ -107,8 +114,8 @@ public indirect enum Condition: Sendable {
             else if let vs = json["in"]?.arrayValue { test = .inValues(vs.compactMap(\.stringValue)) }
             else if let v = json["includes"]?.stringValue { test = .includes(v) }
             else if let vs = json["includesAny"]?.arrayValue { test = .includesAny(vs.compactMap(\.stringValue)) }
-            else if let v = json["atLeast"]?.stringValue { test = .atLeast(v) }
-            else if let v = json["below"]?.stringValue { test = .below(v) }
+            else if let v = json["atLeast"]?.stringValue { test = .atLeast(v, size: Condition.sizeValue(v), rate: Condition.rateValue(v)) }
+            else if let v = json["below"]?.stringValue { test = .below(v, size: Condition.sizeValue(v), rate: Condition.rateValue(v)) }
             else { self = .invalid("an answer test needs one of answered, is, in, includes, includesAny, atLeast, below"); return }
             self = .answer(key: key, test: test)
             return
@@ -130,6 +137,16 @@ public indirect enum Condition: Sendable {
             return
         }
         self = .invalid("a condition needs one of all, any, not, service, family, familyMatchesAnswer, answer, fact")
+    }
+
+    static func sizeValue(_ text: String) -> Double? {
+        if case let .success(s) = DataSize.parse(text) { return s.bytes }
+        return nil
+    }
+
+    static func rateValue(_ text: String) -> Double? {
+        if case let .success(r) = RequestRate.parse(text) { return r.perSecond }
+        return nil
     }
 
     /// Values the condition captured while matching (the missing items of a `lacksAnswer`),
@@ -186,16 +203,16 @@ public indirect enum Condition: Sendable {
             if case let .set(items)? = answer { return items.contains(where: vs.contains) }
             if case let .choice(c)? = answer { return vs.contains(c) }
             return false
-        case let .atLeast(text), let .below(text):
+        case let .atLeast(_, sizeLimit, rateLimit), let .below(_, sizeLimit, rateLimit):
             let isAtLeast: Bool
             if case .atLeast = test { isAtLeast = true } else { isAtLeast = false }
             switch answer {
             case let .size(s)?:
-                guard case let .success(limit) = DataSize.parse(text) else { return false }
-                return isAtLeast ? s >= limit : s < limit
+                guard let limit = sizeLimit else { return false }
+                return isAtLeast ? s.bytes >= limit : s.bytes < limit
             case let .rate(r)?:
-                guard case let .success(limit) = RequestRate.parse(text) else { return false }
-                return isAtLeast ? r >= limit : r < limit
+                guard let limit = rateLimit else { return false }
+                return isAtLeast ? r.perSecond >= limit : r.perSecond < limit
             default: return false
             }
         }
@@ -247,6 +264,16 @@ public indirect enum Condition: Sendable {
         }
     }
 
+    /// Whether a family test appears anywhere in the condition.
+    var mentionsFamily: Bool {
+        switch self {
+        case let .all(items), let .any(items): return items.contains { $0.mentionsFamily }
+        case let .not(inner): return inner.mentionsFamily
+        case .familyIn, .familyMatchesAnswer: return true
+        default: return false
+        }
+    }
+
     /// Every profile key, fact kind and service id the condition names, for reference checks.
     public func references(into refs: inout (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String])) {
         switch self {
@@ -278,7 +305,7 @@ public indirect enum Condition: Sendable {
         switch self {
         case let .all(items), let .any(items): items.forEach { $0.thresholds(into: &out) }
         case let .not(inner): inner.thresholds(into: &out)
-        case let .answer(key, .atLeast(t)), let .answer(key, .below(t)): out[key, default: []].append(t)
+        case let .answer(key, .atLeast(t, _, _)), let .answer(key, .below(t, _, _)): out[key, default: []].append(t)
         default: break
         }
     }

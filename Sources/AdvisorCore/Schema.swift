@@ -24,9 +24,25 @@ public struct Problem: Error, Equatable, Sendable, CustomStringConvertible, Comp
 /// `minItems`, `maxItems`, `uniqueItems`, `minLength`, `pattern`, `minimum`, `maximum`,
 /// `$ref` to `#/$defs/...`, `allOf`, `anyOf`, `oneOf`, and `description`/`title`/`$comment`
 /// (ignored). A keyword outside this subset is reported, not silently skipped.
+/// A JSON path built as the validator descends and spelled out only when a problem needs it.
+indirect enum JSONPath {
+    case root
+    case member(JSONPath, String)
+    case index(JSONPath, Int)
+
+    var text: String {
+        switch self {
+        case .root: return "$"
+        case let .member(parent, key): return SchemaValidator.member(parent.text, key)
+        case let .index(parent, i): return "\(parent.text)[\(i)]"
+        }
+    }
+}
+
 public struct SchemaValidator {
     public let root: JSON
     private var patterns: [String: NSRegularExpression] = [:]
+    private var resolved: [String: JSON] = [:]
 
     static let knownKeywords: Set<String> = [
         "$schema", "$id", "$defs", "$ref", "$comment", "title", "description", "examples", "default",
@@ -42,7 +58,7 @@ public struct SchemaValidator {
     /// Every problem of `value` against the root schema, or against `#/$defs/<definition>`;
     /// empty when it conforms.
     public mutating func validate(_ value: JSON, file: String, definition: String? = nil) -> [Problem] {
-        var problems: [Problem] = []
+        var problems: [PendingProblem] = []
         var schema = root
         if let definition {
             guard let target = root["$defs"]?[definition] else {
@@ -50,31 +66,37 @@ public struct SchemaValidator {
             }
             schema = target
         }
-        check(value, against: schema, path: "$", file: file, into: &problems, refDepth: 0)
-        return problems
+        check(value, against: schema, path: .root, file: file, into: &problems, refDepth: 0)
+        return problems.map { Problem(file: file, path: $0.path.text, message: $0.message) }
+    }
+
+    /// A problem whose path is spelled out only if it is reported (anyOf tries many branches).
+    struct PendingProblem {
+        var path: JSONPath
+        var message: String
     }
 
     /// A path segment for a member name: `.name` when it is an identifier, `["odd name"]` otherwise.
     public static func member(_ path: String, _ key: String) -> String {
-        let simple = !key.isEmpty && key.unicodeScalars.allSatisfy {
-            CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-"
-        } && key.unicodeScalars.allSatisfy { $0.isASCII }
+        let simple = !key.isEmpty && key.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D
+        }
         return simple ? "\(path).\(key)" : "\(path)[\(JSON.string(key).compactText())]"
     }
 
-    private mutating func check(_ value: JSON, against schema: JSON, path: String, file: String, into problems: inout [Problem], refDepth: Int) {
+    private mutating func check(_ value: JSON, against schema: JSON, path: JSONPath, file: String, into problems: inout [PendingProblem], refDepth: Int) {
         if case let .bool(allowed) = schema {
-            if !allowed { problems.append(Problem(file: file, path: path, message: "no value is allowed here")) }
+            if !allowed { problems.append(PendingProblem(path: path, message: "no value is allowed here")) }
             return
         }
         guard case let .object(keywords) = schema else { return }
-        func fail(_ message: String) { problems.append(Problem(file: file, path: path, message: message)) }
+        func fail(_ message: String) { problems.append(PendingProblem(path: path, message: message)) }
 
         for (keyword, _) in keywords where !Self.knownKeywords.contains(keyword) {
             fail("the schema uses '\(keyword)', which this validator does not support")
         }
         if let ref = schema["$ref"]?.stringValue {
-            guard refDepth < 64, let target = resolve(ref) else {
+            guard refDepth < 64, let target = resolveCached(ref) else {
                 fail("the schema reference \(ref) cannot be resolved")
                 return
             }
@@ -103,7 +125,7 @@ public struct SchemaValidator {
                 fail("the required member '\(name)' is missing")
             }
             for (key, member) in members {
-                let memberPath = Self.member(path, key)
+                let memberPath = JSONPath.member(path, key)
                 if let propertySchema = properties.first(where: { $0.0 == key })?.1 {
                     check(member, against: propertySchema, path: memberPath, file: file, into: &problems, refDepth: refDepth)
                 } else if let additional = schema["additionalProperties"] {
@@ -112,7 +134,7 @@ public struct SchemaValidator {
                         var message = "unknown member '\(Sanitize.forTerminal(key))'"
                         if let near = Spelling.nearest(to: key, in: names) { message += " (did you mean '\(near)'?)" }
                         else if !names.isEmpty { message += "; accepted: \(names.joined(separator: ", "))" }
-                        problems.append(Problem(file: file, path: path, message: message))
+                        problems.append(PendingProblem(path: path, message: message))
                     } else {
                         check(member, against: additional, path: memberPath, file: file, into: &problems, refDepth: refDepth)
                     }
@@ -132,7 +154,7 @@ public struct SchemaValidator {
             }
             if let itemSchema = schema["items"] {
                 for (i, item) in items.enumerated() {
-                    check(item, against: itemSchema, path: "\(path)[\(i)]", file: file, into: &problems, refDepth: refDepth)
+                    check(item, against: itemSchema, path: .index(path, i), file: file, into: &problems, refDepth: refDepth)
                 }
             }
         case let .string(text):
@@ -161,9 +183,9 @@ public struct SchemaValidator {
             check(value, against: sub, path: path, file: file, into: &problems, refDepth: refDepth)
         }
         if let options = schema["anyOf"]?.arrayValue {
-            var best: [Problem]? = nil
+            var best: [PendingProblem]? = nil
             for sub in options {
-                var attempt: [Problem] = []
+                var attempt: [PendingProblem] = []
                 check(value, against: sub, path: path, file: file, into: &attempt, refDepth: refDepth)
                 if attempt.isEmpty { best = []; break }
                 if best == nil || attempt.count < best!.count { best = attempt }
@@ -172,15 +194,22 @@ public struct SchemaValidator {
         }
         if let options = schema["oneOf"]?.arrayValue {
             var passing = 0
-            var fewest: [Problem]? = nil
+            var fewest: [PendingProblem]? = nil
             for sub in options {
-                var attempt: [Problem] = []
+                var attempt: [PendingProblem] = []
                 check(value, against: sub, path: path, file: file, into: &attempt, refDepth: refDepth)
                 if attempt.isEmpty { passing += 1 } else if fewest == nil || attempt.count < fewest!.count { fewest = attempt }
             }
             if passing == 0 { problems += fewest ?? [] }
             if passing > 1 { fail("matches more than one of the allowed forms") }
         }
+    }
+
+    private mutating func resolveCached(_ ref: String) -> JSON? {
+        if let hit = resolved[ref] { return hit }
+        let target = resolve(ref)
+        if let target { resolved[ref] = target }
+        return target
     }
 
     private func resolve(_ ref: String) -> JSON? {

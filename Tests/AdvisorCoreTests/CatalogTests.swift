@@ -40,7 +40,8 @@ let fixedServiceIDs = [
     @Test func everyQuestionKeyOfTheContractExists() {
         let keys = ["data-shape", "latency", "consistency", "data-size", "throughput", "access-patterns", "role", "project", "stage",
                     "traffic", "availability", "existing-engine", "ops", "max-item-size", "features", "cost-priority"]
-        #expect(sharedCatalog.questions.map(\.key) == keys)
+        // PRODUCT.md's keys come first, in its order; sizing keys (item-size, read-share) follow.
+        #expect(Array(sharedCatalog.questions.map(\.key).prefix(keys.count)) == keys)
         #expect(sharedCatalog.questions.filter(\.isCore).map(\.key) == Array(keys.prefix(6)))
     }
 }
