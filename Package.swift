@@ -20,7 +20,7 @@ let package = Package(
         .executableTarget(name: "dbadvisor", dependencies: ["AdvisorCLI"]),
 
         // Build-time only: turns catalog/ into Swift source so the binary carries it.
-        .executableTarget(name: "CatalogEmbedder"),
+        .executableTarget(name: "CatalogEmbedder", dependencies: ["AdvisorCore"]),
         .plugin(
             name: "EmbedCatalog",
             capability: .buildTool(),

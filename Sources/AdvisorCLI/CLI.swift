@@ -72,6 +72,13 @@ public enum CLI {
                         arguments: [("service", "A service id (see 'dbadvisor services').")], options: [answers] + profileOptions + common,
                         examples: ["dbadvisor why dynamodb --data-shape document --max-item-size 2MB", "dbadvisor why aurora-dsql --data-shape relational --features extensions"],
                         run: Commands.why),
+            CommandSpec(name: "batch", abstract: "Recommend for every profile of a JSON Lines file (or stdin), one result line per input line, streaming.",
+                        arguments: [("file", "A JSON Lines file of profiles, or '-' (the default) for standard input.")],
+                        options: [OptionSpec(name: "format", valueName: "format", help: "Output: JSON Lines, or CSV for spreadsheets (id, line, service, confidence, runner_up, top_reason).", values: ["json", "csv"], defaultValue: "json"),
+                                  OptionSpec(name: "what-if", valueName: nil, help: "Also compute what-if for every line (about 100 times slower).", values: [], defaultValue: nil),
+                                  catalogOption, noColorOption],
+                        examples: ["dbadvisor batch fleet.jsonl > picks.jsonl", "dbadvisor batch --format csv fleet.jsonl > picks.csv"],
+                        run: Batch.run),
             CommandSpec(name: "services", abstract: "List the services in the catalog.", arguments: [], options: common,
                         examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
             CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
@@ -105,6 +112,10 @@ public enum CLI {
             }
             io.writeErr(text)
             return error.status.rawValue
+        } catch let error as WriteError {
+            if error.code == EPIPE { return ExitStatus.success.rawValue }
+            io.writeErr("dbadvisor: error: cannot write the output: \(String(cString: strerror(error.code)))\n")
+            return ExitStatus.ioError.rawValue
         } catch let stop as Ask.Stop {
             io.writeErr(stop.message.isEmpty ? "" : stop.message + "\n")
             return stop.status.rawValue
@@ -126,6 +137,7 @@ public enum CLI {
         case "compare": return "dbadvisor compare <services> ... [--format <format>] [--catalog <dir>]"
         case "recommend": return "dbadvisor recommend [--answers <file>] [--<key> <value> ...] [--format <format>]"
         case "why": return "dbadvisor why <service> [--answers <file>] [--<key> <value> ...] [--format <format>]"
+        case "batch": return "dbadvisor batch [<file>] [--format <format>] [--what-if] [--catalog <dir>]"
         case "ask": return "dbadvisor ask [--answers <file>] [--save <file>] [--no-input] [--format <format>]"
         default: return "dbadvisor \(command) [--format <format>] [--catalog <dir>]"
         }
@@ -133,7 +145,8 @@ public enum CLI {
 
     static func loadCatalog(directory: String?) throws -> Catalog {
         if let directory { return try Catalog.load(directory: directory) }
-        return try Catalog.load(files: BundledCatalog.files(), origin: "bundled")
+        // The embedder validated the bundled catalog when the binary was built.
+        return try Catalog.load(files: BundledCatalog.files(), origin: "bundled", validated: true)
     }
 
     static func execute(_ arguments: [String], io: IO) throws -> String {
@@ -304,6 +317,7 @@ public enum CLI {
     static let exitStatusTable: [(String, String)] = [
         ("0", "Success."),
         ("1", "The questionnaire ended at end of input (Ctrl-D) before it finished."),
+        ("2", "batch: some lines failed (each has an error object); the rest were answered."),
         ("64", "Usage error: unknown command or option, bad option value."),
         ("65", "Bad data: malformed JSON, unknown key or value in answers, a catalog that fails validation."),
         ("66", "An input file is missing or unreadable."),

@@ -9,6 +9,8 @@ public enum ExitStatus: Int32, Sendable {
     case success = 0
     /// The questionnaire ended at end of input (Ctrl-D) before it finished.
     case cancelled = 1
+    /// `batch` answered every line it could, but some lines failed.
+    case batchLinesFailed = 2
     case usage = 64
     case dataError = 65
     case noInput = 66

@@ -10,6 +10,8 @@ public struct Fact: Sendable {
     public var asOf: String
     public var confidence: String
     public var note: String?
+    /// The value as a list of strings, computed once (empty when absent or not a list).
+    public let strings: [String]
 
     init(kind: String, json: JSON) {
         self.kind = kind
@@ -19,10 +21,8 @@ public struct Fact: Sendable {
         asOf = json["asOf"]?.stringValue ?? ""
         confidence = json["confidence"]?.stringValue ?? ""
         note = json["note"]?.stringValue
+        strings = json["value"]?.arrayValue?.compactMap(\.stringValue) ?? (json["value"]?.stringValue.map { [$0] } ?? [])
     }
-
-    /// The value as a list of strings (empty when absent or not a list).
-    public var strings: [String] { value?.arrayValue?.compactMap(\.stringValue) ?? [] }
 }
 
 /// A service's lifecycle: active, closed to new customers, or past end of support.
@@ -132,7 +132,9 @@ extension Catalog {
     /// Loads a catalog from files keyed by their path relative to the catalog directory.
     /// Every file is parsed and validated against the schema, then every reference is checked;
     /// all problems are reported together, and a catalog with any problem is refused whole.
-    public static func load(files: [String: Data], origin: String) throws -> Catalog {
+    /// `validated: true` skips the schema and reference checks: only for a catalog already
+    /// validated when the binary was built (the bundled one).
+    public static func load(files: [String: Data], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
         var problems: [Problem] = []
         func parse(_ path: String) -> JSON? {
             guard let data = files[path] else {
@@ -152,6 +154,7 @@ extension Catalog {
         var validator = SchemaValidator(schema: schema)
         func validated(_ path: String, as definition: String) -> JSON? {
             guard let json = parse(path) else { return nil }
+            if alreadyValidated { return json }
             let found = validator.validate(json, file: path, definition: definition)
             problems += found
             return found.isEmpty ? json : nil
@@ -207,7 +210,7 @@ extension Catalog {
             services: services, questions: questions, rules: rules, origin: origin
         )
         catalog.migrationGuide = guide
-        if problems.isEmpty { problems += catalog.referenceProblems() }
+        if problems.isEmpty && !alreadyValidated { problems += catalog.referenceProblems() }
         guard problems.isEmpty else { throw CatalogError(problems: problems.sorted()) }
         return catalog
     }

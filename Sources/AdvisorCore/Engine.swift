@@ -87,7 +87,7 @@ public struct Engine: Sendable {
                 if !rule.whenIsProfileOnly, let when = rule.when, !when.holds(profile: profile, service: service, bindings: &bindings) { continue }
                 guard let selector = rule.services, selector.holds(profile: profile, service: service, bindings: &bindings) else { continue }
                 // Ranking alone (what-if, sweeps) needs no sentences; rendering them is most of the cost.
-                let text = withReasons ? render(rule.reason, profile: profile, service: service, bindings: bindings) : ""
+                let text = withReasons ? render(rule, profile: profile, service: service, bindings: bindings) : ""
                 let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
                 switch rule.effect {
                 case .exclude: a.exclusions.append(finding)
@@ -141,7 +141,7 @@ public struct Engine: Sendable {
     }
 
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
-    public func recommend(_ profile: Profile) -> Recommendation {
+    public func recommend(_ profile: Profile, withWhatIf: Bool = true) -> Recommendation {
         let all = assess(profile)
         let (pick, rest, excluded, relaxed) = rank(all)
         var warnings: [String] = []
@@ -155,7 +155,7 @@ public struct Engine: Sendable {
         }
         for rule in warnRules {
             let (fired, bindings) = fires(rule, profile: profile, service: nil)
-            if fired { warnings.append(render(rule.reason, profile: profile, service: nil, bindings: bindings)) }
+            if fired { warnings.append(render(rule, profile: profile, service: nil, bindings: bindings)) }
         }
         // A retired service that would have fit: name it, its dates and its successor.
         for a in all where !a.service.lifecycle.isAvailableForNewWorkloads {
@@ -170,7 +170,7 @@ public struct Engine: Sendable {
             warnings.append(text)
         }
 
-        let whatIf = whatIfs(profile, pick: pick.service.id)
+        let whatIf = withWhatIf ? whatIfs(profile, pick: pick.service.id) : []
         let unansweredCore = catalog.questions.filter { $0.isCore && profile[$0.key] == nil }
         let changing = unansweredCore.filter { q in whatIf.contains { $0.key == q.key } }
         if !changing.isEmpty {
@@ -257,37 +257,28 @@ public struct Engine: Sendable {
         return out
     }
 
-    /// Fills a reason's placeholders: {service}, {answer:KEY}, {fact:KIND}, {missing}.
-    func render(_ template: String, profile: Profile, service: Service?, bindings: Condition.Bindings) -> String {
+    /// Fills a reason's placeholders: {service}, {answer:KEY}, {fact:KIND}, {missing},
+    /// {successor}, {since}.
+    func render(_ rule: Rule, profile: Profile, service: Service?, bindings: Condition.Bindings) -> String {
         var out = ""
-        var rest = Substring(template)
-        while let open = rest.firstIndex(of: "{") {
-            out += rest[..<open]
-            guard let close = rest[open...].firstIndex(of: "}") else { break }
-            let name = rest[rest.index(after: open)..<close]
-            if name == "service" {
-                out += service?.name ?? ""
-            } else if name == "missing" {
-                out += bindings.missing.joined(separator: ", ")
-            } else if name.hasPrefix("answer:") {
-                out += profile[String(name.dropFirst(7))]?.text ?? "?"
-            } else if name.hasPrefix("fact:") {
-                let fact = service?.fact(String(name.dropFirst(5)))
+        for part in rule.template {
+            switch part {
+            case let .literal(text): out += text
+            case .service: out += service?.name ?? ""
+            case .missing: out += bindings.missing.joined(separator: ", ")
+            case let .answer(key): out += profile[key]?.text ?? "?"
+            case let .fact(kind):
+                let fact = service?.fact(kind)
                 if let items = fact?.value?.arrayValue {
                     out += items.compactMap(\.stringValue).joined(separator: ", ")
                 } else {
                     out += fact?.value?.stringValue ?? fact?.value.map { $0.compactText() } ?? "?"
                 }
-            } else if name.hasPrefix("successor") {
-                out += service?.lifecycle.successor.flatMap(catalog.service)?.name ?? "no named successor"
-            } else if name.hasPrefix("since") {
-                out += service?.lifecycle.since ?? "?"
-            } else {
-                out += "{\(name)}"
+            case .successor: out += service?.lifecycle.successor.flatMap(catalog.service)?.name ?? "no named successor"
+            case .since: out += service?.lifecycle.since ?? "?"
+            case let .unknown(name): out += "{\(name)}"
             }
-            rest = rest[rest.index(after: close)...]
         }
-        out += rest
         return out
     }
 }

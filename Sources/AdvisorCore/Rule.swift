@@ -34,6 +34,39 @@ public final class Rule: Sendable {
     public let index: Int
     /// Whether `when` reads answers only, so it can be judged once per profile, not per service.
     public let whenIsProfileOnly: Bool
+    /// The reason, split once into literal text and placeholders.
+    public let template: [TemplatePart]
+
+    /// A piece of a reason: text, or a placeholder filled per profile and service.
+    public enum TemplatePart: Sendable {
+        case literal(String)
+        case service, missing, successor, since
+        case answer(String)
+        case fact(String)
+        case unknown(String)
+    }
+
+    static func compile(_ reason: String) -> [TemplatePart] {
+        var parts: [TemplatePart] = []
+        var rest = Substring(reason)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
+            let name = String(rest[rest.index(after: open)..<close])
+            switch name {
+            case "service": parts.append(.service)
+            case "missing": parts.append(.missing)
+            case "successor": parts.append(.successor)
+            case "since": parts.append(.since)
+            default:
+                if name.hasPrefix("answer:") { parts.append(.answer(String(name.dropFirst(7)))) }
+                else if name.hasPrefix("fact:") { parts.append(.fact(String(name.dropFirst(5)))) }
+                else { parts.append(.unknown(name)) }
+            }
+            rest = rest[rest.index(after: close)...]
+        }
+        if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        return parts
+    }
 
     init(json: JSON, file: String, index: Int) {
         id = json["id"]?.stringValue ?? ""
@@ -50,6 +83,7 @@ public final class Rule: Sendable {
         self.index = index
         var refs: (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String]) = ([], [], [], [], [])
         when?.references(into: &refs)
+        template = Rule.compile(reason)
         whenIsProfileOnly = refs.facts.isEmpty && refs.services.isEmpty && !(when?.mentionsFamily ?? false)
     }
 
@@ -178,9 +212,9 @@ public indirect enum Condition: Sendable {
             return Condition.test(profile[key], test)
         case let .fact(kind, field, test):
             guard let service else { return false }
-            var value = service.fact(kind)?.value
-            if let field { value = value?[field] }
-            return Condition.test(value, test, profile: profile, bindings: &bindings)
+            let fact = service.fact(kind)
+            if let field { return Condition.test(fact?.value?[field], test, list: nil, profile: profile, bindings: &bindings) }
+            return Condition.test(fact?.value, test, list: fact?.strings, profile: profile, bindings: &bindings)
         case .invalid:
             return false
         }
@@ -226,8 +260,8 @@ public indirect enum Condition: Sendable {
         }
     }
 
-    static func test(_ value: JSON?, _ test: FactTest, profile: Profile, bindings: inout Bindings) -> Bool {
-        let list = value?.arrayValue?.compactMap(\.stringValue) ?? (value?.stringValue.map { [$0] } ?? [])
+    static func test(_ value: JSON?, _ test: FactTest, list precomputed: [String]?, profile: Profile, bindings: inout Bindings) -> Bool {
+        let list = precomputed ?? value?.arrayValue?.compactMap(\.stringValue) ?? (value?.stringValue.map { [$0] } ?? [])
         switch test {
         case let .present(expected):
             let present = value != nil && value != .null

@@ -1,3 +1,4 @@
+import AdvisorCore
 import Foundation
 
 // Build-time tool: writes a Swift file that holds every JSON file under a catalog directory,
@@ -10,6 +11,17 @@ guard arguments.count == 3 else {
 }
 let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL
 let output = URL(fileURLWithPath: arguments[2])
+
+// The catalog is validated here, at build time: a catalog with any problem fails the build,
+// so the binary never carries one, and it need not re-validate its own catalog at each start.
+do {
+    _ = try Catalog.load(directory: root.path)
+} catch let error as CatalogError {
+    var text = "error: catalog/ fails validation; \(error.problems.count) problem(s):\n"
+    for problem in error.problems { text += "catalog/\(problem.file): \(problem.path): \(problem.message)\n" }
+    FileHandle.standardError.write(Data(text.utf8))
+    exit(65)
+}
 
 var files: [(String, Data)] = []
 if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {

@@ -93,3 +93,42 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("cannot write"))
     }
 }
+
+@Suite struct BatchTests {
+    /// 2,000 profiles with 1% malformed lines: every line answered in order, errors as objects.
+    @Test func everyLineIsAnsweredInOrder() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        var input = ""
+        let shapes = ["relational", "key-value", "document", "graph", "time-series", "wide-column", "ledger", "s3-files"]
+        for i in 0..<2000 {
+            if i % 100 == 42 { input += ["{", "[1]", #"{"data-shape":"relatonal"}"#, "not json"][i / 100 % 4] + "\n"; continue }
+            input += #"{"id":"w\#(i)","data-shape":"\#(shapes[i % shapes.count])","throughput":"\#(1 + i % 50)k"}"# + "\n"
+        }
+        let r = try runBinary(bin, ["batch", "-"], stdin: input)
+        #expect(r.status == 2)
+        #expect(r.err.contains("batch: 2000 line(s), 1980 answered, 20 failed"))
+        let lines = r.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 2000)
+        for (i, line) in lines.enumerated() {
+            let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            if i % 100 == 42 {
+                #expect(json?["line"] as? Int == i + 1)
+                #expect(json?["error"] is String)
+            } else {
+                #expect(json?["id"] as? String == "w\(i)")
+                #expect((json?["recommendation"] as? [String: Any])?["service"] is String)
+            }
+        }
+    }
+
+    @Test func csvHasOneRowPerLine() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let r = try runBinary(bin, ["batch", "--format", "csv"], stdin: "{\"id\":\"a,b\",\"data-shape\":\"graph\"}\n{\n")
+        #expect(r.status == 2)
+        let rows = r.out.split(separator: "\n")
+        #expect(rows.count == 3)
+        #expect(rows[0] == "id,line,service,confidence,runner_up,top_reason")
+        #expect(rows[1].hasPrefix("\"a,b\",1,neptune,"))
+        #expect(rows[2].hasPrefix(",2,,,,"))
+    }
+}

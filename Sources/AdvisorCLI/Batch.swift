@@ -1,0 +1,199 @@
+import AdvisorCore
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `dbadvisor batch`: JSON Lines of profiles in, one recommendation per line out, streaming.
+/// Input is read in chunks and each line is answered and written before the next is read, so
+/// memory stays flat and output starts before the input ends.
+enum Batch {
+    /// Lines of a stream, read in fixed-size chunks. A line longer than `maxLine` is reported
+    /// (and skipped to its end) instead of being held in memory.
+    struct LineReader {
+        let fd: Int32
+        var buffer: [UInt8] = []
+        var start = 0
+        var finished = false
+        let maxLine: Int
+
+        init(fd: Int32, maxLine: Int = 16 * 1_048_576) {
+            self.fd = fd
+            self.maxLine = maxLine
+        }
+
+        enum Line { case text([UInt8]), tooLong(Int) }
+
+        mutating func next() throws -> Line? {
+            var skipping = false
+            var skipped = 0
+            while true {
+                if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                    let line = Array(buffer[start..<newline])
+                    start = newline + 1
+                    if skipping { return .tooLong(skipped + line.count) }
+                    return .text(line)
+                }
+                if finished {
+                    guard start < buffer.count || skipping else { return nil }
+                    let line = Array(buffer[start...])
+                    start = buffer.count
+                    if skipping { return .tooLong(skipped + line.count) }
+                    return .text(line)
+                }
+                if buffer.count - start > maxLine {
+                    skipped += buffer.count - start
+                    buffer.removeAll(keepingCapacity: true)
+                    start = 0
+                    skipping = true
+                }
+                if start > 0 && start > buffer.count / 2 {
+                    buffer.removeFirst(start)
+                    start = 0
+                }
+                var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw CLIError(status: .ioError, message: "cannot read the input: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<n]) }
+            }
+        }
+    }
+
+    static func run(_ inv: Invocation) throws -> String {
+        if inv.positionals.count > 1 { throw CLIError.usage("Unexpected argument '\(Sanitize.forTerminal(inv.positionals[1]))'", command: "batch") }
+        let path = inv.positionals.first ?? "-"
+        let fd: Int32
+        if path == "-" {
+            if inv.io.stdinIsTerminal {
+                throw CLIError.usage("batch reads JSON Lines from a file or a pipe; standard input is a terminal. Give a FILE, or pipe the lines in.", command: "batch")
+            }
+            fd = STDIN_FILENO
+        } else {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' does not exist") }
+            if isDirectory.boolValue { throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' is a directory, not a file") }
+            fd = open(path, O_RDONLY)
+            if fd < 0 { throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' cannot be read: \(String(cString: strerror(errno)))") }
+        }
+        defer { if fd != STDIN_FILENO { close(fd) } }
+
+        let catalog = inv.catalog
+        let engine = Engine(catalog: catalog)
+        let csv = inv.format == "csv"
+        let withWhatIf = inv.flags.contains("what-if")
+        var reader = LineReader(fd: fd)
+        var lineNumber = 0, answered = 0
+        var failedLines: [Int] = []
+        var pending = csv ? "id,line,service,confidence,runner_up,top_reason\n" : ""
+        let progress = inv.io.stderrIsTerminal
+        var lastProgress = Date()
+
+        func flush(force: Bool) throws {
+            guard force || pending.utf8.count >= 1 << 16 else { return }
+            try inv.io.writeOut(pending)
+            pending = ""
+        }
+
+        while let line = try reader.next() {
+            lineNumber += 1
+            var bytes: [UInt8]
+            switch line {
+            case let .tooLong(count):
+                failedLines.append(lineNumber)
+                pending += errorLine(lineNumber, id: nil, "the line is \(count) bytes long, more than the 16 MB a profile may take", csv: csv)
+                try flush(force: false)
+                continue
+            case let .text(b): bytes = b
+            }
+            if bytes.last == 0x0D { bytes.removeLast() }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            let outcome = answer(bytes, catalog: catalog, engine: engine, withWhatIf: withWhatIf)
+            switch outcome {
+            case let .success((recommendation, id)):
+                answered += 1
+                if csv {
+                    pending += csvRow(recommendation, id: id, line: lineNumber)
+                } else {
+                    var json = Render.json(recommendation, catalog: catalog)
+                    if let id, case var .object(members) = json {
+                        members.insert(("id", id), at: 0)
+                        json = .object(members)
+                    }
+                    pending += json.compactText() + "\n"
+                }
+            case let .failure(error):
+                failedLines.append(lineNumber)
+                pending += errorLine(lineNumber, id: error.id, error.message, csv: csv)
+            }
+            try flush(force: false)
+            if progress && Date().timeIntervalSince(lastProgress) > 0.5 {
+                inv.io.writeErr("\r\(lineNumber) lines…")
+                lastProgress = Date()
+            }
+        }
+        try flush(force: true)
+        var summary = (progress ? "\r" : "") + "batch: \(lineNumber) line(s), \(answered) answered, \(failedLines.count) failed"
+        if !failedLines.isEmpty {
+            summary += " (line" + (failedLines.count > 1 ? "s " : " ") + failedLines.prefix(10).map(String.init).joined(separator: ", ") + (failedLines.count > 10 ? ", …" : "") + ")"
+        }
+        inv.io.writeErr(summary + "\n")
+        if !failedLines.isEmpty { throw Ask.Stop(status: .batchLinesFailed, message: "") }
+        return ""
+    }
+
+    struct LineError: Error {
+        var id: JSON?
+        var message: String
+    }
+
+    static func answer(_ bytes: [UInt8], catalog: Catalog, engine: Engine, withWhatIf: Bool) -> Result<(Recommendation, JSON?), LineError> {
+        let json: JSON
+        do {
+            json = try JSONParser.parse(bytes)
+        } catch let error as JSONParseError {
+            return .failure(LineError(id: nil, message: "not valid JSON: \(error)"))
+        } catch {
+            return .failure(LineError(id: nil, message: "not valid JSON"))
+        }
+        let id = json["id"]
+        if let id, id.stringValue == nil, id.numberValue == nil {
+            return .failure(LineError(id: nil, message: "\"id\" must be a string or a number"))
+        }
+        switch catalog.parseProfile(json) {
+        case let .success((profile, _)):
+            return .success((engine.recommend(profile, withWhatIf: withWhatIf), id))
+        case let .failure(error):
+            return .failure(LineError(id: id, message: error.message))
+        }
+    }
+
+    static func errorLine(_ line: Int, id: JSON?, _ message: String, csv: Bool) -> String {
+        if csv {
+            return [id.map(idText) ?? "", String(line), "", "", "", "error: " + message].map(csvField).joined(separator: ",") + "\n"
+        }
+        var members: [(String, JSON)] = [("line", .number(Double(line)))]
+        if let id { members.append(("id", id)) }
+        members.append(("error", .string(message)))
+        return JSON.object(members).compactText() + "\n"
+    }
+
+    static func idText(_ id: JSON) -> String { id.stringValue ?? id.compactText() }
+
+    static func csvRow(_ r: Recommendation, id: JSON?, line: Int) -> String {
+        let top = r.pick.scoreFindings.filter { $0.weight > 0 }.max { $0.weight < $1.weight }?.text ?? ""
+        return [id.map(idText) ?? "", String(line), r.pick.service.id, r.confidence, r.alternatives.first?.0.service.id ?? "", top]
+            .map(csvField).joined(separator: ",") + "\n"
+    }
+
+    /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.
+    /// A leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula.
+    static func csvField(_ s: String) -> String {
+        var value = s
+        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}
