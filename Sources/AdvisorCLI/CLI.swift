@@ -32,6 +32,8 @@ public struct Invocation: Sendable {
     public var io: IO
     public var catalog: Catalog
     public var style: Style
+    /// The --catalog directory, for commands that load the catalog themselves (lint).
+    public var catalogDirectory: String? = nil
 
     public var format: String { options["format"] ?? "text" }
 }
@@ -79,6 +81,9 @@ public enum CLI {
                                   catalogOption, noColorOption],
                         examples: ["dbadvisor batch fleet.jsonl > picks.jsonl", "dbadvisor batch --format csv fleet.jsonl > picks.csv"],
                         run: Batch.run),
+            CommandSpec(name: "lint", abstract: "Check a catalog: schema, references, sources, every rule's examples, and an exhaustive sweep of the answer space.",
+                        arguments: [], options: common,
+                        examples: ["dbadvisor lint", "dbadvisor lint --catalog ./my-catalog"], run: Lint.run),
             CommandSpec(name: "services", abstract: "List the services in the catalog.", arguments: [], options: common,
                         examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
             CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
@@ -137,6 +142,7 @@ public enum CLI {
         case "compare": return "dbadvisor compare <services> ... [--format <format>] [--catalog <dir>]"
         case "recommend": return "dbadvisor recommend [--answers <file>] [--<key> <value> ...] [--format <format>]"
         case "why": return "dbadvisor why <service> [--answers <file>] [--<key> <value> ...] [--format <format>]"
+        case "lint": return "dbadvisor lint [--catalog <dir>] [--format <format>]"
         case "batch": return "dbadvisor batch [<file>] [--format <format>] [--what-if] [--catalog <dir>]"
         case "ask": return "dbadvisor ask [--answers <file>] [--save <file>] [--no-input] [--format <format>]"
         default: return "dbadvisor \(command) [--format <format>] [--catalog <dir>]"
@@ -189,6 +195,12 @@ public enum CLI {
         // Help wins over every other argument, as in swift-argument-parser.
         if arguments.contains("-h") || arguments.contains("--help") {
             return try help(command: first, catalog: try? loadCatalog(directory: catalogDirectory), io: io)
+        }
+        if first == "lint" {
+            let spec = commands(catalog: nil).first { $0.name == "lint" }!
+            var invocation = try parse(Array(arguments.dropFirst()), spec: spec, io: io, catalog: Catalog.empty)
+            invocation.catalogDirectory = catalogDirectory
+            return try spec.run(invocation)
         }
         let catalog = try loadCatalog(directory: catalogDirectory)
         guard let spec = commands(catalog: catalog).first(where: { $0.name == first }) else {

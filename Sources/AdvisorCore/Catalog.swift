@@ -2,14 +2,14 @@ import Foundation
 
 /// One sourced statement about a service: a machine-readable value (when rules use it),
 /// the sentence people read, and where and when it was checked.
-public struct Fact: Sendable {
-    public var kind: String
-    public var value: JSON?
-    public var text: String
-    public var source: String
-    public var asOf: String
-    public var confidence: String
-    public var note: String?
+public final class Fact: Sendable {
+    public let kind: String
+    public let value: JSON?
+    public let text: String
+    public let source: String
+    public let asOf: String
+    public let confidence: String
+    public let note: String?
     /// The value as a list of strings, computed once (empty when absent or not a list).
     public let strings: [String]
 
@@ -46,6 +46,8 @@ public struct Service: Sendable {
     /// Lists of dated statements: prices, useWhen, avoidWhen, migrationPaths, changes.
     public var lists: [(String, [JSON])]
     public var file: String
+    /// Why the service is never the top pick, when that is by design (lint accepts it then).
+    public var neverPickedBecause: String?
 
     public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
 
@@ -107,12 +109,18 @@ public struct Catalog: Sendable {
     public var services: [Service]
     public var questions: [Question]
     public var rules: [Rule]
+    /// Every service id the manifest lists, loaded or not (a file that failed validation is
+    /// left out of `services`, but references to it are not reported twice).
+    public var declaredServiceIDs: [String] = []
     /// The migration guide (migration.json), by section.
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// Where the catalog came from: "bundled" or a directory path.
     public var origin: String
 
     public func service(_ id: String) -> Service? { services.first { $0.id == id } }
+
+    /// A catalog with nothing in it, for commands that load their own.
+    public static let empty = Catalog(name: "", version: "", date: "", services: [], questions: [], rules: [], origin: "")
     public func question(_ key: String) -> Question? { questions.first { $0.key == key } }
     public var serviceIDs: [String] { services.map(\.id) }
 }
@@ -120,6 +128,9 @@ public struct Catalog: Sendable {
 /// Why a catalog could not be used: every problem found, each with its file and JSON path.
 public struct CatalogError: Error, Sendable {
     public var problems: [Problem]
+    /// What could be built despite the problems (files that failed are left out), so that
+    /// `lint` can still sweep it and report everything at once. Never used to recommend.
+    public var partial: Catalog? = nil
 }
 
 extension Catalog {
@@ -210,8 +221,13 @@ extension Catalog {
             services: services, questions: questions, rules: rules, origin: origin
         )
         catalog.migrationGuide = guide
-        if problems.isEmpty && !alreadyValidated { problems += catalog.referenceProblems() }
-        guard problems.isEmpty else { throw CatalogError(problems: problems.sorted()) }
+        catalog.declaredServiceIDs = (manifest["services"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if !alreadyValidated {
+            let references = catalog.referenceProblems()
+            problems += references
+            if references.isEmpty { problems += catalog.exampleProblems() }
+        }
+        guard problems.isEmpty else { throw CatalogError(problems: problems.sorted(), partial: catalog) }
         return catalog
     }
 
@@ -250,6 +266,7 @@ extension Service {
         let facts = (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) }
         self.facts = facts
         factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        neverPickedBecause = json["neverPickedBecause"]?.stringValue
         lists = ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) }
         self.file = file
     }

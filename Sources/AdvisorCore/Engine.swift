@@ -48,6 +48,11 @@ public struct Engine: Sendable {
     private let warnRules: [Rule]
     /// The size and rate thresholds rules compare answers against, by profile key.
     private let thresholds: [String: [String]]
+    /// The fact kinds rules compare each size or rate answer with.
+    private let comparedFacts: [String: Set<String>]
+    /// For rules whose `services` selector reads no answer: whether it selects each service,
+    /// by rule position and service position, computed once.
+    private let staticSelection: [[Bool]?]
 
     public init(catalog: Catalog) {
         self.catalog = catalog
@@ -59,6 +64,19 @@ public struct Engine: Sendable {
             rule.services?.thresholds(into: &thresholds)
         }
         self.thresholds = thresholds
+        var compared: [String: Set<String>] = [:]
+        for rule in catalog.rules {
+            rule.when?.comparedFacts(into: &compared)
+            rule.services?.comparedFacts(into: &compared)
+        }
+        comparedFacts = compared
+        staticSelection = serviceRules.map { rule in
+            guard let selector = rule.services, selector.ignoresAnswers else { return nil }
+            return catalog.services.map { service in
+                var scratch = Condition.Bindings()
+                return selector.holds(profile: Profile(), service: service, bindings: &scratch)
+            }
+        }
     }
 
     /// Whether `rule` fires for `profile` (and `service`, for a service rule), with its bindings.
@@ -75,17 +93,22 @@ public struct Engine: Sendable {
     /// Every service's assessment, in catalog order.
     public func assess(_ profile: Profile, withReasons: Bool = true) -> [Assessment] {
         // A `when` that reads answers only is judged once here rather than once per service.
-        let live = serviceRules.filter { rule in
+        let live = serviceRules.indices.filter { i in
+            let rule = serviceRules[i]
             guard rule.whenIsProfileOnly, let when = rule.when else { return true }
             var scratch = Condition.Bindings()
             return when.holds(profile: profile, service: nil, bindings: &scratch)
         }
-        return catalog.services.map { service in
+        return catalog.services.enumerated().map { serviceIndex, service in
             var a = Assessment(service: service, score: 0, scoreFindings: [], exclusions: [], configuration: [])
-            for rule in live {
+            for i in live {
+                let rule = serviceRules[i]
+                if let table = staticSelection[i], !table[serviceIndex] { continue }
                 var bindings = Condition.Bindings()
                 if !rule.whenIsProfileOnly, let when = rule.when, !when.holds(profile: profile, service: service, bindings: &bindings) { continue }
-                guard let selector = rule.services, selector.holds(profile: profile, service: service, bindings: &bindings) else { continue }
+                if staticSelection[i] == nil {
+                    guard let selector = rule.services, selector.holds(profile: profile, service: service, bindings: &bindings) else { continue }
+                }
                 // Ranking alone (what-if, sweeps) needs no sentences; rendering them is most of the cost.
                 let text = withReasons ? render(rule, profile: profile, service: service, bindings: bindings) : ""
                 let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
@@ -226,10 +249,10 @@ public struct Engine: Sendable {
                     out += [RequestRate(perSecond: rate.perSecond * 0.5).description, rate.description]
                 }
             }
-            // Facts that rules compare answers against (limits) are thresholds too.
+            // Facts that rules compare this answer with (limits) are thresholds too.
             if question.kind == .size {
                 for service in catalog.services {
-                    for kind in ["maxItemSize", "maxStorage", "defaultStorageQuota"] {
+                    for kind in (comparedFacts[question.key] ?? []).sorted() {
                         if let text = service.fact(kind)?.value?.stringValue, case let .success(size) = DataSize.parse(text) {
                             out += [size.description, DataSize(bytes: size.bytes * 2).description]
                         }

@@ -30,6 +30,8 @@ public final class Rule: Sendable {
     public let follows: String?
     public let fires: [Example]
     public let doesNotFire: [Example]
+    /// Rules that must never fire on the same service for the same profile (checked by lint).
+    public let contradicts: [String]
     public let file: String
     public let index: Int
     /// Whether `when` reads answers only, so it can be judged once per profile, not per service.
@@ -77,6 +79,7 @@ public final class Rule: Sendable {
         reason = json["reason"]?.stringValue ?? ""
         source = json["source"]?.stringValue ?? ""
         follows = json["follows"]?.stringValue
+        contradicts = json["contradicts"]?.arrayValue?.compactMap(\.stringValue) ?? []
         fires = Rule.examples(json, "fires")
         doesNotFire = Rule.examples(json, "doesNotFire")
         self.file = file
@@ -298,6 +301,21 @@ public indirect enum Condition: Sendable {
         }
     }
 
+    /// Whether the condition reads no answer at all, so its value per service never changes.
+    public var ignoresAnswers: Bool {
+        switch self {
+        case let .all(items), let .any(items): return items.allSatisfy(\.ignoresAnswers)
+        case let .not(inner): return inner.ignoresAnswers
+        case .serviceIn, .familyIn, .invalid: return true
+        case .familyMatchesAnswer, .answer: return false
+        case let .fact(_, _, test):
+            switch test {
+            case .present, .isValue, .inValues, .includes: return true
+            default: return false
+            }
+        }
+    }
+
     /// Whether a family test appears anywhere in the condition.
     var mentionsFamily: Bool {
         switch self {
@@ -334,6 +352,16 @@ public indirect enum Condition: Sendable {
         }
     }
 
+    /// The fact kinds the condition compares with an answer (`belowAnswer`), by profile key.
+    public func comparedFacts(into out: inout [String: Set<String>]) {
+        switch self {
+        case let .all(items), let .any(items): items.forEach { $0.comparedFacts(into: &out) }
+        case let .not(inner): inner.comparedFacts(into: &out)
+        case let .fact(kind, nil, .belowAnswer(key)): out[key, default: []].insert(kind)
+        default: break
+        }
+    }
+
     /// The size and rate thresholds the condition compares against, by key (for what-if and sweeps).
     public func thresholds(into out: inout [String: [String]]) {
         switch self {
@@ -350,7 +378,7 @@ extension Catalog {
     /// duplicate ids; services whose successor is unknown.
     func referenceProblems() -> [Problem] {
         var problems: [Problem] = []
-        let ids = Set(serviceIDs)
+        let ids = Set(serviceIDs).union(declaredServiceIDs)
         var seen = Set<String>()
         let factKinds = Set(services.flatMap { $0.facts.map(\.kind) })
         for rule in rules {
@@ -375,6 +403,9 @@ extension Catalog {
             }
             for id in refs.services where !ids.contains(id) {
                 problems.append(Problem(file: rule.file, path: path, message: "names the service '\(id)', which the catalog does not have"))
+            }
+            for other in rule.contradicts where !rules.contains(where: { $0.id == other }) {
+                problems.append(Problem(file: rule.file, path: "\(path).contradicts", message: "names the rule '\(other)', which the catalog does not have"))
             }
             if rule.isServiceRule && rule.services == nil {
                 problems.append(Problem(file: rule.file, path: path, message: "a \(rule.effect.rawValue) rule needs 'services' to say which services it applies to"))

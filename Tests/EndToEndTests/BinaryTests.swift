@@ -132,3 +132,56 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(rows[2].hasPrefix(",2,,,,"))
     }
 }
+
+@Suite(.serialized) struct LintTests {
+    /// The release binary when built (CI builds it first): the sweep is slow in a debug build.
+    func fastestBinary() -> String? {
+        let release = packageRoot.appendingPathComponent(".build/release/dbadvisor").path
+        let debug = packageRoot.appendingPathComponent(".build/debug/dbadvisor").path
+        func modified(_ path: String) -> Date? {
+            (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
+        }
+        // The release build only when it is at least as new as the debug one, never a stale one.
+        if let r = modified(release), FileManager.default.isExecutableFile(atPath: release), r >= (modified(debug) ?? .distantPast) {
+            return release
+        }
+        return binaryPath()
+    }
+
+    @Test func bundledCatalogIsClean() throws {
+        guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
+        let r = try runBinary(bin, ["lint"])
+        #expect(r.status == 0, "\(r.out)")
+        #expect(r.out.contains("rules fired 102/102") || r.out.range(of: #"rules fired (\d+)/\1"#, options: .regularExpression) != nil)
+        #expect(r.out.contains("lint: the bundled catalog is clean."))
+    }
+
+    @Test func brokenCopyIsReportedAndRefused() throws {
+        guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-lint-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        func rewrite(_ path: String, _ change: (inout String) -> Void) throws {
+            let url = dir.appendingPathComponent(path)
+            var text = try String(contentsOf: url, encoding: .utf8)
+            change(&text)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        // A broken reference, a dead rule (its condition can never hold), and a missing source.
+        try rewrite("rules/configuration.json") { $0 = $0.replacingOccurrences(of: "\"athena\"", with: "\"athenaa\"") }
+        try rewrite("rules/routing.json") { text in
+            // cache-memcached-simple now needs role cache and role primary at once: it can never fire.
+            guard let id = text.range(of: #""id": "cache-memcached-simple","#),
+                  let clause = text.range(of: "\"is\": \"cache\"\n          },", range: id.upperBound..<text.endIndex) else { return }
+            text.replaceSubrange(clause, with: "\"is\": \"cache\"\n          },\n          {\n            \"answer\": \"role\",\n            \"is\": \"primary\"\n          },")
+        }
+        try rewrite("services/keyspaces.json") { $0 = $0.replacingOccurrences(of: #""source": "https://docs.aws.amazon.com/keyspaces/latest/devguide/quotas.html","#, with: "") }
+        let r = try runBinary(bin, ["lint", "--catalog", dir.path])
+        #expect(r.status == 65)
+        #expect(r.out.contains("rules/configuration.json: $.rules[") && r.out.contains("'athenaa', which the catalog does not have"))
+        #expect(r.out.contains("services/keyspaces.json: $.facts.") && r.out.contains("'source' is missing"))
+        #expect(r.out.contains("rules/routing.json: $.rules[") && r.out.contains("(a dead rule)"), "\(r.out)")
+        let refused = try runBinary(bin, ["recommend", "--catalog", dir.path, "--data-shape", "graph"])
+        #expect(refused.status == 65 && refused.out.isEmpty)
+    }
+}

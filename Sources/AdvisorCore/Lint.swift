@@ -1,0 +1,170 @@
+import Foundation
+
+/// What `lint` found: problems with file and JSON path, and the sweep's coverage figures.
+public struct LintReport: Sendable {
+    public var problems: [Problem]
+    public var profilesSwept = 0
+    public var rulesFired = 0
+    public var rulesTotal = 0
+    public var servicesPicked: [String] = []
+    public var servicesTotal = 0
+    public var examplesChecked = 0
+    public var seconds = 0.0
+}
+
+extension Catalog {
+    /// Every rule example that does not behave as it says, as problems with file and path.
+    public func exampleProblems() -> [Problem] {
+        let engine = Engine(catalog: self)
+        var problems: [Problem] = []
+        for rule in rules {
+            for (name, examples, expected) in [("fires", rule.fires, true), ("doesNotFire", rule.doesNotFire, false)] {
+                for (i, example) in examples.enumerated() {
+                    guard case let .success((profile, _)) = parseProfile(example.profile) else { continue }
+                    let service = example.service.flatMap(self.service)
+                    let (fired, _) = engine.fires(rule, profile: profile, service: service)
+                    if fired != expected {
+                        problems.append(Problem(file: rule.file, path: "$.rules[\(rule.index)].examples.\(name)[\(i)]",
+                                                message: "rule '\(rule.id)' \(fired ? "fires" : "does not fire") for this example, which says it \(expected ? "fires" : "does not")"))
+                    }
+                }
+            }
+        }
+        return problems
+    }
+}
+
+/// The exhaustive sweep of `lint`: profiles over the answer space, checked for the properties
+/// every catalog must keep.
+public struct Sweep {
+    public let catalog: Catalog
+    let engine: Engine
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+        engine = Engine(catalog: catalog)
+    }
+
+    /// The values swept for one question: unanswered, then each value (sets: each single value;
+    /// sizes and rates: each threshold a rule or a limit uses, and just below it).
+    func values(_ q: Question) -> [Answer?] {
+        var out: [Answer?] = [nil]
+        switch q.kind {
+        case .choice: out += q.valueNames.map { .choice($0) }
+        case .set: out += q.valueNames.map { .set([$0]) }
+        case .size: out += engine.candidateValues(for: q).compactMap { if case let .success(s) = DataSize.parse($0) { return .size(s) } else { return nil } }
+        case .rate: out += engine.candidateValues(for: q).compactMap { if case let .success(r) = RequestRate.parse($0) { return .rate(r) } else { return nil } }
+        case .percent: out += [.percent(50), .percent(90)]
+        }
+        return out
+    }
+
+    /// The profiles of the sweep, generated one at a time:
+    /// 1. every combination of the enumerated core questions (data shape, latency,
+    ///    consistency, access patterns), the rest unanswered;
+    /// 2. for every data shape (and none), every pair of values of two other questions,
+    ///    sizes and rates at each threshold a rule or a compared limit uses.
+    /// Every rule condition here joins at most three answers, so (2) reaches every
+    /// combination a rule can distinguish.
+    public func forEachProfile(_ body: (Profile) -> Void) {
+        let enumerated = catalog.questions.filter { $0.isCore && ($0.kind == .choice || $0.kind == .set) }
+        let enumeratedValues = enumerated.map(values)
+        var indices = [Int](repeating: 0, count: enumerated.count)
+        while !enumerated.isEmpty {
+            var p = Profile()
+            for (k, q) in enumerated.enumerated() { p[q.key] = enumeratedValues[k][indices[k]] }
+            body(p)
+            var k = enumerated.count - 1
+            while k >= 0 {
+                indices[k] += 1
+                if indices[k] < enumeratedValues[k].count { break }
+                indices[k] = 0
+                k -= 1
+            }
+            if k < 0 { break }
+        }
+        let shapes = catalog.question("data-shape").map(values) ?? [nil]
+        let others = catalog.questions.filter { $0.key != "data-shape" }
+        let otherValues = others.map { values($0).compactMap { $0 } }
+        for shape in shapes {
+            for a in others.indices {
+                for b in others.indices where b > a {
+                    for va in otherValues[a] {
+                        for vb in otherValues[b] {
+                            var p = Profile()
+                            p["data-shape"] = shape
+                            p[others[a].key] = va
+                            p[others[b].key] = vb
+                            body(p)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Runs the sweep and reports broken properties as problems.
+    public func run() -> LintReport {
+        let started = Date()
+        var report = LintReport(problems: [])
+        var fired = Set<String>()
+        var picked = Set<String>()
+        var contradictions: [String: Profile] = [:]
+        var retiredPicks: [String: Profile] = [:]
+        let pairs = catalog.rules.flatMap { rule in rule.contradicts.map { (rule.id, $0) } }
+        forEachProfile { profile in
+            report.profilesSwept += 1
+            let all = engine.assess(profile, withReasons: false)
+            for a in all {
+                for f in a.exclusions { fired.insert(f.rule) }
+                for f in a.scoreFindings { fired.insert(f.rule) }
+                for f in a.configuration { fired.insert(f.rule) }
+                if !pairs.isEmpty {
+                    let ids = Set(a.exclusions.map(\.rule) + a.scoreFindings.map(\.rule) + a.configuration.map(\.rule))
+                    for (x, y) in pairs where ids.contains(x) && ids.contains(y) {
+                        contradictions["\(x)|\(y)|\(a.service.id)"] = contradictions["\(x)|\(y)|\(a.service.id)"] ?? profile
+                    }
+                }
+            }
+            for rule in catalog.rules where !rule.isServiceRule && !fired.contains(rule.id) {
+                if engine.fires(rule, profile: profile, service: nil).0 { fired.insert(rule.id) }
+            }
+            guard let pick = engine.genuinePick(all) else { return }
+            picked.insert(pick.service.id)
+            if !pick.service.lifecycle.isAvailableForNewWorkloads {
+                retiredPicks[pick.service.id] = retiredPicks[pick.service.id] ?? profile
+            }
+        }
+        for rule in catalog.rules where !fired.contains(rule.id) {
+            report.problems.append(Problem(file: rule.file, path: "$.rules[\(rule.index)]", message: "rule '\(rule.id)' never fires in the sweep of \(report.profilesSwept) profiles (a dead rule)"))
+        }
+        for (key, profile) in contradictions.sorted(by: { $0.key < $1.key }) {
+            let parts = key.split(separator: "|").map(String.init)
+            let rule = catalog.rules.first { $0.id == parts[0] }
+            report.problems.append(Problem(file: rule?.file ?? "rules", path: "$.rules[\(rule?.index ?? 0)].contradicts",
+                message: "'\(parts[0])' and '\(parts[1])' both fire for \(parts[2]) on \(profile.json(order: catalog.questions).compactText())"))
+        }
+        for (id, profile) in retiredPicks.sorted(by: { $0.key < $1.key }) {
+            let service = catalog.service(id)
+            report.problems.append(Problem(file: service?.file ?? id, path: "$.facts.lifecycle",
+                message: "\(id) is not available to new workloads but is the pick for \(profile.json(order: catalog.questions).compactText())"))
+        }
+        for service in catalog.services where !picked.contains(service.id) && service.neverPickedBecause == nil {
+            report.problems.append(Problem(file: service.file, path: "$",
+                message: "\(service.id) is never the pick in the sweep, and the service does not say why (neverPickedBecause)"))
+        }
+        report.rulesFired = catalog.rules.filter { fired.contains($0.id) }.count
+        report.rulesTotal = catalog.rules.count
+        report.servicesPicked = catalog.serviceIDs.filter(picked.contains)
+        report.servicesTotal = catalog.services.count
+        report.seconds = Date().timeIntervalSince(started)
+        return report
+    }
+}
+
+extension Engine {
+    /// The genuine pick from assessments already made (nil when every service is excluded).
+    public func genuinePick(_ all: [Assessment]) -> Assessment? {
+        all.filter { !$0.isExcluded }.min { a, b in a.score != b.score ? a.score > b.score : a.service.id < b.service.id }
+    }
+}
