@@ -18,6 +18,8 @@ let package = Package(
         // Commands, argument parsing, renderers, terminal handling.
         .target(name: "AdvisorCLI", dependencies: ["AdvisorCore", "BundledCatalog"]),
         .executableTarget(name: "dbadvisor", dependencies: ["AdvisorCLI"]),
+        // The benchmark: swift run -c release dbadvisor-bench (prints figures; asserts nothing).
+        .executableTarget(name: "dbadvisor-bench", path: "Sources/Benchmark"),
 
         // Build-time only: turns catalog/ into Swift source so the binary carries it.
         .executableTarget(name: "CatalogEmbedder", dependencies: ["AdvisorCore"]),

@@ -1,0 +1,145 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+// dbadvisor's benchmark: figures measured side by side in one run, printed, never asserted.
+//   swift run -c release dbadvisor-bench [--lines N] [--runs N] [--million]
+// It builds a Foundation hello-world with swiftc for the one-shot baseline and uses jq, when
+// installed, as the batch baseline. Peak memory comes from wait4's rusage.
+
+struct Measured {
+    var seconds: Double
+    var maxRSSKiB: Int
+    var status: Int32
+}
+
+func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile: String = "/dev/null") -> Measured {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    if let stdinFile { posix_spawn_file_actions_addopen(&actions, 0, stdinFile, O_RDONLY, 0) }
+    posix_spawn_file_actions_addopen(&actions, 1, stdoutFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([path] + args).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let start = Date()
+    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else {
+        return Measured(seconds: 0, maxRSSKiB: 0, status: -1)
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = Date().timeIntervalSince(start)
+    posix_spawn_file_actions_destroy(&actions)
+    return Measured(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), status: (status >> 8) & 0xFF)
+}
+
+func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+func which(_ name: String) -> String? {
+    for dir in (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":") {
+        let path = "\(dir)/\(name)"
+        if FileManager.default.isExecutableFile(atPath: path) { return path }
+    }
+    return nil
+}
+
+var lines = 100_000
+var runs = 30
+var million = false
+var args = CommandLine.arguments.dropFirst()
+while let a = args.popFirst() {
+    switch a {
+    case "--lines": lines = Int(args.popFirst() ?? "") ?? lines
+    case "--runs": runs = Int(args.popFirst() ?? "") ?? runs
+    case "--million": million = true
+    default:
+        FileHandle.standardError.write(Data("usage: dbadvisor-bench [--lines N] [--runs N] [--million]\n".utf8))
+        exit(64)
+    }
+}
+
+let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+let advisor = binDir.appendingPathComponent("dbadvisor").path
+guard FileManager.default.isExecutableFile(atPath: advisor) else {
+    FileHandle.standardError.write(Data("dbadvisor-bench: build dbadvisor first: swift build -c release\n".utf8))
+    exit(66)
+}
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-bench-\(getpid())")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: work) }
+
+// Baseline 1: a Swift hello-world that imports Foundation, built here with the same toolchain.
+let helloSource = work.appendingPathComponent("hello.swift")
+try #"import Foundation\#nprint("hello, \(ProcessInfo.processInfo.processIdentifier > 0)")\#n"#.write(to: helloSource, atomically: true, encoding: .utf8)
+let hello = work.appendingPathComponent("hello").path
+guard let swiftc = which("swiftc"), run(swiftc, ["-O", helloSource.path, "-o", hello]).status == 0 else {
+    FileHandle.standardError.write(Data("dbadvisor-bench: could not build the hello-world with swiftc\n".utf8))
+    exit(70)
+}
+
+// Input: deterministic JSON Lines of valid profiles (jq stops at the first malformed line).
+func profiles(_ count: Int, to path: String) throws {
+    let shapes = ["relational", "key-value", "document", "wide-column", "graph", "time-series", "ledger", "s3-files"]
+    let latencies = ["microseconds", "single-digit-ms", "tens-of-ms", "seconds"]
+    let roles = ["primary", "cache", "analytics"]
+    let rates = ["500", "20k", "150k", "1.5M"]
+    var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+    func next(_ n: Int) -> Int {
+        state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+        return Int((state >> 33) % UInt64(n))
+    }
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    var chunk = ""
+    for i in 0..<count {
+        chunk += #"{"id":"w\#(i)","data-shape":"\#(shapes[next(8)])","latency":"\#(latencies[next(4)])","role":"\#(roles[next(3)])","throughput":"\#(rates[next(4)])"}"# + "\n"
+        if chunk.utf8.count > 1 << 20 { try handle.write(contentsOf: Data(chunk.utf8)); chunk = "" }
+    }
+    try handle.write(contentsOf: Data(chunk.utf8))
+    try handle.close()
+}
+
+print("dbadvisor benchmark · \(ProcessInfo.processInfo.processorCount) CPU(s) · \(runs) runs per one-shot figure\n")
+
+// One-shot: recommend against hello-world.
+var helloTimes: [Double] = [], recTimes: [Double] = []
+var helloRSS = 0, recRSS = 0
+for _ in 0..<runs {
+    let h = run(hello, [])
+    helloTimes.append(h.seconds); helloRSS = max(helloRSS, h.maxRSSKiB)
+    let r = run(advisor, ["recommend", "--data-shape", "relational", "--consistency", "acid-transactions", "--format", "json"])
+    recTimes.append(r.seconds); recRSS = max(recRSS, r.maxRSSKiB)
+}
+let hm = median(helloTimes), rm = median(recTimes)
+print(String(format: "one-shot   hello-world %6.1f ms   recommend %6.1f ms   ratio %.2f×   peak RSS %d / %d KiB", hm * 1000, rm * 1000, rm / hm, helloRSS, recRSS))
+
+// Batch throughput against jq -c .
+let input = work.appendingPathComponent("profiles.jsonl").path
+try profiles(lines, to: input)
+let batch = run(advisor, ["batch", input])
+let batchRate = Double(lines) / batch.seconds
+if let jq = which("jq") {
+    let j = run(jq, ["-c", ".", input])
+    let jqRate = Double(lines) / j.seconds
+    print(String(format: "batch      %d lines: dbadvisor %.0f profiles/s (%.2f s)   jq -c . %.0f lines/s (%.2f s)   ratio %.2f×   peak RSS %d / %d KiB",
+                 lines, batchRate, batch.seconds, jqRate, j.seconds, batchRate / jqRate, batch.maxRSSKiB, j.maxRSSKiB))
+} else {
+    print(String(format: "batch      %d lines: dbadvisor %.0f profiles/s (%.2f s), peak RSS %d KiB (jq not installed: no baseline)", lines, batchRate, batch.seconds, batch.maxRSSKiB))
+}
+if million {
+    let big = work.appendingPathComponent("million.jsonl").path
+    try profiles(lines * 10, to: big)
+    let b = run(advisor, ["batch", big])
+    print(String(format: "batch      %d lines: %.0f profiles/s, peak RSS %d KiB (vs %d KiB at %d lines: %+.1f%%)",
+                 lines * 10, Double(lines * 10) / b.seconds, b.maxRSSKiB, batch.maxRSSKiB, lines, 100 * Double(b.maxRSSKiB - batch.maxRSSKiB) / Double(max(1, batch.maxRSSKiB))))
+}
+
+// Lint: the full sweep.
+let lintOut = work.appendingPathComponent("lint.json").path
+let l = run(advisor, ["lint", "--format", "json"], stdoutFile: lintOut)
+let lintJSON = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: lintOut)))) as? [String: Any]
+let sweep = lintJSON?["sweep"] as? [String: Any]
+print(String(format: "lint       sweep of %@ profiles: %.2f s in the sweep, %.2f s wall   peak RSS %d KiB   (exit %d)",
+             "\(sweep?["profiles"] ?? "?")", (sweep?["seconds"] as? Double) ?? 0, l.seconds, l.maxRSSKiB, l.status))
