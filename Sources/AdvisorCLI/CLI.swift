@@ -46,7 +46,8 @@ public enum CLI {
     static let catalogOption = OptionSpec(name: "catalog", valueName: "dir", help: "Use the catalog in this directory instead of the bundled one.", values: [], defaultValue: nil)
     static let noColorOption = OptionSpec(name: "no-color", valueName: nil, help: "Never colour the output (also: NO_COLOR=1).", values: [], defaultValue: nil)
     static let helpOption = OptionSpec(name: "help", valueName: nil, help: "Show help information.", values: [], defaultValue: nil)
-    static let common = [formatOption, catalogOption, noColorOption]
+    static let colorOption = OptionSpec(name: "color", valueName: "when", help: "Colour the text output: on a terminal only (auto), always, or never. NO_COLOR=1 means never and wins over FORCE_COLOR=1, which means always.", values: ["auto", "always", "never"], defaultValue: "auto")
+    static let common = [formatOption, catalogOption, noColorOption, colorOption]
     static let recordOption = OptionSpec(name: "format", valueName: "format", help: "Output format; markdown writes an architecture decision record.", values: ["text", "json", "markdown"], defaultValue: "text")
 
     /// Every command, in the order help lists them.
@@ -66,7 +67,7 @@ public enum CLI {
                         examples: ["dbadvisor ask --save workload.json", "printf 'relational\\n\\n\\n' | dbadvisor ask"],
                         run: Ask.run),
             CommandSpec(name: "recommend", abstract: "Recommend a service for a workload profile given as flags and/or an answers file.",
-                        arguments: [], options: [answers] + profileOptions + [recordOption, catalogOption, noColorOption],
+                        arguments: [], options: [answers] + profileOptions + [recordOption, catalogOption, noColorOption, colorOption],
                         examples: ["dbadvisor recommend --data-shape key-value --throughput 200k --traffic spiky",
                                    "echo '{\"data-shape\":\"relational\"}' | dbadvisor recommend --answers - --format json"],
                         run: Commands.recommend),
@@ -84,6 +85,15 @@ public enum CLI {
             CommandSpec(name: "lint", abstract: "Check a catalog: schema, references, sources, every rule's examples, and an exhaustive sweep of the answer space.",
                         arguments: [], options: common,
                         examples: ["dbadvisor lint", "dbadvisor lint --catalog ./my-catalog"], run: Lint.run),
+            CommandSpec(name: "schema", abstract: "Print the JSON Schema of the JSON output, of a batch error line, and of an answers file.",
+                        arguments: [("which", "recommendation, batch-error or answers; all three when omitted.")], options: [catalogOption],
+                        examples: ["dbadvisor schema recommendation > recommendation.schema.json"], run: Commands.schema),
+            CommandSpec(name: "completion", abstract: "Print a shell completion script (bash, zsh or fish) for commands, options, values and service ids.",
+                        arguments: [("shell", "bash, zsh or fish.")], options: [catalogOption],
+                        examples: ["dbadvisor completion bash > /etc/bash_completion.d/dbadvisor", "dbadvisor completion zsh > \"${fpath[1]}/_dbadvisor\""], run: Generated.completion),
+            CommandSpec(name: "man", abstract: "Print the manual page (mdoc), generated from the same declarations as --help.",
+                        arguments: [], options: [catalogOption],
+                        examples: ["dbadvisor man > dbadvisor.1 && man -l dbadvisor.1"], run: Generated.manual),
             CommandSpec(name: "services", abstract: "List the services in the catalog.", arguments: [], options: common,
                         examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
             CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
@@ -142,6 +152,9 @@ public enum CLI {
         case "compare": return "dbadvisor compare <services> ... [--format <format>] [--catalog <dir>]"
         case "recommend": return "dbadvisor recommend [--answers <file>] [--<key> <value> ...] [--format <format>]"
         case "why": return "dbadvisor why <service> [--answers <file>] [--<key> <value> ...] [--format <format>]"
+        case "schema": return "dbadvisor schema [recommendation|batch-error|answers] [--catalog <dir>]"
+        case "completion": return "dbadvisor completion <shell>"
+        case "man": return "dbadvisor man"
         case "lint": return "dbadvisor lint [--catalog <dir>] [--format <format>]"
         case "batch": return "dbadvisor batch [<file>] [--format <format>] [--what-if] [--catalog <dir>]"
         case "ask": return "dbadvisor ask [--answers <file>] [--save <file>] [--no-input] [--format <format>]"
@@ -207,9 +220,18 @@ public enum CLI {
             throw CLIError.usage("Unknown command '\(first)'", command: "dbadvisor")
         }
         var invocation = try parse(Array(arguments.dropFirst()), spec: spec, io: io, catalog: catalog)
-        let noColor = invocation.flags.contains("no-color") || (io.environment["NO_COLOR"].map { !$0.isEmpty } ?? false)
-        invocation.style = Style(enabled: io.stdoutIsTerminal && !noColor && io.environment["TERM"] != "dumb" && invocation.format == "text")
+        invocation.style = Style(enabled: colorEnabled(invocation, io: io))
         return try spec.run(invocation)
+    }
+
+    /// Colour for text output only. Order: --no-color / --color never / NO_COLOR turn it off;
+    /// --color always / FORCE_COLOR turn it on; otherwise on a terminal that is not dumb.
+    static func colorEnabled(_ inv: Invocation, io: IO) -> Bool {
+        guard inv.format == "text" else { return false }
+        let env = io.environment
+        if inv.flags.contains("no-color") || inv.options["color"] == "never" || (env["NO_COLOR"].map { !$0.isEmpty } ?? false) { return false }
+        if inv.options["color"] == "always" || (env["FORCE_COLOR"].map { !$0.isEmpty && $0 != "0" } ?? false) { return true }
+        return io.stdoutIsTerminal && env["TERM"] != "dumb"
     }
 
     static func parse(_ arguments: [String], spec: CommandSpec, io: IO, catalog: Catalog) throws -> Invocation {
@@ -261,8 +283,8 @@ public enum CLI {
             if options[name] != nil {
                 throw CLIError.usage("The option '--\(name)' is given more than once", command: spec.name)
             }
-            if name == "format", !option.values.contains(value) {
-                throw CLIError.usage("The value '\(Sanitize.forTerminal(value))' is invalid for '--format <format>'. Please provide one of \(option.values.map { "'\($0)'" }.joined(separator: ", ")).", command: spec.name)
+            if !option.values.contains(value), name == "format" || name == "color" {
+                throw CLIError.usage("The value '\(Sanitize.forTerminal(value))' is invalid for '--\(name) <\(option.valueName ?? "value")>'. Please provide one of \(option.values.map { "'\($0)'" }.joined(separator: ", ")).", command: spec.name)
             }
             options[name] = value
         }

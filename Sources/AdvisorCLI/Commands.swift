@@ -33,7 +33,19 @@ enum Commands {
             let serverless = s.fact("serverlessType")?.value?.stringValue ?? "none"
             return [s.id, s.name, s.family, s.fact("dataModels")?.strings.joined(separator: ", ") ?? "", serverless == "none" ? "no" : serverless, status]
         }
-        var out = table(header: ["ID", "NAME", "FAMILY", "DATA MODEL", "SERVERLESS", "STATUS"], rows: rows, width: inv.io.width, style: inv.style, flexible: 1)
+        let header = ["ID", "NAME", "FAMILY", "DATA MODEL", "SERVERLESS", "STATUS"]
+        let needed = header.indices.map { i in max(header[i].count, rows.map { $0[i].count }.max() ?? 0) }.reduce(0, +) + 2 * (header.count - 1)
+        var out: String
+        if needed <= inv.io.width {
+            out = table(header: header, rows: rows, width: inv.io.width, style: inv.style, flexible: 1)
+        } else {
+            // Too narrow for the table: two lines per service, nothing cut.
+            out = ""
+            for row in rows {
+                out += inv.style.bold(row[0]) + "  " + row[1] + "\n"
+                out += wrap("family \(row[2]) · data model \(row[3]) · serverless \(row[4]) · \(row[5])", width: inv.io.width, indent: 4, firstIndent: 4) + "\n"
+            }
+        }
         out += "\n\(catalog.services.count) services · catalog \(catalog.version)\n"
         return out
     }

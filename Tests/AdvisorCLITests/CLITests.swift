@@ -135,7 +135,14 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
     }
 
     @Test func helpIsGeneratedForEveryCommand() {
-        for command in ["recommend", "services", "show", "compare", "questions"] {
+        // Every subcommand the top-level help lists has generated help of its own.
+        let top = runCLI(["--help"]).out
+        let listed = top.components(separatedBy: "SUBCOMMANDS:\n")[1].components(separatedBy: "\n\n")[0]
+            .split(separator: "\n").compactMap { line -> String? in
+                line.hasPrefix("  ") && line.dropFirst(2).first != " " ? String(line.dropFirst(2).split(separator: " ").first ?? "") : nil
+            }
+        #expect(Set(listed).isSuperset(of: ["ask", "recommend", "why", "batch", "lint", "services", "show", "compare", "questions", "schema", "completion", "man"]))
+        for command in listed {
             let r = runCLI([command, "--help"])
             #expect(r.status == 0)
             #expect(r.out.hasPrefix("OVERVIEW:") && r.out.contains("USAGE:") && r.out.contains("OPTIONS:"), "\(command)")
@@ -200,3 +207,32 @@ let fixedIDs = [
     "memorydb", "redshift", "documentdb", "neptune", "qldb", "timestream-liveanalytics", "timestream-influxdb",
     "keyspaces", "athena",
 ]
+
+@Suite struct OutputSchemaTests {
+    static let scenarioProfiles: [String] = {
+        let path = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/scenarios/seeds.jsonl").path
+        let own = [#"{"data-shape":"relational"}"#, #"{"data-shape":"graph","features":"stored-procedures"}"#, #"{"data-shape":"key-value","throughput":"10k","read-share":"80%","item-size":"4KB"}"#]
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return own }
+        return own + text.split(separator: "\n").compactMap { (try? JSONParser.parse(String($0)))?["profile"]?.compactText() }
+    }()
+
+    @Test(arguments: scenarioProfiles)
+    func recommendationOutputMatchesTheSchema(profile: String) throws {
+        let schema = try JSONParser.parse(runCLI(["schema", "recommendation"]).out)
+        var validator = SchemaValidator(schema: schema)
+        let r = runCLI(["recommend", "--answers", "-", "--format", "json"], stdin: profile)
+        #expect(r.status == 0)
+        let problems = validator.validate(try JSONParser.parse(r.out), file: "output")
+        #expect(problems.isEmpty, "\(problems)")
+        // And the profile itself is a valid answers file.
+        var answers = SchemaValidator(schema: try JSONParser.parse(runCLI(["schema", "answers"]).out))
+        #expect(answers.validate(try JSONParser.parse(profile), file: "answers").isEmpty)
+    }
+
+    @Test func answersSchemaRefusesWhatRecommendRefuses() throws {
+        var answers = SchemaValidator(schema: try JSONParser.parse(runCLI(["schema", "answers"]).out))
+        #expect(!answers.validate(try JSONParser.parse(#"{"colour":"red"}"#), file: "a").isEmpty)
+        #expect(!answers.validate(try JSONParser.parse(#"{"latency":"fast"}"#), file: "a").isEmpty)
+        #expect(answers.validate(try JSONParser.parse(#"{"access-patterns":["key-lookup","key-range"],"latency":null}"#), file: "a").isEmpty)
+    }
+}

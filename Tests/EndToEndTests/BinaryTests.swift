@@ -185,3 +185,75 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(refused.status == 65 && refused.out.isEmpty)
     }
 }
+
+@Suite struct EcosystemTests {
+    func shell(_ script: String) throws -> (status: Int32, out: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", script]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = Pipe()
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func bashCompletionLoadsAndCompletes() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let script = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID().uuidString).bash").path
+        defer { try? FileManager.default.removeItem(atPath: script) }
+        let generated = try runBinary(bin, ["completion", "bash"])
+        #expect(generated.status == 0 && generated.out.hasPrefix("#!/bin/bash"))
+        try generated.out.write(toFile: script, atomically: true, encoding: .utf8)
+        #expect(try shell("bash -n '\(script)'").status == 0)
+        func complete(_ words: [String]) throws -> String {
+            let array = words.map { "'\($0)'" }.joined(separator: " ")
+            return try shell("source '\(script)'; COMP_WORDS=(\(array)); COMP_CWORD=\(words.count - 1); _dbadvisor; echo \"${COMPREPLY[*]}\"").out
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        #expect(try complete(["dbadvisor", "reco"]) == "recommend")
+        #expect(try complete(["dbadvisor", "recommend", "--data-shape", "wide"]) == "wide-column")
+        #expect(try complete(["dbadvisor", "show", "aurora-p"]) == "aurora-postgresql")
+        #expect(try complete(["dbadvisor", "recommend", "--features", "extensions,vec"]) == "extensions,vector-search")
+        #expect(try complete(["dbadvisor", "batch", "--format", ""]) == "json csv")
+    }
+
+    @Test func zshAndFishScriptsAreGenerated() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let zsh = try runBinary(bin, ["completion", "zsh"])
+        #expect(zsh.status == 0 && zsh.out.hasPrefix("#compdef dbadvisor"))
+        let fish = try runBinary(bin, ["completion", "fish"])
+        #expect(fish.status == 0 && fish.out.contains("complete -c dbadvisor -n '__fish_seen_subcommand_from show' -a"))
+        // Checked in their shells where those are installed.
+        for (shellName, flag, text) in [("zsh", "-n", zsh.out), ("fish", "--no-execute", fish.out)] {
+            guard let path = ["/usr/bin/\(shellName)", "/bin/\(shellName)"].first(where: FileManager.default.isExecutableFile) else { continue }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-completion-\(shellName)").path
+            try text.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try shell("'\(path)' \(flag) '\(file)'").status == 0, "\(shellName)")
+        }
+        #expect(try runBinary(bin, ["completion", "tcsh"]).status == 64)
+    }
+
+    @Test func manPageRendersWithoutWarnings() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let page = try runBinary(bin, ["man"])
+        #expect(page.status == 0 && page.out.hasPrefix(".Dd "))
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/groff") else { return }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID().uuidString).1").path
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try page.out.write(toFile: file, atomically: true, encoding: .utf8)
+        let rendered = try shell("groff -mandoc -Tutf8 -ww '\(file)' 2>&1 >/dev/null; groff -mandoc -Tascii '\(file)' | col -b")
+        #expect(!rendered.out.contains("warning"), "\(rendered.out.prefix(500))")
+        #expect(rendered.out.contains("EXIT STATUS") && rendered.out.contains("--data-shape"))
+    }
+
+    @Test func colourFollowsFlagsAndEnvironment() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        #expect(!(try runBinary(bin, ["services"]).out.contains("\u{1B}[")))
+        #expect(try runBinary(bin, ["services", "--color", "always"]).out.contains("\u{1B}["))
+        #expect(!(try runBinary(bin, ["services", "--color", "always", "--format", "json"]).out.contains("\u{1B}[")))
+        #expect(try runBinary(bin, ["services", "--color", "sometimes"]).status == 64)
+    }
+}
