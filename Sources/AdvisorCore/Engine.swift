@@ -53,6 +53,11 @@ public struct Engine: Sendable {
     /// For rules whose `services` selector reads no answer: whether it selects each service,
     /// by rule position and service position, computed once.
     private let staticSelection: [[Bool]?]
+    /// The same rules compiled to integer tests, for the paths that need only the pick.
+    private let compiled: CompiledRules
+    private let compiledWarnings: CompiledRules
+    /// Service positions in tie-break order (by id).
+    private let idOrder: [Int]
 
     public init(catalog: Catalog) {
         self.catalog = catalog
@@ -70,6 +75,9 @@ public struct Engine: Sendable {
             rule.services?.comparedFacts(into: &compared)
         }
         comparedFacts = compared
+        compiled = CompiledRules(catalog: catalog, rules: serviceRules)
+        compiledWarnings = CompiledRules(catalog: catalog, rules: warnRules)
+        idOrder = catalog.services.indices.sorted { catalog.services[$0].id < catalog.services[$1].id }
         staticSelection = serviceRules.map { rule in
             guard let selector = rule.services, selector.ignoresAnswers else { return nil }
             return catalog.services.map { service in
@@ -125,16 +133,69 @@ public struct Engine: Sendable {
         }
     }
 
-    /// The pick alone: the cheap path used for what-if and sweeps.
+    /// Scores, exclusions and exclusion severities of every service, by the compiled rules.
+    /// `onFire(rule, service)` hears every service rule that fires (rule: position among
+    /// service rules), for sweeps.
+    func evaluate(_ profile: Profile, onFire: ((Int, Int) -> Void)? = nil) -> (scores: [Double], severity: [Double]) {
+        let a = compiled.answers(profile)
+        let n = catalog.services.count
+        var scores = [Double](repeating: 0, count: n)
+        var severity = [Double](repeating: 0, count: n)
+        for (i, rule) in serviceRules.enumerated() {
+            let profileOnly = compiled.whenIsProfileOnly[i]
+            if profileOnly, let when = compiled.when[i], !compiled.holds(when, a, -1) { continue }
+            let table = staticSelection[i]
+            for s in 0..<n {
+                if let table { if !table[s] { continue } } else if !compiled.holds(compiled.selector[i], a, s) { continue }
+                if !profileOnly, let when = compiled.when[i], !compiled.holds(when, a, s) { continue }
+                switch rule.effect {
+                case .exclude: severity[s] += rule.weight == 0 ? 100 : abs(rule.weight)
+                case .score: scores[s] += rule.weight
+                case .configure, .warn: break
+                }
+                onFire?(i, s)
+            }
+        }
+        return (scores, severity)
+    }
+
+    /// The warning rules that fire for a profile, by the compiled rules (for sweeps).
+    func firingWarnings(_ profile: Profile) -> [Rule] {
+        let a = compiledWarnings.answers(profile)
+        return warnRules.indices.filter { i in compiledWarnings.when[i].map { compiledWarnings.holds($0, a, -1) } ?? true }.map { warnRules[$0] }
+    }
+
+    /// The pick alone: the cheap path used for what-if and sweeps. When every service is
+    /// excluded, the same fallback as `recommend`.
     public func pick(_ profile: Profile) -> String {
-        let ranked = rank(assess(profile, withReasons: false))
-        return ranked.pick.service.id
+        let (scores, severity) = evaluate(profile)
+        if let best = Engine.best(idOrder, scores: scores, where: { severity[$0] == 0 }) { return catalog.services[best].id }
+        let available = idOrder.filter { catalog.services[$0].lifecycle.isAvailableForNewWorkloads }
+        let pool = available.isEmpty ? idOrder : available
+        let least = pool.map { severity[$0] }.min() ?? 0
+        return catalog.services[Engine.best(pool, scores: scores, where: { severity[$0] == least })!].id
     }
 
     /// The pick when some service meets every requirement; nil when only a fallback remains.
     public func genuinePick(_ profile: Profile) -> String? {
+        let (scores, severity) = evaluate(profile)
+        return Engine.best(idOrder, scores: scores, where: { severity[$0] == 0 }).map { catalog.services[$0].id }
+    }
+
+    /// The pick by the rules as written (the slow path `recommend` uses), for checking the
+    /// compiled rules against.
+    func referencePick(_ profile: Profile) -> (id: String, relaxed: Bool) {
         let ranked = rank(assess(profile, withReasons: false))
-        return ranked.relaxed ? nil : ranked.pick.service.id
+        return (ranked.pick.service.id, ranked.relaxed)
+    }
+
+    /// The highest score among `order` (already in tie-break order) that passes `keep`.
+    static func best(_ order: [Int], scores: [Double], where keep: (Int) -> Bool) -> Int? {
+        var best: Int? = nil
+        for s in order where keep(s) {
+            if best == nil || scores[s] > scores[best!] { best = s }
+        }
+        return best
     }
 
     private func rank(_ all: [Assessment]) -> (pick: Assessment, rest: [Assessment], excluded: [Assessment], relaxed: Bool) {

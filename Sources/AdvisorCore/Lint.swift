@@ -112,29 +112,34 @@ public struct Sweep {
         var contradictions: [String: Profile] = [:]
         var retiredPicks: [String: Profile] = [:]
         let pairs = catalog.rules.flatMap { rule in rule.contradicts.map { (rule.id, $0) } }
+        let serviceRules = catalog.rules.filter(\.isServiceRule)
+        let idOrder = catalog.services.indices.sorted { catalog.services[$0].id < catalog.services[$1].id }
+        var firedIndex = [Bool](repeating: false, count: serviceRules.count)
+        let ruleIndex = Dictionary(serviceRules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let indexPairs = pairs.compactMap { x, y in ruleIndex[x].flatMap { i in ruleIndex[y].map { (i, $0) } } }
+        var perService = [[Bool]](repeating: [Bool](repeating: false, count: serviceRules.count), count: catalog.services.count)
         forEachProfile { profile in
             report.profilesSwept += 1
-            let all = engine.assess(profile, withReasons: false)
-            for a in all {
-                for f in a.exclusions { fired.insert(f.rule) }
-                for f in a.scoreFindings { fired.insert(f.rule) }
-                for f in a.configuration { fired.insert(f.rule) }
-                if !pairs.isEmpty {
-                    let ids = Set(a.exclusions.map(\.rule) + a.scoreFindings.map(\.rule) + a.configuration.map(\.rule))
-                    for (x, y) in pairs where ids.contains(x) && ids.contains(y) {
-                        contradictions["\(x)|\(y)|\(a.service.id)"] = contradictions["\(x)|\(y)|\(a.service.id)"] ?? profile
-                    }
+            if !indexPairs.isEmpty { for s in perService.indices { for i in perService[s].indices { perService[s][i] = false } } }
+            let (scores, severity) = engine.evaluate(profile) { rule, service in
+                firedIndex[rule] = true
+                if !indexPairs.isEmpty { perService[service][rule] = true }
+            }
+            for (x, y) in indexPairs {
+                for s in perService.indices where perService[s][x] && perService[s][y] {
+                    let key = "\(serviceRules[x].id)|\(serviceRules[y].id)|\(catalog.services[s].id)"
+                    contradictions[key] = contradictions[key] ?? profile
                 }
             }
-            for rule in catalog.rules where !rule.isServiceRule && !fired.contains(rule.id) {
-                if engine.fires(rule, profile: profile, service: nil).0 { fired.insert(rule.id) }
-            }
-            guard let pick = engine.genuinePick(all) else { return }
-            picked.insert(pick.service.id)
-            if !pick.service.lifecycle.isAvailableForNewWorkloads {
-                retiredPicks[pick.service.id] = retiredPicks[pick.service.id] ?? profile
+            for rule in engine.firingWarnings(profile) { fired.insert(rule.id) }
+            guard let best = Engine.best(idOrder, scores: scores, where: { severity[$0] == 0 }) else { return }
+            let pick = catalog.services[best].id
+            picked.insert(pick)
+            if catalog.service(pick)?.lifecycle.isAvailableForNewWorkloads == false {
+                retiredPicks[pick] = retiredPicks[pick] ?? profile
             }
         }
+        for (i, rule) in serviceRules.enumerated() where firedIndex[i] { fired.insert(rule.id) }
         for rule in catalog.rules where !fired.contains(rule.id) {
             report.problems.append(Problem(file: rule.file, path: "$.rules[\(rule.index)]", message: "rule '\(rule.id)' never fires in the sweep of \(report.profilesSwept) profiles (a dead rule)"))
         }
@@ -159,12 +164,5 @@ public struct Sweep {
         report.servicesTotal = catalog.services.count
         report.seconds = Date().timeIntervalSince(started)
         return report
-    }
-}
-
-extension Engine {
-    /// The genuine pick from assessments already made (nil when every service is excluded).
-    public func genuinePick(_ all: [Assessment]) -> Assessment? {
-        all.filter { !$0.isExcluded }.min { a, b in a.score != b.score ? a.score > b.score : a.service.id < b.service.id }
     }
 }

@@ -1,0 +1,29 @@
+@testable import AdvisorCore
+import Testing
+
+/// The compiled rules (what-if, sweeps) must pick exactly what the rules as written pick.
+@Suite struct CompiledRulesTests {
+    @Test func compiledAndWrittenRulesAgreeOverTheSweep() {
+        let engine = Engine(catalog: sharedCatalog)
+        var n = 0, checked = 0
+        Sweep(catalog: sharedCatalog).forEachProfile { profile in
+            n += 1
+            guard n % 13 == 0 else { return }
+            checked += 1
+            let reference = engine.referencePick(profile)
+            #expect(engine.pick(profile) == reference.id, "\(profile.json(order: sharedCatalog.questions).compactText())")
+            #expect(engine.genuinePick(profile) == (reference.relaxed ? nil : reference.id))
+        }
+        #expect(checked > 2000)
+    }
+
+    @Test func compiledRulesAgreeOnEveryRuleExample() {
+        let engine = Engine(catalog: sharedCatalog)
+        for rule in sharedCatalog.rules {
+            for example in rule.fires + rule.doesNotFire {
+                guard case let .success((profile, _)) = sharedCatalog.parseProfile(example.profile) else { continue }
+                #expect(engine.pick(profile) == engine.referencePick(profile).id, "\(rule.id)")
+            }
+        }
+    }
+}
