@@ -90,6 +90,10 @@ enum Batch {
         var pending = csv ? "id,line,service,confidence,runner_up,top_reason\n" : ""
         let progress = inv.io.stderrIsTerminal
         var lastProgress = Date()
+        // Fleets repeat workload shapes: the answer to a profile is computed once and reused
+        // (the engine is deterministic). The cache is bounded, so memory stays flat.
+        var cache: [String: (json: String, csv: String)] = [:]
+        let cacheLimit = 4096
 
         func flush(force: Bool) throws {
             guard force || pending.utf8.count >= 1 << 16 else { return }
@@ -110,19 +114,26 @@ enum Batch {
             }
             if bytes.last == 0x0D { bytes.removeLast() }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let outcome = answer(bytes, catalog: catalog, engine: engine, withWhatIf: withWhatIf)
-            switch outcome {
-            case let .success((recommendation, id)):
+            switch parse(bytes, catalog: catalog) {
+            case let .success((profile, id)):
                 answered += 1
-                if csv {
-                    pending += csvRow(recommendation, id: id, line: lineNumber)
+                let key = profile.json(order: catalog.questions).compactText()
+                let rendered: (json: String, csv: String)
+                if let hit = cache[key] {
+                    rendered = hit
                 } else {
-                    var json = Render.json(recommendation, catalog: catalog)
-                    if let id, case var .object(members) = json {
-                        members.insert(("id", id), at: 0)
-                        json = .object(members)
-                    }
-                    pending += json.compactText() + "\n"
+                    let recommendation = engine.recommend(profile, withWhatIf: withWhatIf)
+                    rendered = (csv ? "" : Render.json(recommendation, catalog: catalog).compactText(), csv ? csvTail(recommendation) : "")
+                    if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
+                    cache[key] = rendered
+                }
+                if csv {
+                    pending += [id.map(idText) ?? "", String(lineNumber)].map(csvField).joined(separator: ",") + "," + rendered.csv + "\n"
+                } else if let id {
+                    // The id leads the object, as if it had been its first member.
+                    pending += "{\"id\":" + id.compactText() + "," + rendered.json.dropFirst() + "\n"
+                } else {
+                    pending += rendered.json + "\n"
                 }
             case let .failure(error):
                 failedLines.append(lineNumber)
@@ -149,7 +160,7 @@ enum Batch {
         var message: String
     }
 
-    static func answer(_ bytes: [UInt8], catalog: Catalog, engine: Engine, withWhatIf: Bool) -> Result<(Recommendation, JSON?), LineError> {
+    static func parse(_ bytes: [UInt8], catalog: Catalog) -> Result<(Profile, JSON?), LineError> {
         let json: JSON
         do {
             json = try JSONParser.parse(bytes)
@@ -164,7 +175,7 @@ enum Batch {
         }
         switch catalog.parseProfile(json) {
         case let .success((profile, _)):
-            return .success((engine.recommend(profile, withWhatIf: withWhatIf), id))
+            return .success((profile, id))
         case let .failure(error):
             return .failure(LineError(id: id, message: error.message))
         }
@@ -182,10 +193,10 @@ enum Batch {
 
     static func idText(_ id: JSON) -> String { id.stringValue ?? id.compactText() }
 
-    static func csvRow(_ r: Recommendation, id: JSON?, line: Int) -> String {
+    /// The CSV columns after id and line: service, confidence, runner_up, top_reason.
+    static func csvTail(_ r: Recommendation) -> String {
         let top = r.pick.scoreFindings.filter { $0.weight > 0 }.max { $0.weight < $1.weight }?.text ?? ""
-        return [id.map(idText) ?? "", String(line), r.pick.service.id, r.confidence, r.alternatives.first?.0.service.id ?? "", top]
-            .map(csvField).joined(separator: ",") + "\n"
+        return [r.pick.service.id, r.confidence, r.alternatives.first?.0.service.id ?? "", top].map(csvField).joined(separator: ",")
     }
 
     /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.

@@ -21,7 +21,7 @@ public enum Render {
             ("reasons", findings(reasons, withSource: true)),
         ]
         if pick.isExcluded { recommendation.append(("unmet", findings(pick.exclusions, withSource: true))) }
-        if let plan = Engine(catalog: catalog).migrationPlan(for: r.profile, target: pick.service) {
+        if let plan = r.migration {
             recommendation.append(("migration", migrationJSON(plan)))
         }
         return .object([
@@ -106,7 +106,7 @@ public enum Render {
             out += "\n" + st.bold("Configuration") + "\n"
             for f in pick.configuration { out += wrap("• " + f.text, width: width, indent: 4, firstIndent: 2) + "\n" }
         }
-        if let plan = Engine(catalog: catalog).migrationPlan(for: r.profile, target: pick.service) {
+        if let plan = r.migration {
             out += migrationText(plan, width: width, style: st)
         }
         if !r.alternatives.isEmpty {
@@ -200,7 +200,7 @@ extension Render {
             out += "\nConfiguration:\n\n"
             for f in pick.configuration { out += "- \(f.text)\(cite(f.source))\n" }
         }
-        if let plan = Engine(catalog: catalog).migrationPlan(for: r.profile, target: pick.service) {
+        if let plan = r.migration {
             out += "\n### Migration path: \(plan.engine) → \(pick.service.id) (\(plan.kind))\n\n"
             if let path = plan.path { out += "- \(path.text)\(cite(path.source))\n" }
             if let compatibility = plan.compatibility { out += "- Compatibility: \(compatibility.text)\(cite(compatibility.source))\n" }

@@ -37,6 +37,8 @@ public struct Recommendation: Sendable {
     public var whatIf: [WhatIf]
     /// Sizing and cost estimates; filled by `recommend`.
     public var estimates: [Estimate] = []
+    /// The path from the existing engine to the pick, when one was named; filled by `recommend`.
+    public var migration: MigrationPlan? = nil
 }
 
 /// Evaluates rules over a profile. Exclusions first, then scores; the ranking is by score,
@@ -100,6 +102,34 @@ public struct Engine: Sendable {
 
     /// Every service's assessment, in catalog order.
     public func assess(_ profile: Profile, withReasons: Bool = true) -> [Assessment] {
+        // Which rules fire is decided by the compiled rules; the rules as written are read
+        // again only for a rule that fired and whose reason names what was missing.
+        var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
+        _ = evaluate(profile) { i, s in
+            let rule = serviceRules[i]
+            let service = catalog.services[s]
+            var bindings = Condition.Bindings()
+            if withReasons && rule.needsBindings {
+                if let when = rule.when { _ = when.holds(profile: profile, service: service, bindings: &bindings) }
+                if let selector = rule.services { _ = selector.holds(profile: profile, service: service, bindings: &bindings) }
+            }
+            let text = withReasons ? render(rule, profile: profile, service: service, bindings: bindings) : ""
+            let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
+            switch rule.effect {
+            case .exclude: assessments[s].exclusions.append(finding)
+            case .score:
+                assessments[s].score += rule.weight
+                assessments[s].scoreFindings.append(finding)
+            case .configure: assessments[s].configuration.append(finding)
+            case .warn: break
+            }
+        }
+        return assessments
+    }
+
+    /// Every service's assessment by the rules as written, condition by condition: the
+    /// reference the compiled rules are checked against.
+    func assessWritten(_ profile: Profile) -> [Assessment] {
         // A `when` that reads answers only is judged once here rather than once per service.
         let live = serviceRules.indices.filter { i in
             let rule = serviceRules[i]
@@ -117,8 +147,7 @@ public struct Engine: Sendable {
                 if staticSelection[i] == nil {
                     guard let selector = rule.services, selector.holds(profile: profile, service: service, bindings: &bindings) else { continue }
                 }
-                // Ranking alone (what-if, sweeps) needs no sentences; rendering them is most of the cost.
-                let text = withReasons ? render(rule, profile: profile, service: service, bindings: bindings) : ""
+                let text = ""
                 let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
                 switch rule.effect {
                 case .exclude: a.exclusions.append(finding)
@@ -185,7 +214,7 @@ public struct Engine: Sendable {
     /// The pick by the rules as written (the slow path `recommend` uses), for checking the
     /// compiled rules against.
     func referencePick(_ profile: Profile) -> (id: String, relaxed: Bool) {
-        let ranked = rank(assess(profile, withReasons: false))
+        let ranked = rank(assessWritten(profile))
         return (ranked.pick.service.id, ranked.relaxed)
     }
 
@@ -269,6 +298,7 @@ public struct Engine: Sendable {
         let confidence = relaxed ? "low" : self.confidence(pick: pick, runnerUp: rest.first, profile: profile)
         var recommendation = Recommendation(profile: profile, pick: pick, confidence: confidence, alternatives: alternatives, excluded: excluded, warnings: warnings, whatIf: whatIf)
         recommendation.estimates = estimates(recommendation)
+        recommendation.migration = catalog.migrationPlan(for: profile, target: pick.service)
         return recommendation
     }
 

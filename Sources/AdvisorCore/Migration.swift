@@ -23,7 +23,7 @@ public struct MigrationPlan: Sendable {
     public var applicationChanges: [GuideEntry]
 }
 
-extension Engine {
+extension Catalog {
     static let relationalEngines: Set<String> = ["mysql", "postgresql", "mariadb", "oracle", "sqlserver", "db2"]
 
     /// The path from the profile's existing engine to `target`; nil without an existing engine.
@@ -31,14 +31,14 @@ extension Engine {
         guard case let .choice(engine)? = profile["existing-engine"], engine != "none" else { return nil }
         // A new application has nothing to move; its engine answer is familiarity only.
         if case .choice("new")? = profile["project"] { return nil }
-        let guide = catalog.migrationGuide
+        let guide = migrationGuide
         let same = target.fact("engineCompatibility")?.strings.contains(engine) ?? false
         let entry = (target.lists.first { $0.0 == "migrationPaths" }?.1 ?? []).first { item in
             item["from"]?.arrayValue?.contains(.string(engine)) ?? false
         }
         let path = entry.map { (text: $0["text"]?.stringValue ?? "", tools: $0["tools"]?.arrayValue?.compactMap(\.stringValue) ?? [], source: $0["source"]?.stringValue ?? "") }
         let targetIsRelational = target.family == "relational"
-        let conversion = !same && Engine.relationalEngines.contains(engine) && targetIsRelational
+        let conversion = !same && Catalog.relationalEngines.contains(engine) && targetIsRelational
         let mode: String
         if case .choice("prototype")? = profile["stage"] { mode = "full-load" } else { mode = "full-load-and-cdc" }
         var tools = guide["dms"] ?? []
@@ -46,7 +46,7 @@ extension Engine {
         var changes = same ? (guide["homogeneousChanges"] ?? []) : (guide["heterogeneousChanges"] ?? [])
         if !same {
             // A data-model redesign applies only when leaving the relational model behind.
-            let leavesRelational = Engine.relationalEngines.contains(engine) && !targetIsRelational
+            let leavesRelational = Catalog.relationalEngines.contains(engine) && !targetIsRelational
             changes = changes.filter { $0.id != "redesign" || leavesRelational }
             if !conversion { changes = changes.filter { $0.id != "code" } }
         }

@@ -55,7 +55,7 @@ extension Catalog {
         guard let question = question(key) else {
             return .failure(unknownKey(key))
         }
-        let text = raw.trimmingCharacters(in: .whitespaces)
+        let text = raw.trimmedSpaces
         let shown = Sanitize.forTerminal(raw, limit: 60)
         switch question.kind {
         case .choice:
@@ -64,7 +64,7 @@ extension Catalog {
         case .set:
             var values: [String] = []
             for part in text.split(separator: ",", omittingEmptySubsequences: false) {
-                let item = part.trimmingCharacters(in: .whitespaces)
+                let item = part.trimmedSpaces
                 guard question.valueNames.contains(item) else {
                     return .failure(badValue(question, value: item, shown: Sanitize.forTerminal(item, limit: 60)))
                 }
@@ -89,7 +89,7 @@ extension Catalog {
         case .percent:
             var digits = text
             if digits.hasSuffix("%") { digits.removeLast() }
-            guard let value = Double(digits.trimmingCharacters(in: .whitespaces)), value.isFinite, value >= 0, value <= 100,
+            guard let value = Double(digits.trimmedSpaces), value.isFinite, value >= 0, value <= 100,
                   digits.allSatisfy({ "0123456789. ".contains($0) }) else {
                 return .failure(ProfileError(key: key, value: raw,
                     message: "invalid value '\(shown)' for \(key): expected a percentage from 0 to 100, such as \(question.example ?? "80%")"))

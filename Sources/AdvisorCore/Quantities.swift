@@ -16,10 +16,10 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
     /// Accepts `500MB`, `2.5 TB`, `128TiB`, `400kb`. Refuses a missing unit, zero, negatives
     /// and anything beyond 1,000,000 PB.
     public static func parse(_ text: String) -> Result<DataSize, QuantityError> {
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = text.trimmedSpaces
         if trimmed.hasPrefix("-") { return .failure(.notPositive) }
         let digits = trimmed.prefix { "0123456789.".contains($0) }
-        let written = trimmed.dropFirst(digits.count).trimmingCharacters(in: .whitespaces)
+        let written = trimmed.dropFirst(digits.count).trimmedSpaces
         let unit = written.uppercased()
         guard !digits.isEmpty, let number = Double(digits), number.isFinite else {
             return .failure(.malformed)
@@ -52,9 +52,9 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
     public init(perSecond: Double) { self.perSecond = perSecond }
 
     public static func parse(_ text: String) -> Result<RequestRate, QuantityError> {
-        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        var trimmed = text.trimmedSpaces
         for suffix in ["/s", "rps", "RPS"] where trimmed.hasSuffix(suffix) {
-            trimmed = String(trimmed.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
+            trimmed = String(trimmed.dropLast(suffix.count)).trimmedSpaces
         }
         var factor = 1.0
         if let last = trimmed.last {

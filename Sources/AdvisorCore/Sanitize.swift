@@ -22,3 +22,13 @@ public enum Sanitize {
         return out
     }
 }
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces and tabs. Plain Swift, no Foundation
+    /// bridging: it runs on every answer of every batch line.
+    public var trimmedSpaces: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(self[first...last])
+    }
+}

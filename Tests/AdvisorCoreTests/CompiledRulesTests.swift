@@ -27,3 +27,22 @@ import Testing
         }
     }
 }
+
+@Suite struct CompiledAssessmentTests {
+    /// Every finding, score and exclusion agrees between the compiled and the written rules.
+    @Test func assessmentsAgree() {
+        let engine = Engine(catalog: sharedCatalog)
+        var n = 0
+        Sweep(catalog: sharedCatalog).forEachProfile { profile in
+            n += 1
+            guard n % 41 == 0 else { return }
+            let fast = engine.assess(profile, withReasons: false), slow = engine.assessWritten(profile)
+            for (f, s) in zip(fast, slow) {
+                #expect(f.score == s.score)
+                #expect(f.exclusions.map(\.rule) == s.exclusions.map(\.rule))
+                #expect(f.scoreFindings.map(\.rule) == s.scoreFindings.map(\.rule))
+                #expect(f.configuration.map(\.rule) == s.configuration.map(\.rule), "\(f.service.id)")
+            }
+        }
+    }
+}
