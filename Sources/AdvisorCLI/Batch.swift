@@ -93,7 +93,7 @@ enum Batch {
         // Fleets repeat workload shapes: the answer to a profile is computed once and reused
         // (the engine is deterministic). The cache is bounded, so memory stays flat.
         var cache: [String: (json: String, csv: String)] = [:]
-        let cacheLimit = 4096
+        let cacheLimit = 512
 
         func flush(force: Bool) throws {
             guard force || pending.utf8.count >= 1 << 16 else { return }

@@ -80,7 +80,9 @@ guard let swiftc = which("swiftc"), run(swiftc, ["-O", helloSource.path, "-o", h
 }
 
 // Input: deterministic JSON Lines of valid profiles (jq stops at the first malformed line).
-func profiles(_ count: Int, to path: String) throws {
+/// `distinct`: every line a different profile (the throughput is the line number), so no
+/// answer can be reused; otherwise 384 workload shapes repeat, as in a real fleet.
+func profiles(_ count: Int, to path: String, distinct: Bool = false) throws {
     let shapes = ["relational", "key-value", "document", "wide-column", "graph", "time-series", "ledger", "s3-files"]
     let latencies = ["microseconds", "single-digit-ms", "tens-of-ms", "seconds"]
     let roles = ["primary", "cache", "analytics"]
@@ -94,7 +96,8 @@ func profiles(_ count: Int, to path: String) throws {
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     var chunk = ""
     for i in 0..<count {
-        chunk += #"{"id":"w\#(i)","data-shape":"\#(shapes[next(8)])","latency":"\#(latencies[next(4)])","role":"\#(roles[next(3)])","throughput":"\#(rates[next(4)])"}"# + "\n"
+        let rate = distinct ? String(i + 1) : rates[next(4)]
+        chunk += #"{"id":"w\#(i)","data-shape":"\#(shapes[next(8)])","latency":"\#(latencies[next(4)])","role":"\#(roles[next(3)])","throughput":"\#(rate)"}"# + "\n"
         if chunk.utf8.count > 1 << 20 { try handle.write(contentsOf: Data(chunk.utf8)); chunk = "" }
     }
     try handle.write(contentsOf: Data(chunk.utf8))
@@ -123,11 +126,16 @@ let batchRate = Double(lines) / batch.seconds
 if let jq = which("jq") {
     let j = run(jq, ["-c", ".", input])
     let jqRate = Double(lines) / j.seconds
-    print(String(format: "batch      %d lines: dbadvisor %.0f profiles/s (%.2f s)   jq -c . %.0f lines/s (%.2f s)   ratio %.2f×   peak RSS %d / %d KiB",
+    print(String(format: "batch      %d lines, 384 repeating shapes: dbadvisor %.0f profiles/s (%.2f s)   jq -c . %.0f lines/s (%.2f s)   ratio %.2f×   peak RSS %d / %d KiB",
                  lines, batchRate, batch.seconds, jqRate, j.seconds, batchRate / jqRate, batch.maxRSSKiB, j.maxRSSKiB))
 } else {
     print(String(format: "batch      %d lines: dbadvisor %.0f profiles/s (%.2f s), peak RSS %d KiB (jq not installed: no baseline)", lines, batchRate, batch.seconds, batch.maxRSSKiB))
 }
+let distinctInput = work.appendingPathComponent("distinct.jsonl").path
+try profiles(lines / 10, to: distinctInput, distinct: true)
+let d = run(advisor, ["batch", distinctInput])
+print(String(format: "batch      %d lines, every profile different (no reuse): %.0f profiles/s (%.2f s), peak RSS %d KiB",
+             lines / 10, Double(lines / 10) / d.seconds, d.seconds, d.maxRSSKiB))
 if million {
     let big = work.appendingPathComponent("million.jsonl").path
     try profiles(lines * 10, to: big)
