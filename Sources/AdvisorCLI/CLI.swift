@@ -317,8 +317,15 @@ public enum CLI {
             out += "  dbadvisor show dynamodb\n"
             out += "\nEXIT STATUS:\n"
             for (code, text) in exitStatusTable { out += entry(code, text) }
-            out += "\n  See 'dbadvisor help <subcommand>' for detailed help.\n"
+            out += "\n" + wrap("See 'dbadvisor help <subcommand>' for detailed help, 'dbadvisor help environment' for the environment variables it reads, 'dbadvisor help exit-codes' for the exit statuses, 'dbadvisor man' for the manual, and README.md in the source for the catalog format. AWS's own guide:", width: width, indent: 2, firstIndent: 2) + "\n"
+            out += "  https://docs.aws.amazon.com/decision-guides/latest/databases-on-aws-how-to-choose/databases-on-aws-how-to-choose.html\n"
             return out
+        }
+        if name == "exit-codes" {
+            return "EXIT STATUS:\n" + exitStatusTable.map { entry($0.0, $0.1) }.joined()
+        }
+        if name == "environment" {
+            return "ENVIRONMENT:\n" + environmentTable.map { entry($0.0, $0.1) }.joined()
         }
         guard let spec = all.first(where: { $0.name == name }) else {
             var message = "Unknown command '\(Sanitize.forTerminal(name))'."
@@ -347,6 +354,14 @@ public enum CLI {
         }
         return out
     }
+
+    static let environmentTable: [(String, String)] = [
+        ("NO_COLOR", "When set and not empty, no colour (wins over FORCE_COLOR)."),
+        ("FORCE_COLOR", "When set, not empty and not 0, colour even when stdout is not a terminal."),
+        ("TERM", "dumb: no escape codes; the questionnaire asks line by line."),
+        ("COLUMNS", "The width text output and help wrap to (else the terminal's, else 80)."),
+        ("DBADVISOR_NO_INPUT", "When set and not empty, ask never prompts (as --no-input)."),
+    ]
 
     static let exitStatusTable: [(String, String)] = [
         ("0", "Success."),
