@@ -1,0 +1,23 @@
+// libFuzzer target: command-line values (sizes, rates, percentages, choices, sets) and
+// the questionnaire's typed lines.
+import Foundation
+
+nonisolated(unsafe) let fuzzCatalog: Catalog = {
+    let dir = ProcessInfo.processInfo.environment["DBADVISOR_CATALOG"] ?? "catalog"
+    do { return try Catalog.load(directory: dir) } catch { fatalError("fuzz: cannot load the catalog at \(dir): \(error)") }
+}()
+
+nonisolated(unsafe) let flow = Questionnaire(catalog: fuzzCatalog)
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let text = String(decoding: UnsafeBufferPointer(start: data, count: size), as: UTF8.self)
+    _ = DataSize.parse(text)
+    _ = RequestRate.parse(text)
+    _ = Sanitize.forTerminal(text)
+    for q in fuzzCatalog.questions {
+        _ = fuzzCatalog.parseAnswer(key: q.key, text: text)
+        _ = flow.parse(line: text, for: q)
+    }
+    return 0
+}
