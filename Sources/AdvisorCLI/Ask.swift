@@ -297,11 +297,9 @@ final class Screen {
             clear()
             throw Ask.Stop(status: .cancelled, message: "Cancelled: end of input before the questionnaire finished; nothing was recommended.")
         case .resize:
-            let old = width
+            // Lines drawn at the old width may now wrap; rows() counts them at the new width
+            // when the frame is cleared, so the redraw lands in place.
             width = terminal.width
-            if width < old {
-                // Lines drawn at the old width may now wrap; rows() accounts for that on clear.
-            }
         default: break
         }
     }
