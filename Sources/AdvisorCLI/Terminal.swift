@@ -5,7 +5,14 @@ import Glibc
 
 // State the signal handlers need. A C signal handler cannot reach actor-isolated state, and
 // may only call async-signal-safe functions: tcsetattr, write and _exit.
-nonisolated(unsafe) private var savedTermios = termios()
+/// The terminal settings to restore. glibc's tcgetattr writes a struct termios of 60 bytes
+/// where Swift's imported `termios` is shorter (AddressSanitizer caught the overflow), so the
+/// settings live in buffers large enough for either, aligned for the C struct.
+private let termiosBytes = 256
+nonisolated(unsafe) private let savedTermios = UnsafeMutableRawPointer.allocate(byteCount: termiosBytes, alignment: 16)
+    .bindMemory(to: termios.self, capacity: 1)
+nonisolated(unsafe) private let rawTermios = UnsafeMutableRawPointer.allocate(byteCount: termiosBytes, alignment: 16)
+    .bindMemory(to: termios.self, capacity: 1)
 nonisolated(unsafe) private var rawModeActive: sig_atomic_t = 0
 nonisolated(unsafe) private var windowResized: sig_atomic_t = 0
 nonisolated(unsafe) private var terminalFD: Int32 = STDIN_FILENO
@@ -14,8 +21,7 @@ nonisolated(unsafe) var signalMayUseEscapes: sig_atomic_t = 1
 
 private func restoreFromSignal(_ signal: Int32) {
     if rawModeActive != 0 {
-        var t = savedTermios
-        tcsetattr(terminalFD, TCSAFLUSH, &t)
+        tcsetattr(terminalFD, TCSAFLUSH, savedTermios)
     }
     // Show the cursor and end the line, so the shell prompt starts clean.
     let reset: [UInt8] = signalMayUseEscapes != 0 ? Array("\u{1B}[?25h\u{1B}[0m\n".utf8) : [0x0A]
@@ -40,7 +46,7 @@ final class RawTerminal {
         guard isatty(fd) == 1 else { return nil }
         self.fd = fd
         terminalFD = fd
-        guard tcgetattr(fd, &savedTermios) == 0 else { return nil }
+        guard tcgetattr(fd, savedTermios) == 0 else { return nil }
         installHandlers()
     }
 
@@ -58,21 +64,21 @@ final class RawTerminal {
 
     /// Raw mode: no line buffering, no echo, Ctrl-C and Ctrl-D arrive as bytes.
     func enterRawMode() {
-        var raw = savedTermios
-        raw.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
-        raw.c_iflag &= ~tcflag_t(IXON | ICRNL | INLCR)
-        withUnsafeMutableBytes(of: &raw.c_cc) { cc in
+        UnsafeMutableRawPointer(rawTermios).copyMemory(from: savedTermios, byteCount: termiosBytes)
+        rawTermios.pointee.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
+        rawTermios.pointee.c_iflag &= ~tcflag_t(IXON | ICRNL | INLCR)
+        withUnsafeMutableBytes(of: &rawTermios.pointee.c_cc) { cc in
             cc[Int(VMIN)] = 1
             cc[Int(VTIME)] = 0
         }
-        tcsetattr(fd, TCSAFLUSH, &raw)
+        tcsetattr(fd, TCSAFLUSH, rawTermios)
         rawModeActive = 1
     }
 
     /// Back to the settings the terminal had before.
     func restore() {
         if rawModeActive != 0 {
-            tcsetattr(fd, TCSAFLUSH, &savedTermios)
+            tcsetattr(fd, TCSAFLUSH, savedTermios)
             rawModeActive = 0
         }
     }

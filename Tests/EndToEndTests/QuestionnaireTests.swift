@@ -50,9 +50,12 @@ final class PseudoTerminal: @unchecked Sendable {
 
     /// Whether the slave side has canonical mode and echo on, as a shell expects.
     var isCooked: Bool {
-        var t = termios()
-        tcgetattr(slave, &t)
-        return t.c_lflag & tcflag_t(ICANON) != 0 && t.c_lflag & tcflag_t(ECHO) != 0
+        // glibc writes more bytes than Swift's imported termios holds: use a larger buffer.
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: 256, alignment: 16)
+        defer { buffer.deallocate() }
+        let t = buffer.bindMemory(to: termios.self, capacity: 1)
+        tcgetattr(slave, t)
+        return t.pointee.c_lflag & tcflag_t(ICANON) != 0 && t.pointee.c_lflag & tcflag_t(ECHO) != 0
     }
 
     func close() {
