@@ -1,8 +1,8 @@
 /// The rules compiled for speed: answers become small integers and bitmasks, facts become
-/// per-service masks and numbers, and a condition becomes a tree of integer tests. Used
-/// wherever only the pick matters (what-if, sweeps, smallest change); the sentences of a
-/// recommendation still come from the rules as written, so both paths must agree (a test
-/// checks they do).
+/// per-service masks and numbers, and a condition becomes a tree of integer tests. They
+/// decide which rules fire everywhere (recommend, what-if, sweeps); the sentences still come
+/// from the rules as written, and `Engine.assessWritten` evaluates those directly as the
+/// reference a test checks the compiled rules against.
 struct CompiledRules: Sendable {
     /// A profile as indices: per question, the chosen value's index or a set's bitmask, or a number.
     struct Answers {

@@ -55,7 +55,7 @@ public struct Engine: Sendable {
     /// For rules whose `services` selector reads no answer: whether it selects each service,
     /// by rule position and service position, computed once.
     private let staticSelection: [[Bool]?]
-    /// The same rules compiled to integer tests, for the paths that need only the pick.
+    /// The same rules compiled to integer tests: they decide which rules fire on every path.
     private let compiled: CompiledRules
     private let compiledWarnings: CompiledRules
     /// Service positions in tie-break order (by id).
