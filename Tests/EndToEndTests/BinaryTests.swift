@@ -244,7 +244,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-\(UUID().uuidString).1").path
         defer { try? FileManager.default.removeItem(atPath: file) }
         try page.out.write(toFile: file, atomically: true, encoding: .utf8)
-        let rendered = try shell("groff -mandoc -Tutf8 -ww '\(file)' 2>&1 >/dev/null; groff -mandoc -Tascii '\(file)' | col -b")
+        let rendered = try shell("groff -mandoc -Tutf8 -ww '\(file)' 2>&1 >/dev/null; groff -mandoc -Tascii -P-c -P-b -P-u '\(file)'")
         #expect(!rendered.out.contains("warning"), "\(rendered.out.prefix(500))")
         #expect(rendered.out.contains("EXIT STATUS") && rendered.out.contains("--data-shape"))
     }
