@@ -94,6 +94,10 @@ public enum CLI {
             CommandSpec(name: "man", abstract: "Print the manual page (mdoc), generated from the same declarations as --help.",
                         arguments: [], options: [catalogOption],
                         examples: ["dbadvisor man > dbadvisor.1 && man -l dbadvisor.1"], run: Generated.manual),
+            CommandSpec(name: "plan", abstract: "Plan several workloads of one system: a pick per component, and what joins them.",
+                        arguments: [("stack", "A stack file: JSON with components (name + profile) and flows (from, to); '-' for stdin.")],
+                        options: [recordOption, catalogOption, noColorOption, colorOption],
+                        examples: ["dbadvisor plan Tests/Fixtures/stacks/ecommerce.json", "dbadvisor plan stack.json --format markdown > DESIGN.md"], run: PlanCommand.run),
             CommandSpec(name: "services", abstract: "List the services in the catalog.", arguments: [], options: common,
                         examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
             CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
@@ -155,6 +159,7 @@ public enum CLI {
         case "schema": return "dbadvisor schema [recommendation|batch-error|answers] [--catalog <dir>]"
         case "completion": return "dbadvisor completion <shell>"
         case "man": return "dbadvisor man"
+        case "plan": return "dbadvisor plan <stack> [--format <format>] [--catalog <dir>]"
         case "lint": return "dbadvisor lint [--catalog <dir>] [--format <format>]"
         case "batch": return "dbadvisor batch [<file>] [--format <format>] [--what-if] [--catalog <dir>]"
         case "ask": return "dbadvisor ask [--answers <file>] [--save <file>] [--no-input] [--format <format>]"
@@ -366,7 +371,7 @@ public enum CLI {
     static let exitStatusTable: [(String, String)] = [
         ("0", "Success."),
         ("1", "The questionnaire ended at end of input (Ctrl-D) before it finished."),
-        ("2", "batch: some lines failed (each has an error object); the rest were answered."),
+        ("2", "batch or plan: some lines or components failed (each is reported); the rest were answered."),
         ("64", "Usage error: unknown command or option, bad option value."),
         ("65", "Bad data: malformed JSON, unknown key or value in answers, a catalog that fails validation."),
         ("66", "An input file is missing or unreadable."),

@@ -112,6 +112,8 @@ public struct Catalog: Sendable {
     /// Every service id the manifest lists, loaded or not (a file that failed validation is
     /// left out of `services`, but references to it are not reported twice).
     public var declaredServiceIDs: [String] = []
+    /// How data moves between services (integrations.json), for plans.
+    public var integrations: [Integration] = []
     /// The migration guide (migration.json), by section.
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// Where the catalog came from: "bundled" or a directory path.
@@ -139,6 +141,7 @@ extension Catalog {
     public static let manifestFile = "catalog.json"
     public static let questionsFile = "questions.json"
     public static let migrationFile = "migration.json"
+    public static let integrationsFile = "integrations.json"
 
     /// Loads a catalog from files keyed by their path relative to the catalog directory.
     /// Every file is parsed and validated against the schema, then every reference is checked;
@@ -221,6 +224,9 @@ extension Catalog {
             services: services, questions: questions, rules: rules, origin: origin
         )
         catalog.migrationGuide = guide
+        if let json = validated(integrationsFile, as: "integrations") {
+            catalog.integrations = (json["links"]?.arrayValue ?? []).enumerated().map { Integration(json: $1, index: $0) }
+        }
         catalog.declaredServiceIDs = (manifest["services"]?.arrayValue ?? []).compactMap(\.stringValue)
         if !alreadyValidated {
             let references = catalog.referenceProblems()

@@ -427,6 +427,11 @@ extension Catalog {
                 }
             }
         }
+        for link in integrations {
+            for id in link.from + link.to where id != "*" && !ids.contains(id) {
+                problems.append(Problem(file: Catalog.integrationsFile, path: "$.links[\(link.index)]", message: "names the service '\(id)', which the catalog does not have"))
+            }
+        }
         for question in questions {
             guard let condition = question.askWhen else { continue }
             var refs: (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String]) = ([], [], [], [], [])

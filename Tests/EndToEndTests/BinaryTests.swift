@@ -257,3 +257,36 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(try runBinary(bin, ["services", "--color", "sometimes"]).status == 64)
     }
 }
+
+@Suite struct PlanTests {
+    @Test func ecommerceStackGetsOneStorePerComponentAndTheLinks() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let stack = packageRoot.appendingPathComponent("Tests/Fixtures/stacks/ecommerce.json").path
+        let r = try runBinary(bin, ["plan", stack, "--format", "json"])
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONSerialization.jsonObject(with: Data(r.out.utf8)) as? [String: Any]
+        let components = json?["components"] as? [[String: Any]] ?? []
+        let picks = Dictionary(uniqueKeysWithValues: components.map { c in
+            (c["name"] as? String ?? "", ((c["result"] as? [String: Any])?["recommendation"] as? [String: Any])?["service"] as? String ?? "")
+        })
+        #expect(picks == ["orders": "aurora-mysql", "cart": "dynamodb", "sessions": "elasticache-valkey", "analytics": "redshift", "reviews": "documentdb"])
+        let links = json?["links"] as? [[String: Any]] ?? []
+        let firstWays = links.map { (($0["ways"] as? [[String: Any]])?.first?["id"] as? String) ?? "" }
+        #expect(firstWays == ["aurora-zero-etl-redshift", "dynamodb-zero-etl-redshift", "elasticache-cache-aside"])
+        for link in links { for way in link["ways"] as? [[String: Any]] ?? [] { #expect((way["source"] as? String)?.hasPrefix("https://") == true) } }
+        let text = try runBinary(bin, ["plan", stack])
+        #expect(text.out.contains("What joins them") && text.status == 0)
+        let md = try runBinary(bin, ["plan", stack, "--format", "markdown"])
+        #expect(md.out.contains("| Component | Service | Confidence | Main reason |"))
+    }
+
+    @Test func badComponentIsNamedAndTheRestArePlanned() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let stack = #"{"name":"s","components":[{"name":"good","profile":{"data-shape":"graph"}},{"name":"broken","profile":{"data-shape":"tabular"}}],"flows":[{"from":"good","to":"nowhere"}]}"#
+        let r = try runBinary(bin, ["plan", "-", "--format", "json"], stdin: stack)
+        #expect(r.status == 2)
+        #expect(r.err.contains("plan: broken: invalid value 'tabular' for data-shape"))
+        #expect(r.err.contains("'nowhere', which is not a component"))
+        #expect(r.out.contains(#""name":"good""#) && r.out.contains(#""service":"neptune""#))
+    }
+}

@@ -1,0 +1,115 @@
+import AdvisorCore
+import Foundation
+
+/// `dbadvisor plan STACK.json`: a pick per component and what joins them.
+enum PlanCommand {
+    static func run(_ inv: Invocation) throws -> String {
+        guard inv.positionals.count == 1 else {
+            throw CLIError.usage(inv.positionals.isEmpty ? "Missing expected argument '<stack>'" : "Unexpected argument '\(Sanitize.forTerminal(inv.positionals[1]))'", command: "plan")
+        }
+        let path = inv.positionals[0]
+        let data = try readInput(path, io: inv.io, what: "stack file")
+        let json: JSON
+        do { json = try JSONParser.parse(data) } catch let error as JSONParseError {
+            throw CLIError.data("the stack file is not valid JSON: \(error)")
+        }
+        let stack: Stack
+        switch Stack.parse(json, catalog: inv.catalog) {
+        case let .success(s): stack = s
+        case let .failure(error): throw CLIError.data("the stack file: \(error.message)")
+        }
+        let plan = Engine(catalog: inv.catalog).plan(stack)
+        let out: String
+        switch inv.format {
+        case "json": out = PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n"
+        case "markdown": out = markdown(plan, catalog: inv.catalog)
+        default: out = text(plan, catalog: inv.catalog, width: inv.io.width, style: inv.style)
+        }
+        if !stack.errors.isEmpty {
+            try inv.io.writeOut(out)
+            throw Ask.Stop(status: .batchLinesFailed, message: stack.errors.map { "plan: \(Sanitize.forTerminal($0.component)): \($0.message)" }.joined(separator: "\n"))
+        }
+        return out
+    }
+
+    static func json(_ plan: Plan, catalog: Catalog) -> JSON {
+        .object([
+            ("schemaVersion", .number(1)), ("catalogVersion", .string(catalog.version)), ("name", .string(plan.stack.name)),
+            ("components", .array(plan.recommendations.map { name, r in
+                .object([("name", .string(name)), ("result", Render.json(r, catalog: catalog))])
+            })),
+            ("links", .array(plan.links.map { link in
+                .object([
+                    ("from", .string(link.from)), ("to", .string(link.to)), ("fromService", .string(link.fromService)), ("toService", .string(link.toService)),
+                    ("ways", .array(link.ways.map { .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("text", .string($0.text)), ("source", .string($0.source))]) })),
+                ])
+            })),
+            ("sharing", .array(plan.sharing.map { .object([("components", .array($0.components.map(JSON.string))), ("service", .string($0.service)), ("text", .string($0.text))]) })),
+            ("errors", .array(plan.stack.errors.map { .object([("component", .string($0.component)), ("error", .string($0.message))]) })),
+        ])
+    }
+
+    static func text(_ plan: Plan, catalog: Catalog, width: Int, style st: Style) -> String {
+        var out = st.bold("Plan: \(plan.stack.name)") + " · \(plan.recommendations.count) component(s)\n\n"
+        let nameWidth = min(20, plan.recommendations.map(\.name.count).max() ?? 8)
+        for (name, r) in plan.recommendations {
+            out += "  " + pad(name, nameWidth) + "  " + st.bold(r.pick.service.id) + "  (\(r.confidence) confidence)\n"
+            if let top = r.pick.scoreFindings.filter({ $0.weight > 0 }).max(by: { $0.weight < $1.weight }) {
+                out += st.dim(wrap(top.text, width: width, indent: nameWidth + 6, firstIndent: nameWidth + 6)) + "\n"
+            }
+            if let config = r.pick.configuration.first {
+                out += wrap("• " + config.text, width: width, indent: nameWidth + 8, firstIndent: nameWidth + 6) + "\n"
+            }
+        }
+        if !plan.links.isEmpty {
+            out += "\n" + st.bold("What joins them") + "\n"
+            for link in plan.links {
+                out += "  \(link.from) → \(link.to) (\(link.fromService) → \(link.toService))\n"
+                if let best = link.ways.first {
+                    out += wrap("\(best.kind): \(best.text)", width: width, indent: 6, firstIndent: 4) + "\n" + st.dim(wrap("source: \(best.source)", width: width, indent: 6, firstIndent: 6)) + "\n"
+                    if link.ways.count > 1 { out += st.dim(wrap("also: " + link.ways.dropFirst().map { "\($0.kind) (\($0.id))" }.joined(separator: ", "), width: width, indent: 6, firstIndent: 6)) + "\n" }
+                } else {
+                    out += wrap("No integration in the catalog joins these two: a custom pipeline (for example AWS Lambda or AWS Glue) moves the data.", width: width, indent: 6, firstIndent: 4) + "\n"
+                }
+            }
+        }
+        if !plan.sharing.isEmpty {
+            out += "\n" + st.bold("Fewer moving parts") + "\n"
+            for s in plan.sharing { out += wrap("• " + s.text, width: width, indent: 4, firstIndent: 2) + "\n" }
+        }
+        if !plan.stack.errors.isEmpty {
+            out += "\n" + st.red("Not planned") + "\n"
+            for e in plan.stack.errors { out += wrap("✗ \(e.component): \(e.message)", width: width, indent: 4, firstIndent: 2) + "\n" }
+        }
+        out += "\n" + st.dim("Each component's full reasoning: dbadvisor plan FILE --format json, or recommend with its answers.") + "\n"
+        return out
+    }
+
+    static func markdown(_ plan: Plan, catalog: Catalog) -> String {
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var out = "# Design record: \(plan.stack.name)\n\n- Decision by: dbadvisor \(toolVersion), catalog \(catalog.version)\n\n## Components\n\n"
+        out += "| Component | Service | Confidence | Main reason |\n| --- | --- | --- | --- |\n"
+        for (name, r) in plan.recommendations {
+            let top = r.pick.scoreFindings.filter { $0.weight > 0 }.max { $0.weight < $1.weight }?.text ?? ""
+            out += "| \(cell(name)) | `\(r.pick.service.id)` | \(r.confidence) | \(cell(top)) |\n"
+        }
+        out += "\n## What joins them\n\n"
+        if plan.links.isEmpty { out += "No flows were given.\n" }
+        for link in plan.links {
+            if let best = link.ways.first {
+                out += "- **\(link.from) → \(link.to)** (`\(link.fromService)` → `\(link.toService)`): \(best.text) <\(best.source)>\n"
+            } else {
+                out += "- **\(link.from) → \(link.to)**: no integration in the catalog; a custom pipeline moves the data.\n"
+            }
+        }
+        if !plan.sharing.isEmpty {
+            out += "\n## Fewer moving parts\n\n"
+            for s in plan.sharing { out += "- \(s.text)\n" }
+        }
+        if !plan.stack.errors.isEmpty {
+            out += "\n## Not planned\n\n"
+            for e in plan.stack.errors { out += "- \(cell(e.component)): \(e.message)\n" }
+        }
+        return out
+    }
+}
