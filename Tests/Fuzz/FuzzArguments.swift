@@ -2,12 +2,7 @@
 // the questionnaire's typed lines.
 import Foundation
 
-nonisolated(unsafe) let fuzzCatalog: Catalog = {
-    let dir = ProcessInfo.processInfo.environment["DBADVISOR_CATALOG"] ?? "catalog"
-    do { return try Catalog.load(directory: dir) } catch { fatalError("fuzz: cannot load the catalog at \(dir): \(error)") }
-}()
-
-nonisolated(unsafe) let flow = Questionnaire(catalog: fuzzCatalog)
+let flow = Questionnaire(catalog: fuzzCatalog)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

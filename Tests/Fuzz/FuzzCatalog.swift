@@ -2,8 +2,8 @@
 // chosen by its first byte; everything else is the real catalog.
 import Foundation
 
-nonisolated(unsafe) let baseFiles: [String: Data] = {
-    let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["DBADVISOR_CATALOG"] ?? "catalog")
+let baseFiles: [String: Data] = {
+    let dir = URL(fileURLWithPath: fuzzCatalogDirectory)
     var files: [String: Data] = [:]
     let walker = FileManager.default.enumerator(at: dir, includingPropertiesForKeys: nil)
     while let url = walker?.nextObject() as? URL {
@@ -12,7 +12,7 @@ nonisolated(unsafe) let baseFiles: [String: Data] = {
     }
     return files
 }()
-nonisolated(unsafe) let names = baseFiles.keys.sorted()
+let names = baseFiles.keys.sorted()
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

@@ -1,12 +1,7 @@
 // libFuzzer target: JSON parsing and profile parsing (answers files, batch lines).
 import Foundation
 
-nonisolated(unsafe) let fuzzCatalog: Catalog = {
-    let dir = ProcessInfo.processInfo.environment["DBADVISOR_CATALOG"] ?? "catalog"
-    do { return try Catalog.load(directory: dir) } catch { fatalError("fuzz: cannot load the catalog at \(dir): \(error)") }
-}()
-
-nonisolated(unsafe) let fuzzEngine = Engine(catalog: fuzzCatalog)
+let fuzzEngine = Engine(catalog: fuzzCatalog)
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
