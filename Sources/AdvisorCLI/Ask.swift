@@ -24,6 +24,9 @@ enum Ask {
             profile = try Commands.loadAnswers(path, inv: inv)
         }
         let io = inv.io
+        if let stackPath = inv.options["plan"] {
+            return try planSession(stackPath: stackPath, inv: inv, flow: flow)
+        }
         if inv.flags.contains("no-input") || io.environment["DBADVISOR_NO_INPUT"].map({ !$0.isEmpty }) == true {
             let missing = flow.remaining(after: profile)
             if !missing.isEmpty {
@@ -61,6 +64,75 @@ enum Ask {
         out += "\n" + inv.style.bold("Reproduce with") + "\n  \(command)\n"
         if let path = inv.options["save"] { out += "Answers saved to \(path).\n" }
         return out
+    }
+
+    // MARK: a stack, one component at a time
+
+    /// `ask --plan FILE`: names a component, asks its questionnaire, repeats; then asks which
+    /// components feed which, writes the stack file and prints the plan.
+    static func planSession(stackPath: String, inv: Invocation, flow: Questionnaire) throws -> String {
+        let io = inv.io
+        guard io.stdinIsTerminal && io.stderrIsTerminal else {
+            throw CLIError.usage("ask --plan builds a stack on a terminal; without one, write the stack file by hand (see Tests/Fixtures/stacks/ecommerce.json) and run 'dbadvisor plan FILE'.", command: "ask")
+        }
+        let plain = io.environment["TERM"] == "dumb" || io.environment["NO_COLOR"].map { !$0.isEmpty } == true || inv.flags.contains("no-color")
+        installPlainInterruptHandlers()
+        func prompt(_ text: String) throws -> String {
+            io.writeErr(text)
+            guard let line = try readLine(io: io) else {
+                throw Stop(status: .cancelled, message: "Cancelled: end of input before the stack was finished; nothing was written.")
+            }
+            return line.trimmingCharacters(in: .whitespaces)
+        }
+        var components: [(String, Profile)] = []
+        while true {
+            let name = try prompt("\nComponent \(components.count + 1) name (for example orders, cart, sessions; empty to finish): ")
+            if name.isEmpty {
+                if components.isEmpty { io.writeErr("A stack needs at least one component.\n"); continue }
+                break
+            }
+            if components.contains(where: { $0.0 == name }) { io.writeErr("'\(Sanitize.forTerminal(name))' is already a component.\n"); continue }
+            io.writeErr("Questions for \(Sanitize.forTerminal(name)):\n")
+            let profile = plain ? try plainSession(flow: flow, profile: Profile(), io: io) : try richSession(flow: flow, profile: Profile(), io: io)
+            installPlainInterruptHandlers()
+            components.append((name, profile))
+        }
+        var flows: [(String, String)] = []
+        if components.count > 1 {
+            let names = components.map(\.0)
+            while true {
+                let line = try prompt("\nWhich components feed which? from>to, separated by commas (components: \(names.joined(separator: ", ")); empty for none): ")
+                var parsed: [(String, String)] = []
+                var problem: String? = nil
+                for part in line.split(separator: ",") {
+                    let ends = part.split(separator: ">").map { $0.trimmingCharacters(in: .whitespaces) }
+                    guard ends.count == 2, names.contains(ends[0]), names.contains(ends[1]), ends[0] != ends[1] else {
+                        problem = "'\(Sanitize.forTerminal(String(part)))' is not from>to between two different components"
+                        break
+                    }
+                    parsed.append((ends[0], ends[1]))
+                }
+                if let problem { io.writeErr("  \(problem)\n"); continue }
+                flows = parsed
+                break
+            }
+        }
+        let stackJSON = JSON.object([
+            ("name", .string(URL(fileURLWithPath: stackPath).deletingPathExtension().lastPathComponent)),
+            ("components", .array(components.map { .object([("name", .string($0.0)), ("profile", $0.1.json(order: inv.catalog.questions))]) })),
+            ("flows", .array(flows.map { .object([("from", .string($0.0)), ("to", .string($0.1))]) })),
+        ])
+        do {
+            try Data((stackJSON.prettyText() + "\n").utf8).write(to: URL(fileURLWithPath: stackPath), options: .atomic)
+        } catch {
+            throw CLIError(status: .ioError, message: "cannot write the stack to '\(Sanitize.forTerminal(stackPath))': \(error.localizedDescription)")
+        }
+        guard case let .success(stack) = Stack.parse(stackJSON, catalog: inv.catalog) else {
+            throw CLIError(status: .software, message: "the stack just written does not read back")
+        }
+        let plan = flow.engine.plan(stack)
+        let out = inv.format == "json" ? PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n" : PlanCommand.text(plan, catalog: inv.catalog, width: io.width, style: inv.style)
+        return out + (inv.format == "json" ? "" : "\nStack saved to \(stackPath); replan with: dbadvisor plan \(stackPath)\n")
     }
 
     // MARK: piped

@@ -61,9 +61,10 @@ public enum CLI {
         let save = OptionSpec(name: "save", valueName: "file", help: "Write the answers to this JSON answers file at the end.", values: [], defaultValue: nil)
         let noInput = OptionSpec(name: "no-input", valueName: nil, help: "Never prompt; fail if a question is unanswered (also: DBADVISOR_NO_INPUT=1).", values: [], defaultValue: nil)
         let prefill = OptionSpec(name: "answers", valueName: "file", help: "Pre-fill answers from a JSON file; only the rest are asked.", values: [], defaultValue: nil)
+        let planOption = OptionSpec(name: "plan", valueName: "file", help: "Build a stack instead: name each component and answer its questions, then say which feed which; writes the stack file and prints the plan.", values: [], defaultValue: nil)
         return [
             CommandSpec(name: "ask", abstract: "Answer the questionnaire interactively, then get the recommendation (the default on a terminal).",
-                        arguments: [], options: [prefill, save, noInput] + common,
+                        arguments: [], options: [prefill, save, noInput, planOption] + common,
                         examples: ["dbadvisor ask --save workload.json", "printf 'relational\\n\\n\\n' | dbadvisor ask"],
                         run: Ask.run),
             CommandSpec(name: "recommend", abstract: "Recommend a service for a workload profile given as flags and/or an answers file.",

@@ -203,3 +203,45 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
         #expect(fromFile.out == asked.out)
     }
 }
+
+@Suite(.serialized) struct StackQuestionnaireTests {
+    /// ask --plan through a pseudo-terminal: two components, one flow, then the plan.
+    @Test func buildsAStackOneComponentAtATime() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
+        defer { pty.close() }
+        let stackFile = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-stack-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: stackFile) }
+        let process = try startAsk(pty, bin: bin, args: ["ask", "--plan", stackFile])
+        func answerUntil(_ marker: String) {
+            for _ in 0..<30 where !pty.output.contains(marker) { pty.send("\r", pause: 0.2) }
+        }
+        #expect(pty.waitFor("Component 1 name"))
+        pty.send("orders\r")
+        #expect(pty.waitFor("What does the data look like?"))
+        answerUntil("Component 2 name")           // relational, then defaults and skips
+        pty.send("sessions\r")
+        #expect(pty.waitFor("Questions for sessions"))
+        pty.send("\u{1B}[B")                      // key-value
+        pty.send("\r")
+        #expect(pty.waitFor("How fast must a typical read answer?"))
+        pty.send("1")                             // microseconds
+        pty.send("\r")
+        answerUntil("Component 3 name")
+        pty.send("\r")                            // no more components
+        #expect(pty.waitFor("Which components feed which?"))
+        pty.send("orders>sessions\r")
+        #expect(waitForExit(process))
+        #expect(process.terminationStatus == 0)
+        #expect(pty.output.contains("What joins them") && pty.output.contains("orders → sessions"))
+        let saved = try String(contentsOfFile: stackFile, encoding: .utf8)
+        #expect(saved.contains(#""name": "orders""#) && saved.contains(#""from": "orders""#))
+        #expect(pty.isCooked)
+    }
+
+    @Test func refusesWithoutATerminal() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let r = try runBinary(bin, ["ask", "--plan", "/tmp/never-written.json"], stdin: "orders\n")
+        #expect(r.status == 64 && r.out.isEmpty && r.err.contains("write the stack file by hand"))
+    }
+}
