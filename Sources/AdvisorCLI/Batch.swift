@@ -16,6 +16,9 @@ enum Batch {
         var start = 0
         var finished = false
         let maxLine: Int
+        /// Called before each read of the input, which may block: pending output goes out
+        /// first, so a slow producer sees its answers at once (output starts before input ends).
+        var willRead: (() throws -> Void)? = nil
 
         init(fd: Int32, maxLine: Int = 16 * 1_048_576) {
             self.fd = fd
@@ -51,6 +54,7 @@ enum Batch {
                     buffer.removeFirst(start)
                     start = 0
                 }
+                try willRead?()
                 var chunk = [UInt8](repeating: 0, count: 1 << 16)
                 let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 {
@@ -96,11 +100,12 @@ enum Batch {
         let cacheLimit = 512
 
         func flush(force: Bool) throws {
-            guard force || pending.utf8.count >= 1 << 16 else { return }
+            guard !pending.isEmpty, force || pending.utf8.count >= 1 << 16 else { return }
             try inv.io.writeOut(pending)
             pending = ""
         }
 
+        reader.willRead = { try flush(force: true) }
         while let line = try reader.next() {
             lineNumber += 1
             var bytes: [UInt8]

@@ -290,3 +290,32 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(r.out.contains(#""name":"good""#) && r.out.contains(#""service":"neptune""#))
     }
 }
+
+@Suite struct StreamingTests {
+    /// A slow producer sees each answer before it sends the next line.
+    @Test func batchAnswersBeforeTheInputEnds() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: bin)
+        process.arguments = ["batch"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = Pipe()
+        try process.run()
+        input.fileHandleForWriting.write(Data(#"{"data-shape":"graph"}"#.utf8 + [0x0A]))
+        // Read the first answer while the input is still open.
+        var received = Data()
+        let deadline = Date().addingTimeInterval(10)
+        while !received.contains(0x0A) && Date() < deadline {
+            received.append(output.fileHandleForReading.availableData)
+        }
+        #expect(String(decoding: received, as: UTF8.self).contains(#""service":"neptune""#))
+        input.fileHandleForWriting.write(Data(#"{"data-shape":"ledger"}"#.utf8 + [0x0A]))
+        try input.fileHandleForWriting.close()
+        received.append(output.fileHandleForReading.readDataToEndOfFile())
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(String(decoding: received, as: UTF8.self).split(separator: "\n").count == 2)
+    }
+}
