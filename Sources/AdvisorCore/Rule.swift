@@ -86,7 +86,7 @@ public final class Rule: Sendable {
         doesNotFire = Rule.examples(json, "doesNotFire")
         self.file = file
         self.index = index
-        var refs: (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String]) = ([], [], [], [], [])
+        var refs = ConditionReferences()
         when?.references(into: &refs)
         template = Rule.compile(reason)
         whenIsProfileOnly = refs.facts.isEmpty && refs.services.isEmpty && !(when?.mentionsFamily ?? false)
@@ -98,6 +98,16 @@ public final class Rule: Sendable {
 
     /// Whether this rule is judged per service (exclude, score, configure) or once per profile (warn).
     public var isServiceRule: Bool { effect != .warn }
+}
+
+/// What a condition names: profile keys, fact kinds, service ids, (key, value) pairs, and
+/// the messages of leaves that could not be read.
+public struct ConditionReferences: Sendable {
+    public var keys: [String] = []
+    public var facts: [String] = []
+    public var services: [String] = []
+    public var values: [(String, String)] = []
+    public var invalid: [String] = []
 }
 
 /// The order of the latency classes, fastest first.
@@ -329,7 +339,7 @@ public indirect enum Condition: Sendable {
     }
 
     /// Every profile key, fact kind and service id the condition names, for reference checks.
-    public func references(into refs: inout (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String])) {
+    public func references(into refs: inout ConditionReferences) {
         switch self {
         case let .all(items), let .any(items): items.forEach { $0.references(into: &refs) }
         case let .not(inner): inner.references(into: &refs)
@@ -376,6 +386,20 @@ public indirect enum Condition: Sendable {
 }
 
 extension Catalog {
+    /// Unreadable condition leaves, and profile keys or values the questionnaire does not have.
+    func answerProblems(_ refs: ConditionReferences, file: String, path: String) -> [Problem] {
+        var problems = refs.invalid.map { Problem(file: file, path: path, message: $0) }
+        for key in refs.keys where question(key) == nil {
+            problems.append(Problem(file: file, path: path, message: "names the profile key '\(key)', which the questionnaire does not have"))
+        }
+        for (key, value) in refs.values {
+            if let q = question(key), q.kind == .choice || q.kind == .set, !q.valueNames.contains(value) {
+                problems.append(Problem(file: file, path: path, message: "names the value '\(value)' for \(key), which is not one of its values"))
+            }
+        }
+        return problems
+    }
+
     /// Problems of reference: rules naming keys, values, facts or services that do not exist;
     /// duplicate ids; services whose successor is unknown.
     func referenceProblems() -> [Problem] {
@@ -388,18 +412,10 @@ extension Catalog {
             if !seen.insert(rule.id).inserted {
                 problems.append(Problem(file: rule.file, path: "\(path).id", message: "the rule id '\(rule.id)' is used twice"))
             }
-            var refs: (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String]) = ([], [], [], [], [])
+            var refs = ConditionReferences()
             rule.when?.references(into: &refs)
             rule.services?.references(into: &refs)
-            for message in refs.invalid { problems.append(Problem(file: rule.file, path: path, message: message)) }
-            for key in refs.keys where question(key) == nil {
-                problems.append(Problem(file: rule.file, path: path, message: "names the profile key '\(key)', which the questionnaire does not have"))
-            }
-            for (key, value) in refs.values {
-                if let q = question(key), (q.kind == .choice || q.kind == .set), !q.valueNames.contains(value) {
-                    problems.append(Problem(file: rule.file, path: path, message: "names the value '\(value)' for \(key), which is not one of its values"))
-                }
-            }
+            problems += answerProblems(refs, file: rule.file, path: path)
             for kind in refs.facts where !factKinds.contains(kind) {
                 problems.append(Problem(file: rule.file, path: path, message: "names the fact '\(kind)', which no service has"))
             }
@@ -434,18 +450,10 @@ extension Catalog {
         }
         for question in questions {
             guard let condition = question.askWhen else { continue }
-            var refs: (keys: [String], facts: [String], services: [String], values: [(String, String)], invalid: [String]) = ([], [], [], [], [])
+            var refs = ConditionReferences()
             condition.references(into: &refs)
             let path = "$.questions[\(questions.firstIndex { $0.key == question.key } ?? 0)].askWhen"
-            for message in refs.invalid { problems.append(Problem(file: Catalog.questionsFile, path: path, message: message)) }
-            for key in refs.keys where self.question(key) == nil {
-                problems.append(Problem(file: Catalog.questionsFile, path: path, message: "names the profile key '\(key)', which the questionnaire does not have"))
-            }
-            for (key, value) in refs.values {
-                if let q = self.question(key), (q.kind == .choice || q.kind == .set), !q.valueNames.contains(value) {
-                    problems.append(Problem(file: Catalog.questionsFile, path: path, message: "names the value '\(value)' for \(key), which is not one of its values"))
-                }
-            }
+            problems += answerProblems(refs, file: Catalog.questionsFile, path: path)
             if !refs.facts.isEmpty || !refs.services.isEmpty {
                 problems.append(Problem(file: Catalog.questionsFile, path: path, message: "askWhen may test answers only, not services or facts"))
             }
