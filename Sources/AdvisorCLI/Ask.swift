@@ -33,12 +33,17 @@ enum Ask {
                 throw CLIError.usage("Refusing to prompt (--no-input) with \(missing.count) question(s) unanswered: \(missing.map(\.key).joined(separator: ", ")). Give them as flags to 'dbadvisor recommend', or drop --no-input.", command: "ask")
             }
         } else if io.stdinIsTerminal && io.stderrIsTerminal {
-            let plain = io.environment["TERM"] == "dumb" || io.environment["NO_COLOR"].map { !$0.isEmpty } == true || inv.flags.contains("no-color")
+            let plain = plainPrompts(inv)
             profile = plain ? try plainSession(flow: flow, profile: profile, io: io) : try richSession(flow: flow, profile: profile, io: io)
         } else {
             profile = try pipedSession(flow: flow, profile: profile, io: io)
         }
         return try finish(profile: profile, inv: inv, flow: flow)
+    }
+
+    /// Line-by-line prompts with no escape codes: TERM=dumb, NO_COLOR or --no-color.
+    static func plainPrompts(_ inv: Invocation) -> Bool {
+        inv.io.environment["TERM"] == "dumb" || inv.io.environment["NO_COLOR"].map { !$0.isEmpty } == true || inv.flags.contains("no-color")
     }
 
     /// The recommendation, the command that reproduces it, and the saved answers file.
@@ -75,7 +80,7 @@ enum Ask {
         guard io.stdinIsTerminal && io.stderrIsTerminal else {
             throw CLIError.usage("ask --plan builds a stack on a terminal; without one, write the stack file by hand (see Tests/Fixtures/stacks/ecommerce.json) and run 'dbadvisor plan FILE'.", command: "ask")
         }
-        let plain = io.environment["TERM"] == "dumb" || io.environment["NO_COLOR"].map { !$0.isEmpty } == true || inv.flags.contains("no-color")
+        let plain = plainPrompts(inv)
         installPlainInterruptHandlers()
         func prompt(_ text: String) throws -> String {
             io.writeErr(text)
