@@ -81,6 +81,16 @@ func startAsk(_ pty: PseudoTerminal, bin: String, args: [String] = ["ask"]) thro
     return process
 }
 
+/// Starts `dbadvisor` with `args` on a fresh pseudo-terminal (cooked, as a shell leaves it)
+/// and hands both to `body`; records an issue instead when either is missing.
+func withAsk(_ args: [String] = ["ask"], _ body: (PseudoTerminal, Process) throws -> Void) throws {
+    guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+    guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
+    defer { pty.close() }
+    #expect(pty.isCooked)
+    try body(pty, try startAsk(pty, bin: bin, args: args))
+}
+
 func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
@@ -92,88 +102,79 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
     static let up = "\u{1B}[A", down = "\u{1B}[B", left = "\u{1B}[D", enter = "\r", backspace = "\u{7F}"
 
     @Test func walkThroughWithArrowsHelpSkipInvalidSizeAndBack() throws {
-        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
-        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
-        defer { pty.close() }
-        let process = try startAsk(pty, bin: bin)
-        #expect(pty.waitFor("What does the data look like?"))
-        pty.send(Self.down)                       // relational → key-value
-        pty.send(Self.enter)
-        #expect(pty.waitFor("How fast must a typical read answer?"))
-        pty.send("?")                             // help for this question
-        #expect(pty.waitFor("Under a millisecond"))
-        pty.send("2")                             // jump to single-digit-ms
-        pty.send(Self.enter)
-        #expect(pty.waitFor("What consistency does the workload need?"))
-        pty.send("s")                             // skip
-        #expect(pty.waitFor("How much data will be stored?"))
-        pty.send("20xTB")
-        pty.send(Self.enter)                      // invalid: re-asked with the reason
-        #expect(pty.waitFor("is not a unit"))
-        for _ in 0..<3 { pty.send(Self.backspace, pause: 0.05) }
-        pty.send("TB")
-        pty.send(Self.enter)
-        #expect(pty.waitFor("What is the peak request rate?"))
-        pty.send(Self.left)                       // back to the size, kept as typed
-        #expect(pty.waitFor("❯ 20TB"))
-        pty.send(Self.enter)
-        #expect(pty.waitFor("What is the peak request rate?"))
-        pty.send("500k")
-        pty.send(Self.enter)
-        // Accept every remaining question (Enter takes the default or skips; an offer to stop
-        // early is accepted the same way) until the recommendation appears.
-        for _ in 0..<20 where process.isRunning {
-            pty.send(Self.enter, pause: 0.3)
+        try withAsk { pty, process in
+            #expect(pty.waitFor("What does the data look like?"))
+            pty.send(Self.down)                       // relational → key-value
+            pty.send(Self.enter)
+            #expect(pty.waitFor("How fast must a typical read answer?"))
+            pty.send("?")                             // help for this question
+            #expect(pty.waitFor("Under a millisecond"))
+            pty.send("2")                             // jump to single-digit-ms
+            pty.send(Self.enter)
+            #expect(pty.waitFor("What consistency does the workload need?"))
+            pty.send("s")                             // skip
+            #expect(pty.waitFor("How much data will be stored?"))
+            pty.send("20xTB")
+            pty.send(Self.enter)                      // invalid: re-asked with the reason
+            #expect(pty.waitFor("is not a unit"))
+            for _ in 0..<3 { pty.send(Self.backspace, pause: 0.05) }
+            pty.send("TB")
+            pty.send(Self.enter)
+            #expect(pty.waitFor("What is the peak request rate?"))
+            pty.send(Self.left)                       // back to the size, kept as typed
+            #expect(pty.waitFor("❯ 20TB"))
+            pty.send(Self.enter)
+            #expect(pty.waitFor("What is the peak request rate?"))
+            pty.send("500k")
+            pty.send(Self.enter)
+            // Accept every remaining question (Enter takes the default or skips; an offer to stop
+            // early is accepted the same way) until the recommendation appears.
+            for _ in 0..<20 where process.isRunning {
+                pty.send(Self.enter, pause: 0.3)
+            }
+            #expect(waitForExit(process))
+            #expect(process.terminationStatus == 0)
+            let out = pty.output
+            #expect(out.contains("Recommended: Amazon DynamoDB (dynamodb)"), "\(out.suffix(2000))")
+            #expect(out.contains("Reproduce with"))
+            #expect(out.contains("dbadvisor recommend --data-shape key-value --latency single-digit-ms --data-size 20TB --throughput 500k"))
+            #expect(pty.isCooked)
         }
-        #expect(waitForExit(process))
-        #expect(process.terminationStatus == 0)
-        let out = pty.output
-        #expect(out.contains("Recommended: Amazon DynamoDB (dynamodb)"), "\(out.suffix(2000))")
-        #expect(out.contains("Reproduce with"))
-        #expect(out.contains("dbadvisor recommend --data-shape key-value --latency single-digit-ms --data-size 20TB --throughput 500k"))
-        #expect(pty.isCooked)
     }
 
     @Test func ctrlCExits130AndRestoresTheTerminal() throws {
-        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
-        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
-        defer { pty.close() }
-        #expect(pty.isCooked)
-        let process = try startAsk(pty, bin: bin)
-        #expect(pty.waitFor("What does the data look like?"))
-        pty.send(Self.enter)
-        #expect(pty.waitFor("How fast must a typical read answer?"))
-        #expect(!pty.isCooked)                    // raw while asking
-        pty.send("\u{03}")
-        #expect(waitForExit(process))
-        #expect(process.terminationStatus == 130)
-        #expect(pty.isCooked)
-        #expect(!pty.output.contains("Fatal error"))
+        try withAsk { pty, process in
+            #expect(pty.waitFor("What does the data look like?"))
+            pty.send(Self.enter)
+            #expect(pty.waitFor("How fast must a typical read answer?"))
+            #expect(!pty.isCooked)                    // raw while asking
+            pty.send("\u{03}")
+            #expect(waitForExit(process))
+            #expect(process.terminationStatus == 130)
+            #expect(pty.isCooked)
+            #expect(!pty.output.contains("Fatal error"))
+        }
     }
 
     @Test func ctrlDEndsWithAMessageAndNonZeroStatus() throws {
-        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
-        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
-        defer { pty.close() }
-        let process = try startAsk(pty, bin: bin)
-        #expect(pty.waitFor("What does the data look like?"))
-        pty.send("\u{04}")
-        #expect(waitForExit(process))
-        #expect(process.terminationStatus == 1)
-        #expect(pty.output.contains("end of input"))
-        #expect(pty.isCooked)
+        try withAsk { pty, process in
+            #expect(pty.waitFor("What does the data look like?"))
+            pty.send("\u{04}")
+            #expect(waitForExit(process))
+            #expect(process.terminationStatus == 1)
+            #expect(pty.output.contains("end of input"))
+            #expect(pty.isCooked)
+        }
     }
 
     @Test func sigtermRestoresTheTerminal() throws {
-        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
-        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
-        defer { pty.close() }
-        let process = try startAsk(pty, bin: bin)
-        #expect(pty.waitFor("What does the data look like?"))
-        process.terminate()
-        #expect(waitForExit(process))
-        #expect(process.terminationStatus == 143)
-        #expect(pty.isCooked)
+        try withAsk { pty, process in
+            #expect(pty.waitFor("What does the data look like?"))
+            process.terminate()
+            #expect(waitForExit(process))
+            #expect(process.terminationStatus == 143)
+            #expect(pty.isCooked)
+        }
     }
 
     @Test func plainModeHasNoEscapeCodes() throws {
@@ -207,36 +208,34 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
 @Suite(.serialized) struct StackQuestionnaireTests {
     /// ask --plan through a pseudo-terminal: two components, one flow, then the plan.
     @Test func buildsAStackOneComponentAtATime() throws {
-        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
-        guard let pty = PseudoTerminal() else { Issue.record("no pseudo-terminal"); return }
-        defer { pty.close() }
         let stackFile = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-stack-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: stackFile) }
-        let process = try startAsk(pty, bin: bin, args: ["ask", "--plan", stackFile])
-        func answerUntil(_ marker: String) {
-            for _ in 0..<30 where !pty.output.contains(marker) { pty.send("\r", pause: 0.2) }
+        try withAsk(["ask", "--plan", stackFile]) { pty, process in
+            func answerUntil(_ marker: String) {
+                for _ in 0..<30 where !pty.output.contains(marker) { pty.send("\r", pause: 0.2) }
+            }
+            #expect(pty.waitFor("Component 1 name"))
+            pty.send("orders\r")
+            #expect(pty.waitFor("What does the data look like?"))
+            answerUntil("Component 2 name")           // relational, then defaults and skips
+            pty.send("sessions\r")
+            #expect(pty.waitFor("Questions for sessions"))
+            pty.send("\u{1B}[B")                      // key-value
+            pty.send("\r")
+            #expect(pty.waitFor("How fast must a typical read answer?"))
+            pty.send("1")                             // microseconds
+            pty.send("\r")
+            answerUntil("Component 3 name")
+            pty.send("\r")                            // no more components
+            #expect(pty.waitFor("Which components feed which?"))
+            pty.send("orders>sessions\r")
+            #expect(waitForExit(process))
+            #expect(process.terminationStatus == 0)
+            #expect(pty.output.contains("What joins them") && pty.output.contains("orders → sessions"))
+            let saved = try String(contentsOfFile: stackFile, encoding: .utf8)
+            #expect(saved.contains(#""name": "orders""#) && saved.contains(#""from": "orders""#))
+            #expect(pty.isCooked)
         }
-        #expect(pty.waitFor("Component 1 name"))
-        pty.send("orders\r")
-        #expect(pty.waitFor("What does the data look like?"))
-        answerUntil("Component 2 name")           // relational, then defaults and skips
-        pty.send("sessions\r")
-        #expect(pty.waitFor("Questions for sessions"))
-        pty.send("\u{1B}[B")                      // key-value
-        pty.send("\r")
-        #expect(pty.waitFor("How fast must a typical read answer?"))
-        pty.send("1")                             // microseconds
-        pty.send("\r")
-        answerUntil("Component 3 name")
-        pty.send("\r")                            // no more components
-        #expect(pty.waitFor("Which components feed which?"))
-        pty.send("orders>sessions\r")
-        #expect(waitForExit(process))
-        #expect(process.terminationStatus == 0)
-        #expect(pty.output.contains("What joins them") && pty.output.contains("orders → sessions"))
-        let saved = try String(contentsOfFile: stackFile, encoding: .utf8)
-        #expect(saved.contains(#""name": "orders""#) && saved.contains(#""from": "orders""#))
-        #expect(pty.isCooked)
     }
 
     @Test func refusesWithoutATerminal() throws {
