@@ -266,9 +266,9 @@ public struct Engine: Sendable {
             }
             warnings.append(text)
         }
-        for rule in warnRules {
-            let (fired, bindings) = fires(rule, profile: profile, service: nil)
-            if fired { warnings.append(render(rule, profile: profile, service: nil, bindings: bindings)) }
+        // A warning reads answers only, so there is nothing for {missing} to bind.
+        for rule in firingWarnings(profile) {
+            warnings.append(render(rule, profile: profile, service: nil, bindings: Condition.Bindings()))
         }
         // A retired service that would have fit: name it, its dates and its successor.
         for a in all where !a.service.lifecycle.isAvailableForNewWorkloads {

@@ -23,6 +23,10 @@ import Testing
             for example in rule.fires + rule.doesNotFire {
                 guard case let .success((profile, _)) = sharedCatalog.parseProfile(example.profile) else { continue }
                 #expect(engine.pick(profile) == engine.referencePick(profile).id, "\(rule.id)")
+                if !rule.isServiceRule {
+                    let compiled = engine.firingWarnings(profile).contains { $0.id == rule.id }
+                    #expect(compiled == engine.fires(rule, profile: profile, service: nil).0, "\(rule.id)")
+                }
             }
         }
     }
