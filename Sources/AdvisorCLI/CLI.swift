@@ -1,6 +1,7 @@
 import AdvisorCore
 import BundledCatalog
 import Foundation
+import Synchronization
 
 /// One option, declared once: the parser, help and error messages all read this.
 public struct OptionSpec: Sendable {
@@ -169,10 +170,20 @@ public enum CLI {
     }
 
     static func loadCatalog(directory: String?) throws -> Catalog {
-        if let directory { return try Catalog.load(directory: directory) }
-        // The embedder validated the bundled catalog when the binary was built.
-        return try Catalog.load(files: BundledCatalog.files(), origin: "bundled", validated: true)
+        let catalog: Catalog
+        if let directory {
+            catalog = try Catalog.load(directory: directory)
+        } else {
+            // The embedder validated the bundled catalog when the binary was built.
+            catalog = try Catalog.load(texts: BundledCatalog.texts(), origin: "bundled", validated: true)
+        }
+        // Kept until the process exits, which frees everything at once: taking the catalog's
+        // few thousand objects apart one by one on the way out costs more than building them.
+        retained.withLock { $0.append(catalog) }
+        return catalog
     }
+
+    private static let retained = Mutex<[Catalog]>([])
 
     static func execute(_ arguments: [String], io: IO) throws -> String {
         // --catalog is found first: the command list and the flag values depend on the catalog.

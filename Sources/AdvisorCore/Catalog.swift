@@ -118,6 +118,8 @@ public struct Catalog: Sendable {
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// Where the catalog came from: "bundled" or a directory path.
     public var origin: String
+    /// The parsed files the catalog was built from, by path relative to the catalog directory.
+    public var documents: [String: JSON] = [:]
 
     public func service(_ id: String) -> Service? { services.first { $0.id == id } }
 
@@ -149,14 +151,27 @@ extension Catalog {
     /// `validated: true` skips the schema and reference checks: only for a catalog already
     /// validated when the binary was built (the bundled one).
     public static func load(files: [String: Data], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
+        try load(paths: Set(files.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(files[$0] ?? Data()) }
+    }
+
+    /// Loads a catalog from the text of its files (the bundled copy: string literals, parsed
+    /// where they lie, without a copy).
+    public static func load(texts: [String: String], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
+        try load(paths: Set(texts.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(texts[$0] ?? "") }
+    }
+
+    static func load(paths: Set<String>, origin: String, validated alreadyValidated: Bool, parseFile: (String) throws -> JSON) throws -> Catalog {
         var problems: [Problem] = []
+        var documents: [String: JSON] = [:]
         func parse(_ path: String) -> JSON? {
-            guard let data = files[path] else {
+            guard paths.contains(path) else {
                 problems.append(Problem(file: path, path: "$", message: "the file is missing"))
                 return nil
             }
             do {
-                return try JSONParser.parse(data)
+                let json = try parseFile(path)
+                documents[path] = json
+                return json
             } catch let error as JSONParseError {
                 problems.append(Problem(file: path, path: "$", message: "not valid JSON: \(error)"))
             } catch {
@@ -164,12 +179,16 @@ extension Catalog {
             }
             return nil
         }
-        guard let schema = parse(schemaFile) else { throw CatalogError(problems: problems) }
-        var validator = SchemaValidator(schema: schema)
+        // An already validated catalog is not checked again, so its schema is not even parsed.
+        var validator: SchemaValidator? = nil
+        if !alreadyValidated {
+            guard let schema = parse(schemaFile) else { throw CatalogError(problems: problems) }
+            validator = SchemaValidator(schema: schema)
+        }
         func validated(_ path: String, as definition: String) -> JSON? {
             guard let json = parse(path) else { return nil }
-            if alreadyValidated { return json }
-            let found = validator.validate(json, file: path, definition: definition)
+            guard validator != nil else { return json }
+            let found = validator!.validate(json, file: path, definition: definition)
             problems += found
             return found.isEmpty ? json : nil
         }
@@ -181,7 +200,7 @@ extension Catalog {
         for (i, idJSON) in (manifest["services"]?.arrayValue ?? []).enumerated() {
             guard let id = idJSON.stringValue else { continue }
             let path = "services/\(id).json"
-            guard files[path] != nil else {
+            guard paths.contains(path) else {
                 problems.append(Problem(file: manifestFile, path: "$.services[\(i)]", message: "lists '\(id)', but \(path) is missing"))
                 continue
             }
@@ -192,7 +211,7 @@ extension Catalog {
             services.append(Service(json: json, file: path))
         }
         let listed = Set((manifest["services"]?.arrayValue ?? []).compactMap { $0.stringValue.map { "services/\($0).json" } })
-        for path in files.keys.sorted() where path.hasPrefix("services/") && !listed.contains(path) {
+        for path in paths.sorted() where path.hasPrefix("services/") && !listed.contains(path) {
             problems.append(Problem(file: path, path: "$", message: "is not listed in \(manifestFile) $.services"))
         }
 
@@ -224,6 +243,7 @@ extension Catalog {
             services: services, questions: questions, rules: rules, origin: origin
         )
         catalog.migrationGuide = guide
+        catalog.documents = documents
         if let json = validated(integrationsFile, as: "integrations") {
             catalog.integrations = (json["links"]?.arrayValue ?? []).enumerated().map { Integration(json: $1, index: $0) }
         }

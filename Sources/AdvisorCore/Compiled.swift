@@ -59,17 +59,51 @@ struct CompiledRules: Sendable {
         var a = Answers(mask: Array(repeating: 0, count: questions.count), number: Array(repeating: .nan, count: questions.count), answered: Array(repeating: false, count: questions.count))
         for (key, answer) in profile.answers {
             guard let i = questionIndex[key] else { continue }
-            a.answered[i] = true
-            let names = questions[i].valueNames
-            switch answer {
-            case let .choice(v): if let k = names.firstIndex(of: v) { a.mask[i] = 1 << UInt64(k) }
-            case let .set(vs): for v in vs { if let k = names.firstIndex(of: v) { a.mask[i] |= 1 << UInt64(k) } }
-            case let .size(s): a.number[i] = s.bytes
-            case let .rate(r): a.number[i] = r.perSecond
-            case let .percent(p): a.number[i] = p
-            }
+            set(&a, question: i, to: answer)
         }
         return a
+    }
+
+    /// Replaces the answer to the question at `i` (nil: unanswered).
+    func set(_ a: inout Answers, question i: Int, to answer: Answer?) {
+        a.mask[i] = 0
+        a.number[i] = .nan
+        a.answered[i] = answer != nil
+        guard let answer else { return }
+        let names = questions[i].valueNames
+        switch answer {
+        case let .choice(v): if let k = names.firstIndex(of: v) { a.mask[i] = 1 << UInt64(k) }
+        case let .set(vs): for v in vs { if let k = names.firstIndex(of: v) { a.mask[i] |= 1 << UInt64(k) } }
+        case let .size(s): a.number[i] = s.bytes
+        case let .rate(r): a.number[i] = r.perSecond
+        case let .percent(p): a.number[i] = p
+        }
+    }
+
+    /// The questions (by index) whose answers a test reads.
+    static func questionsRead(by test: Test, into out: inout Set<Int>) {
+        switch test {
+        case .constant, .perService: break
+        case let .all(items), let .any(items): for item in items { questionsRead(by: item, into: &out) }
+        case let .not(inner): questionsRead(by: inner, into: &out)
+        case let .answered(q, _), let .answerIntersects(q, _), let .numberAtLeast(q, _), let .numberBelow(q, _),
+             let .factIncludesAnswer(q, _), let .factLacksAnswer(q, _), let .factBelowAnswer(q, _),
+             let .factSlower(q, _, _), let .familyMatches(q, _):
+            out.insert(q)
+        }
+    }
+
+    /// For each question (by index), the rules (by position) whose `when` or selector reads it:
+    /// the only rules whose firing can change when that one answer changes.
+    var rulesReading: [[Int]] {
+        var out = Array(repeating: [Int](), count: questions.count)
+        for i in when.indices {
+            var read = Set<Int>()
+            if let w = when[i] { CompiledRules.questionsRead(by: w, into: &read) }
+            CompiledRules.questionsRead(by: selector[i], into: &read)
+            for q in read.sorted() { out[q].append(i) }
+        }
+        return out
     }
 
     static func mask(_ values: [String], in vocabulary: [String]) -> UInt64 {

@@ -60,6 +60,8 @@ public struct Engine: Sendable {
     private let compiledWarnings: CompiledRules
     /// Service positions in tie-break order (by id).
     private let idOrder: [Int]
+    /// Per question (by index): the service rules that read its answer.
+    private let rulesReading: [[Int]]
 
     public init(catalog: Catalog) {
         self.catalog = catalog
@@ -79,6 +81,7 @@ public struct Engine: Sendable {
         comparedFacts = compared
         compiled = CompiledRules(catalog: catalog, rules: serviceRules)
         compiledWarnings = CompiledRules(catalog: catalog, rules: warnRules)
+        rulesReading = compiled.rulesReading
         idOrder = catalog.services.indices.sorted { catalog.services[$0].id < catalog.services[$1].id }
         staticSelection = serviceRules.map { rule in
             guard let selector = rule.services, selector.ignoresAnswers else { return nil }
@@ -168,21 +171,46 @@ public struct Engine: Sendable {
     func evaluate(_ profile: Profile, onFire: ((Int, Int) -> Void)? = nil) -> (scores: [Double], severity: [Double]) {
         let a = compiled.answers(profile)
         let n = catalog.services.count
+        var fired = [Bool](repeating: false, count: serviceRules.count * n)
+        for i in serviceRules.indices { evaluateRule(i, a, into: &fired) }
+        if let onFire {
+            for i in serviceRules.indices {
+                for s in 0..<n where fired[i * n + s] { onFire(i, s) }
+            }
+        }
+        return totals(fired)
+    }
+
+    /// Whether service rule `i` fires for each service: fired[i * services + s].
+    private func evaluateRule(_ i: Int, _ a: CompiledRules.Answers, into fired: inout [Bool]) {
+        let n = catalog.services.count
+        let profileOnly = compiled.whenIsProfileOnly[i]
+        if profileOnly, let when = compiled.when[i], !compiled.holds(when, a, -1) {
+            for s in 0..<n { fired[i * n + s] = false }
+            return
+        }
+        let table = staticSelection[i]
+        for s in 0..<n {
+            var fires = true
+            if let table { fires = table[s] } else { fires = compiled.holds(compiled.selector[i], a, s) }
+            if fires, !profileOnly, let when = compiled.when[i] { fires = compiled.holds(when, a, s) }
+            fired[i * n + s] = fires
+        }
+    }
+
+    /// Scores and exclusion severities from which rules fire, summed in rule order.
+    private func totals(_ fired: [Bool]) -> (scores: [Double], severity: [Double]) {
+        let n = catalog.services.count
         var scores = [Double](repeating: 0, count: n)
         var severity = [Double](repeating: 0, count: n)
         for (i, rule) in serviceRules.enumerated() {
-            let profileOnly = compiled.whenIsProfileOnly[i]
-            if profileOnly, let when = compiled.when[i], !compiled.holds(when, a, -1) { continue }
-            let table = staticSelection[i]
-            for s in 0..<n {
-                if let table { if !table[s] { continue } } else if !compiled.holds(compiled.selector[i], a, s) { continue }
-                if !profileOnly, let when = compiled.when[i], !compiled.holds(when, a, s) { continue }
-                switch rule.effect {
-                case .exclude: severity[s] += rule.weight == 0 ? 100 : abs(rule.weight)
-                case .score: scores[s] += rule.weight
-                case .configure, .warn: break
-                }
-                onFire?(i, s)
+            switch rule.effect {
+            case .exclude:
+                let weight = rule.weight == 0 ? 100 : abs(rule.weight)
+                for s in 0..<n where fired[i * n + s] { severity[s] += weight }
+            case .score:
+                for s in 0..<n where fired[i * n + s] { scores[s] += rule.weight }
+            case .configure, .warn: break
             }
         }
         return (scores, severity)
@@ -357,14 +385,24 @@ public struct Engine: Sendable {
 
     /// Single-answer changes that would change the pick, in questionnaire order.
     public func whatIfs(_ profile: Profile, pick: String) -> [WhatIf] {
+        // The profile is evaluated once; each variant re-evaluates only the rules that read
+        // the answer it changes (the others fire exactly as before).
+        let a = compiled.answers(profile)
+        let n = catalog.services.count
+        var fired = [Bool](repeating: false, count: serviceRules.count * n)
+        for i in serviceRules.indices { evaluateRule(i, a, into: &fired) }
         var out: [WhatIf] = []
-        for question in catalog.questions {
+        for (q, question) in catalog.questions.enumerated() {
             for value in candidateValues(for: question) {
                 guard let answer = variant(of: profile, question: question, value: value) else { continue }
-                var changed = profile
-                changed[question.key] = answer
-                if let newPick = genuinePick(changed), newPick != pick, let answer = changed[question.key] {
-                    out.append(WhatIf(key: question.key, value: answer.text, service: newPick))
+                var changed = a
+                compiled.set(&changed, question: q, to: answer)
+                var changedFired = fired
+                for i in rulesReading[q] { evaluateRule(i, changed, into: &changedFired) }
+                let (scores, severity) = totals(changedFired)
+                if let best = Engine.best(idOrder, scores: scores, where: { severity[$0] == 0 }),
+                   catalog.services[best].id != pick {
+                    out.append(WhatIf(key: question.key, value: answer.text, service: catalog.services[best].id))
                 }
             }
         }

@@ -83,11 +83,13 @@ public struct JSONParseError: Error, Equatable, Sendable, CustomStringConvertibl
 public struct JSONParser {
     public static let defaultMaxDepth = 512
 
-    private let bytes: [UInt8]
+    /// The input, borrowed for the duration of one `parse` call (never copied when the caller's
+    /// bytes are already contiguous, as a string literal's or a file's are).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private let maxDepth: Int
 
-    private init(bytes: [UInt8], maxDepth: Int) {
+    private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
         self.maxDepth = maxDepth
     }
@@ -95,21 +97,35 @@ public struct JSONParser {
     /// Parses exactly one JSON value, surrounded by optional whitespace.
     public static func parse<Bytes: Collection>(_ input: Bytes, maxDepth: Int = defaultMaxDepth) throws -> JSON
     where Bytes.Element == UInt8 {
-        var parser = JSONParser(bytes: Array(input), maxDepth: maxDepth)
-        // A byte-order mark is tolerated at the start, as many editors write one.
-        if parser.bytes.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
-        parser.skipWhitespace()
-        if parser.index >= parser.bytes.count { throw parser.error("the input is empty; expected a JSON value") }
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        if parser.index < parser.bytes.count {
-            throw parser.error("unexpected \(parser.describeCurrent()) after the JSON value")
+        if let result = try input.withContiguousStorageIfAvailable({ try parse(buffer: $0, maxDepth: maxDepth) }) {
+            return result
         }
-        return value
+        return try Array(input).withUnsafeBufferPointer { try parse(buffer: $0, maxDepth: maxDepth) }
+    }
+
+    public static func parse(_ data: Data, maxDepth: Int = defaultMaxDepth) throws -> JSON {
+        try data.withUnsafeBytes { try parse(buffer: $0.bindMemory(to: UInt8.self), maxDepth: maxDepth) }
     }
 
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws -> JSON {
-        try parse(Array(text.utf8), maxDepth: maxDepth)
+        var text = text
+        text.makeContiguousUTF8()
+        return try text.utf8.withContiguousStorageIfAvailable { try parse(buffer: $0, maxDepth: maxDepth) }
+            ?? parse(Array(text.utf8), maxDepth: maxDepth)
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws -> JSON {
+        var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+        // A byte-order mark is tolerated at the start, as many editors write one.
+        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
+        parser.skipWhitespace()
+        if parser.index >= buffer.count { throw parser.error("the input is empty; expected a JSON value") }
+        let value = try parser.parseValue(depth: 0)
+        parser.skipWhitespace()
+        if parser.index < buffer.count {
+            throw parser.error("unexpected \(parser.describeCurrent()) after the JSON value")
+        }
+        return value
     }
 
     private func error(_ message: String) -> JSONParseError {
@@ -159,18 +175,20 @@ public struct JSONParser {
     }
 
     private mutating func expectLiteral(_ word: String) throws {
-        let w = Array(word.utf8)
-        guard index + w.count <= bytes.count, Array(bytes[index..<index + w.count]) == w else {
+        let count = word.utf8.count
+        guard index + count <= bytes.count, bytes[index..<index + count].elementsEqual(word.utf8) else {
             throw error("unexpected \(describeCurrent()); expected a value")
         }
-        index += w.count
+        index += count
     }
 
     private mutating func parseObject(depth: Int) throws -> JSON {
         if depth > maxDepth { throw error("nesting is deeper than \(maxDepth) levels") }
         index += 1
         var members: [(String, JSON)] = []
-        var seen = Set<String>()
+        // Duplicate names are found by a scan while an object is small (most are), and by a set
+        // once it grows: hashing every name of every small object costs more than the scan.
+        var seen: Set<String>? = nil
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -183,7 +201,16 @@ public struct JSONParser {
             }
             let keyStart = index
             let key = try parseString()
-            if !seen.insert(key).inserted {
+            let duplicate: Bool
+            if seen != nil {
+                duplicate = !seen!.insert(key).inserted
+            } else if members.count < 16 {
+                duplicate = members.contains { $0.0 == key }
+            } else {
+                seen = Set(members.map(\.0))
+                duplicate = !seen!.insert(key).inserted
+            }
+            if duplicate {
                 index = keyStart
                 throw error("duplicate member name \"\(Sanitize.forTerminal(key))\"")
             }
@@ -274,8 +301,10 @@ public struct JSONParser {
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
             end += 1
         }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\""),
-           let text = bytes.withUnsafeBufferPointer({ String(validating: UnsafeBufferPointer(rebasing: $0[index..<end]), as: UTF8.self) }) {
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), isValidUTF8(from: index, to: end) {
+            // Validated above, so decoding repairs nothing. (String(validating:) is generic and
+            // looks up type metadata on every call: a third of the time of parsing a catalog.)
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
             index = end + 1
             return text
         }
@@ -330,6 +359,33 @@ public struct JSONParser {
                 scalars.append(try decodeUTF8Scalar())
             }
         }
+    }
+
+    /// Whether bytes[start..<end] is well-formed UTF-8 (no overlong forms, no surrogates).
+    private func isValidUTF8(from start: Int, to end: Int) -> Bool {
+        var i = start
+        while i < end {
+            let b0 = bytes[i]
+            if b0 < 0x80 { i += 1; continue }
+            let length: Int
+            var value: UInt32
+            switch b0 {
+            case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
+            case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
+            case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
+            default: return false
+            }
+            guard i + length <= end else { return false }
+            for k in 1..<length {
+                let b = bytes[i + k]
+                guard b & 0xC0 == 0x80 else { return false }
+                value = (value << 6) | UInt32(b & 0x3F)
+            }
+            let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+            guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return false }
+            i += length
+        }
+        return true
     }
 
     private mutating func parseHex4() throws -> UInt32 {

@@ -51,11 +51,15 @@ public final class Rule: Sendable {
     }
 
     static func compile(_ reason: String) -> [TemplatePart] {
+        // Scanned as UTF-8 bytes: braces are ASCII, so every cut falls between characters.
+        let bytes = Array(reason.utf8)
+        func text(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
         var parts: [TemplatePart] = []
-        var rest = Substring(reason)
-        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
-            if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
-            let name = String(rest[rest.index(after: open)..<close])
+        var rest = 0
+        while let open = bytes[rest...].firstIndex(of: UInt8(ascii: "{")),
+              let close = bytes[open...].firstIndex(of: UInt8(ascii: "}")) {
+            if open > rest { parts.append(.literal(text(rest..<open))) }
+            let name = text(open + 1..<close)
             switch name {
             case "service": parts.append(.service)
             case "missing": parts.append(.missing)
@@ -66,9 +70,9 @@ public final class Rule: Sendable {
                 else if name.hasPrefix("fact:") { parts.append(.fact(String(name.dropFirst(5)))) }
                 else { parts.append(.unknown(name)) }
             }
-            rest = rest[rest.index(after: close)...]
+            rest = close + 1
         }
-        if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        if rest < bytes.count { parts.append(.literal(text(rest..<bytes.count))) }
         return parts
     }
 

@@ -1,12 +1,19 @@
 import Foundation
 
-/// The catalog that ships inside the binary, decoded from the generated `EmbeddedCatalog`.
+/// The catalog that ships inside the binary, read from the generated `EmbeddedCatalog`.
 public enum BundledCatalog {
+    /// The text of every bundled catalog file (minified JSON), keyed by its path relative to `catalog/`.
+    public static func texts() -> [String: String] {
+        var result: [String: String] = [:]
+        for entry in EmbeddedCatalog.files { result[entry.path] = entry.json }
+        return result
+    }
+
     /// Every bundled catalog file, keyed by its path relative to `catalog/`.
     public static func files() -> [String: Data] {
         var result: [String: Data] = [:]
         for entry in EmbeddedCatalog.files {
-            result[entry.path] = Data(base64Encoded: entry.base64) ?? Data()
+            result[entry.path] = Data(entry.json.utf8)
         }
         return result
     }

@@ -2,8 +2,7 @@ import AdvisorCore
 import Foundation
 
 // Build-time tool: writes a Swift file that holds every JSON file under a catalog directory,
-// keyed by its path relative to that directory. Base64 keeps any byte sequence a valid literal
-// and compiles fast, where a large array literal would not.
+// keyed by its path relative to that directory.
 /// Everything runs inside a function, so its data is released before the process ends
 /// (a leak checker sees no live allocations when the embedder runs under a sanitizer).
 func embed() {
@@ -44,17 +43,26 @@ func embed() {
     }
     files.sort { $0.0 < $1.0 }
 
+    // Each file is embedded minified (same JSON, no layout), as a raw string literal: the
+    // compiler stores its UTF-8 in the binary as is, so nothing is decoded at start-up.
     var source = """
     // Generated at build time from catalog/ by the EmbedCatalog plugin. Do not edit.
 
-    /// The catalog files compiled into this binary: path relative to catalog/, then base64 contents.
+    /// The catalog files compiled into this binary: path relative to catalog/, then the file's
+    /// JSON with its layout removed (catalog/ is the source of truth; this is a copy of it).
     public enum EmbeddedCatalog {
-        public static let files: [(path: String, base64: String)] = [
+        public static let files: [(path: String, json: String)] = [
 
     """
     for (path, data) in files {
-        let escaped = path.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        source += "        (\"\(escaped)\", \"\(data.base64EncodedString())\"),\n"
+        let compact: String
+        do {
+            compact = try JSONParser.parse(data).compactText()
+        } catch {
+            FileHandle.standardError.write(Data("CatalogEmbedder: \(path): \(error)\n".utf8))
+            exit(65)
+        }
+        source += "        (\(rawLiteral(path)), \(rawLiteral(compact))),\n"
     }
     source += "    ]\n}\n"
     do {
@@ -63,6 +71,18 @@ func embed() {
         FileHandle.standardError.write(Data("CatalogEmbedder: cannot write \(output.path): \(error)\n".utf8))
         exit(74)
     }
+}
+
+/// A Swift raw string literal holding `text` exactly: enough `#` that no `"#…` or `\#…` inside
+/// it can end the literal or start an escape. `text` has no line break (minified JSON escapes them).
+func rawLiteral(_ text: String) -> String {
+    var longest = 0, run = 0, counting = false
+    for c in text.unicodeScalars {
+        if c == "#" && counting { run += 1; longest = max(longest, run) }
+        else { counting = c == "\"" || c == "\\"; run = 0 }
+    }
+    let hashes = String(repeating: "#", count: longest + 1)
+    return hashes + "\"" + text + "\"" + hashes
 }
 
 embed()
