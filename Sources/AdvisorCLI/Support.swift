@@ -61,7 +61,7 @@ public struct IO: Sendable {
 
     /// The real process streams.
     public static func standard() -> IO {
-        let env = ProcessInfo.processInfo.environment
+        let env = currentEnvironment()
         var width: Int? = nil
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
@@ -83,6 +83,22 @@ public struct IO: Sendable {
         if stdoutIsTerminal, let w = terminalWidth { return max(40, min(w, 500)) }
         return 80
     }
+}
+
+/// The process environment, read from `environ` directly (ProcessInfo's copy costs more
+/// than the rest of a short run). A later duplicate name does not replace the first, as getenv.
+func currentEnvironment() -> [String: String] {
+    var env: [String: String] = [:]
+    var p = environ
+    while let entry = p.pointee {
+        let text = String(cString: entry)
+        if let eq = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
+            let name = String(text[..<eq])
+            if env[name] == nil { env[name] = String(text[text.utf8.index(after: eq)...]) }
+        }
+        p += 1
+    }
+    return env
 }
 
 /// A write to stdout failed: the reader went away (EPIPE) or the device is full.

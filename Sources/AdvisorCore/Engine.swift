@@ -391,15 +391,29 @@ public struct Engine: Sendable {
         let n = catalog.services.count
         var fired = [Bool](repeating: false, count: serviceRules.count * n)
         for i in serviceRules.indices { evaluateRule(i, a, into: &fired) }
+        let (baseScores, baseSeverity) = totals(fired)
         var out: [WhatIf] = []
         for (q, question) in catalog.questions.enumerated() {
             for value in candidateValues(for: question) {
                 guard let answer = variant(of: profile, question: question, value: value) else { continue }
                 var changed = a
                 compiled.set(&changed, question: q, to: answer)
+                // Weights are whole numbers (the schema says so), so adjusting the totals by
+                // the rules that changed gives exactly the sums a full evaluation would.
                 var changedFired = fired
-                for i in rulesReading[q] { evaluateRule(i, changed, into: &changedFired) }
-                let (scores, severity) = totals(changedFired)
+                var scores = baseScores, severity = baseSeverity
+                for i in rulesReading[q] {
+                    evaluateRule(i, changed, into: &changedFired)
+                    let rule = serviceRules[i]
+                    for s in 0..<n where changedFired[i * n + s] != fired[i * n + s] {
+                        let sign: Double = changedFired[i * n + s] ? 1 : -1
+                        switch rule.effect {
+                        case .exclude: severity[s] += sign * (rule.weight == 0 ? 100 : abs(rule.weight))
+                        case .score: scores[s] += sign * rule.weight
+                        case .configure, .warn: break
+                        }
+                    }
+                }
                 if let best = Engine.best(idOrder, scores: scores, where: { severity[$0] == 0 }),
                    catalog.services[best].id != pick {
                     out.append(WhatIf(key: question.key, value: answer.text, service: catalog.services[best].id))

@@ -49,7 +49,7 @@ extension Engine {
 
     static func dollars(_ x: Double) -> String {
         if x == 0 { return "$0" }
-        return x >= 100 ? "$" + String(format: "%.0f", x.rounded()) : "$" + String(format: "%.2f", x)
+        return x >= 100 ? "$" + JSON.fixed(x, decimals: 0) : "$" + JSON.fixed(x, decimals: 2)
     }
 
     /// Sizing and cost estimates for the pick and its alternatives. Estimates, never quotes:

@@ -88,6 +88,9 @@ public struct JSONParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var index = 0
     private let maxDepth: Int
+    /// Per nesting depth, a buffer reused for the members or items being read.
+    private var memberBuffers: [[(String, JSON)]] = []
+    private var itemBuffers: [[JSON]] = []
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -185,14 +188,22 @@ public struct JSONParser {
     private mutating func parseObject(depth: Int) throws -> JSON {
         if depth > maxDepth { throw error("nesting is deeper than \(maxDepth) levels") }
         index += 1
-        var members: [(String, JSON)] = []
+        // Members gather in a buffer kept for this depth, then move to an array of the exact
+        // size: growing a fresh array member by member reallocates it several times.
+        var members = depth < memberBuffers.count ? memberBuffers[depth] : []
+        if depth < memberBuffers.count { memberBuffers[depth] = [] }
+        defer {
+            members.removeAll(keepingCapacity: true)
+            while memberBuffers.count <= depth { memberBuffers.append([]) }
+            memberBuffers[depth] = members
+        }
         // Duplicate names are found by a scan while an object is small (most are), and by a set
         // once it grows: hashing every name of every small object costs more than the scan.
         var seen: Set<String>? = nil
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "}") {
             index += 1
-            return .object(members)
+            return .object(Array(members))
         }
         while true {
             skipWhitespace()
@@ -229,7 +240,7 @@ public struct JSONParser {
             }
             if bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(members)
+                return .object(Array(members))
             }
             throw error("unexpected \(describeCurrent()); expected ',' or '}'")
         }
@@ -238,11 +249,17 @@ public struct JSONParser {
     private mutating func parseArray(depth: Int) throws -> JSON {
         if depth > maxDepth { throw error("nesting is deeper than \(maxDepth) levels") }
         index += 1
-        var items: [JSON] = []
+        var items = depth < itemBuffers.count ? itemBuffers[depth] : []
+        if depth < itemBuffers.count { itemBuffers[depth] = [] }
+        defer {
+            items.removeAll(keepingCapacity: true)
+            while itemBuffers.count <= depth { itemBuffers.append([]) }
+            itemBuffers[depth] = items
+        }
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
             index += 1
-            return .array(items)
+            return .array(Array(items))
         }
         while true {
             skipWhitespace()
@@ -255,7 +272,7 @@ public struct JSONParser {
             }
             if bytes[index] == UInt8(ascii: "]") {
                 index += 1
-                return .array(items)
+                return .array(Array(items))
             }
             throw error("unexpected \(describeCurrent()); expected ',' or ']'")
         }
@@ -296,12 +313,26 @@ public struct JSONParser {
         index += 1
         // Fast path: a run with no escape, no control byte and valid UTF-8 becomes a String at once.
         var end = index
+        var highBits: UInt64 = 0
+        if let base = bytes.baseAddress {
+            // Eight bytes at a time while none is a quote, a backslash or a control byte.
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while end + 8 <= bytes.count {
+                let word = UnsafeRawPointer(base + end).loadUnaligned(as: UInt64.self)
+                let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                if special & highs != 0 { break }
+                highBits |= word & highs
+                end += 8
+            }
+        }
         while end < bytes.count {
             let b = bytes[end]
             if b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") || b < 0x20 { break }
+            highBits |= UInt64(b & 0x80)
             end += 1
         }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), isValidUTF8(from: index, to: end) {
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), highBits == 0 || isValidUTF8(from: index, to: end) {
             // Validated above, so decoding repairs nothing. (String(validating:) is generic and
             // looks up type metadata on every call: a third of the time of parsing a catalog.)
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[index..<end]), as: UTF8.self)
@@ -492,10 +523,39 @@ extension JSON {
     public static func format(number n: Double) -> String {
         guard n.isFinite else { return "null" }
         if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-        var text = String(format: "%.6f", n)
+        var text = fixed(n, decimals: 6)
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
+    }
+
+    /// `n` with exactly `decimals` digits after the point (ties to even, as glibc), as
+    /// printf's %.Nf writes it, without printf: String(format:) goes through Foundation's
+    /// varargs and dynamic casts, which cost more than the rest of a one-shot answer.
+    public static func fixed(_ n: Double, decimals: Int) -> String {
+        guard n.isFinite else { return "null" }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let magnitude = abs(n)
+        guard magnitude < 9e15, decimals <= 15 else { return String(format: "%.\(decimals)f", n) }
+        // The whole part and the fraction are split exactly, so that only the fraction is
+        // scaled (a large whole part would lose the digits the rounding depends on).
+        var whole = UInt64(magnitude.rounded(.towardZero))
+        var fraction = UInt64(((magnitude - Double(whole)) * scale).rounded(.toNearestOrEven))
+        let unit = UInt64(scale)
+        if fraction >= unit { whole += 1; fraction -= unit }
+        var text = (n < 0 ? "-" : "") + String(whole)
+        if decimals > 0 {
+            let digits = String(fraction)
+            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
+        }
+        return text
+    }
+
+    /// `\u` and four lowercase hex digits.
+    static func unicodeEscape(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16)
+        return "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
     }
 
     /// Writes a JSON string literal. Runs of plain bytes are copied whole; quotes, backslashes
@@ -522,9 +582,9 @@ extension JSON {
                 case 0x09: escape = "\\t"
                 case 0x08: escape = "\\b"
                 case 0x0C: escape = "\\f"
-                case 0x00..<0x20, 0x7F: escape = String(format: "\\u%04x", b)
+                case 0x00..<0x20, 0x7F: escape = unicodeEscape(UInt32(b))
                 case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
-                    escape = String(format: "\\u%04x", UInt32(bytes[i + 1])); width = 2
+                    escape = unicodeEscape(UInt32(bytes[i + 1])); width = 2
                 case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
                     escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"; width = 3
                 default: break

@@ -1,4 +1,5 @@
 import AdvisorCore
+import Foundation
 import Testing
 
 @Suite struct JSONParserTests {
@@ -29,6 +30,38 @@ import Testing
     @Test func refusesInvalidUTF8() {
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xFF, 0x22]) }
         #expect(throws: JSONParseError.self) { try JSONParser.parse([0x22, 0xC0, 0x80, 0x22]) }
+    }
+
+    @Test func refusesMalformedUTF8InPlainStrings() throws {
+        // Surrogates, overlong forms, code points past U+10FFFF, cut-short sequences.
+        for bad: [UInt8] in [[0xED, 0xA0, 0x80], [0xE0, 0x80, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82], [0x80], [0xF5, 0x80, 0x80, 0x80]] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try JSONParser.parse([0x22] + bad + [0x22]) }
+        }
+        #expect(try JSONParser.parse(Array("\"é€😀\"".utf8)).stringValue == "é€😀")
+    }
+
+    @Test func findsDuplicateNamesInSmallAndLargeObjects() {
+        for count in [2, 15, 16, 17, 40] {
+            let members = (0..<count).map { "\"k\($0)\":\($0)" } + ["\"k\(count - 1)\":0"]
+            #expect(throws: JSONParseError.self, "\(count) members") { try JSONParser.parse("{" + members.joined(separator: ",") + "}") }
+            let unique = (0..<count).map { "\"k\($0)\":\($0)" }
+            #expect((try? JSONParser.parse("{" + unique.joined(separator: ",") + "}"))?.objectValue?.count == count)
+        }
+    }
+
+    @Test func fixedDecimalsMatchPrintf() {
+        var state: UInt64 = 42
+        for _ in 0..<5_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let exponent = Double(Int(state >> 60)) - 6
+            let n = (Double(state >> 11) / Double(1 << 53) - 0.5) * pow(10, exponent)
+            for decimals in [0, 2, 6] {
+                #expect(JSON.fixed(n, decimals: decimals) == String(format: "%.\(decimals)f", n), "\(n)")
+            }
+        }
+        #expect(JSON.format(number: 0.00013) == "0.00013")
+        #expect(JSON.format(number: -2.5) == "-2.5")
+        #expect(JSON.fixed(-0.0001, decimals: 2) == String(format: "%.2f", -0.0001))
     }
 
     @Test func limitsNestingWithoutCrashing() {
