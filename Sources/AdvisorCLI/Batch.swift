@@ -91,66 +91,93 @@ enum Batch {
         var reader = LineReader(fd: fd)
         var lineNumber = 0, answered = 0
         var failedLines: [Int] = []
-        var pending = csv ? "id,line,service,confidence,runner_up,top_reason\n" : ""
+        let queue = OutputQueue(fd: inv.io.stdoutDescriptor, fallback: inv.io.writeOut)
+        if csv { try queue.append("id,line,service,confidence,runner_up,top_reason\n") }
         let progress = inv.io.stderrIsTerminal
         var lastProgress = Date()
-        // Fleets repeat workload shapes: the answer to a profile is computed once and reused
-        // (the engine is deterministic). The cache is bounded, so memory stays flat.
-        var cache: [String: (json: String, csv: String)] = [:]
+        // Fleets repeat workload shapes, and the engine is deterministic: an answer is computed
+        // once per profile and reused, found first by the line's bytes around its id (no
+        // parsing), then by the parsed profile. Both caches are bounded, so memory stays flat.
+        var byLine: [LineKey: Rendered] = [:]
+        var byProfile: [Profile: Rendered] = [:]
         let cacheLimit = 512
 
-        func flush(force: Bool) throws {
-            guard !pending.isEmpty, force || pending.utf8.count >= 1 << 16 else { return }
-            try inv.io.writeOut(pending)
-            pending = ""
+        /// One answer: the id (as JSON text) leads the object, as if it had been its first member.
+        func emit(_ rendered: Rendered, id: UnsafeRawBufferPointer?, idText: String?) throws {
+            if csv {
+                try queue.append(csvField(idText ?? "") + "," + String(lineNumber) + ",")
+                try queue.append(rendered, from: 0)
+            } else if let id {
+                try queue.append(#"{"id":"#)
+                try queue.append(id)
+                try queue.append(",")
+                try queue.append(rendered, from: 1)
+            } else {
+                try queue.append(rendered, from: 0)
+            }
         }
 
-        reader.willRead = { try flush(force: true) }
+        reader.willRead = { try queue.flush() }
         while let line = try reader.next() {
             lineNumber += 1
             var bytes: [UInt8]
             switch line {
             case let .tooLong(count):
                 failedLines.append(lineNumber)
-                pending += errorLine(lineNumber, id: nil, "the line is \(count) bytes long, more than the 16 MB a profile may take", csv: csv)
-                try flush(force: false)
+                try queue.append(errorLine(lineNumber, id: nil, "the line is \(count) bytes long, more than the 16 MB a profile may take", csv: csv))
                 continue
             case let .text(b): bytes = b
             }
             if bytes.last == 0x0D { bytes.removeLast() }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            switch parse(bytes, catalog: catalog) {
-            case let .success((profile, id)):
+            let scanned = bytes.withUnsafeBytes { scan($0) }
+            if let scanned, let hit = byLine[scanned.key] {
                 answered += 1
-                let key = profile.json(order: catalog.questions).compactText()
-                let rendered: (json: String, csv: String)
-                if let hit = cache[key] {
-                    rendered = hit
-                } else {
-                    let recommendation = engine.recommend(profile, withWhatIf: withWhatIf)
-                    rendered = (csv ? "" : Render.json(recommendation, catalog: catalog).compactText(), csv ? csvTail(recommendation) : "")
-                    if cache.count >= cacheLimit { cache.removeAll(keepingCapacity: true) }
-                    cache[key] = rendered
+                try bytes.withUnsafeBytes { all in
+                    let id = scanned.id.map { UnsafeRawBufferPointer(rebasing: all[$0]) }
+                    let idText = csv ? scanned.id.map { String(decoding: all[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self) } : nil
+                    try emit(hit, id: id, idText: idText)
                 }
-                if csv {
-                    pending += [id.map(idText) ?? "", String(lineNumber)].map(csvField).joined(separator: ",") + "," + rendered.csv + "\n"
-                } else if let id {
-                    // The id leads the object, as if it had been its first member.
-                    pending += "{\"id\":" + id.compactText() + "," + rendered.json.dropFirst() + "\n"
-                } else {
-                    pending += rendered.json + "\n"
+            } else {
+                switch parse(bytes, catalog: catalog) {
+                case let .success((profile, id)):
+                    answered += 1
+                    let rendered: Rendered
+                    if let hit = byProfile[profile] {
+                        rendered = hit
+                    } else {
+                        let recommendation = engine.recommend(profile, withWhatIf: withWhatIf)
+                        var text = csv ? Array((csvTail(recommendation) + "\n").utf8) : Render.json(recommendation, catalog: catalog).compactBytes()
+                        if !csv { text.append(0x0A) }
+                        rendered = Rendered(text)
+                        if byProfile.count >= cacheLimit { byProfile.removeAll(keepingCapacity: true) }
+                        byProfile[profile] = rendered
+                    }
+                    // Stored by the line's key only when the scan saw the id the parser saw.
+                    if let scanned, (scanned.id == nil) == (id == nil) {
+                        if byLine.count >= cacheLimit { byLine.removeAll(keepingCapacity: true) }
+                        byLine[scanned.key] = rendered
+                    }
+                    if let id {
+                        let text = id.compactText()
+                        var utf8 = Array(text.utf8)
+                        try utf8.withUnsafeMutableBytes { try emit(rendered, id: UnsafeRawBufferPointer($0), idText: idText(id)) }
+                    } else {
+                        try emit(rendered, id: nil, idText: nil)
+                    }
+                case let .failure(error):
+                    failedLines.append(lineNumber)
+                    try queue.append(errorLine(lineNumber, id: error.id, error.message, csv: csv))
                 }
-            case let .failure(error):
-                failedLines.append(lineNumber)
-                pending += errorLine(lineNumber, id: error.id, error.message, csv: csv)
             }
-            try flush(force: false)
-            if progress && Date().timeIntervalSince(lastProgress) > 0.5 {
+            if queue.pendingBytes >= 1 << 18 { try queue.flush() }
+            if progress && lineNumber % 1024 == 0 && Date().timeIntervalSince(lastProgress) > 0.5 {
+                try queue.flush()
                 inv.io.writeErr("\r\(lineNumber) lines…")
                 lastProgress = Date()
             }
         }
-        try flush(force: true)
+        try queue.flush()
         var summary = (progress ? "\r" : "") + "batch: \(lineNumber) line(s), \(answered) answered, \(failedLines.count) failed"
         if !failedLines.isEmpty {
             summary += " (line" + (failedLines.count > 1 ? "s " : " ") + failedLines.prefix(10).map(String.init).joined(separator: ", ") + (failedLines.count > 10 ? ", …" : "") + ")"

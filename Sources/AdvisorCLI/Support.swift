@@ -45,6 +45,9 @@ public struct IO: Sendable {
     public var stderrIsTerminal: Bool
     public var stdinIsTerminal: Bool
     public var terminalWidth: Int?
+    /// The descriptor behind `writeOut`, when it is a real one: bulk output (batch) writes
+    /// there directly, with writev, instead of building strings.
+    public var stdoutDescriptor: Int32? = nil
 
     public init(writeOut: @escaping @Sendable (String) throws -> Void, writeErr: @escaping @Sendable (String) -> Void,
                 readStdin: @escaping @Sendable () throws -> Data, environment: [String: String],
@@ -65,7 +68,7 @@ public struct IO: Sendable {
         var width: Int? = nil
         var size = winsize()
         if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { width = Int(size.ws_col) }
-        return IO(
+        var io = IO(
             writeOut: { text in try writeAll(STDOUT_FILENO, text) },
             writeErr: { text in try? writeAll(STDERR_FILENO, text) },
             readStdin: { try readAll(STDIN_FILENO) },
@@ -75,6 +78,8 @@ public struct IO: Sendable {
             stdinIsTerminal: isatty(STDIN_FILENO) == 1,
             terminalWidth: width
         )
+        io.stdoutDescriptor = STDOUT_FILENO
+        return io
     }
 
     /// Columns available for text: COLUMNS, then the terminal's width, then 80.

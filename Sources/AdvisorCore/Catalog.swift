@@ -34,20 +34,35 @@ public struct Lifecycle: Sendable {
     public var isAvailableForNewWorkloads: Bool { status == "active" }
 }
 
-/// One AWS database service as the catalog describes it.
-public struct Service: Sendable {
-    public var id: String
-    public var name: String
-    public var family: String
-    public var summary: String
+/// One AWS database service as the catalog describes it. A class: assessments, findings and
+/// plans all refer to services, and sharing one costs a reference count, not a copy of
+/// every field.
+public final class Service: Sendable {
+    public let id: String
+    public let name: String
+    public let family: String
+    public let summary: String
     /// Facts in the order the file gives them.
     public let facts: [Fact]
     private let factIndex: [String: Int]
     /// Lists of dated statements: prices, useWhen, avoidWhen, migrationPaths, changes.
-    public var lists: [(String, [JSON])]
-    public var file: String
+    public let lists: [(String, [JSON])]
+    public let file: String
     /// Why the service is never the top pick, when that is by design (lint accepts it then).
-    public var neverPickedBecause: String?
+    public let neverPickedBecause: String?
+
+    init(json: JSON, file: String) {
+        id = json["id"]?.stringValue ?? ""
+        name = json["name"]?.stringValue ?? ""
+        family = json["family"]?.stringValue ?? ""
+        summary = json["summary"]?.stringValue ?? ""
+        let facts = (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) }
+        self.facts = facts
+        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        neverPickedBecause = json["neverPickedBecause"]?.stringValue
+        lists = ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) }
+        self.file = file
+    }
 
     public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
 
@@ -93,12 +108,13 @@ public struct Question: Sendable {
     public var prompt: String
     public var hint: String
     public var help: String
-    public var values: [Value]
+    public var values: [Value] { didSet { valueNames = values.map(\.value) } }
+    /// The values' names, in order (kept with the values: answers are checked against them often).
+    public private(set) var valueNames: [String] = []
     public var example: String?
     /// When to ask: a condition over earlier answers; nil means always.
     public var askWhen: Condition?
 
-    public var valueNames: [String] { values.map(\.value) }
 }
 
 /// The loaded, validated catalog: services, questions and rules. Immutable once built.
@@ -283,21 +299,6 @@ extension Catalog {
     }
 }
 
-extension Service {
-    init(json: JSON, file: String) {
-        id = json["id"]?.stringValue ?? ""
-        name = json["name"]?.stringValue ?? ""
-        family = json["family"]?.stringValue ?? ""
-        summary = json["summary"]?.stringValue ?? ""
-        let facts = (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) }
-        self.facts = facts
-        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
-        neverPickedBecause = json["neverPickedBecause"]?.stringValue
-        lists = ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) }
-        self.file = file
-    }
-}
-
 extension Question {
     init(json: JSON) {
         key = json["key"]?.stringValue ?? ""
@@ -309,6 +310,7 @@ extension Question {
         values = (json["values"]?.arrayValue ?? []).map {
             Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "")
         }
+        valueNames = values.map(\.value)
         example = json["example"]?.stringValue
         askWhen = json["askWhen"].map(Condition.init(json:))
     }

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One answer, parsed once at the edge into the type its question declares.
-public enum Answer: Equatable, Sendable {
+public enum Answer: Hashable, Sendable {
     case choice(String)
     case set([String])
     case size(DataSize)
@@ -24,7 +24,7 @@ public enum Answer: Equatable, Sendable {
 }
 
 /// A workload profile: the answers given so far. Unanswered keys are simply absent.
-public struct Profile: Equatable, Sendable {
+public struct Profile: Hashable, Sendable {
     public var answers: [String: Answer]
 
     public init(answers: [String: Answer] = [:]) { self.answers = answers }
@@ -56,7 +56,8 @@ extension Catalog {
             return .failure(unknownKey(key))
         }
         let text = raw.trimmedSpaces
-        let shown = Sanitize.forTerminal(raw, limit: 60)
+        // What the messages quote, made safe to print; only built when a message is.
+        var shown: String { Sanitize.forTerminal(raw, limit: 60) }
         switch question.kind {
         case .choice:
             if question.valueNames.contains(text) { return .success(.choice(text)) }

@@ -66,7 +66,7 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
             }
             if factor != 1 { trimmed.removeLast() }
         }
-        let plain = trimmed.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: "_", with: "")
+        let plain = trimmed.contains(where: { $0 == "," || $0 == "_" }) ? trimmed.filter { $0 != "," && $0 != "_" } : trimmed
         guard !plain.isEmpty, plain.allSatisfy({ "0123456789.".contains($0) }), let number = Double(plain), number.isFinite else {
             if let first = plain.first, first == "-" { return .failure(.notPositive) }
             return .failure(.malformed)

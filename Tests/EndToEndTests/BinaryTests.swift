@@ -1,3 +1,4 @@
+import AdvisorCore
 import Foundation
 import Testing
 
@@ -118,6 +119,54 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
                 #expect(json?["id"] as? String == "w\(i)")
                 #expect((json?["recommendation"] as? [String: Any])?["service"] is String)
             }
+        }
+    }
+
+    /// Answers are reused for repeated workload shapes (found by the bytes around the id, or
+    /// by the parsed profile): each reused line must still carry its own id and exactly the
+    /// answer `recommend` gives for its profile, however its id and layout are written.
+    @Test func reusedAnswersAreTheAnswersForEachLine() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let shapes = [#""data-shape":"relational""#, #""data-shape":"key-value","latency":"microseconds""#, #""data-shape":"graph""#]
+        var lines: [String] = []
+        for round in 0..<3 {
+            for shape in shapes {
+                lines += [
+                    "{\"id\":\"s\(round)\",\(shape)}",
+                    "{\"id\":\(round),\(shape)}",
+                    "{\"id\":\(round).5e1,\(shape)}",
+                    "{\"\\u0069d\":\"esc\(round)\",\(shape)}",
+                    "{\"id\":\"\\u00e9\(round)\",\(shape)}",
+                    "{\"id\":\"é\(round)\",\(shape)}",
+                    "{\(shape)}",
+                    "{\(shape),\"id\":\"tail\(round)\"}",
+                    "  { \"id\" : \"sp\(round)\" , \(shape) }  ",
+                    "{\"id\":\"a\",\"id\":\"b\",\(shape)}",
+                ]
+            }
+        }
+        let r = try runBinary(bin, ["batch", "--what-if", "-"], stdin: lines.joined(separator: "\n") + "\n")
+        #expect(r.status == 2)
+        var expected: [String: JSON] = [:]
+        for shape in shapes {
+            let one = try runBinary(bin, ["recommend", "--answers", "-", "--format", "json"], stdin: "{\(shape)}")
+            expected[shape] = try JSONParser.parse(one.out)
+        }
+        let out = r.out.split(separator: "\n").map(String.init)
+        #expect(out.count == lines.count)
+        for (line, answer) in zip(lines, out) {
+            let json = try JSONParser.parse(answer)
+            if line.contains(#""id":"a","id":"b""#) {
+                #expect(json["error"] != nil, "\(line)")
+                continue
+            }
+            let input = try? JSONParser.parse(line)
+            guard let input else { Issue.record("test line does not parse: \(line)"); continue }
+            let shape = shapes.first { line.contains($0) }!
+            #expect(json["id"] == input["id"], "\(line) → \(answer.prefix(60))")
+            let withoutID = JSON.object((json.objectValue ?? []).filter { $0.0 != "id" })
+            let same = withoutID == expected[shape]
+            #expect(same, "\(line): the answer differs from recommend's")
         }
     }
 
