@@ -98,7 +98,7 @@ enum Batch {
         // Fleets repeat workload shapes, and the engine is deterministic: an answer is computed
         // once per profile and reused, found first by the line's bytes around its id (no
         // parsing), then by the parsed profile. Both caches are bounded, so memory stays flat.
-        var byLine: [LineKey: Rendered] = [:]
+        var byLine: [LineScan.LineKey: Rendered] = [:]
         var byProfile: [Profile: Rendered] = [:]
         let cacheLimit = 512
 
@@ -130,7 +130,7 @@ enum Batch {
             }
             if bytes.last == 0x0D { bytes.removeLast() }
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-            let scanned = bytes.withUnsafeBytes { scan($0) }
+            let scanned = bytes.withUnsafeBytes { LineScan.scan($0) }
             if let scanned, let hit = byLine[scanned.key] {
                 answered += 1
                 try bytes.withUnsafeBytes { all in

@@ -80,8 +80,8 @@ struct CompiledRules: Sendable {
         }
     }
 
-    /// The questions (by index) whose answers a test reads.
-    static func questionsRead(by test: Test, into out: inout Set<Int>) {
+    /// The questions (by index) whose answers a test reads, as a bit per question.
+    static func questionsRead(by test: Test, into out: inout UInt64) {
         switch test {
         case .constant, .perService: break
         case let .all(items), let .any(items): for item in items { questionsRead(by: item, into: &out) }
@@ -89,19 +89,21 @@ struct CompiledRules: Sendable {
         case let .answered(q, _), let .answerIntersects(q, _), let .numberAtLeast(q, _), let .numberBelow(q, _),
              let .factIncludesAnswer(q, _), let .factLacksAnswer(q, _), let .factBelowAnswer(q, _),
              let .factSlower(q, _, _), let .familyMatches(q, _):
-            out.insert(q)
+            out |= 1 << UInt64(q)
         }
     }
 
     /// For each question (by index), the rules (by position) whose `when` or selector reads it:
     /// the only rules whose firing can change when that one answer changes.
     var rulesReading: [[Int]] {
+        // A bit per question: past 64 questions (no catalog has so many), every rule counts.
+        guard questions.count <= 64 else { return Array(repeating: Array(when.indices), count: questions.count) }
         var out = Array(repeating: [Int](), count: questions.count)
         for i in when.indices {
-            var read = Set<Int>()
+            var read: UInt64 = 0
             if let w = when[i] { CompiledRules.questionsRead(by: w, into: &read) }
             CompiledRules.questionsRead(by: selector[i], into: &read)
-            for q in read.sorted() { out[q].append(i) }
+            for q in 0..<questions.count where read & (1 << UInt64(q)) != 0 { out[q].append(i) }
         }
         return out
     }

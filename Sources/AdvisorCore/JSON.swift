@@ -26,7 +26,7 @@ public enum JSON: Equatable, Sendable {
     /// The member named `key`, when this is an object that has it.
     public subscript(key: String) -> JSON? {
         guard case let .object(members) = self else { return nil }
-        return members.first { $0.0 == key }?.1
+        return members.first { $0.0.isSameKey(key) }?.1
     }
 
     public var stringValue: String? {
@@ -64,6 +64,16 @@ public enum JSON: Equatable, Sendable {
         case .array: return "array"
         case .object: return "object"
         }
+    }
+}
+
+extension String {
+    /// `==`, with the cheap test first: strings of different UTF-8 lengths are rarely
+    /// canonically equal, and `==` on two different strings pays for a Unicode comparison.
+    /// Member names and catalog ids are compared this way many times a run.
+    @inline(__always)
+    func isSameKey(_ other: String) -> Bool {
+        utf8.count == other.utf8.count && self == other
     }
 }
 
@@ -535,6 +545,38 @@ extension JSON {
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text
+    }
+
+    /// `n` as plain decimal digits that read back as exactly `n`: `format(number:)` when that
+    /// is exact, otherwise the shortest round-trip digits, never in exponent form (a size or a
+    /// rate is written with digits and a point only).
+    public static func exactDecimal(_ n: Double) -> String {
+        guard n.isFinite else { return "null" }
+        let short = format(number: n)
+        if Double(short) == n { return short }
+        var text = "\(n)"
+        guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else {
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            return text
+        }
+        let mantissa = text[..<e]
+        let negative = mantissa.hasPrefix("-")
+        let unsigned = negative ? mantissa.dropFirst() : mantissa
+        let digits = unsigned.filter { $0 != "." }
+        let point = (unsigned.firstIndex(of: ".").map { unsigned.distance(from: unsigned.startIndex, to: $0) } ?? unsigned.count) + exponent
+        var plain: String
+        if point <= 0 {
+            plain = "0." + String(repeating: "0", count: -point) + digits
+        } else if point >= digits.count {
+            plain = digits + String(repeating: "0", count: point - digits.count)
+        } else {
+            plain = String(digits.prefix(point)) + "." + String(digits.dropFirst(point))
+        }
+        if plain.contains(".") {
+            while plain.hasSuffix("0") { plain.removeLast() }
+            if plain.hasSuffix(".") { plain.removeLast() }
+        }
+        return (negative ? "-" : "") + plain
     }
 
     /// `n` with exactly `decimals` digits after the point (ties to even, as glibc), as

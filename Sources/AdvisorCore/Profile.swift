@@ -16,7 +16,7 @@ public enum Answer: Hashable, Sendable {
         case let .set(vs): return vs.joined(separator: ",")
         case let .size(s): return s.description
         case let .rate(r): return r.description
-        case let .percent(p): return JSON.format(number: p) + "%"
+        case let .percent(p): return JSON.exactDecimal(p) + "%"
         }
     }
 

@@ -35,13 +35,16 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
 
     public static func < (a: DataSize, b: DataSize) -> Bool { a.bytes < b.bytes }
 
-    /// The shortest exact spelling in the largest whole unit: `400KB`, `2MB`, `1.5TB`.
+    /// The spelling in the largest unit that holds it exactly with at most three decimals
+    /// (`400KB`, `2MB`, `1.5TB`), else in bytes: it always parses back to the same size, so
+    /// echoed profiles, saved answers and reproducing commands mean what was typed.
     public var description: String {
         for (name, factor) in [("PB", 1_125_899_906_842_624.0), ("TB", 1_099_511_627_776), ("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024)]
         where bytes >= factor {
-            return JSON.format(number: (bytes / factor * 1000).rounded() / 1000) + name
+            let rounded = (bytes / factor * 1000).rounded() / 1000
+            if rounded * factor == bytes { return JSON.exactDecimal(rounded) + name }
         }
-        return JSON.format(number: bytes) + "B"
+        return JSON.exactDecimal(bytes) + "B"
     }
 }
 
@@ -79,11 +82,13 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
 
     public static func < (a: RequestRate, b: RequestRate) -> Bool { a.perSecond < b.perSecond }
 
-    /// `500`, `20k`, `1.5M`.
+    /// `500`, `20k`, `1.5M`; exact, like `DataSize.description`.
     public var description: String {
-        if perSecond >= 1_000_000 { return JSON.format(number: (perSecond / 1_000_000 * 1000).rounded() / 1000) + "M" }
-        if perSecond >= 1_000 { return JSON.format(number: (perSecond / 1_000 * 1000).rounded() / 1000) + "k" }
-        return JSON.format(number: (perSecond * 1000).rounded() / 1000)
+        for (name, factor) in [("M", 1_000_000.0), ("k", 1_000)] where perSecond >= factor {
+            let rounded = (perSecond / factor * 1000).rounded() / 1000
+            if rounded * factor == perSecond { return JSON.exactDecimal(rounded) + name }
+        }
+        return JSON.exactDecimal(perSecond)
     }
 }
 

@@ -242,6 +242,10 @@ public struct SchemaValidator {
 public enum Spelling {
     /// The candidate closest to `word` by edit distance, when it is close enough to be a likely typo.
     public static func nearest(to word: String, in candidates: [String]) -> String? {
+        // The distance is at least the difference in length (a scalar is 1 to 4 bytes), and the
+        // allowance at most 4: a word far longer than every candidate is no typo of one, and
+        // is not lowercased or compared at all.
+        guard word.utf8.count <= (candidates.map(\.utf8.count).max() ?? 0) * 4 + 16 else { return nil }
         let lowered = word.lowercased()
         var best: (String, Int)? = nil
         for candidate in candidates {

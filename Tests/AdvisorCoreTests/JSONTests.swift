@@ -113,5 +113,36 @@ import Testing
     @Test func printsShortestSpelling() {
         #expect(DataSize(bytes: 409_600).description == "400KB")
         #expect(RequestRate(perSecond: 1_500_000).description == "1.5M")
+        #expect(DataSize(bytes: 1.5 * 1_099_511_627_776).description == "1.5TB")
+        #expect(RequestRate(perSecond: 20_000).description == "20k")
+        #expect(RequestRate(perSecond: 500).description == "500")
+    }
+
+    /// Found by fuzzing: 5030MB printed as 4.912GB, which reads back as another size. Every
+    /// spelling must read back as exactly what was typed (echoed profiles, saved answers and
+    /// reproducing commands depend on it).
+    @Test(arguments: ["5030MB", "1234567", "0.0000001", "12345.6789PB", "1.0000001KB", "33.3333333%", "0.5B", "999999.999999PB", "1.2345678M"])
+    func spellingReadsBackExactly(text: String) throws {
+        let catalog = sharedCatalog
+        let key = text.hasSuffix("%") ? "read-share" : text.last!.isNumber || text.hasSuffix("M") ? "throughput" : "data-size"
+        let answer = try catalog.parseAnswer(key: key, text: text).get()
+        #expect(try catalog.parseAnswer(key: key, text: answer.text).get() == answer, "\(text) → \(answer.text)")
+    }
+
+    @Test func spellingsOfGeneratedQuantitiesReadBack() throws {
+        var state: UInt64 = 7
+        for _ in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let value = Double(state >> 11) / Double(1 << 53) * pow(10, Double(Int(state >> 59) % 24) - 6)
+            guard value > 0 else { continue }
+            let size = DataSize(bytes: value * 1024)
+            if size.bytes <= 1_000_000 * 1_125_899_906_842_624 {
+                #expect(try DataSize.parse(size.description).get() == size, "\(size.bytes) → \(size.description)")
+            }
+            let rate = RequestRate(perSecond: value)
+            if rate.perSecond <= 1e12 {
+                #expect(try RequestRate.parse(rate.description).get() == rate, "\(rate.perSecond) → \(rate.description)")
+            }
+        }
     }
 }

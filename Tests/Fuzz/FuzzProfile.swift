@@ -1,4 +1,5 @@
-// libFuzzer target: JSON parsing and profile parsing (answers files, batch lines).
+// libFuzzer target: JSON parsing and profile parsing (answers files, batch lines), and the
+// batch line scan whose key lets an answer be reused: checked against the full parser.
 import Foundation
 
 let fuzzEngine = Engine(catalog: fuzzCatalog)
@@ -6,10 +7,42 @@ let fuzzEngine = Engine(catalog: fuzzCatalog)
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
+    checkLineScan(UnsafeRawBufferPointer(bytes))
     guard let json = try? JSONParser.parse(bytes) else { return 0 }
     _ = json.compactText()
     if case let .success((profile, _)) = fuzzCatalog.parseProfile(json) {
         _ = fuzzEngine.recommend(profile, withWhatIf: false)
     }
     return 0
+}
+
+/// What batch relies on: when the scan finds a plain id, the parser reads the same id; and
+/// the line with another plain id in its place has the same key and, if this line is a
+/// valid profile, is the same valid profile.
+func checkLineScan(_ line: UnsafeRawBufferPointer) {
+    guard let (key, idRange) = LineScan.scan(line) else { return }
+    let parsed = try? JSONParser.parse(line)
+    guard let idRange else {
+        if let parsed, let members = parsed.objectValue, members.contains(where: { $0.0 == "id" }), key.idOffset != -1 {
+            fatalError("scan found no id but gave an id offset")
+        }
+        return
+    }
+    let raw = Array(line[idRange])
+    if let parsed {
+        guard parsed["id"]?.compactText() == String(decoding: raw, as: UTF8.self) else {
+            fatalError("scan's id \(raw) differs from the parser's \(String(describing: parsed["id"]))")
+        }
+    }
+    var other = Array(line[..<idRange.lowerBound])
+    other += Array("\"other\"".utf8)
+    other += Array(line[idRange.upperBound...])
+    let otherScan = other.withUnsafeBytes { LineScan.scan($0) }
+    guard let otherScan, otherScan.key == key else { fatalError("another plain id changed the key") }
+    if let parsed, case let .success((profile, _)) = fuzzCatalog.parseProfile(parsed) {
+        guard let otherJSON = try? JSONParser.parse(other), case let .success((otherProfile, _)) = fuzzCatalog.parseProfile(otherJSON),
+              otherProfile == profile else {
+            fatalError("another plain id made a different profile")
+        }
+    }
 }

@@ -1,0 +1,96 @@
+/// `batch` reuses the answer to a line whose bytes, apart from the value of its "id", equal
+/// those of a line already answered. This finds that value without building anything.
+public enum LineScan {
+    /// Where a line's top-level "id" value lies, found by a scan that builds nothing; the
+    /// line's other bytes, with that place, are the key under which an answer is reused.
+    public struct LineKey: Hashable, Sendable {
+        /// The line without the id's value.
+        public var rest: [UInt8]
+        /// Where the id's value was cut out (-1: the line has no id).
+        public var idOffset: Int
+    }
+
+    /// Scans a line that may be a JSON object: its key, and the id's text when it is a plain
+    /// string (printable ASCII, no escape), which is then exactly the id's output form. Nil
+    /// when the line is not that simple; such a line is parsed in full.
+    ///
+    /// A key is only ever looked up, never trusted: an answer is stored under it only after
+    /// the line was parsed and validated in full, and a later line with the same key has the
+    /// same bytes around a well-formed id, so it is the same valid profile.
+    public static func scan(_ line: UnsafeRawBufferPointer) -> (key: LineKey, id: Range<Int>?)? {
+        let count = line.count
+        var i = 0
+        func skipSpace() { while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 } }
+        /// Moves past a string starting at i (a quote); false if it does not end.
+        func skipString() -> Bool {
+            i += 1
+            while i < count {
+                let b = line[i]
+                if b == UInt8(ascii: "\\") { i += 2; continue }
+                i += 1
+                if b == UInt8(ascii: "\"") { return true }
+            }
+            return false
+        }
+        skipSpace()
+        guard i < count, line[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        var id: Range<Int>? = nil
+        while true {
+            skipSpace()
+            guard i < count, line[i] == UInt8(ascii: "\"") else { return nil }
+            let keyStart = i
+            guard skipString() else { return nil }
+            let isID = i - keyStart == 4 && line[keyStart + 1] == UInt8(ascii: "i") && line[keyStart + 2] == UInt8(ascii: "d")
+            skipSpace()
+            guard i < count, line[i] == UInt8(ascii: ":") else { return nil }
+            i += 1
+            skipSpace()
+            guard i < count else { return nil }
+            let valueStart = i
+            // A value: a string, or anything up to the next separator at this depth.
+            var depth = 0
+            while i < count {
+                let b = line[i]
+                if b == UInt8(ascii: "\"") {
+                    guard skipString() else { return nil }
+                    if depth == 0 { break }
+                    continue
+                }
+                if b == UInt8(ascii: "{") || b == UInt8(ascii: "[") { depth += 1 }
+                else if b == UInt8(ascii: "}") || b == UInt8(ascii: "]") {
+                    if depth == 0 { break }
+                    depth -= 1
+                    if depth == 0 { i += 1; break }
+                } else if depth == 0, b == UInt8(ascii: ",") || b == 0x20 || b == 0x09 { break }
+                i += 1
+            }
+            if isID {
+                guard id == nil else { return nil }
+                // Plain: a quote, printable ASCII without quote or backslash, a quote.
+                guard i - valueStart >= 2, line[valueStart] == UInt8(ascii: "\""), line[i - 1] == UInt8(ascii: "\"") else { return nil }
+                for k in valueStart + 1..<i - 1 {
+                    let b = line[k]
+                    guard b >= 0x20, b < 0x7F, b != UInt8(ascii: "\\"), b != UInt8(ascii: "\"") else { return nil }
+                }
+                id = valueStart..<i
+            }
+            skipSpace()
+            guard i < count else { return nil }
+            if line[i] == UInt8(ascii: ",") { i += 1; continue }
+            guard line[i] == UInt8(ascii: "}") else { return nil }
+            i += 1
+            skipSpace()
+            guard i == count else { return nil }
+            break
+        }
+        var rest: [UInt8]
+        if let id {
+            rest = Array(line[..<id.lowerBound])
+            rest.append(contentsOf: line[id.upperBound...])
+        } else {
+            rest = Array(line)
+        }
+        return (LineKey(rest: rest, idOffset: id?.lowerBound ?? -1), id)
+    }
+}
