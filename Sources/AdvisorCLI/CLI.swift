@@ -151,6 +151,32 @@ public enum CLI {
         }
     }
 
+    /// swift-argument-parser's wording: "Please provide one of 'a', 'b' or 'c'." below six
+    /// values, a bullet list from six on.
+    static func provideOneOf(_ values: [String]) -> String {
+        let quoted = values.map { "'\($0)'" }
+        if quoted.count >= 6 { return "Please provide one of the following:\n" + values.map { "  - \($0)" }.joined(separator: "\n") }
+        if quoted.count <= 1 { return "Please provide \(quoted.first ?? "a value")." }
+        return "Please provide one of \(quoted.dropLast().joined(separator: ", ")) or \(quoted.last!)."
+    }
+
+    /// A command line wrapped to the width with shell continuations, so that it still pastes.
+    static func wrapCommand(_ command: String, width: Int) -> String {
+        var lines: [String] = []
+        var line = "  "
+        for word in command.split(separator: " ") {
+            if line.count > 2 && line.count + 1 + word.count + 2 > width {
+                lines.append(line + " \\")
+                line = "      "
+            } else if line.count > 2 && !line.hasSuffix(" ") {
+                line += " "
+            }
+            line += word
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+
     static func usageLine(command: String) -> String {
         switch command {
         case "dbadvisor": return "dbadvisor <subcommand> [options]"
@@ -301,7 +327,7 @@ public enum CLI {
                 throw CLIError.usage("The option '--\(name)' is given more than once", command: spec.name)
             }
             if !option.values.contains(value), name == "format" || name == "color" {
-                throw CLIError.usage("The value '\(Sanitize.forTerminal(value))' is invalid for '--\(name) <\(option.valueName ?? "value")>'. Please provide one of \(option.values.map { "'\($0)'" }.joined(separator: ", ")).", command: spec.name)
+                throw CLIError.usage("The value '\(Sanitize.forTerminal(value))' is invalid for '--\(name) <\(option.valueName ?? "value")>'. \(provideOneOf(option.values))", command: spec.name)
             }
             options[name] = value
         }
@@ -321,8 +347,8 @@ public enum CLI {
             return "  " + pad(label, column - 2) + body.dropFirst(column) + "\n"
         }
         guard let name = command else {
-            var out = "OVERVIEW: Recommends the AWS database service that fits a workload, and shows why.\n\n"
-            out += "USAGE: dbadvisor <subcommand> [options]\n\n"
+            var out = wrap("OVERVIEW: Recommends the AWS database service that fits a workload, and shows why.", width: width, indent: 2, firstIndent: 0) + "\n\n"
+            out += wrap("USAGE: dbadvisor <subcommand> [options]", width: width, indent: 9, firstIndent: 0) + "\n\n"
             out += "OPTIONS:\n"
             out += entry("--catalog <dir>", catalogOption.help)
             out += entry("--version", "Show the version.")
@@ -330,8 +356,8 @@ public enum CLI {
             out += "\nSUBCOMMANDS:\n"
             for c in all { out += entry(c.name, c.abstract) }
             out += "\nEXAMPLES:\n"
-            out += "  dbadvisor recommend --data-shape relational --consistency acid-transactions\n"
-            out += "  dbadvisor show dynamodb\n"
+            out += wrapCommand("dbadvisor recommend --data-shape relational --consistency acid-transactions", width: width) + "\n"
+            out += wrapCommand("dbadvisor show dynamodb", width: width) + "\n"
             out += "\nEXIT STATUS:\n"
             for (code, text) in exitStatusTable { out += entry(code, text) }
             out += "\n" + wrap("See 'dbadvisor help <subcommand>' for detailed help, 'dbadvisor help environment' for the environment variables it reads, 'dbadvisor help exit-codes' for the exit statuses, 'dbadvisor man' for the manual, and README.md in the source for the catalog format. AWS's own guide:", width: width, indent: 2, firstIndent: 2) + "\n"
@@ -349,7 +375,8 @@ public enum CLI {
             if let near = Spelling.nearest(to: name, in: all.map(\.name)) { message += " Did you mean '\(near)'?" }
             throw CLIError.usage(message, command: "dbadvisor")
         }
-        var out = "OVERVIEW: \(spec.abstract)\n\nUSAGE: \(usageLine(command: spec.name))\n\n"
+        var out = wrap("OVERVIEW: \(spec.abstract)", width: width, indent: 2, firstIndent: 0) + "\n\n"
+            + wrap("USAGE: \(usageLine(command: spec.name))", width: width, indent: 9, firstIndent: 0) + "\n\n"
         if !spec.arguments.isEmpty {
             out += "ARGUMENTS:\n"
             for (label, text) in spec.arguments { out += entry("<\(label)>", text) }
@@ -367,7 +394,7 @@ public enum CLI {
         }
         if !spec.examples.isEmpty {
             out += "\nEXAMPLES:\n"
-            for example in spec.examples { out += "  \(example)\n" }
+            for example in spec.examples { out += wrapCommand(example, width: width) + "\n" }
         }
         return out
     }

@@ -84,7 +84,7 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
         (["show"], 64, "Missing expected argument"),
         (["show", "dynamo"], 64, "Did you mean 'dynamodb'?"),
         (["compare", "dynamodb"], 64, "at least two"),
-        (["services", "--format", "yaml"], 64, "Please provide one of 'text', 'json'"),
+        (["services", "--format", "yaml"], 64, "Please provide one of 'text' or 'json'."),
         (["recommend", "--data-shap", "relational"], 64, "Did you mean '--data-shape'?"),
         (["recommend", "--data-shape", "relatonal"], 64, "did you mean 'relational'?"),
         (["recommend", "--data-size", "-5GB"], 64, "must be greater than zero"),
