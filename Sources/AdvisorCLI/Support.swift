@@ -90,18 +90,14 @@ public struct IO: Sendable {
     }
 }
 
-/// The process environment, read from `environ` directly (ProcessInfo's copy costs more
-/// than the rest of a short run). A later duplicate name does not replace the first, as getenv.
+/// The variables dbadvisor reads (`dbadvisor help environment`), looked up one by one
+/// rather than copying the whole environment (a test checks the list against the help).
+public let readEnvironmentVariables = ["NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "DBADVISOR_NO_INPUT"]
+
 func currentEnvironment() -> [String: String] {
     var env: [String: String] = [:]
-    var p = environ
-    while let entry = p.pointee {
-        let text = String(cString: entry)
-        if let eq = text.utf8.firstIndex(of: UInt8(ascii: "=")) {
-            let name = String(text[..<eq])
-            if env[name] == nil { env[name] = String(text[text.utf8.index(after: eq)...]) }
-        }
-        p += 1
+    for name in readEnvironmentVariables {
+        if let value = getenv(name) { env[name] = String(cString: value) }
     }
     return env
 }

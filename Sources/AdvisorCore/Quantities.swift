@@ -18,9 +18,14 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
     public static func parse(_ text: String) -> Result<DataSize, QuantityError> {
         let trimmed = text.trimmedSpaces
         if trimmed.hasPrefix("-") { return .failure(.notPositive) }
-        let digits = trimmed.prefix { "0123456789.".contains($0) }
-        let written = trimmed.dropFirst(digits.count).trimmedSpaces
-        let unit = written.uppercased()
+        // Digits and the point are ASCII: the number is the leading run of those bytes.
+        let utf8 = trimmed.utf8
+        let end = utf8.firstIndex { !($0 >= 0x30 && $0 <= 0x39) && $0 != 0x2E } ?? utf8.endIndex
+        let digits = trimmed[..<end]
+        let written = String(trimmed[end...]).trimmedSpaces
+        let unit = written.utf8.allSatisfy { $0 < 0x80 }
+            ? String(decoding: written.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
+            : written.uppercased()
         guard !digits.isEmpty, let number = Double(digits), number.isFinite else {
             return .failure(.malformed)
         }
@@ -70,7 +75,7 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
             if factor != 1 { trimmed.removeLast() }
         }
         let plain = trimmed.contains(where: { $0 == "," || $0 == "_" }) ? trimmed.filter { $0 != "," && $0 != "_" } : trimmed
-        guard !plain.isEmpty, plain.allSatisfy({ "0123456789.".contains($0) }), let number = Double(plain), number.isFinite else {
+        guard !plain.isEmpty, plain.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }), let number = Double(plain), number.isFinite else {
             if let first = plain.first, first == "-" { return .failure(.notPositive) }
             return .failure(.malformed)
         }

@@ -4,7 +4,9 @@ import Glibc
 #endif
 
 // dbadvisor's benchmark: figures measured side by side in one run, printed, never asserted.
-//   swift run -c release dbadvisor-bench [--lines N] [--runs N] [--million]
+//   swift run -c release dbadvisor-bench [--lines N] [--runs N] [--million] [--advisor PATH]
+// --advisor measures another build of dbadvisor (say the static one `make install` builds)
+// instead of the one beside this benchmark.
 // It builds a Foundation hello-world with swiftc for the one-shot baseline and uses jq, when
 // installed, as the batch baseline. Peak memory comes from wait4's rusage.
 
@@ -48,20 +50,22 @@ func which(_ name: String) -> String? {
 var lines = 100_000
 var runs = 30
 var million = false
+var advisorPath: String? = nil
 var args = CommandLine.arguments.dropFirst()
 while let a = args.popFirst() {
     switch a {
     case "--lines": lines = Int(args.popFirst() ?? "") ?? lines
     case "--runs": runs = Int(args.popFirst() ?? "") ?? runs
     case "--million": million = true
+    case "--advisor": advisorPath = args.popFirst()
     default:
-        FileHandle.standardError.write(Data("usage: dbadvisor-bench [--lines N] [--runs N] [--million]\n".utf8))
+        FileHandle.standardError.write(Data("usage: dbadvisor-bench [--lines N] [--runs N] [--million] [--advisor PATH]\n".utf8))
         exit(64)
     }
 }
 
 let binDir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-let advisor = binDir.appendingPathComponent("dbadvisor").path
+let advisor = advisorPath ?? binDir.appendingPathComponent("dbadvisor").path
 guard FileManager.default.isExecutableFile(atPath: advisor) else {
     FileHandle.standardError.write(Data("dbadvisor-bench: build dbadvisor first: swift build -c release\n".utf8))
     exit(66)

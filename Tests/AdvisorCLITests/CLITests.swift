@@ -46,6 +46,18 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
     }
 }
 
+@Suite struct EnvironmentTests {
+    /// The variables read at start are exactly those `help environment` documents.
+    @Test func readVariablesAreTheDocumentedOnes() {
+        let r = runCLI(["help", "environment"])
+        let documented = r.out.split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("  "), let name = line.split(separator: " ").first, name.allSatisfy({ $0.isUppercase || $0 == "_" }) else { return nil }
+            return String(name)
+        }
+        #expect(Set(documented) == Set(readEnvironmentVariables))
+    }
+}
+
 @Suite struct CLITests {
     @Test func servicesJSONListsEveryFixedID() throws {
         let r = runCLI(["services", "--format", "json"])
