@@ -1,5 +1,4 @@
 import AdvisorCore
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -55,9 +54,9 @@ enum Ask {
             members.append(("_dbadvisor", .object([("catalogVersion", .string(catalog.version)), ("recommendation", .string(recommendation.pick.service.id))])))
             let text = JSON.object(members).prettyText() + "\n"
             do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+                try FileSystem.writeAtomically(Array(text.utf8), to: path)
             } catch {
-                throw CLIError(status: .ioError, message: "cannot write the answers to '\(Sanitize.forTerminal(path))': \(error.localizedDescription)")
+                throw CLIError(status: .ioError, message: "cannot write the answers to '\(Sanitize.forTerminal(path))': \(error)")
             }
         }
         let command = flow.commandLine(for: profile)
@@ -87,7 +86,7 @@ enum Ask {
             guard let line = try readLine(io: io) else {
                 throw Stop(status: .cancelled, message: "Cancelled: end of input before the stack was finished; nothing was written.")
             }
-            return line.trimmingCharacters(in: .whitespaces)
+            return line.trimmedSpaces
         }
         var components: [(String, Profile)] = []
         while true {
@@ -110,7 +109,7 @@ enum Ask {
                 var parsed: [(String, String)] = []
                 var problem: String? = nil
                 for part in line.split(separator: ",") {
-                    let ends = part.split(separator: ">").map { $0.trimmingCharacters(in: .whitespaces) }
+                    let ends = part.split(separator: ">").map { $0.trimmedSpaces }
                     guard ends.count == 2, names.contains(ends[0]), names.contains(ends[1]), ends[0] != ends[1] else {
                         problem = "'\(Sanitize.forTerminal(String(part)))' is not from>to between two different components"
                         break
@@ -123,14 +122,14 @@ enum Ask {
             }
         }
         let stackJSON = JSON.object([
-            ("name", .string(URL(fileURLWithPath: stackPath).deletingPathExtension().lastPathComponent)),
+            ("name", .string(stackName(stackPath))),
             ("components", .array(components.map { .object([("name", .string($0.0)), ("profile", $0.1.json(order: inv.catalog.questions))]) })),
             ("flows", .array(flows.map { .object([("from", .string($0.0)), ("to", .string($0.1))]) })),
         ])
         do {
-            try Data((stackJSON.prettyText() + "\n").utf8).write(to: URL(fileURLWithPath: stackPath), options: .atomic)
+            try FileSystem.writeAtomically(Array((stackJSON.prettyText() + "\n").utf8), to: stackPath)
         } catch {
-            throw CLIError(status: .ioError, message: "cannot write the stack to '\(Sanitize.forTerminal(stackPath))': \(error.localizedDescription)")
+            throw CLIError(status: .ioError, message: "cannot write the stack to '\(Sanitize.forTerminal(stackPath))': \(error)")
         }
         guard case let .success(stack) = Stack.parse(stackJSON, catalog: inv.catalog) else {
             throw CLIError(status: .software, message: "the stack just written does not read back")
@@ -140,21 +139,28 @@ enum Ask {
         return out + (inv.format == "json" ? "" : "\nStack saved to \(stackPath); replan with: dbadvisor plan \(stackPath)\n")
     }
 
+    /// A stack's name from its file: the file name without its directory or extension.
+    static func stackName(_ path: String) -> String {
+        var name = path.split(separator: "/").last.map(String.init) ?? path
+        if let dot = name.lastIndex(of: "."), dot != name.startIndex { name = String(name[..<dot]) }
+        return name
+    }
+
     // MARK: piped
 
     /// One answer per line in question order; an empty line skips; end of input stops asking.
     static func pipedSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
         let data = try io.readStdin()
-        guard let text = String(data: data, encoding: .utf8) else {
+        guard let text = String(validating: data, as: UTF8.self) else {
             throw CLIError.data("the answers on standard input are not valid UTF-8")
         }
-        var lines = text.components(separatedBy: "\n")
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var profile = start
         var skipped = Set<String>()
         var lineNumber = 0
         while lineNumber < lines.count, let question = flow.remaining(after: profile, skipped: skipped).first {
-            let line = lines[lineNumber].replacingOccurrences(of: "\r", with: "")
+            let line = lines[lineNumber].replacing("\r", with: "")
             lineNumber += 1
             switch flow.parse(line: line, for: question) {
             case let .success(answer?): profile[question.key] = answer
@@ -163,7 +169,7 @@ enum Ask {
                 throw CLIError.data("line \(lineNumber) answers '\(question.key)': \(error.message)")
             }
         }
-        if lineNumber < lines.count, lines[lineNumber...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+        if lineNumber < lines.count, lines[lineNumber...].contains(where: { !$0.trimmedSpaces.isEmpty }) {
             throw CLIError.data("line \(lineNumber + 1): more answers than questions (every question is answered or skipped by then)")
         }
         return profile
@@ -189,13 +195,13 @@ enum Ask {
             }
             let total = visited.count + flow.remaining(after: profile, skipped: skipped).count
             var text = "\nQuestion \(visited.count + 1) of \(total)\(question.isCore ? " (core)" : ""): \(question.prompt)\n  \(question.hint)\n"
-            for (i, v) in question.values.enumerated() { text += "  \(i + 1)) \(v.value)\(v.label.lowercased() == v.value.replacingOccurrences(of: "-", with: " ") ? "" : "  \(v.label)")\n" }
+            for (i, v) in question.values.enumerated() { text += "  \(i + 1)) \(v.value)\(v.label.lowercased() == v.value.replacing("-", with: " ") ? "" : "  \(v.label)")\n" }
             text += question.kind == .set ? "Answer (numbers or names, comma-separated): " : question.kind == .choice ? "Answer: " : "Answer (\(question.example ?? "")): "
             io.writeErr(text)
             guard let line = try readLine(io: io) else {
                 throw Stop(status: .cancelled, message: "Cancelled: end of input before the questionnaire finished; nothing was recommended.")
             }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmedSpaces
             if trimmed == "?" {
                 io.writeErr(helpText(question, width: io.width, style: Style(enabled: false)))
                 continue
@@ -436,7 +442,7 @@ final class Screen {
                 for (i, v) in q.values.enumerated() {
                     let mark = q.kind == .set ? (selected.contains(v.value) ? "[x] " : "[ ] ") : ""
                     let pointer = i == cursor ? "❯ " : "  "
-                    let label = v.label.lowercased() == v.value.replacingOccurrences(of: "-", with: " ") ? "" : "  " + v.label
+                    let label = v.label.lowercased() == v.value.replacing("-", with: " ") ? "" : "  " + v.label
                     let text = "\(pointer)\(mark)\(i + 1). \(v.value)\(label)"
                     lines.append((text, i == cursor ? { "\u{1B}[36m\($0)\u{1B}[0m" } : plain))
                 }

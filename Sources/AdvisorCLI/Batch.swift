@@ -1,5 +1,4 @@
 import AdvisorCore
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -76,9 +75,11 @@ enum Batch {
             }
             fd = STDIN_FILENO
         } else {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' does not exist") }
-            if isDirectory.boolValue { throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' is a directory, not a file") }
+            switch FileSystem.kind(path) {
+            case .missing: throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' does not exist")
+            case .directory: throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' is a directory, not a file")
+            case .file: break
+            }
             fd = open(path, O_RDONLY)
             if fd < 0 { throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' cannot be read: \(String(cString: strerror(errno)))") }
         }
@@ -94,7 +95,7 @@ enum Batch {
         let queue = OutputQueue(fd: inv.io.stdoutDescriptor, fallback: inv.io.writeOut)
         if csv { try queue.append("id,line,service,confidence,runner_up,top_reason\n") }
         let progress = inv.io.stderrIsTerminal
-        var lastProgress = Date()
+        var lastProgress = monotonicSeconds()
         // Fleets repeat workload shapes, and the engine is deterministic: an answer is computed
         // once per profile and reused, found first by the line's bytes around its id (no
         // parsing), then by the parsed profile. Both caches are bounded, so memory stays flat.
@@ -171,10 +172,10 @@ enum Batch {
                 }
             }
             if queue.pendingBytes >= 1 << 18 { try queue.flush() }
-            if progress && lineNumber % 1024 == 0 && Date().timeIntervalSince(lastProgress) > 0.5 {
+            if progress && lineNumber % 1024 == 0 && monotonicSeconds() - lastProgress > 0.5 {
                 try queue.flush()
                 inv.io.writeErr("\r\(lineNumber) lines…")
-                lastProgress = Date()
+                lastProgress = monotonicSeconds()
             }
         }
         try queue.flush()
@@ -237,6 +238,6 @@ enum Batch {
         var value = s
         if let first = value.first, "=+-@".contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        return "\"" + value.replacing("\"", with: "\"\"") + "\""
     }
 }

@@ -1,6 +1,8 @@
 import AdvisorCore
 import BundledCatalog
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 
 /// One option, declared once: the parser, help and error messages all read this.

@@ -1,5 +1,7 @@
 import AdvisorCore
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The commands' bodies. Each returns its whole output; nothing is printed half-way.
 enum Commands {

@@ -1,6 +1,8 @@
 import AdvisorCore
 import BundledCatalog
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `dbadvisor lint`: everything that can be wrong with a catalog, each with file and JSON path,
 /// then the sweep's coverage figures. Exit 65 when anything is wrong.
@@ -47,7 +49,7 @@ enum Lint {
         var out = ""
         for p in problems { out += Sanitize.forTerminal("\(p.file): \(p.path): \(p.message)", limit: 1000) + "\n" }
         if let r = report {
-            out += "sweep: \(r.profilesSwept) profiles in \(String(format: "%.2f", r.seconds)) s; rules fired \(r.rulesFired)/\(r.rulesTotal); services picked \(r.servicesPicked.count)/\(r.servicesTotal)"
+            out += "sweep: \(r.profilesSwept) profiles in \(JSON.fixed(r.seconds, decimals: 2)) s; rules fired \(r.rulesFired)/\(r.rulesTotal); services picked \(r.servicesPicked.count)/\(r.servicesTotal)"
             let never = (catalog?.services ?? []).filter { !r.servicesPicked.contains($0.id) }
             if !never.isEmpty { out += " (never picked, by design: \(never.map(\.id).joined(separator: ", ")))" }
             out += "\n"

@@ -1,5 +1,7 @@
 import AdvisorCore
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `dbadvisor plan STACK.json`: a pick per component and what joins them.
 enum PlanCommand {
@@ -86,7 +88,7 @@ enum PlanCommand {
     }
 
     static func markdown(_ plan: Plan, catalog: Catalog) -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        func cell(_ s: String) -> String { s.replacing("|", with: "\\|") }
         var out = "# Design record: \(plan.stack.name)\n\n- Decision by: dbadvisor \(toolVersion), catalog \(catalog.version)\n\n## Components\n\n"
         out += "| Component | Service | Confidence | Main reason |\n| --- | --- | --- | --- |\n"
         for (name, r) in plan.recommendations {

@@ -1,5 +1,7 @@
 import AdvisorCore
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Turns a recommendation into the JSON contract of PRODUCT.md, or into text for people.
 /// Renderers decide nothing: every word comes from the catalog or the engine.
@@ -141,7 +143,7 @@ public enum Render {
             for e in r.estimates {
                 let value = e.value ?? "unknown: needs " + e.missing.joined(separator: ", ")
                 out += wrap("• \(e.service) · \(e.label): \(value)", width: width, indent: 4, firstIndent: 2) + "\n"
-                let dated = e.basis.filter { $0.text.hasPrefix("$") && !e.label.hasPrefix("Idle") }.map { "\($0.text.components(separatedBy: " (").first ?? $0.text) as of \($0.asOf)" }
+                let dated = e.basis.filter { $0.text.hasPrefix("$") && !e.label.hasPrefix("Idle") }.map { "\($0.text.split(separator: " (", maxSplits: 1).first.map(String.init) ?? $0.text) as of \($0.asOf)" }
                 if !dated.isEmpty { out += st.dim(wrap("prices: " + dated.joined(separator: "; ") + ". Sources: 'dbadvisor show \(e.service)'.", width: width, indent: 4, firstIndent: 4)) + "\n" }
             }
         }
@@ -165,7 +167,7 @@ public enum Render {
 extension Render {
     /// An architecture decision record (Markdown) for a recommendation.
     public static func markdown(_ r: Recommendation, catalog: Catalog, toolVersion: String) -> String {
-        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        func cell(_ s: String) -> String { s.replacing("|", with: "\\|").replacing("\n", with: " ") }
         let pick = r.pick
         var sources: [String] = []
         func cite(_ url: String) -> String {

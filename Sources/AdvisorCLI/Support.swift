@@ -1,5 +1,4 @@
 import AdvisorCore
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -39,7 +38,7 @@ public struct CLIError: Error, Sendable {
 public struct IO: Sendable {
     public var writeOut: @Sendable (String) throws -> Void
     public var writeErr: @Sendable (String) -> Void
-    public var readStdin: @Sendable () throws -> Data
+    public var readStdin: @Sendable () throws -> [UInt8]
     public var environment: [String: String]
     public var stdoutIsTerminal: Bool
     public var stderrIsTerminal: Bool
@@ -50,7 +49,7 @@ public struct IO: Sendable {
     public var stdoutDescriptor: Int32? = nil
 
     public init(writeOut: @escaping @Sendable (String) throws -> Void, writeErr: @escaping @Sendable (String) -> Void,
-                readStdin: @escaping @Sendable () throws -> Data, environment: [String: String],
+                readStdin: @escaping @Sendable () throws -> [UInt8], environment: [String: String],
                 stdoutIsTerminal: Bool, stderrIsTerminal: Bool, stdinIsTerminal: Bool, terminalWidth: Int?) {
         self.writeOut = writeOut
         self.writeErr = writeErr
@@ -123,40 +122,30 @@ func writeAll(_ fd: Int32, _ text: String) throws {
     bytes.removeAll()
 }
 
-func readAll(_ fd: Int32, limit: Int = 256 * 1_048_576) throws -> Data {
-    var data = Data()
-    var buffer = [UInt8](repeating: 0, count: 65_536)
-    while true {
-        let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw CLIError(status: .ioError, message: "cannot read standard input: \(String(cString: strerror(errno)))")
-        }
-        if n == 0 { break }
-        data.append(contentsOf: buffer[0..<n])
-        if data.count > limit { throw CLIError.data("standard input is larger than \(limit / 1_048_576) MB") }
+func readAll(_ fd: Int32, limit: Int = 256 * 1_048_576) throws -> [UInt8] {
+    do {
+        return try FileSystem.readAll(fd, limit: limit)
+    } catch let error as FileSystem.Failure {
+        throw CLIError(status: .ioError, message: "cannot read standard input: \(error)")
+    } catch {
+        throw CLIError.data("standard input is larger than \(limit / 1_048_576) MB")
     }
-    return data
 }
 
 /// Reads a file named on the command line, or stdin for "-".
-func readInput(_ path: String, io: IO, what: String) throws -> Data {
+func readInput(_ path: String, io: IO, what: String) throws -> [UInt8] {
     if path == "-" { return try io.readStdin() }
-    var isDirectory: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' does not exist")
+    switch FileSystem.kind(path) {
+    case .missing: throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' does not exist")
+    case .directory: throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' is a directory, not a file")
+    case .file: break
     }
-    if isDirectory.boolValue { throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' is a directory, not a file") }
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-        throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' cannot be read (permission denied?)")
-    }
-    defer { try? handle.close() }
     do {
-        return try readAll(handle.fileDescriptor)
-    } catch let error as CLIError {
-        throw error
-    } catch {
+        return try FileSystem.readFile(path)
+    } catch let error as FileSystem.Failure {
         throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' cannot be read: \(error)")
+    } catch {
+        throw CLIError.data("\(what) '\(Sanitize.forTerminal(path))' is larger than 256 MB")
     }
 }
 

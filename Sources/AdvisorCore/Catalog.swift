@@ -1,4 +1,3 @@
-import Foundation
 
 /// One sourced statement about a service: a machine-readable value (when rules use it),
 /// the sentence people read, and where and when it was checked.
@@ -166,8 +165,8 @@ extension Catalog {
     /// all problems are reported together, and a catalog with any problem is refused whole.
     /// `validated: true` skips the schema and reference checks: only for a catalog already
     /// validated when the binary was built (the bundled one).
-    public static func load(files: [String: Data], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
-        try load(paths: Set(files.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(files[$0] ?? Data()) }
+    public static func load(files: [String: [UInt8]], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
+        try load(paths: Set(files.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(files[$0] ?? []) }
     }
 
     /// Loads a catalog from the text of its files (the bundled copy: string literals, parsed
@@ -278,27 +277,26 @@ extension Catalog {
 
     /// Loads every `.json` file under a directory.
     public static func load(directory: String) throws -> Catalog {
-        let root = URL(fileURLWithPath: directory).standardizedFileURL
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard FileSystem.kind(directory) == .directory else {
             throw CatalogError(problems: [Problem(file: directory, path: "$", message: "is not a directory")])
         }
-        var files: [String: Data] = [:]
+        let root = FileSystem.absolute(directory)
+        var files: [String: [UInt8]] = [:]
         var total = 0
-        if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.fileSizeKey]) {
-            for case let url as URL in walker where url.pathExtension == "json" {
-                let relative = String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))
-                guard let data = FileManager.default.contents(atPath: url.path) else {
-                    throw CatalogError(problems: [Problem(file: relative, path: "$", message: "cannot be read")])
-                }
-                total += data.count
-                if total > 64 * 1_048_576 {
-                    throw CatalogError(problems: [Problem(file: directory, path: "$", message: "holds more than 64 MB of JSON; a catalog is expected to be far smaller")])
-                }
-                files[relative] = data
+        for relative in FileSystem.files(under: root, endingWith: ".json") {
+            let tooLarge = CatalogError(problems: [Problem(file: directory, path: "$", message: "holds more than 64 MB of JSON; a catalog is expected to be far smaller")])
+            let data: [UInt8]
+            do {
+                data = try FileSystem.readFile(root + "/" + relative, limit: 64 * 1_048_576 - total)
+            } catch is FileSystem.TooLarge {
+                throw tooLarge
+            } catch {
+                throw CatalogError(problems: [Problem(file: relative, path: "$", message: "cannot be read")])
             }
+            total += data.count
+            files[relative] = data
         }
-        return try load(files: files, origin: root.path)
+        return try load(files: files, origin: root)
     }
 }
 

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A rule that fired, with its reason written out for this profile and service.
 public struct Finding: Equatable, Sendable {

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// DynamoDB's documented capacity arithmetic: a read unit covers one strongly consistent read
 /// of up to 4 KB per second (two eventually consistent ones), a write unit one write of up to

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A JSON value that keeps the order of object members as written, so that documents round-trip
 /// and output is byte-identical across runs (Foundation's encoder does not promise key order).
@@ -116,10 +118,6 @@ public struct JSONParser {
         return try Array(input).withUnsafeBufferPointer { try parse(buffer: $0, maxDepth: maxDepth) }
     }
 
-    public static func parse(_ data: Data, maxDepth: Int = defaultMaxDepth) throws -> JSON {
-        try data.withUnsafeBytes { try parse(buffer: $0.bindMemory(to: UInt8.self), maxDepth: maxDepth) }
-    }
-
     public static func parse(_ text: String, maxDepth: Int = defaultMaxDepth) throws -> JSON {
         var text = text
         text.makeContiguousUTF8()
@@ -161,7 +159,8 @@ public struct JSONParser {
         guard index < bytes.count else { return "end of input" }
         let b = bytes[index]
         if b >= 0x21 && b < 0x7F { return "'\(Character(Unicode.Scalar(b)))'" }
-        return String(format: "byte 0x%02X", b)
+        let hex = String(b, radix: 16, uppercase: true)
+        return "byte 0x" + (hex.count < 2 ? "0" : "") + hex
     }
 
     private mutating func skipWhitespace() {
@@ -554,6 +553,11 @@ extension JSON {
         guard n.isFinite else { return "null" }
         let short = format(number: n)
         if Double(short) == n { return short }
+        return plainDigits(n)
+    }
+
+    /// The shortest round-trip digits of `n` (Swift's own), written out without an exponent.
+    static func plainDigits(_ n: Double) -> String {
         var text = "\(n)"
         guard let e = text.firstIndex(where: { $0 == "e" || $0 == "E" }), let exponent = Int(text[text.index(after: e)...]) else {
             if text.hasSuffix(".0") { text.removeLast(2) }
@@ -580,14 +584,14 @@ extension JSON {
     }
 
     /// `n` with exactly `decimals` digits after the point (ties to even, as glibc), as
-    /// printf's %.Nf writes it, without printf: String(format:) goes through Foundation's
-    /// varargs and dynamic casts, which cost more than the rest of a one-shot answer.
+    /// printf's %.Nf writes it, without printf or Foundation.
     public static func fixed(_ n: Double, decimals: Int) -> String {
         guard n.isFinite else { return "null" }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         let magnitude = abs(n)
-        guard magnitude < 9e15, decimals <= 15 else { return String(format: "%.\(decimals)f", n) }
+        // Beyond what these digits can hold exactly, the digits that are there.
+        guard magnitude < 9e15, decimals <= 15 else { return plainDigits(n) }
         // The whole part and the fraction are split exactly, so that only the fraction is
         // scaled (a large whole part would lose the digits the rounding depends on).
         var whole = UInt64(magnitude.rounded(.towardZero))

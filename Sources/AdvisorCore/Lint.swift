@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What `lint` found: problems with file and JSON path, and the sweep's coverage figures.
 public struct LintReport: Sendable {
@@ -105,7 +107,7 @@ public struct Sweep {
 
     /// Runs the sweep and reports broken properties as problems.
     public func run() -> LintReport {
-        let started = Date()
+        let started = monotonicSeconds()
         var report = LintReport(problems: [])
         var fired = Set<String>()
         var picked = Set<String>()
@@ -162,7 +164,7 @@ public struct Sweep {
         report.rulesTotal = catalog.rules.count
         report.servicesPicked = catalog.serviceIDs.filter(picked.contains)
         report.servicesTotal = catalog.services.count
-        report.seconds = Date().timeIntervalSince(started)
+        report.seconds = monotonicSeconds() - started
         return report
     }
 }

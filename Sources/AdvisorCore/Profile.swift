@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One answer, parsed once at the edge into the type its question declares.
 public enum Answer: Hashable, Sendable {

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An amount of data in bytes. Units are binary, as AWS states its limits
 /// (DynamoDB: 1 KB = 1,024 bytes): `KB` and `KiB` both mean 1,024 bytes.

@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The questionnaire's logic, apart from any terminal: which questions to ask, how a typed
 /// line becomes an answer, and whether any remaining answer could still change the pick.
@@ -34,7 +36,7 @@ public struct Questionnaire: Sendable {
     /// Parses one typed answer: a value name, its 1-based number, or for a set several of
     /// either separated by commas or spaces. An empty line is a skip (nil).
     public func parse(line raw: String, for question: Question) -> Result<Answer?, ProfileError> {
-        let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let line = raw.trimmedWhitespace
         if line.isEmpty { return .success(nil) }
         switch question.kind {
         case .choice:

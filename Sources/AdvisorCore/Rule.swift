@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What a rule does when it fires.
 public enum Effect: String, Sendable {

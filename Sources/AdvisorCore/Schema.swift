@@ -1,4 +1,6 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One problem found in a document, with the file and the JSON path where it is.
 public struct Problem: Error, Equatable, Sendable, CustomStringConvertible, Comparable {
@@ -41,7 +43,7 @@ indirect enum JSONPath {
 
 public struct SchemaValidator {
     public let root: JSON
-    private var patterns: [String: NSRegularExpression] = [:]
+    private var patterns: [String: Regex<AnyRegexOutput>?] = [:]
     private var resolved: [String: JSON] = [:]
 
     static let knownKeywords: Set<String> = [
@@ -166,8 +168,7 @@ public struct SchemaValidator {
             }
             if let pattern = schema["pattern"]?.stringValue {
                 if let regex = regex(pattern) {
-                    let range = NSRange(text.startIndex..., in: text)
-                    if regex.firstMatch(in: text, range: range) == nil {
+                    if (try? regex.firstMatch(in: text)) == nil {
                         fail("\(describe(value)) does not match the pattern \(pattern)")
                     }
                 } else {
@@ -216,14 +217,16 @@ public struct SchemaValidator {
         guard ref.hasPrefix("#/") else { return ref == "#" ? root : nil }
         var node: JSON? = root
         for part in ref.dropFirst(2).split(separator: "/") {
-            node = node?[String(part).replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")]
+            node = node?[String(part).replacing("~1", with: "/").replacing("~0", with: "~")]
         }
         return node
     }
 
-    private mutating func regex(_ pattern: String) -> NSRegularExpression? {
+    /// The standard library's regular expressions (the schema's patterns are plain ones:
+    /// anchors, classes, counts), compiled once per pattern.
+    private mutating func regex(_ pattern: String) -> Regex<AnyRegexOutput>? {
         if let cached = patterns[pattern] { return cached }
-        let compiled = try? NSRegularExpression(pattern: pattern)
+        let compiled = try? Regex(pattern)
         patterns[pattern] = compiled
         return compiled
     }

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The catalog that ships inside the binary, read from the generated `EmbeddedCatalog`.
 public enum BundledCatalog {
     /// The text of every bundled catalog file (minified JSON), keyed by its path relative to `catalog/`.
@@ -10,10 +8,10 @@ public enum BundledCatalog {
     }
 
     /// Every bundled catalog file, keyed by its path relative to `catalog/`.
-    public static func files() -> [String: Data] {
-        var result: [String: Data] = [:]
+    public static func files() -> [String: [UInt8]] {
+        var result: [String: [UInt8]] = [:]
         for entry in EmbeddedCatalog.files {
-            result[entry.path] = Data(entry.json.utf8)
+            result[entry.path] = Array(entry.json.utf8)
         }
         return result
     }

@@ -1,5 +1,4 @@
 import AdvisorCLI
-import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -18,7 +18,7 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
     let io = IO(
         writeOut: { text in capture.lock.withLock { capture.out += text } },
         writeErr: { text in capture.lock.withLock { capture.err += text } },
-        readStdin: { Data(stdin.utf8) },
+        readStdin: { Array(stdin.utf8) },
         environment: env, stdoutIsTerminal: false, stderrIsTerminal: false, stdinIsTerminal: false, terminalWidth: nil
     )
     let status = CLI.run(args, io: io)
@@ -30,11 +30,11 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
     /// same JSON as catalog/, member order included.
     @Test func embeddedCatalogEqualsTheCatalogDirectory() throws {
         let root = packageRoot.appendingPathComponent("catalog")
-        var onDisk: [String: Data] = [:]
+        var onDisk: [String: [UInt8]] = [:]
         let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
         while let url = walker?.nextObject() as? URL {
             guard url.pathExtension == "json" else { continue }
-            onDisk[String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))] = try Data(contentsOf: url)
+            onDisk[String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))] = Array(try Data(contentsOf: url))
         }
         let embedded = BundledCatalog.files()
         #expect(Set(embedded.keys) == Set(onDisk.keys))
