@@ -72,8 +72,8 @@ public enum FileSystem {
         }
     }
 
-    /// The files under `root` whose names end in `suffix`, as paths relative to `root`, in
-    /// sorted order, descending into subdirectories (not into symbolic links to them).
+    /// The regular files under `root` whose names end in `suffix`, as paths relative to
+    /// `root`, in sorted order, descending into subdirectories (not into symbolic links to them).
     public static func files(under root: String, endingWith suffix: String) -> [String] {
         var out: [String] = []
         func walk(_ relative: String) {
@@ -90,7 +90,9 @@ public enum FileSystem {
                 guard lstat(root + "/" + child, &status) == 0 else { continue }
                 if (status.st_mode & S_IFMT) == S_IFDIR {
                     walk(child)
-                } else if name.hasSuffix(suffix) {
+                } else if name.hasSuffix(suffix), stat(root + "/" + child, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG {
+                    // Regular files only (a link to one counts): reading a FIFO or a device
+                    // named *.json would block or never end.
                     out.append(child)
                 }
             }
