@@ -194,18 +194,26 @@ public struct JSONParser {
         index += count
     }
 
+    /// Members and items gather in a buffer kept for their depth, then move to an array of the
+    /// exact size: growing a fresh array element by element reallocates it several times.
+    private static func take<Element>(_ buffers: inout [[Element]], _ depth: Int) -> [Element] {
+        guard depth < buffers.count else { return [] }
+        defer { buffers[depth] = [] }
+        return buffers[depth]
+    }
+
+    /// Empties `buffer`, keeping its capacity, and keeps it for the next value at `depth`.
+    private static func giveBack<Element>(_ buffer: inout [Element], to buffers: inout [[Element]], _ depth: Int) {
+        buffer.removeAll(keepingCapacity: true)
+        while buffers.count <= depth { buffers.append([]) }
+        buffers[depth] = buffer
+    }
+
     private mutating func parseObject(depth: Int) throws -> JSON {
         if depth > maxDepth { throw error("nesting is deeper than \(maxDepth) levels") }
         index += 1
-        // Members gather in a buffer kept for this depth, then move to an array of the exact
-        // size: growing a fresh array member by member reallocates it several times.
-        var members = depth < memberBuffers.count ? memberBuffers[depth] : []
-        if depth < memberBuffers.count { memberBuffers[depth] = [] }
-        defer {
-            members.removeAll(keepingCapacity: true)
-            while memberBuffers.count <= depth { memberBuffers.append([]) }
-            memberBuffers[depth] = members
-        }
+        var members = JSONParser.take(&memberBuffers, depth)
+        defer { JSONParser.giveBack(&members, to: &memberBuffers, depth) }
         // Duplicate names are found by a scan while an object is small (most are), and by a set
         // once it grows: hashing every name of every small object costs more than the scan.
         var seen: Set<String>? = nil
@@ -258,13 +266,8 @@ public struct JSONParser {
     private mutating func parseArray(depth: Int) throws -> JSON {
         if depth > maxDepth { throw error("nesting is deeper than \(maxDepth) levels") }
         index += 1
-        var items = depth < itemBuffers.count ? itemBuffers[depth] : []
-        if depth < itemBuffers.count { itemBuffers[depth] = [] }
-        defer {
-            items.removeAll(keepingCapacity: true)
-            while itemBuffers.count <= depth { itemBuffers.append([]) }
-            itemBuffers[depth] = items
-        }
+        var items = JSONParser.take(&itemBuffers, depth)
+        defer { JSONParser.giveBack(&items, to: &itemBuffers, depth) }
         skipWhitespace()
         if index < bytes.count && bytes[index] == UInt8(ascii: "]") {
             index += 1
