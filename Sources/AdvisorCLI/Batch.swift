@@ -160,9 +160,7 @@ enum Batch {
                         byLine[scanned.key] = rendered
                     }
                     if let id {
-                        let text = id.compactText()
-                        var utf8 = Array(text.utf8)
-                        try utf8.withUnsafeMutableBytes { try emit(rendered, id: UnsafeRawBufferPointer($0), idText: idText(id)) }
+                        try Array(id.compactText().utf8).withUnsafeBytes { try emit(rendered, id: $0, idText: idText(id)) }
                     } else {
                         try emit(rendered, id: nil, idText: nil)
                     }
