@@ -404,28 +404,40 @@ public struct JSONParser {
         }
     }
 
-    /// Whether bytes[start..<end] is well-formed UTF-8 (no overlong forms, no surrogates).
+    /// Why a UTF-8 sequence is malformed.
+    private enum UTF8Problem: Error {
+        case badByte(UInt8), cutShort, overlongOrSurrogate
+    }
+
+    /// The scalar value and length of the multi-byte UTF-8 sequence at `i` (which must end
+    /// by `end`): no overlong forms, no surrogates, nothing past U+10FFFF.
+    private func decodeSequence(at i: Int, end: Int) -> Result<(value: UInt32, length: Int), UTF8Problem> {
+        let b0 = bytes[i]
+        let length: Int
+        var value: UInt32
+        switch b0 {
+        case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
+        case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
+        case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
+        default: return .failure(.badByte(b0))
+        }
+        guard i + length <= end else { return .failure(.cutShort) }
+        for k in 1..<length {
+            let b = bytes[i + k]
+            guard b & 0xC0 == 0x80 else { return .failure(.badByte(b)) }
+            value = (value << 6) | UInt32(b & 0x3F)
+        }
+        let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
+        guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return .failure(.overlongOrSurrogate) }
+        return .success((value, length))
+    }
+
+    /// Whether bytes[start..<end] is well-formed UTF-8.
     private func isValidUTF8(from start: Int, to end: Int) -> Bool {
         var i = start
         while i < end {
-            let b0 = bytes[i]
-            if b0 < 0x80 { i += 1; continue }
-            let length: Int
-            var value: UInt32
-            switch b0 {
-            case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
-            case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
-            case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
-            default: return false
-            }
-            guard i + length <= end else { return false }
-            for k in 1..<length {
-                let b = bytes[i + k]
-                guard b & 0xC0 == 0x80 else { return false }
-                value = (value << 6) | UInt32(b & 0x3F)
-            }
-            let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
-            guard value >= minimum, value <= 0x10FFFF, !(0xD800...0xDFFF).contains(value) else { return false }
+            if bytes[i] < 0x80 { i += 1; continue }
+            guard case let .success((_, length)) = decodeSequence(at: i, end: end) else { return false }
             i += length
         }
         return true
@@ -450,27 +462,14 @@ public struct JSONParser {
     }
 
     private mutating func decodeUTF8Scalar() throws -> Unicode.Scalar {
-        let b0 = bytes[index]
-        let length: Int
-        var value: UInt32
-        switch b0 {
-        case 0xC2...0xDF: length = 2; value = UInt32(b0 & 0x1F)
-        case 0xE0...0xEF: length = 3; value = UInt32(b0 & 0x0F)
-        case 0xF0...0xF4: length = 4; value = UInt32(b0 & 0x07)
-        default: throw error("invalid UTF-8 (byte 0x\(String(b0, radix: 16, uppercase: true)))")
+        switch decodeSequence(at: index, end: bytes.count) {
+        case let .success((value, length)):
+            index += length
+            return Unicode.Scalar(value)!
+        case let .failure(.badByte(b)): throw error("invalid UTF-8 (byte 0x\(String(b, radix: 16, uppercase: true)))")
+        case .failure(.cutShort): throw error("invalid UTF-8: a sequence is cut short")
+        case .failure(.overlongOrSurrogate): throw error("invalid UTF-8 (an overlong or surrogate sequence)")
         }
-        guard index + length <= bytes.count else { throw error("invalid UTF-8: a sequence is cut short") }
-        for k in 1..<length {
-            let b = bytes[index + k]
-            guard b & 0xC0 == 0x80 else { throw error("invalid UTF-8 (byte 0x\(String(b, radix: 16, uppercase: true)))") }
-            value = (value << 6) | UInt32(b & 0x3F)
-        }
-        let minimum: UInt32 = length == 2 ? 0x80 : length == 3 ? 0x800 : 0x10000
-        guard value >= minimum, let scalar = Unicode.Scalar(value) else {
-            throw error("invalid UTF-8 (an overlong or surrogate sequence)")
-        }
-        index += length
-        return scalar
     }
 }
 
