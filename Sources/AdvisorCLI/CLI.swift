@@ -164,19 +164,8 @@ public enum CLI {
 
     /// A command line wrapped to the width with shell continuations, so that it still pastes.
     static func wrapCommand(_ command: String, width: Int) -> String {
-        var lines: [String] = []
-        var line = "  "
-        for word in command.split(separator: " ") {
-            if line.count > 2 && line.count + 1 + word.count + 2 > width {
-                lines.append(line + " \\")
-                line = "      "
-            } else if line.count > 2 && !line.hasSuffix(" ") {
-                line += " "
-            }
-            line += word
-        }
-        lines.append(line)
-        return lines.joined(separator: "\n")
+        // Two columns are kept for the " \" that ends each wrapped line.
+        wrap(command, width: width - 2, indent: 6, firstIndent: 2).split(separator: "\n").joined(separator: " \\\n")
     }
 
     static func usageLine(command: String) -> String {

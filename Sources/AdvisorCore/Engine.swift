@@ -174,16 +174,21 @@ public struct Engine: Sendable {
     /// `onFire(rule, service)` hears every service rule that fires (rule: position among
     /// service rules), for sweeps.
     func evaluate(_ profile: Profile, onFire: ((Int, Int) -> Void)? = nil) -> (scores: [Double], severity: [Double]) {
-        let a = compiled.answers(profile)
         let n = catalog.services.count
-        var fired = [Bool](repeating: false, count: serviceRules.count * n)
-        for i in serviceRules.indices { evaluateRule(i, a, into: &fired) }
+        let fired = firing(compiled.answers(profile))
         if let onFire {
             for i in serviceRules.indices {
                 for s in 0..<n where fired[i * n + s] { onFire(i, s) }
             }
         }
         return totals(fired)
+    }
+
+    /// Whether each service rule fires for each service: fired[rule * services + service].
+    private func firing(_ a: CompiledRules.Answers) -> [Bool] {
+        var fired = [Bool](repeating: false, count: serviceRules.count * catalog.services.count)
+        for i in serviceRules.indices { evaluateRule(i, a, into: &fired) }
+        return fired
     }
 
     /// Whether service rule `i` fires for each service: fired[i * services + s].
@@ -394,8 +399,7 @@ public struct Engine: Sendable {
         // the answer it changes (the others fire exactly as before).
         let a = compiled.answers(profile)
         let n = catalog.services.count
-        var fired = [Bool](repeating: false, count: serviceRules.count * n)
-        for i in serviceRules.indices { evaluateRule(i, a, into: &fired) }
+        let fired = firing(a)
         let (baseScores, baseSeverity) = totals(fired)
         var out: [WhatIf] = []
         for (q, question) in catalog.questions.enumerated() {
