@@ -75,11 +75,7 @@ enum Batch {
             }
             fd = STDIN_FILENO
         } else {
-            switch FileSystem.kind(path) {
-            case .missing: throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' does not exist")
-            case .directory: throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' is a directory, not a file")
-            case .file: break
-            }
+            try requireFile(path, what: "input file")
             fd = open(path, O_RDONLY)
             if fd < 0 { throw CLIError.noInput("input file '\(Sanitize.forTerminal(path))' cannot be read: \(String(cString: strerror(errno)))") }
         }

@@ -132,14 +132,19 @@ func readAll(_ fd: Int32, limit: Int = 256 * 1_048_576) throws -> [UInt8] {
     }
 }
 
-/// Reads a file named on the command line, or stdin for "-".
-func readInput(_ path: String, io: IO, what: String) throws -> [UInt8] {
-    if path == "-" { return try io.readStdin() }
+/// Refuses (exit 66) a path that names nothing, or a directory, where a file is wanted.
+func requireFile(_ path: String, what: String) throws {
     switch FileSystem.kind(path) {
     case .missing: throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' does not exist")
     case .directory: throw CLIError.noInput("\(what) '\(Sanitize.forTerminal(path))' is a directory, not a file")
     case .file: break
     }
+}
+
+/// Reads a file named on the command line, or stdin for "-".
+func readInput(_ path: String, io: IO, what: String) throws -> [UInt8] {
+    if path == "-" { return try io.readStdin() }
+    try requireFile(path, what: what)
     do {
         return try FileSystem.readFile(path)
     } catch let error as FileSystem.Failure {
