@@ -60,7 +60,7 @@ enum Ask {
             }
         }
         let command = flow.commandLine(for: profile)
-        if inv.format == "json" {
+        if inv.format == .json {
             inv.io.writeErr("Reproduce with: \(command) --format json\n")
             return Render.json(recommendation, catalog: catalog).compactText() + "\n"
         }
@@ -135,8 +135,8 @@ enum Ask {
             throw CLIError(status: .software, message: "the stack just written does not read back")
         }
         let plan = flow.engine.plan(stack)
-        let out = inv.format == "json" ? PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n" : PlanCommand.text(plan, catalog: inv.catalog, width: io.width, style: inv.style)
-        return out + (inv.format == "json" ? "" : "\nStack saved to \(stackPath); replan with: dbadvisor plan \(stackPath)\n")
+        let out = inv.format == .json ? PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n" : PlanCommand.text(plan, catalog: inv.catalog, width: io.width, style: inv.style)
+        return out + (inv.format == .json ? "" : "\nStack saved to \(stackPath); replan with: dbadvisor plan \(stackPath)\n")
     }
 
     /// A stack's name from its file: the file name without its directory or extension.

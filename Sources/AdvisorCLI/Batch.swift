@@ -83,7 +83,7 @@ enum Batch {
 
         let catalog = inv.catalog
         let engine = Engine(catalog: catalog)
-        let csv = inv.format == "csv"
+        let csv = inv.format == .csv
         let withWhatIf = inv.flags.contains("what-if")
         var reader = LineReader(fd: fd)
         var lineNumber = 0, answered = 0
@@ -223,7 +223,7 @@ enum Batch {
     /// The CSV columns after id and line: service, confidence, runner_up, top_reason.
     static func csvTail(_ r: Recommendation) -> String {
         let top = r.pick.scoreFindings.filter { $0.weight > 0 }.max { $0.weight < $1.weight }?.text ?? ""
-        return [r.pick.service.id, r.confidence, r.alternatives.first?.0.service.id ?? "", top].map(csvField).joined(separator: ",")
+        return [r.pick.service.id, r.confidence.level.rawValue, r.alternatives.first?.0.service.id ?? "", top].map(csvField).joined(separator: ",")
     }
 
     /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.

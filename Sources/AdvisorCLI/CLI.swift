@@ -5,25 +5,89 @@ import Glibc
 #endif
 import Synchronization
 
-/// One option, declared once: the parser, help and error messages all read this.
+/// The output formats, a closed set: each command declares the ones it supports.
+public enum OutputFormat: String, Sendable, CaseIterable {
+    case text, json, markdown, csv
+}
+
+/// One option, declared once: the parser, usage, help, completions and the manual all read this.
 public struct OptionSpec: Sendable {
     public var name: String
     public var valueName: String?
     public var help: String
     public var values: [String]
     public var defaultValue: String?
+    /// A profile key (one per question): usage shows them as one group, `[--<key> <value> ...]`.
+    public var isProfileKey = false
 
     public var isFlag: Bool { valueName == nil }
+    /// Whether the value is a path (completion offers files).
+    public var takesPath: Bool { valueName == "file" || valueName == "dir" }
 }
 
-/// One command, declared once.
+/// One positional argument, declared once.
+public struct ArgumentSpec: Sendable {
+    public enum Completes: Sendable { case nothing, services, files, words([String]) }
+
+    public var name: String
+    public var help: String
+    public var optional = false
+    public var repeats = false
+    /// What completion offers for it.
+    public var completes: Completes = .nothing
+
+    /// As usage shows it: <service>, [<file>], <services> ...
+    public var usage: String {
+        let word = "<\(name)>" + (repeats ? " ..." : "")
+        return optional ? "[\(word)]" : word
+    }
+}
+
+/// One command, declared once: parsing, usage, help, completions and the manual are all
+/// generated from this.
 public struct CommandSpec: Sendable {
     public var name: String
     public var abstract: String
-    public var arguments: [(String, String)]
-    public var options: [OptionSpec]
+    public var arguments: [ArgumentSpec]
+    /// The command's own options; `options` adds --format (when it has formats) and the
+    /// global options.
+    public var own: [OptionSpec]
+    /// The formats it writes, the default first; empty when it has no --format.
+    public var formats: [OutputFormat]
     public var examples: [String]
+    /// Whether it takes a profile as --<key> <value> options (one per question of the catalog).
+    public var readsProfile: Bool
     public var run: @Sendable (Invocation) throws -> String
+
+    init(name: String, abstract: String, arguments: [ArgumentSpec] = [], options: [OptionSpec] = [], readsProfile: Bool = false,
+         formats: [OutputFormat] = [], formatHelp: String = "Output format.", examples: [String],
+         run: @escaping @Sendable (Invocation) throws -> String) {
+        self.name = name
+        self.readsProfile = readsProfile
+        self.abstract = abstract
+        self.arguments = arguments
+        self.formats = formats
+        self.examples = examples
+        self.run = run
+        var own = options
+        if !formats.isEmpty {
+            own.append(OptionSpec(name: "format", valueName: "format", help: formatHelp, values: formats.map(\.rawValue), defaultValue: formats[0].rawValue))
+        }
+        self.own = own
+    }
+
+    /// Every option it accepts: its own, then the global ones.
+    public var options: [OptionSpec] { own + CLI.globalOptions }
+
+    /// The usage line, from the declaration.
+    public var usage: String {
+        var parts = ["dbadvisor", name] + arguments.map(\.usage)
+        for o in options where !o.isProfileKey {
+            parts.append("[--\(o.name)" + (o.valueName.map { " <\($0)>" } ?? "") + "]")
+            if o.name == "answers" && readsProfile { parts.append("[--<key> <value> ...]") }
+        }
+        return parts.joined(separator: " ")
+    }
 }
 
 /// A parsed command line: the options given and the positional arguments.
@@ -38,27 +102,31 @@ public struct Invocation: Sendable {
     /// The --catalog directory, for commands that load the catalog themselves (lint).
     public var catalogDirectory: String? = nil
 
-    public var format: String { options["format"] ?? "text" }
+    /// The output format: the one given, else the command's default (text for a command
+    /// without --format). The parser refused any other value.
+    public var format: OutputFormat {
+        options["format"].flatMap(OutputFormat.init(rawValue:)) ?? command.formats.first ?? .text
+    }
 }
 
 public let toolVersion = "0.1.0"
 
 /// The program: argument parsing, dispatch, and the one place errors become messages and statuses.
 public enum CLI {
-    static let formatOption = OptionSpec(name: "format", valueName: "format", help: "Output format.", values: ["text", "json"], defaultValue: "text")
     static let catalogOption = OptionSpec(name: "catalog", valueName: "dir", help: "Use the catalog in this directory instead of the bundled one.", values: [], defaultValue: nil)
     static let noColorOption = OptionSpec(name: "no-color", valueName: nil, help: "Never colour the output (also: NO_COLOR=1).", values: [], defaultValue: nil)
     static let helpOption = OptionSpec(name: "help", valueName: nil, help: "Show help information.", values: [], defaultValue: nil)
     static let colorOption = OptionSpec(name: "color", valueName: "when", help: "Colour the text output: on a terminal only (auto), always, or never. NO_COLOR=1 means never and wins over FORCE_COLOR=1, which means always.", values: ["auto", "always", "never"], defaultValue: "auto")
-    static let common = [formatOption, catalogOption, noColorOption, colorOption]
-    static let recordOption = OptionSpec(name: "format", valueName: "format", help: "Output format; markdown writes an architecture decision record.", values: ["text", "json", "markdown"], defaultValue: "text")
+    /// Accepted by every command, before or after the subcommand's name.
+    static let globalOptions = [catalogOption, colorOption, noColorOption]
+    static let recordHelp = "Output format; markdown writes an architecture decision record."
 
     /// Every command, in the order help lists them.
     static func commands(catalog: Catalog?) -> [CommandSpec] {
         let profileOptions = (catalog?.questions ?? []).map { q in
             OptionSpec(name: q.key, valueName: q.kind == .set ? "list" : q.kind == .size ? "size" : q.kind == .rate ? "rate" : q.kind == .percent ? "percent" : "value",
                        help: q.prompt + (q.kind == .set ? " Comma-separated." : "") + (q.kind.isTyped ? " " + q.hint : ""),
-                       values: q.valueNames, defaultValue: nil)
+                       values: q.valueNames, defaultValue: nil, isProfileKey: true)
         }
         let answers = OptionSpec(name: "answers", valueName: "file", help: "Read answers from a JSON file ('-' for stdin); flags override it.", values: [], defaultValue: nil)
         let save = OptionSpec(name: "save", valueName: "file", help: "Write the answers to this JSON answers file at the end.", values: [], defaultValue: nil)
@@ -67,51 +135,50 @@ public enum CLI {
         let planOption = OptionSpec(name: "plan", valueName: "file", help: "Build a stack instead: name each component and answer its questions, then say which feed which; writes the stack file and prints the plan.", values: [], defaultValue: nil)
         return [
             CommandSpec(name: "ask", abstract: "Answer the questionnaire interactively, then get the recommendation (the default on a terminal).",
-                        arguments: [], options: [prefill, save, noInput, planOption] + common,
+                        options: [prefill, save, noInput, planOption], formats: [.text, .json],
                         examples: ["dbadvisor ask --save workload.json", "printf 'relational\\n\\n\\n' | dbadvisor ask"],
                         run: Ask.run),
             CommandSpec(name: "recommend", abstract: "Recommend a service for a workload profile given as flags and/or an answers file.",
-                        arguments: [], options: [answers] + profileOptions + [recordOption, catalogOption, noColorOption, colorOption],
+                        options: [answers] + profileOptions, readsProfile: true, formats: [.text, .json, .markdown], formatHelp: recordHelp,
                         examples: ["dbadvisor recommend --data-shape key-value --throughput 200k --traffic spiky",
                                    "echo '{\"data-shape\":\"relational\"}' | dbadvisor recommend --answers - --format json"],
                         run: Commands.recommend),
             CommandSpec(name: "why", abstract: "Explain, rule by rule, why a service is or is not the pick for a profile, and what would make it the pick.",
-                        arguments: [("service", "A service id (see 'dbadvisor services').")], options: [answers] + profileOptions + common,
+                        arguments: [ArgumentSpec(name: "service", help: "A service id (see 'dbadvisor services').", completes: .services)],
+                        options: [answers] + profileOptions, readsProfile: true, formats: [.text, .json],
                         examples: ["dbadvisor why dynamodb --data-shape document --max-item-size 2MB", "dbadvisor why aurora-dsql --data-shape relational --features extensions"],
                         run: Commands.why),
             CommandSpec(name: "batch", abstract: "Recommend for every profile of a JSON Lines file (or stdin), one result line per input line, streaming.",
-                        arguments: [("file", "A JSON Lines file of profiles, or '-' (the default) for standard input.")],
-                        options: [OptionSpec(name: "format", valueName: "format", help: "Output: JSON Lines, or CSV for spreadsheets (id, line, service, confidence, runner_up, top_reason).", values: ["json", "csv"], defaultValue: "json"),
-                                  OptionSpec(name: "what-if", valueName: nil, help: "Also compute what-if for every line (about 100 times slower).", values: [], defaultValue: nil),
-                                  catalogOption, noColorOption],
+                        arguments: [ArgumentSpec(name: "file", help: "A JSON Lines file of profiles, or '-' (the default) for standard input.", optional: true, completes: .files)],
+                        options: [OptionSpec(name: "what-if", valueName: nil, help: "Also compute what-if for every line (about 100 times slower).", values: [], defaultValue: nil)],
+                        formats: [.json, .csv], formatHelp: "Output: JSON Lines, or CSV for spreadsheets (id, line, service, confidence, runner_up, top_reason).",
                         examples: ["dbadvisor batch fleet.jsonl > picks.jsonl", "dbadvisor batch --format csv fleet.jsonl > picks.csv"],
                         run: Batch.run),
             CommandSpec(name: "lint", abstract: "Check a catalog: schema, references, sources, every rule's examples, and an exhaustive sweep of the answer space.",
-                        arguments: [], options: common,
+                        formats: [.text, .json],
                         examples: ["dbadvisor lint", "dbadvisor lint --catalog ./my-catalog"], run: Lint.run),
             CommandSpec(name: "schema", abstract: "Print the JSON Schema of the JSON output, of a batch error line, and of an answers file.",
-                        arguments: [("which", "recommendation, batch-error or answers; all three when omitted.")], options: [catalogOption],
+                        arguments: [ArgumentSpec(name: "which", help: "recommendation, batch-error or answers; all three when omitted.", optional: true, completes: .words(["recommendation", "batch-error", "answers"]))],
                         examples: ["dbadvisor schema recommendation > recommendation.schema.json"], run: Commands.schema),
             CommandSpec(name: "completion", abstract: "Print a shell completion script (bash, zsh or fish) for commands, options, values and service ids.",
-                        arguments: [("shell", "bash, zsh or fish.")], options: [catalogOption],
+                        arguments: [ArgumentSpec(name: "shell", help: "bash, zsh or fish.", completes: .words(["bash", "zsh", "fish"]))],
                         examples: ["dbadvisor completion bash > /etc/bash_completion.d/dbadvisor", "dbadvisor completion zsh > \"${fpath[1]}/_dbadvisor\""], run: Generated.completion),
             CommandSpec(name: "man", abstract: "Print the manual page (mdoc), generated from the same declarations as --help.",
-                        arguments: [], options: [catalogOption],
                         examples: ["dbadvisor man > dbadvisor.1 && man -l dbadvisor.1"], run: Generated.manual),
             CommandSpec(name: "plan", abstract: "Plan several workloads of one system: a pick per component, and what joins them.",
-                        arguments: [("stack", "A stack file: JSON with components (name + profile) and flows (from, to); '-' for stdin.")],
-                        options: [recordOption, catalogOption, noColorOption, colorOption],
+                        arguments: [ArgumentSpec(name: "stack", help: "A stack file: JSON with components (name + profile) and flows (from, to); '-' for stdin.", completes: .files)],
+                        formats: [.text, .json, .markdown], formatHelp: recordHelp,
                         examples: ["dbadvisor plan Tests/Fixtures/stacks/ecommerce.json", "dbadvisor plan stack.json --format markdown > DESIGN.md"], run: PlanCommand.run),
-            CommandSpec(name: "services", abstract: "List the services in the catalog.", arguments: [], options: common,
+            CommandSpec(name: "services", abstract: "List the services in the catalog.", formats: [.text, .json],
                         examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
             CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
-                        arguments: [("service", "A service id (see 'dbadvisor services').")], options: common,
+                        arguments: [ArgumentSpec(name: "service", help: "A service id (see 'dbadvisor services').", completes: .services)], formats: [.text, .json],
                         examples: ["dbadvisor show qldb"], run: Commands.show),
             CommandSpec(name: "compare", abstract: "Compare services side by side, facts aligned by kind.",
-                        arguments: [("services", "Two or more service ids.")], options: common,
+                        arguments: [ArgumentSpec(name: "services", help: "Two or more service ids.", repeats: true, completes: .services)], formats: [.text, .json],
                         examples: ["dbadvisor compare dynamodb keyspaces documentdb"], run: Commands.compare),
             CommandSpec(name: "questions", abstract: "Print the questionnaire: every profile key, its values and help.",
-                        arguments: [], options: common, examples: ["dbadvisor questions --format json"], run: Commands.questions),
+                        formats: [.text, .json], examples: ["dbadvisor questions --format json"], run: Commands.questions),
         ]
     }
 
@@ -169,21 +236,8 @@ public enum CLI {
     }
 
     static func usageLine(command: String) -> String {
-        switch command {
-        case "dbadvisor": return "dbadvisor <subcommand> [options]"
-        case "show": return "dbadvisor show <service> [--format <format>] [--catalog <dir>]"
-        case "compare": return "dbadvisor compare <services> ... [--format <format>] [--catalog <dir>]"
-        case "recommend": return "dbadvisor recommend [--answers <file>] [--<key> <value> ...] [--format <format>]"
-        case "why": return "dbadvisor why <service> [--answers <file>] [--<key> <value> ...] [--format <format>]"
-        case "schema": return "dbadvisor schema [recommendation|batch-error|answers] [--catalog <dir>]"
-        case "completion": return "dbadvisor completion <shell>"
-        case "man": return "dbadvisor man"
-        case "plan": return "dbadvisor plan <stack> [--format <format>] [--catalog <dir>]"
-        case "lint": return "dbadvisor lint [--catalog <dir>] [--format <format>]"
-        case "batch": return "dbadvisor batch [<file>] [--format <format>] [--what-if] [--catalog <dir>]"
-        case "ask": return "dbadvisor ask [--answers <file>] [--save <file>] [--no-input] [--format <format>]"
-        default: return "dbadvisor \(command) [--format <format>] [--catalog <dir>]"
-        }
+        if let spec = commands(catalog: nil).first(where: { $0.name == command }) { return spec.usage }
+        return "dbadvisor [--catalog <dir>] [--color <when>] [--no-color] <subcommand> [options]"
     }
 
     static func loadCatalog(directory: String?) throws -> Catalog {
@@ -202,7 +256,39 @@ public enum CLI {
 
     private static let retained = Mutex<[Catalog]>([])
 
-    static func execute(_ arguments: [String], io: IO) throws -> String {
+    static func execute(_ given: [String], io: IO) throws -> String {
+        // Global options may come before the subcommand, as in the AWS CLI: they are moved
+        // after its name, where every command accepts them.
+        var leading: [String] = []
+        var rest = given[...]
+        while let arg = rest.first {
+            if arg == "--no-color" || arg.hasPrefix("--catalog=") || arg.hasPrefix("--color=") {
+                leading.append(arg)
+                rest = rest.dropFirst()
+            } else if arg == "--catalog" || arg == "--color" {
+                guard rest.count >= 2 else {
+                    throw CLIError.usage("Missing value for '\(arg) <\(arg == "--catalog" ? "dir" : "when")>'", command: "dbadvisor")
+                }
+                leading += rest.prefix(2)
+                rest = rest.dropFirst(2)
+            } else {
+                break
+            }
+        }
+        var arguments = Array(rest)
+        if let first = arguments.first, first.hasPrefix("-"), !["-h", "--help", "--version"].contains(first) {
+            throw CLIError.usage("Unknown option '\(Sanitize.forTerminal(first))' before the subcommand; only --catalog, --color and --no-color may come before it.", command: "dbadvisor")
+        }
+        if !leading.isEmpty {
+            if arguments.isEmpty {
+                guard io.stdinIsTerminal && io.stderrIsTerminal else {
+                    throw CLIError.usage("No command given, and standard input is not a terminal to ask questions on.", command: "dbadvisor")
+                }
+                arguments = ["ask"]
+            }
+            let first = arguments[0]
+            arguments = first.hasPrefix("-") ? arguments + leading : [first] + leading + arguments.dropFirst()
+        }
         // --catalog is found first: the command list and the flag values depend on the catalog.
         var catalogDirectory: String? = nil
         for (i, arg) in arguments.enumerated() {
@@ -261,7 +347,7 @@ public enum CLI {
     /// Colour for text output only. Order: --no-color / --color never / NO_COLOR turn it off;
     /// --color always / FORCE_COLOR turn it on; otherwise on a terminal that is not dumb.
     static func colorEnabled(_ inv: Invocation, io: IO) -> Bool {
-        guard inv.format == "text" else { return false }
+        guard inv.format == .text else { return false }
         let env = io.environment
         if inv.flags.contains("no-color") || inv.options["color"] == "never" || (env["NO_COLOR"].map { !$0.isEmpty } ?? false) { return false }
         if inv.options["color"] == "always" || (env["FORCE_COLOR"].map { !$0.isEmpty && $0 != "0" } ?? false) { return true }
@@ -339,9 +425,14 @@ public enum CLI {
         }
         guard let name = command else {
             var out = wrap("OVERVIEW: Recommends the AWS database service that fits a workload, and shows why.", width: width, indent: 2, firstIndent: 0) + "\n\n"
-            out += wrap("USAGE: dbadvisor <subcommand> [options]", width: width, indent: 9, firstIndent: 0) + "\n\n"
+            out += wrap("USAGE: \(usageLine(command: "dbadvisor"))", width: width, indent: 9, firstIndent: 0) + "\n\n"
             out += "OPTIONS:\n"
-            out += entry("--catalog <dir>", catalogOption.help)
+            out += wrap("Global: accepted before or after the subcommand.", width: width, indent: 2, firstIndent: 2) + "\n"
+            for option in globalOptions {
+                var text = option.help
+                if !option.values.isEmpty { text += " (values: " + option.values.joined(separator: ", ") + (option.defaultValue.map { "; default: \($0)" } ?? "") + ")" }
+                out += entry("--\(option.name)" + (option.valueName.map { " <\($0)>" } ?? ""), text)
+            }
             out += entry("--version", "Show the version.")
             out += entry("-h, --help", "Show help information.")
             out += "\nSUBCOMMANDS:\n"
@@ -370,7 +461,7 @@ public enum CLI {
             + wrap("USAGE: \(usageLine(command: spec.name))", width: width, indent: 9, firstIndent: 0) + "\n\n"
         if !spec.arguments.isEmpty {
             out += "ARGUMENTS:\n"
-            for (label, text) in spec.arguments { out += entry("<\(label)>", text) }
+            for a in spec.arguments { out += entry("<\(a.name)>", a.help) }
             out += "\n"
         }
         out += "OPTIONS:\n"

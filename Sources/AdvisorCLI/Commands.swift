@@ -10,7 +10,7 @@ enum Commands {
     static func services(_ inv: Invocation) throws -> String {
         try noPositionals(inv)
         let catalog = inv.catalog
-        if inv.format == "json" {
+        if inv.format == .json {
             let items: [JSON] = catalog.services.map { s in
                 let life = s.lifecycle
                 var lifecycle: [(String, JSON)] = [("status", .string(life.status))]
@@ -59,7 +59,7 @@ enum Commands {
             throw CLIError.usage(inv.positionals.isEmpty ? "Missing expected argument '<service>'" : "Unexpected argument '\(Sanitize.forTerminal(inv.positionals[1]))'", command: "show")
         }
         let service = try lookup(inv.positionals[0], in: inv.catalog, command: "show")
-        if inv.format == "json" {
+        if inv.format == .json {
             return envelope(inv.catalog, [("service", serviceJSON(service))]).prettyText() + "\n"
         }
         let width = inv.io.width
@@ -143,7 +143,7 @@ enum Commands {
         }
         var kinds: [String] = []
         for s in services { for f in s.facts where !kinds.contains(f.kind) { kinds.append(f.kind) } }
-        if inv.format == "json" {
+        if inv.format == .json {
             let rows: [JSON] = kinds.map { kind in
                 let values = services.map { s -> (String, JSON) in
                     (s.id, s.fact(kind).map { f in JSON.object([("value", f.value ?? .null), ("text", .string(f.text)), ("source", .string(f.source)), ("asOf", .string(f.asOf))]) } ?? .null)
@@ -202,7 +202,7 @@ enum Commands {
     static func questions(_ inv: Invocation) throws -> String {
         try noPositionals(inv)
         let catalog = inv.catalog
-        if inv.format == "json" {
+        if inv.format == .json {
             let items: [JSON] = catalog.questions.map { q in
                 var members: [(String, JSON)] = [("key", .string(q.key)), ("core", .bool(q.isCore)), ("type", .string(q.kind.rawValue)), ("prompt", .string(q.prompt)), ("hint", .string(q.hint)), ("help", .string(q.help))]
                 if !q.values.isEmpty {
@@ -243,12 +243,12 @@ enum Commands {
         if let earlier = record?["recommendation"]?.stringValue, earlier != recommendation.pick.service.id {
             let version = record?["catalogVersion"]?.stringValue ?? "an earlier catalog"
             let reasons = recommendation.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }.prefix(2).map(\.text)
-            recommendation.warnings.insert("The pick has changed since these answers were saved: it was \(Sanitize.forTerminal(earlier, limit: 40)) with catalog \(Sanitize.forTerminal(version, limit: 20)); with catalog \(catalog.version) it is \(recommendation.pick.service.id). " + reasons.joined(separator: " "), at: 0)
+            recommendation.warnings.insert(Warning(kind: .changedPick, text: "The pick has changed since these answers were saved: it was \(Sanitize.forTerminal(earlier, limit: 40)) with catalog \(Sanitize.forTerminal(version, limit: 20)); with catalog \(catalog.version) it is \(recommendation.pick.service.id). " + reasons.joined(separator: " ")), at: 0)
         }
-        if inv.format == "json" {
+        if inv.format == .json {
             return Render.json(recommendation, catalog: catalog).compactText() + "\n"
         }
-        if inv.format == "markdown" {
+        if inv.format == .markdown {
             return Render.markdown(recommendation, catalog: catalog, toolVersion: toolVersion)
         }
         return Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style)
@@ -291,7 +291,7 @@ enum Commands {
         func findingJSON(_ f: Finding) -> JSON {
             .object([("rule", .string(f.rule)), ("weight", .number(f.weight)), ("text", .string(f.text)), ("source", .string(f.source))])
         }
-        if inv.format == "json" {
+        if inv.format == .json {
             var members: [(String, JSON)] = [
                 ("schemaVersion", .number(1)), ("catalogVersion", .string(inv.catalog.version)),
                 ("profile", profile.json(order: inv.catalog.questions)),

@@ -22,8 +22,22 @@ enum Generated {
         }
     }
 
-    static func isFileOption(_ o: OptionSpec) -> Bool { ["answers", "save", "catalog"].contains(o.name) }
-    static func takesServices(_ c: CommandSpec) -> Bool { ["show", "compare", "why"].contains(c.name) }
+    static func isFileOption(_ o: OptionSpec) -> Bool { o.takesPath }
+
+    /// The words a command's positional arguments complete to (services, fixed words), and
+    /// whether one completes to files.
+    static func positionalWords(_ c: CommandSpec, catalog: Catalog) -> (words: [String], files: Bool) {
+        var words: [String] = [], files = false
+        for a in c.arguments {
+            switch a.completes {
+            case .services: words += catalog.serviceIDs
+            case let .words(w): words += w
+            case .files: files = true
+            case .nothing: break
+            }
+        }
+        return (words, files)
+    }
 
     static func bash(_ commands: [CommandSpec], catalog: Catalog) -> String {
         let names = commands.map(\.name) + ["help"]
@@ -70,9 +84,9 @@ enum Generated {
         for c in commands {
             let opts = c.options.map { "--\($0.name)" } + ["--help"]
             out += "                \(c.name)) opts=\"\(shellWords(opts))\""
-            if takesServices(c) { out += "; [[ \"$cur\" != -* ]] && opts=\"\(shellWords(catalog.serviceIDs))\"" }
-            if c.name == "completion" { out += "; [[ \"$cur\" != -* ]] && opts=\"bash zsh fish\"" }
-            if c.name == "schema" { out += "; [[ \"$cur\" != -* ]] && opts=\"recommendation batch-error answers\"" }
+            let positional = positionalWords(c, catalog: catalog)
+            if !positional.words.isEmpty { out += "; [[ \"$cur\" != -* ]] && opts=\"\(shellWords(positional.words))\"" }
+            if positional.files { out += "; [[ \"$cur\" != -* ]] && { COMPREPLY=($(compgen -f -- \"$cur\")); return 0; }" }
             out += " ;;\n"
         }
         out += "                help) opts=\"\(shellWords(commands.map(\.name)))\" ;;\n"
@@ -96,10 +110,15 @@ enum Generated {
         out += "        'help:Show help for a command.'\n    )\n    if (( CURRENT == 2 )); then\n        _describe 'command' commands\n        return\n    fi\n    local cmd=$words[2]\n    shift words\n    (( CURRENT-- ))\n    case $cmd in\n"
         for c in commands {
             var args = c.options.map(spec) + [quoted("(-h --help)"+"{-h,--help}[Show help information.]")]
-            if takesServices(c) { args.append(quoted("*:service:(\(catalog.serviceIDs.joined(separator: " ")))")) }
-            if c.name == "completion" { args.append("':shell:(bash zsh fish)'") }
-            if c.name == "schema" { args.append("':which:(recommendation batch-error answers)'") }
-            if c.name == "batch" { args.append("':file:_files'") }
+            for a in c.arguments {
+                let star = a.repeats ? "*" : ""
+                switch a.completes {
+                case .services: args.append(quoted("\(star):\(a.name):(\(catalog.serviceIDs.joined(separator: " ")))"))
+                case let .words(w): args.append(quoted("\(star):\(a.name):(\(w.joined(separator: " ")))"))
+                case .files: args.append(quoted("\(star):\(a.name):_files"))
+                case .nothing: break
+                }
+            }
             out += "        \(c.name))\n            _arguments \\\n" + args.map { "                \($0)" }.joined(separator: " \\\n") + "\n            ;;\n"
         }
         out += "        help) _describe 'command' commands ;;\n    esac\n}\n\n_dbadvisor \"$@\"\n"
@@ -128,10 +147,9 @@ enum Generated {
                 }
                 out += line + " -d \(quoted(o.help))\n"
             }
-            if takesServices(c) { out += "complete -c dbadvisor -n \(when) -a \(quoted(catalog.serviceIDs.joined(separator: " ")))\n" }
-            if c.name == "completion" { out += "complete -c dbadvisor -n \(when) -a 'bash zsh fish'\n" }
-            if c.name == "schema" { out += "complete -c dbadvisor -n \(when) -a 'recommendation batch-error answers'\n" }
-            if c.name == "batch" { out += "complete -c dbadvisor -n \(when) -F\n" }
+            let positional = positionalWords(c, catalog: catalog)
+            if !positional.words.isEmpty { out += "complete -c dbadvisor -n \(when) -a \(quoted(positional.words.joined(separator: " ")))\n" }
+            if positional.files { out += "complete -c dbadvisor -n \(when) -F\n" }
         }
         out += "complete -c dbadvisor -n '__fish_seen_subcommand_from help' -a \(quoted(commands.map(\.name).joined(separator: " ")))\n"
         return out
@@ -151,7 +169,7 @@ enum Generated {
         out += ".Sh DESCRIPTION\n.Nm\nloads a catalog of AWS database services (every fact with its source and date) and runs a rules engine over a workload profile to a recommended service, ranked alternatives, the services ruled out, and the reasoning behind each.\nWith no arguments on a terminal it asks the questionnaire.\n"
         out += ".Sh COMMANDS\n.Bl -tag -width Ds\n"
         for c in commands {
-            out += ".It Cm \(c.name)" + c.arguments.map { " Ar \($0.0)" }.joined() + "\n\(esc(c.abstract))\n.Bl -tag -width Ds\n"
+            out += ".It Cm \(c.name)" + c.arguments.map { " Ar \($0.name)" + ($0.repeats ? " ..." : "") }.joined() + "\n\(esc(c.abstract))\n.Pp\nUsage: \(esc(c.usage))\n.Bl -tag -width Ds\n"
             for o in c.options {
                 out += ".It Fl \\-\(o.name)" + (o.valueName.map { " Ar \($0)" } ?? "") + "\n\(esc(o.help))"
                 if !o.values.isEmpty { out += " Values: \(esc(o.values.joined(separator: ", ")))." }
@@ -159,7 +177,9 @@ enum Generated {
             }
             out += ".El\n"
         }
-        out += ".El\n.Sh ENVIRONMENT\n.Bl -tag -width Ds\n.It Ev NO_COLOR\nWhen set and not empty, no colour.\n.It Ev FORCE_COLOR\nWhen set and not empty, colour even when not on a terminal (NO_COLOR wins).\n.It Ev COLUMNS\nThe width text output wraps to.\n.It Ev TERM\nWith dumb, no escape codes and the line-by-line questionnaire.\n.It Ev DBADVISOR_NO_INPUT\nWhen set, never prompt.\n.El\n"
+        out += ".El\n.Sh ENVIRONMENT\n.Bl -tag -width Ds\n"
+        for (name, text) in CLI.environmentTable { out += ".It Ev \(name)\n\(esc(text))\n" }
+        out += ".El\n"
         out += ".Sh EXIT STATUS\n.Bl -tag -width Ds\n"
         for (code, text) in CLI.exitStatusTable { out += ".It \(code)\n\(esc(text))\n" }
         out += ".El\n.Sh EXAMPLES\n.Bd -literal\n"

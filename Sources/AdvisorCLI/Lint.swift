@@ -29,7 +29,7 @@ enum Lint {
         }
         problems.sort()
         let origin = inv.catalogDirectory ?? "the bundled catalog"
-        if inv.format == "json" {
+        if inv.format == .json {
             var members: [(String, JSON)] = [("schemaVersion", .number(1)), ("catalog", .string(origin)), ("ok", .bool(problems.isEmpty))]
             members.append(("problems", .array(problems.map { .object([("file", .string($0.file)), ("path", .string($0.path)), ("message", .string($0.message))]) })))
             if let r = report {

@@ -20,7 +20,7 @@ enum OutputSchema {
 
     static func recommendation(_ catalog: Catalog) -> JSON {
         let ids = enumOf(catalog.serviceIDs)
-        let finding = object(["rule", "text"], [("rule", type("string")), ("text", type("string")), ("source", https)])
+        let finding = object(["rule", "text"], [("rule", type("string")), ("text", type("string")), ("weight", type("number")), ("source", https)])
         let defs: [(String, JSON)] = [
             ("finding", finding),
             ("profile", answers(catalog, forOutput: true)),
@@ -28,6 +28,7 @@ enum OutputSchema {
                 ("service", ids), ("name", type("string")), ("score", type("number")),
                 ("confidence", enumOf(["low", "medium", "high"])),
                 ("configuration", arrayOf(type("string"))), ("reasons", arrayOf(ref("finding"))),
+                ("confidenceExplanation", type("string")),
                 ("unmet", arrayOf(ref("finding"))), ("migration", type("object")),
             ])),
             ("alternative", object(["service", "score", "whyNot"], [("service", ids), ("name", type("string")), ("score", type("number")), ("whyNot", arrayOf(ref("finding")))])),

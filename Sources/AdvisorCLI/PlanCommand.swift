@@ -23,9 +23,10 @@ enum PlanCommand {
         let plan = Engine(catalog: inv.catalog).plan(stack)
         let out: String
         switch inv.format {
-        case "json": out = PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n"
-        case "markdown": out = markdown(plan, catalog: inv.catalog)
-        default: out = text(plan, catalog: inv.catalog, width: inv.io.width, style: inv.style)
+        case .json: out = PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n"
+        case .markdown: out = markdown(plan, catalog: inv.catalog)
+        case .text: out = text(plan, catalog: inv.catalog, width: inv.io.width, style: inv.style)
+        case .csv: throw CLIError.usage("plan does not write csv", command: "plan")
         }
         if !stack.errors.isEmpty {
             try inv.io.writeOut(out)
@@ -55,7 +56,7 @@ enum PlanCommand {
         var out = st.bold("Plan: \(plan.stack.name)") + " · \(plan.recommendations.count) component(s)\n\n"
         let nameWidth = min(20, plan.recommendations.map(\.name.count).max() ?? 8)
         for (name, r) in plan.recommendations {
-            out += "  " + pad(name, nameWidth) + "  " + st.bold(r.pick.service.id) + "  (\(r.confidence) confidence)\n"
+            out += "  " + pad(name, nameWidth) + "  " + st.bold(r.pick.service.id) + "  (\(r.confidence.level.rawValue) confidence)\n"
             if let top = r.pick.scoreFindings.filter({ $0.weight > 0 }).max(by: { $0.weight < $1.weight }) {
                 out += st.dim(wrap(top.text, width: width, indent: nameWidth + 6, firstIndent: nameWidth + 6)) + "\n"
             }
@@ -93,7 +94,7 @@ enum PlanCommand {
         out += "| Component | Service | Confidence | Main reason |\n| --- | --- | --- | --- |\n"
         for (name, r) in plan.recommendations {
             let top = r.pick.scoreFindings.filter { $0.weight > 0 }.max { $0.weight < $1.weight }?.text ?? ""
-            out += "| \(cell(name)) | `\(r.pick.service.id)` | \(r.confidence) | \(cell(top)) |\n"
+            out += "| \(cell(name)) | `\(r.pick.service.id)` | \(r.confidence.level.rawValue) | \(cell(top)) |\n"
         }
         out += "\n## What joins them\n\n"
         if plan.links.isEmpty { out += "No flows were given.\n" }

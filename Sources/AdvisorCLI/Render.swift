@@ -10,6 +10,7 @@ public enum Render {
         func findings(_ list: [Finding], withSource: Bool) -> JSON {
             .array(list.map { f in
                 var members: [(String, JSON)] = [("rule", .string(f.rule)), ("text", .string(f.text))]
+                if f.weight != 0 { members.append(("weight", .number(f.weight))) }
                 if withSource && !f.source.isEmpty { members.append(("source", .string(f.source))) }
                 return .object(members)
             })
@@ -18,9 +19,10 @@ public enum Render {
         let reasons = pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
         var recommendation: [(String, JSON)] = [
             ("service", .string(pick.service.id)), ("name", .string(pick.service.name)), ("score", .number(pick.score)),
-            ("confidence", .string(r.confidence)),
+            ("confidence", .string(r.confidence.level.rawValue)),
             ("configuration", .array(pick.configuration.map { .string($0.text) })),
             ("reasons", findings(reasons, withSource: true)),
+            ("confidenceExplanation", .string(r.confidence.explanation)),
         ]
         if pick.isExcluded { recommendation.append(("unmet", findings(pick.exclusions, withSource: true))) }
         if let plan = r.migration {
@@ -37,7 +39,7 @@ public enum Render {
             ("excluded", .array(r.excluded.map { a in
                 .object([("service", .string(a.service.id)), ("name", .string(a.service.name)), ("because", findings(a.exclusions, withSource: false))])
             })),
-            ("warnings", .array(r.warnings.map(JSON.string))),
+            ("warnings", .array(r.warnings.map { .string($0.text) })),
             ("whatIf", .array(r.whatIf.map { .object([("key", .string($0.key)), ("value", .string($0.value)), ("service", .string($0.service))]) })),
             ("estimates", .array(r.estimates.map { e in
                 .object([
@@ -86,7 +88,7 @@ public enum Render {
 
     public static func text(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
         let pick = r.pick
-        var out = st.bold("Recommended: \(pick.service.name) (\(pick.service.id))") + "  confidence \(r.confidence), score \(JSON.format(number: pick.score))\n"
+        var out = st.bold("Recommended: \(pick.service.name) (\(pick.service.id))") + "  confidence \(r.confidence.level.rawValue), score \(JSON.format(number: pick.score))\n"
         out += wrap(pick.service.summary, width: width, indent: 2, firstIndent: 2) + "\n"
         if pick.isExcluded {
             out += "\n" + st.red("Unmet requirements:") + "\n"
@@ -149,7 +151,7 @@ public enum Render {
         }
         if !r.warnings.isEmpty {
             out += "\n" + st.yellow("Warnings") + "\n"
-            for w in r.warnings { out += wrap("! " + w, width: width, indent: 4, firstIndent: 2) + "\n" }
+            for w in r.warnings { out += wrap("! " + w.text, width: width, indent: 4, firstIndent: 2) + "\n" }
         }
         if !r.whatIf.isEmpty {
             out += "\n" + st.bold("What would change the pick") + "\n"
@@ -176,7 +178,7 @@ extension Render {
             return " [\(sources.firstIndex(of: url)! + 1)]"
         }
         var out = "# Decision record: \(pick.service.name) for this workload\n\n"
-        out += "- Status: proposed\n- Decision by: dbadvisor \(toolVersion), catalog \(catalog.version) (\(catalog.date))\n- Confidence: \(r.confidence)\n\n"
+        out += "- Status: proposed\n- Decision by: dbadvisor \(toolVersion), catalog \(catalog.version) (\(catalog.date))\n- Confidence: \(r.confidence.explanation)\n\n"
         out += "## Context\n\n"
         let given = catalog.questions.filter { r.profile[$0.key] != nil }
         if given.isEmpty {
@@ -229,7 +231,7 @@ extension Render {
         if let idle = pick.service.fact("idleMonthlyCost") {
             out += "- Idle or minimum cost (estimate): \(idle.text)\(cite(idle.source))\n"
         }
-        for w in r.warnings { out += "- Warning: \(w)\n" }
+        for w in r.warnings { out += "- Warning: \(w.text)\n" }
         for e in r.estimates {
             let value = e.value ?? "unknown; needs " + e.missing.joined(separator: ", ")
             out += "- Estimate, \(e.service) · \(e.label): \(value)" + e.basis.map { cite($0.source) }.joined() + "\n"

@@ -99,6 +99,8 @@ public struct Question: Sendable {
         public var value: String
         public var label: String
         public var help: String
+        /// The value's place on the question's scale, for a ranked question (see `ranked`).
+        public var rank: Int? = nil
     }
 
     public var key: String
@@ -113,6 +115,15 @@ public struct Question: Sendable {
     public var example: String?
     /// When to ask: a condition over earlier answers; nil means always.
     public var askWhen: Condition?
+    /// What the values' ranks mean, when rules compare answers to this question in order
+    /// (slowerThanAnswer); nil for a question whose values have no order.
+    public var ranked: String? = nil
+
+    /// The rank of a value of a ranked question.
+    public func rank(of value: String) -> Int? {
+        guard ranked != nil else { return nil }
+        return values.first { $0.value == value }?.rank
+    }
 
 }
 
@@ -309,10 +320,12 @@ extension Question {
         hint = json["hint"]?.stringValue ?? ""
         help = json["help"]?.stringValue ?? ""
         values = (json["values"]?.arrayValue ?? []).map {
-            Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "")
+            Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "",
+                  rank: $0["rank"]?.numberValue.map { Int($0) })
         }
         valueNames = values.map(\.value)
         example = json["example"]?.stringValue
         askWhen = json["askWhen"].map(Condition.init(json:))
+        ranked = json["ranked"]?.stringValue
     }
 }

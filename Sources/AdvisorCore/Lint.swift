@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// What `lint` found: problems with file and JSON path, and the sweep's coverage figures.
 public struct LintReport: Sendable {
     public var problems: [Problem]
@@ -24,7 +20,7 @@ extension Catalog {
                 for (i, example) in examples.enumerated() {
                     guard case let .success((profile, _)) = parseProfile(example.profile) else { continue }
                     let service = example.service.flatMap(self.service)
-                    let (fired, _) = engine.fires(rule, profile: profile, service: service)
+                    let fired = engine.fires(rule, profile: profile, service: service)
                     if fired != expected {
                         problems.append(Problem(file: rule.file, path: "$.rules[\(rule.index)].examples.\(name)[\(i)]",
                                                 message: "rule '\(rule.id)' \(fired ? "fires" : "does not fire") for this example, which says it \(expected ? "fires" : "does not")"))
@@ -134,7 +130,7 @@ public struct Sweep {
                 }
             }
             for rule in engine.firingWarnings(profile) { fired.insert(rule.id) }
-            guard let best = Engine.best(idOrder, scores: scores, where: { severity[$0] == 0 }) else { return }
+            guard let best = Ranking.best(idOrder, scores: scores, where: { severity[$0] == 0 }) else { return }
             let pick = catalog.services[best].id
             picked.insert(pick)
             if catalog.service(pick)?.lifecycle.isAvailableForNewWorkloads == false {

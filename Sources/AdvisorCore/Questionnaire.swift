@@ -1,23 +1,21 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// The questionnaire's logic, apart from any terminal: which questions to ask, how a typed
 /// line becomes an answer, and whether any remaining answer could still change the pick.
 public struct Questionnaire: Sendable {
     public let catalog: Catalog
     public let engine: Engine
+    /// Each question's `askWhen`, compiled by the rule evaluator (nil: always asked).
+    private let askWhen: [RuleEvaluator.Test?]
 
     public init(catalog: Catalog) {
         self.catalog = catalog
         engine = Engine(catalog: catalog)
+        askWhen = catalog.questions.map { $0.askWhen.map { RuleEvaluator.compile(answersOnly: $0, catalog: catalog) } }
     }
 
     /// Whether `question` is worth asking given the answers so far (its `askWhen`, if any).
     public func isRelevant(_ question: Question, given profile: Profile) -> Bool {
-        guard let condition = question.askWhen else { return true }
-        var bindings = Condition.Bindings()
-        return condition.holds(profile: profile, service: nil, bindings: &bindings)
+        guard let i = catalog.questions.firstIndex(where: { $0.key == question.key }), let test = askWhen[i] else { return true }
+        return engine.evaluator.holds(test, engine.evaluator.answers(profile), -1)
     }
 
     /// The questions still to ask, in order: unanswered, and relevant to the answers so far.

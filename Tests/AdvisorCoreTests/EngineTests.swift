@@ -27,7 +27,7 @@ import Testing
     @Test func ledgerGoesToTheNamedSuccessorAndNamesQLDB() {
         let r = engine.recommend(profile(#"{"data-shape":"ledger","consistency":"verifiable-history"}"#))
         #expect(r.pick.service.id == "aurora-postgresql")
-        #expect(r.warnings.contains { $0.contains("QLDB") && $0.contains("2025-07-31") })
+        #expect(r.warnings.contains { $0.kind == .retired && $0.text.contains("QLDB") && $0.text.contains("2025-07-31") })
     }
 
     @Test func itemSizeExcludesDynamoDBWithTheFact() {
@@ -38,18 +38,18 @@ import Testing
 
     @Test func conflictingAnswersWarnInsteadOfFailing() {
         let r = engine.recommend(profile(#"{"role":"cache","consistency":"verifiable-history"}"#))
-        #expect(r.warnings.contains { $0.hasPrefix("Conflicting answers") })
+        #expect(r.warnings.contains { $0.kind == .profile && $0.text.hasPrefix("Conflicting answers") })
     }
 
     @Test func impossibleProfileStillGivesAFlaggedPick() {
         let r = engine.recommend(profile(#"{"data-shape":"graph","features":"stored-procedures"}"#))
-        #expect(r.confidence == "low")
-        #expect(r.warnings.first?.hasPrefix("No service meets every requirement") == true)
+        #expect(r.confidence.level == .low && r.confidence.fallback)
+        #expect(r.warnings.first?.kind == .nothingFits && r.warnings.first?.text.hasPrefix("No service meets every requirement") == true)
     }
 
     @Test func unansweredCoreQuestionsThatMatterAreNamed() {
         let r = engine.recommend(profile(#"{"data-shape":"key-value"}"#))
-        #expect(r.warnings.contains { $0.hasPrefix("Unanswered core questions could change the pick") })
+        #expect(r.warnings.contains { $0.kind == .unanswered && $0.text.hasPrefix("Unanswered core questions could change the pick") })
         #expect(!r.whatIf.isEmpty)
         for w in r.whatIf { #expect(w.service != r.pick.service.id) }
     }

@@ -33,7 +33,7 @@ let allRuleExamples: [RuleExample] = sharedCatalog.rules.flatMap { rule in
             return
         }
         let service = case_.example.service.flatMap(sharedCatalog.service)
-        let (fired, _) = engine.fires(case_.rule, profile: profile, service: service)
+        let fired = engine.fires(case_.rule, profile: profile, service: service)
         #expect(fired == case_.shouldFire, "\(case_.rule.file) \(case_.rule.id)")
     }
 }

@@ -1,0 +1,394 @@
+/// The one rule evaluator. Every path that asks whether a rule fires — `recommend`, `why`,
+/// what-if, `batch`, `plan`, the lint sweep, every rule's examples and the questionnaire's
+/// `askWhen` — asks this type. Conditions are compiled once, when the engine is built:
+/// answers become small integers and bitmasks, facts become per-service masks and numbers,
+/// and a condition becomes a tree of integer tests. What explanations need (the values a
+/// `lacksAnswer` found missing) is captured by the same evaluation that decides.
+///
+/// Conditions are type-checked when the catalog loads (`RuleEvaluator.typeProblems`): a test
+/// that does not fit the question it reads (`is` on a set, a comparison on an unranked
+/// choice) is refused with its file and JSON path, so `compile` never sees one.
+struct RuleEvaluator: Sendable {
+    /// A profile as indices: per question, the chosen value's bit or a set's bitmask, or a number.
+    struct Answers {
+        var mask: [UInt64]
+        var number: [Double]
+        var answered: [Bool]
+    }
+
+    /// What a firing condition captured for its reason: the answered values a `lacksAnswer`
+    /// found missing (question index and value bits).
+    struct Capture {
+        var question = -1
+        var missing: UInt64 = 0
+    }
+
+    indirect enum Test: Sendable {
+        case constant(Bool)
+        case all([Test])
+        case any([Test])
+        case not(Test)
+        /// Per service (index): a test whose value depends on the service only.
+        case perService([Bool])
+        case answered(Int, Bool)
+        /// A choice (one bit) or set (several bits) answer shares a bit with the mask.
+        case answerIntersects(Int, UInt64)
+        case numberAtLeast(Int, Double)
+        case numberBelow(Int, Double)
+        /// Per service: the fact's values as a mask over the question's vocabulary; nil = no fact.
+        case factIncludesAnswer(Int, [UInt64?])
+        case factLacksAnswer(Int, [UInt64?])
+        /// Per service: the fact's limit as a number (bytes, per second); nil = no limit.
+        case factBelowAnswer(Int, [Double?])
+        /// Per service: the rank of its fact value on the question's scale; per value of the
+        /// question (by position): its rank. Ranks come from the data, never from list order.
+        case factSlower(Int, serviceRanks: [Int?], valueRanks: [Int], slower: Bool)
+        /// Per service: the index of its family in the question's vocabulary (or -1).
+        case familyMatches(Int, [Int])
+    }
+
+    let questionIndex: [String: Int]
+    let questions: [Question]
+    /// Per rule (in the order given to `init`): its `when` and its selector (false for a
+    /// warning rule, which has none).
+    let when: [Test?]
+    let whenIsProfileOnly: [Bool]
+    let selector: [Test]
+
+    init(catalog: Catalog, rules: [Rule]) {
+        questions = catalog.questions
+        var index: [String: Int] = [:]
+        for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
+        questionIndex = index
+        let compile = { (c: Condition) in RuleEvaluator.compile(c, catalog: catalog, index: index) }
+        when = rules.map { $0.when.map(compile) }
+        whenIsProfileOnly = rules.map(\.whenIsProfileOnly)
+        selector = rules.map { $0.services.map(compile) ?? .constant(false) }
+    }
+
+    /// A condition that reads answers only (a question's `askWhen`), compiled alone.
+    static func compile(answersOnly c: Condition, catalog: Catalog) -> Test {
+        var index: [String: Int] = [:]
+        for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
+        return compile(c, catalog: catalog, index: index)
+    }
+
+    func answers(_ profile: Profile) -> Answers {
+        RuleEvaluator.answers(profile, questions: questions, index: questionIndex)
+    }
+
+    static func answers(_ profile: Profile, questions: [Question], index: [String: Int]) -> Answers {
+        var a = Answers(mask: Array(repeating: 0, count: questions.count), number: Array(repeating: .nan, count: questions.count), answered: Array(repeating: false, count: questions.count))
+        for (key, answer) in profile.answers {
+            guard let i = index[key] else { continue }
+            set(&a, question: i, to: answer, questions: questions)
+        }
+        return a
+    }
+
+    /// Replaces the answer to the question at `i` (nil: unanswered).
+    func set(_ a: inout Answers, question i: Int, to answer: Answer?) {
+        RuleEvaluator.set(&a, question: i, to: answer, questions: questions)
+    }
+
+    static func set(_ a: inout Answers, question i: Int, to answer: Answer?, questions: [Question]) {
+        a.mask[i] = 0
+        a.number[i] = .nan
+        a.answered[i] = answer != nil
+        guard let answer else { return }
+        let names = questions[i].valueNames
+        switch answer {
+        case let .choice(v): if let k = names.firstIndex(of: v) { a.mask[i] = 1 << UInt64(k) }
+        case let .set(vs): for v in vs { if let k = names.firstIndex(of: v) { a.mask[i] |= 1 << UInt64(k) } }
+        case let .size(s): a.number[i] = s.bytes
+        case let .rate(r): a.number[i] = r.perSecond
+        case let .percent(p): a.number[i] = p
+        }
+    }
+
+    /// Whether rule `i` fires for the answers and the service at `s` (-1: a warning rule),
+    /// with what it captured for its reason.
+    func fires(_ i: Int, _ a: Answers, _ s: Int, capture: inout Capture) -> Bool {
+        if let w = when[i], !holds(w, a, s, &capture) { return false }
+        if s < 0 { return true }
+        return holds(selector[i], a, s, &capture)
+    }
+
+    /// The names of the values a capture found missing.
+    func missingValues(_ capture: Capture) -> [String] {
+        guard capture.question >= 0 else { return [] }
+        let names = questions[capture.question].valueNames
+        return names.indices.filter { capture.missing & (1 << UInt64($0)) != 0 }.map { names[$0] }
+    }
+
+    // MARK: Compiling
+
+    static func mask(_ values: [String], in vocabulary: [String]) -> UInt64 {
+        values.reduce(0) { m, v in vocabulary.firstIndex(of: v).map { m | (1 << UInt64($0)) } ?? m }
+    }
+
+    static func compile(_ c: Condition, catalog: Catalog, index: [String: Int]) -> Test {
+        let services = catalog.services
+        switch c {
+        case let .all(items): return .all(items.map { compile($0, catalog: catalog, index: index) })
+        case let .any(items): return .any(items.map { compile($0, catalog: catalog, index: index) })
+        case let .not(inner): return .not(compile(inner, catalog: catalog, index: index))
+        case .invalid: return .constant(false)
+        case let .serviceIn(ids): return .perService(services.map { ids.contains($0.id) })
+        case let .familyIn(families): return .perService(services.map { families.contains($0.family) })
+        case let .familyMatchesAnswer(key):
+            guard let q = index[key] else { return .constant(false) }
+            let vocabulary = catalog.questions[q].valueNames
+            return .familyMatches(q, services.map { vocabulary.firstIndex(of: $0.family) ?? -1 })
+        case let .answer(key, test):
+            guard let q = index[key] else { return .constant(false) }
+            let question = catalog.questions[q]
+            let vocabulary = question.valueNames
+            switch test {
+            case let .answered(b): return .answered(q, b)
+            case let .isValue(v), let .includes(v): return .answerIntersects(q, mask([v], in: vocabulary))
+            case let .inValues(vs), let .includesAny(vs): return .answerIntersects(q, mask(vs, in: vocabulary))
+            case let .atLeast(_, size, rate):
+                let limit = question.kind == .size ? size : question.kind == .rate ? rate : nil
+                return limit.map { .numberAtLeast(q, $0) } ?? .constant(false)
+            case let .below(_, size, rate):
+                let limit = question.kind == .size ? size : question.kind == .rate ? rate : nil
+                return limit.map { .numberBelow(q, $0) } ?? .constant(false)
+            }
+        case let .fact(kind, field, test):
+            switch test {
+            case .present, .isValue, .inValues, .includes:
+                // Depends on the service alone: folded to a table, one entry per service.
+                return .perService(services.map { staticFactHolds($0.fact(kind), field: field, test) })
+            case let .includesAnswer(key), let .lacksAnswer(key):
+                guard let q = index[key], field == nil else { return .constant(false) }
+                let vocabulary = catalog.questions[q].valueNames
+                let masks: [UInt64?] = services.map { s in s.fact(kind).map { mask($0.strings, in: vocabulary) } }
+                if case .includesAnswer = test { return .factIncludesAnswer(q, masks) }
+                return .factLacksAnswer(q, masks)
+            case let .belowAnswer(key):
+                guard let q = index[key], field == nil else { return .constant(false) }
+                let isSize = catalog.questions[q].kind == .size
+                return .factBelowAnswer(q, services.map { s in
+                    guard let text = s.fact(kind)?.value?.stringValue, text != "unlimited" else { return nil }
+                    return isSize ? Condition.sizeValue(text) : Condition.rateValue(text)
+                })
+            case let .slowerThanAnswer(key), let .notSlowerThanAnswer(key):
+                guard let q = index[key], field == nil else { return .constant(false) }
+                let question = catalog.questions[q]
+                let serviceRanks: [Int?] = services.map { s in s.fact(kind)?.value?.stringValue.flatMap(question.rank(of:)) }
+                let valueRanks = question.values.map { $0.rank ?? -1 }
+                var slower = true
+                if case .notSlowerThanAnswer = test { slower = false }
+                return .factSlower(q, serviceRanks: serviceRanks, valueRanks: valueRanks, slower: slower)
+            }
+        }
+    }
+
+    /// A fact test that reads no answer, judged once per service while compiling.
+    static func staticFactHolds(_ fact: Fact?, field: String?, _ test: Condition.FactTest) -> Bool {
+        let value = field.map { fact?.value?[$0] } ?? fact?.value
+        let list = field == nil ? (fact?.strings ?? []) : (value?.arrayValue?.compactMap(\.stringValue) ?? (value?.stringValue.map { [$0] } ?? []))
+        switch test {
+        case let .present(expected): return (value != nil && value != .null) == expected
+        case let .isValue(v): return value == v
+        case let .inValues(vs): return value?.stringValue.map(vs.contains) ?? false
+        case let .includes(v): return list.contains(v)
+        default: return false
+        }
+    }
+
+    // MARK: Evaluating
+
+    /// Whether `test` holds for the answers and the service at `s` (-1: no service).
+    func holds(_ test: Test, _ a: Answers, _ s: Int) -> Bool {
+        var scratch = Capture()
+        return holds(test, a, s, &scratch)
+    }
+
+    /// Whether `test` holds; a `lacksAnswer` that holds records what it found missing.
+    func holds(_ test: Test, _ a: Answers, _ s: Int, _ capture: inout Capture) -> Bool {
+        switch test {
+        case let .constant(b): return b
+        case let .all(items):
+            for item in items where !holds(item, a, s, &capture) { return false }
+            return true
+        case let .any(items):
+            for item in items where holds(item, a, s, &capture) { return true }
+            return false
+        case let .not(inner):
+            // What a negated test found is not what the rule's reason names.
+            var scratch = Capture()
+            return !holds(inner, a, s, &scratch)
+        case let .perService(table): return s >= 0 && table[s]
+        case let .answered(q, b): return a.answered[q] == b
+        case let .answerIntersects(q, m): return a.mask[q] & m != 0
+        case let .numberAtLeast(q, limit): return a.answered[q] && a.number[q] >= limit
+        case let .numberBelow(q, limit): return a.answered[q] && a.number[q] < limit
+        case let .factIncludesAnswer(q, masks):
+            guard s >= 0, let m = masks[s] else { return false }
+            let wanted = a.mask[q]
+            return wanted != 0 && wanted & m == wanted
+        case let .factLacksAnswer(q, masks):
+            guard s >= 0, let m = masks[s] else { return false }
+            let missing = a.mask[q] & ~m
+            if missing == 0 { return false }
+            capture = Capture(question: q, missing: missing)
+            return true
+        case let .factBelowAnswer(q, limits):
+            guard s >= 0, let limit = limits[s], a.answered[q], !a.number[q].isNaN else { return false }
+            return limit < a.number[q]
+        case let .factSlower(q, serviceRanks, valueRanks, slower):
+            guard s >= 0, let have = serviceRanks[s], a.mask[q] != 0 else { return false }
+            let wanted = valueRanks[a.mask[q].trailingZeroBitCount]
+            return slower ? have > wanted : have <= wanted
+        case let .familyMatches(q, families):
+            guard s >= 0, families[s] >= 0, a.mask[q] != 0 else { return false }
+            // Only a choice answer can name a family.
+            return a.mask[q] == 1 << UInt64(families[s])
+        }
+    }
+
+    /// The questions (by index) whose answers a test reads, as a bit per question.
+    static func questionsRead(by test: Test, into out: inout UInt64) {
+        switch test {
+        case .constant, .perService: break
+        case let .all(items), let .any(items): for item in items { questionsRead(by: item, into: &out) }
+        case let .not(inner): questionsRead(by: inner, into: &out)
+        case let .answered(q, _), let .answerIntersects(q, _), let .numberAtLeast(q, _), let .numberBelow(q, _),
+             let .factIncludesAnswer(q, _), let .factLacksAnswer(q, _), let .factBelowAnswer(q, _),
+             let .factSlower(q, _, _, _), let .familyMatches(q, _):
+            out |= 1 << UInt64(q)
+        }
+    }
+
+    /// For each question (by index), the rules (by position) whose `when` or selector reads it:
+    /// the only rules whose firing can change when that one answer changes.
+    var rulesReading: [[Int]] {
+        // A bit per question: past 64 questions (no catalog has so many), every rule counts.
+        guard questions.count <= 64 else { return Array(repeating: Array(when.indices), count: questions.count) }
+        var out = Array(repeating: [Int](), count: questions.count)
+        for i in when.indices {
+            var read: UInt64 = 0
+            if let w = when[i] { RuleEvaluator.questionsRead(by: w, into: &read) }
+            RuleEvaluator.questionsRead(by: selector[i], into: &read)
+            for q in 0..<questions.count where read & (1 << UInt64(q)) != 0 { out[q].append(i) }
+        }
+        return out
+    }
+
+    // MARK: Type checks
+
+    /// Every test in `condition` that does not fit the question or fact it reads, with the JSON
+    /// path of the test. `answersOnly`: the condition may not read services or facts.
+    static func typeProblems(of condition: Condition, catalog: Catalog, file: String, path: String) -> [Problem] {
+        var problems: [Problem] = []
+        func problem(_ p: String, _ message: String) { problems.append(Problem(file: file, path: p, message: message)) }
+        func walk(_ c: Condition, _ p: String) {
+            switch c {
+            case let .all(items): for (i, item) in items.enumerated() { walk(item, "\(p).all[\(i)]") }
+            case let .any(items): for (i, item) in items.enumerated() { walk(item, "\(p).any[\(i)]") }
+            case let .not(inner): walk(inner, "\(p).not")
+            case .serviceIn, .familyIn, .invalid: break
+            case let .familyMatchesAnswer(key):
+                if let q = catalog.question(key), q.kind != .choice {
+                    problem(p, "familyMatchesAnswer compares a family with a single choice, but '\(key)' is a \(q.kind.rawValue) question")
+                }
+            case let .answer(key, test):
+                guard let q = catalog.question(key) else { return }
+                switch test {
+                case .answered: break
+                case .isValue, .inValues:
+                    if q.kind != .choice {
+                        let instead = q.kind == .set ? "use includes or includesAny, which test a set" : "use atLeast or below, which compare quantities"
+                        problem(p, "'\(test.operatorName)' tests a single choice, but '\(key)' is a \(q.kind.rawValue) question: \(instead)")
+                    }
+                case .includes, .includesAny:
+                    if q.kind != .set {
+                        let instead = q.kind == .choice ? "use is or in, which test a choice" : "use atLeast or below, which compare quantities"
+                        problem(p, "'\(test.operatorName)' tests a set of values, but '\(key)' is a \(q.kind.rawValue) question: \(instead)")
+                    }
+                case let .atLeast(text, size, rate), let .below(text, size, rate):
+                    switch q.kind {
+                    case .size: if size == nil { problem(p, "'\(text)' is not a size, but '\(key)' is a size question (write it as 500GB, 2TB, ...)") }
+                    case .rate: if rate == nil { problem(p, "'\(text)' is not a rate, but '\(key)' is a rate question (write it as 500, 20k, 1.5M per second)") }
+                    default: problem(p, "'\(test.operatorName)' compares sizes and rates, but '\(key)' is a \(q.kind.rawValue) question")
+                    }
+                }
+            case let .fact(kind, field, test):
+                switch test {
+                case .present, .isValue, .inValues, .includes: break
+                case let .includesAnswer(key), let .lacksAnswer(key), let .belowAnswer(key), let .slowerThanAnswer(key), let .notSlowerThanAnswer(key):
+                    if field != nil {
+                        problem(p, "'\(test.operatorName)' compares a whole fact with an answer; it cannot read the field '\(field!)'")
+                    }
+                    guard let q = catalog.question(key) else { return }
+                    switch test {
+                    case .includesAnswer, .lacksAnswer:
+                        if q.kind != .choice && q.kind != .set {
+                            problem(p, "'\(test.operatorName)' compares a list of values with a choice or set answer, but '\(key)' is a \(q.kind.rawValue) question")
+                        }
+                    case .belowAnswer:
+                        guard q.kind == .size || q.kind == .rate else {
+                            problem(p, "'belowAnswer' compares a limit with a size or rate answer, but '\(key)' is a \(q.kind.rawValue) question")
+                            return
+                        }
+                        for service in catalog.services {
+                            guard let text = service.fact(kind)?.value?.stringValue, text != "unlimited" else { continue }
+                            let parsed = q.kind == .size ? Condition.sizeValue(text) : Condition.rateValue(text)
+                            if parsed == nil {
+                                problem(p, "'belowAnswer' compares the fact '\(kind)' with '\(key)', but \(service.id) gives '\(text)', which is not a \(q.kind.rawValue)")
+                            }
+                        }
+                    default:
+                        guard q.kind == .choice, q.ranked != nil else {
+                            problem(p, "'\(test.operatorName)' compares by rank, but '\(key)' declares no ranks (give the question 'ranked' and each value a 'rank')")
+                            return
+                        }
+                        for service in catalog.services {
+                            guard let have = service.fact(kind)?.value?.stringValue else { continue }
+                            if q.rank(of: have) == nil {
+                                problem(p, "'\(test.operatorName)' compares the fact '\(kind)' with '\(key)', but \(service.id) gives '\(have)', which is not a value of '\(key)'")
+                            }
+                        }
+                    }
+                default: break
+                }
+            }
+        }
+        walk(condition, path)
+        return problems
+    }
+}
+
+extension Condition.AnswerTest {
+    /// The operator's name as the catalog writes it.
+    var operatorName: String {
+        switch self {
+        case .answered: return "answered"
+        case .isValue: return "is"
+        case .inValues: return "in"
+        case .includes: return "includes"
+        case .includesAny: return "includesAny"
+        case .atLeast: return "atLeast"
+        case .below: return "below"
+        }
+    }
+}
+
+extension Condition.FactTest {
+    /// The operator's name as the catalog writes it.
+    var operatorName: String {
+        switch self {
+        case .present: return "present"
+        case .isValue: return "is"
+        case .inValues: return "in"
+        case .includes: return "includes"
+        case .includesAnswer: return "includesAnswer"
+        case .lacksAnswer: return "lacksAnswer"
+        case .belowAnswer: return "belowAnswer"
+        case .slowerThanAnswer: return "slowerThanAnswer"
+        case .notSlowerThanAnswer: return "notSlowerThanAnswer"
+        }
+    }
+}

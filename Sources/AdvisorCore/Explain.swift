@@ -1,0 +1,104 @@
+/// Explanation: reasons written out for the user, why an alternative ranks below the pick,
+/// and `why SERVICE` (a service against the pick, rule by rule, and the smallest change).
+extension Engine {
+    /// A rule's reason written out: its placeholders {service}, {answer:KEY}, {fact:KIND},
+    /// {missing} (the values the evaluation found missing), {successor} and {since} filled.
+    func reason(_ rule: Rule, profile: Profile, service: Service?, missing: [String]) -> String {
+        var out = ""
+        for part in rule.template {
+            switch part {
+            case let .literal(text): out += text
+            case .service: out += service?.name ?? ""
+            case .missing: out += missing.joined(separator: ", ")
+            case let .answer(key): out += profile[key]?.text ?? "?"
+            case let .fact(kind):
+                let fact = service?.fact(kind)
+                if let items = fact?.value?.arrayValue {
+                    out += items.compactMap(\.stringValue).joined(separator: ", ")
+                } else {
+                    out += fact?.value?.stringValue ?? fact?.value.map { $0.compactText() } ?? "?"
+                }
+            case .successor: out += service?.lifecycle.successor.flatMap(catalog.service)?.name ?? "no named successor"
+            case .since: out += service?.lifecycle.since ?? "?"
+            case let .unknown(name): out += "{\(name)}"
+            }
+        }
+        return out
+    }
+
+    /// Why `other` ranks below the pick: its own penalties, then what the pick earned that it did not.
+    func whyNot(_ other: Assessment, against pick: Assessment) -> [Finding] {
+        var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
+        let otherRules = Set(other.scoreFindings.map(\.rule))
+        for finding in pick.scoreFindings.sorted(by: { $0.weight > $1.weight }) where finding.weight > 0 && !otherRules.contains(finding.rule) {
+            out.append(Finding(rule: finding.rule, text: "\(pick.service.name) gains here: \(finding.text)", source: finding.source, weight: -finding.weight))
+        }
+        if out.isEmpty {
+            out.append(Finding(rule: "score", text: "Scores \(JSON.format(number: other.score)) against \(JSON.format(number: pick.score)) for \(pick.service.name) on the same rules.", source: "", weight: 0))
+        }
+        return Array(out.prefix(4))
+    }
+}
+
+/// Why one service is, or is not, the pick for a profile.
+public struct Explanation: Sendable {
+    public var service: Service
+    public var assessment: Assessment
+    public var pick: Assessment
+    /// 1-based rank among the services not excluded; nil when excluded.
+    public var rank: Int?
+    /// The fewest answer changes found that would make this service the pick (empty when it
+    /// already is; nil when no change of one or two answers does).
+    /// A nil value means withdrawing that answer.
+    public var smallestChange: [(key: String, value: String?)]?
+}
+
+extension Engine {
+    /// Explains `serviceID` against the pick for `profile`, rule by rule.
+    public func explain(_ serviceID: String, profile: Profile) -> Explanation? {
+        let all = assess(profile)
+        guard let mine = all.first(where: { $0.service.id == serviceID }) else { return nil }
+        let recommendation = recommend(profile)
+        let eligible = ([recommendation.pick] + recommendation.alternatives.map(\.0)).filter { !$0.isExcluded }
+        let rank = eligible.firstIndex { $0.service.id == serviceID }.map { $0 + 1 }
+        let change: [(key: String, value: String?)]?
+        if recommendation.pick.service.id == serviceID {
+            change = []
+        } else {
+            change = smallestChange(toward: serviceID, from: profile)
+        }
+        return Explanation(service: mine.service, assessment: mine, pick: recommendation.pick, rank: rank, smallestChange: change)
+    }
+
+    /// Single-answer changes first, then pairs, in questionnaire order; the first that makes
+    /// `serviceID` the pick wins. Retired services never become the pick, so they get nil.
+    func smallestChange(toward serviceID: String, from profile: Profile) -> [(key: String, value: String?)]? {
+        guard catalog.service(serviceID)?.lifecycle.isAvailableForNewWorkloads == true else { return nil }
+        // Candidate single changes: a new value for any key, or withdrawing an answer given.
+        var singles: [(String, Answer?)] = []
+        for question in catalog.questions {
+            if profile[question.key] != nil { singles.append((question.key, nil)) }
+            if case let .set(items)? = profile[question.key], items.count > 1 {
+                for item in items { singles.append((question.key, .set(items.filter { $0 != item }))) }
+            }
+            for value in candidateValues(for: question) {
+                guard let answer = variant(of: profile, question: question, value: value) else { continue }
+                singles.append((question.key, answer))
+            }
+        }
+        for (key, answer) in singles {
+            var changed = profile
+            changed[key] = answer
+            if genuinePick(changed) == serviceID { return [(key, answer?.text)] }
+        }
+        for i in singles.indices {
+            for j in singles.indices where j > i && singles[j].0 != singles[i].0 {
+                var changed = profile
+                changed[singles[i].0] = singles[i].1
+                changed[singles[j].0] = singles[j].1
+                if genuinePick(changed) == serviceID { return [(singles[i].0, singles[i].1?.text), (singles[j].0, singles[j].1?.text)] }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,156 @@
+/// A rule that fired, with its reason written out for this profile and service.
+public struct Finding: Equatable, Sendable {
+    public var rule: String
+    public var text: String
+    public var source: String
+    public var weight: Double
+}
+
+/// How one service fared: its exclusions, its score and the findings behind it.
+public struct Assessment: Sendable {
+    public var service: Service
+    public var score: Double
+    public var scoreFindings: [Finding]
+    public var exclusions: [Finding]
+    public var configuration: [Finding]
+
+    public var isExcluded: Bool { !exclusions.isEmpty }
+}
+
+/// A single-answer change that would change the pick.
+public struct WhatIf: Equatable, Sendable {
+    public var key: String
+    public var value: String
+    public var service: String
+}
+
+/// How sure the engine is of its pick, and why: the margin over the runner-up, which core
+/// questions were answered, and which unanswered ones could change the pick.
+public struct Confidence: Equatable, Sendable {
+    public enum Level: String, Sendable { case low, medium, high }
+
+    public var level: Level
+    /// The pick's lead over the runner-up; nil when no other service fits.
+    public var margin: Double?
+    public var runnerUp: String?
+    public var coreAnswered: [String]
+    public var coreUnanswered: [String]
+    /// Unanswered core questions for which some answer would change the pick (known only
+    /// when what-if was computed).
+    public var couldChangePick: [String]
+    /// Whether nothing met every requirement and the pick is the closest fallback.
+    public var fallback: Bool
+
+    /// One sentence that says why the level is what it is.
+    public var explanation: String {
+        if fallback { return "low: no service meets every requirement; the pick is the one whose unmet requirements weigh least." }
+        var parts: [String] = []
+        if let margin, let runnerUp {
+            parts.append(margin == 0 ? "tied with \(runnerUp)" : "leads \(runnerUp) by \(JSON.format(number: margin)) points")
+        } else {
+            parts.append("no other service fits")
+        }
+        let total = coreAnswered.count + coreUnanswered.count
+        parts.append("\(coreAnswered.count) of \(total) core questions answered")
+        if !couldChangePick.isEmpty { parts.append("unanswered \(couldChangePick.joined(separator: ", ")) could change the pick") }
+        return "\(level.rawValue): " + parts.joined(separator: "; ") + "."
+    }
+}
+
+/// The engine's answer for one profile.
+public struct Recommendation: Sendable {
+    public var profile: Profile
+    public var pick: Assessment
+    public var confidence: Confidence
+    public var alternatives: [(Assessment, whyNot: [Finding])]
+    public var excluded: [Assessment]
+    public var warnings: [Warning]
+    public var whatIf: [WhatIf]
+    /// Sizing and cost estimates; filled by `recommend`.
+    public var estimates: [Estimate] = []
+    /// The path from the existing engine to the pick, when one was named; filled by `recommend`.
+    public var migration: MigrationPlan? = nil
+}
+
+/// Ranking: services that fit, by score, highest first; ties go to the service id that sorts
+/// first (a documented, arbitrary but stable tie-break). When nothing fits, the service still
+/// open to new workloads whose unmet requirements weigh least is shown, flagged.
+public enum Ranking {
+    /// The services ranked for one profile.
+    public struct Ranked: Sendable {
+        public var pick: Assessment
+        /// Services that fit, below the pick, best first.
+        public var rest: [Assessment]
+        public var excluded: [Assessment]
+        /// Whether nothing fits and the pick is the fallback.
+        public var relaxed: Bool
+    }
+
+    /// Service positions in tie-break order (by id).
+    static func tieBreakOrder(_ catalog: Catalog) -> [Int] {
+        catalog.services.indices.sorted { catalog.services[$0].id < catalog.services[$1].id }
+    }
+
+    /// How much one exclusion rule weighs: its weight, 100 when it has none.
+    static func severity(of rule: Rule) -> Double { rule.weight == 0 ? 100 : abs(rule.weight) }
+
+    /// How much a service's exclusions weigh.
+    static func severity(_ a: Assessment) -> Double {
+        a.exclusions.reduce(0) { $0 + ($1.weight == 0 ? 100 : abs($1.weight)) }
+    }
+
+    /// The highest score among `order` (already in tie-break order) that passes `keep`.
+    static func best(_ order: [Int], scores: [Double], where keep: (Int) -> Bool) -> Int? {
+        var best: Int? = nil
+        for s in order where keep(s) {
+            if best == nil || scores[s] > scores[best!] { best = s }
+        }
+        return best
+    }
+
+    /// The pick by totals alone (what-if, sweeps): the best that fits, else the fallback.
+    static func pick(_ order: [Int], scores: [Double], severity: [Double], catalog: Catalog) -> Int {
+        if let best = best(order, scores: scores, where: { severity[$0] == 0 }) { return best }
+        let available = order.filter { catalog.services[$0].lifecycle.isAvailableForNewWorkloads }
+        let pool = available.isEmpty ? order : available
+        let least = pool.map { severity[$0] }.min() ?? 0
+        return best(pool, scores: scores, where: { severity[$0] == least })!
+    }
+
+    static func rank(_ all: [Assessment]) -> Ranked {
+        let order: (Assessment, Assessment) -> Bool = { a, b in
+            a.score != b.score ? a.score > b.score : a.service.id < b.service.id
+        }
+        let eligible = all.filter { !$0.isExcluded }.sorted(by: order)
+        if let first = eligible.first {
+            return Ranked(pick: first, rest: Array(eligible.dropFirst()), excluded: all.filter(\.isExcluded).sorted(by: order), relaxed: false)
+        }
+        let fallback = all.sorted { a, b in
+            let ra = a.service.lifecycle.isAvailableForNewWorkloads, rb = b.service.lifecycle.isAvailableForNewWorkloads
+            if ra != rb { return ra }
+            let sa = severity(a), sb = severity(b)
+            if sa != sb { return sa < sb }
+            return order(a, b)
+        }
+        return Ranked(pick: fallback[0], rest: [], excluded: Array(fallback.dropFirst()).sorted(by: order), relaxed: true)
+    }
+}
+
+extension Engine {
+    /// High when the pick leads by 20 points or more and at least four core questions are
+    /// answered; low when it leads by under 8 or fewer than two are answered, or nothing
+    /// fits; medium otherwise.
+    func confidence(_ ranked: Ranking.Ranked, profile: Profile, whatIf: [WhatIf], computedWhatIf: Bool) -> Confidence {
+        let core = catalog.questions.filter(\.isCore)
+        let answered = core.filter { profile[$0.key] != nil }.map(\.key)
+        let unanswered = core.filter { profile[$0.key] == nil }.map(\.key)
+        let changing = unanswered.filter { key in whatIf.contains { $0.key == key } }
+        let runnerUp = ranked.rest.first
+        let margin = runnerUp.map { ranked.pick.score - $0.score }
+        let marginLevel = (margin ?? 100) >= 20 ? 2 : (margin ?? 100) >= 8 ? 1 : 0
+        let coverageLevel = answered.count >= 4 ? 2 : answered.count >= 2 ? 1 : 0
+        let level: Confidence.Level = ranked.relaxed ? .low : [.low, .medium, .high][min(marginLevel, coverageLevel)]
+        return Confidence(level: level, margin: ranked.relaxed ? nil : margin, runnerUp: ranked.relaxed ? nil : runnerUp?.service.id,
+                          coreAnswered: answered, coreUnanswered: unanswered, couldChangePick: changing, fallback: ranked.relaxed)
+    }
+}
