@@ -64,7 +64,7 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
         #expect(r.status == 0)
         let json = try JSONParser.parse(r.out)
         let ids = json["services"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
-        #expect(ids.count == 22)
+        #expect(ids.count == 26)
         for item in json["services"]?.arrayValue ?? [] {
             #expect(item["lifecycle"]?["status"]?.stringValue != nil)
             #expect(item["sources"]?.arrayValue?.first?.stringValue?.hasPrefix("https://") == true)
