@@ -222,7 +222,7 @@ let fixedIDs = [
     "rds-mysql", "rds-postgresql", "rds-mariadb", "rds-oracle", "rds-sqlserver", "rds-db2", "aurora-mysql",
     "aurora-postgresql", "aurora-dsql", "dynamodb", "elasticache-valkey", "elasticache-redis", "elasticache-memcached",
     "memorydb", "redshift", "documentdb", "neptune", "qldb", "timestream-liveanalytics", "timestream-influxdb",
-    "keyspaces", "athena",
+    "keyspaces", "athena", "opensearch", "neptune-analytics", "oracle-database-at-aws", "s3-vectors",
 ]
 
 @Suite struct OutputSchemaTests {
