@@ -64,7 +64,7 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
         #expect(r.status == 0)
         let json = try JSONParser.parse(r.out)
         let ids = json["services"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
-        #expect(ids.count == 22)
+        #expect(ids.count == 26)
         for item in json["services"]?.arrayValue ?? [] {
             #expect(item["lifecycle"]?["status"]?.stringValue != nil)
             #expect(item["sources"]?.arrayValue?.first?.stringValue?.hasPrefix("https://") == true)
@@ -222,7 +222,7 @@ let fixedIDs = [
     "rds-mysql", "rds-postgresql", "rds-mariadb", "rds-oracle", "rds-sqlserver", "rds-db2", "aurora-mysql",
     "aurora-postgresql", "aurora-dsql", "dynamodb", "elasticache-valkey", "elasticache-redis", "elasticache-memcached",
     "memorydb", "redshift", "documentdb", "neptune", "qldb", "timestream-liveanalytics", "timestream-influxdb",
-    "keyspaces", "athena",
+    "keyspaces", "athena", "opensearch", "neptune-analytics", "oracle-database-at-aws", "s3-vectors",
 ]
 
 @Suite struct OutputSchemaTests {

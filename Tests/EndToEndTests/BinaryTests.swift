@@ -44,7 +44,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         try FileManager.default.copyItem(atPath: bin, toPath: copy)
         let r = try runBinary(copy, ["services"], cwd: dir.path)
         #expect(r.status == 0)
-        #expect(r.out.contains("aurora-dsql") && r.out.contains("22 services"))
+        #expect(r.out.contains("aurora-dsql") && r.out.contains("26 services"))
     }
 
     @Test func recommendFromStdinGivesTheContract() throws {

@@ -59,7 +59,7 @@ let hostileInputs: [Hostile] = [
     Hostile(name: "missing answers file", args: ["recommend", "--answers", "/nonexistent/a.json"], status: 66, message: "does not exist"),
     Hostile(name: "answers file is a directory", args: ["recommend", "--answers", "/tmp"], status: 66, message: "is a directory"),
     // Piped questionnaire
-    Hostile(name: "piped answer out of range", args: ["ask"], stdin: "9\n", status: 65, message: "9 is not a choice"),
+    Hostile(name: "piped answer out of range", args: ["ask"], stdin: "99\n", status: 65, message: "99 is not a choice"),
     Hostile(name: "piped answer unknown", args: ["ask"], stdin: "relational\nvery-fast\n", status: 65, message: "line 2 answers 'latency'"),
     // Batch
     Hostile(name: "batch from a missing file", args: ["batch", "/nonexistent.jsonl"], status: 66, message: "does not exist"),
