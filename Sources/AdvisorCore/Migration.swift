@@ -16,6 +16,7 @@ public struct MigrationPlan: Sendable {
     /// What the target speaks of the source engine (versions, protocol), with its source.
     public var compatibility: (text: String, source: String)?
     public var needsSchemaConversion: Bool
+    /// A `dmsModes` id, or "none" when AWS DMS has no source endpoint for the engine.
     public var recommendedMode: String
     public var modes: [GuideEntry]
     public var tools: [GuideEntry]
