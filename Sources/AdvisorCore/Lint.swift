@@ -160,6 +160,7 @@ public struct Sweep {
         report.rulesTotal = catalog.rules.count
         report.servicesPicked = catalog.serviceIDs.filter(picked.contains)
         report.servicesTotal = catalog.services.count
+        report.problems += catalog.sourceProblems()
         report.seconds = monotonicSeconds() - started
         return report
     }

@@ -16,6 +16,7 @@ public struct MigrationPlan: Sendable {
     /// What the target speaks of the source engine (versions, protocol), with its source.
     public var compatibility: (text: String, source: String)?
     public var needsSchemaConversion: Bool
+    /// A `dmsModes` id, or "none" when AWS DMS has no source endpoint for the engine.
     public var recommendedMode: String
     public var modes: [GuideEntry]
     public var tools: [GuideEntry]
@@ -40,20 +41,25 @@ extension Catalog {
         let targetIsRelational = target.family == "relational"
         let conversion = !same && Catalog.relationalEngines.contains(engine) && targetIsRelational
         let mode: String
-        if case .choice("prototype")? = profile["stage"] { mode = "full-load" } else { mode = "full-load-and-cdc" }
-        var tools = guide["dms"] ?? []
-        if conversion { tools = (guide["sct"] ?? []) + tools }
+        // AWS DMS and AWS SCT only where DMS has a source endpoint for the engine; when the guide lists
+        // its DMS sources and this engine is not among them, the target's own path (above) is the plan.
+        let dmsReads = guide["dmsSources"].map { $0.contains { $0.id == engine } } ?? true
+        if !dmsReads { mode = "none" } else if case .choice("prototype")? = profile["stage"] { mode = "full-load" } else { mode = "full-load-and-cdc" }
+        var tools = dmsReads ? (guide["dms"] ?? []) : []
+        if conversion && dmsReads { tools = (guide["sct"] ?? []) + tools }
         var changes = same ? (guide["homogeneousChanges"] ?? []) : (guide["heterogeneousChanges"] ?? [])
         if !same {
             // A data-model redesign applies only when leaving the relational model behind.
             let leavesRelational = Catalog.relationalEngines.contains(engine) && !targetIsRelational
             changes = changes.filter { $0.id != "redesign" || leavesRelational }
             if !conversion { changes = changes.filter { $0.id != "code" } }
+            // Rewriting SQL dialect applies only when the source speaks SQL.
+            if !Catalog.relationalEngines.contains(engine) { changes = changes.filter { $0.id != "dialect" } }
         }
         return MigrationPlan(
             engine: engine, target: target, kind: same ? "homogeneous" : "heterogeneous", path: path,
             compatibility: target.fact("interfaces").map { (text: $0.text, source: $0.source) },
-            needsSchemaConversion: conversion, recommendedMode: mode, modes: guide["dmsModes"] ?? [],
+            needsSchemaConversion: conversion && dmsReads, recommendedMode: mode, modes: dmsReads ? (guide["dmsModes"] ?? []) : [],
             tools: tools, managedForYou: guide["managedForYou"] ?? [], applicationChanges: changes
         )
     }
