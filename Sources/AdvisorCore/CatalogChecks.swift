@@ -34,6 +34,15 @@ extension Catalog {
             problems += answerProblems(refs, file: rule.file, path: path)
             if let when = rule.when { problems += RuleEvaluator.typeProblems(of: when, catalog: self, file: rule.file, path: "\(path).when") }
             if let selector = rule.services { problems += RuleEvaluator.typeProblems(of: selector, catalog: self, file: rule.file, path: "\(path).services") }
+            if let asserts = rule.asserts {
+                var assertRefs = ConditionReferences()
+                asserts.references(into: &assertRefs)
+                problems += answerProblems(assertRefs, file: rule.file, path: "\(path).asserts")
+                problems += RuleEvaluator.typeProblems(of: asserts, catalog: self, file: rule.file, path: "\(path).asserts")
+                if !assertRefs.facts.isEmpty || !assertRefs.services.isEmpty {
+                    problems.append(Problem(file: rule.file, path: "\(path).asserts", message: "asserts may test answers only, not services or facts"))
+                }
+            }
             for kind in refs.facts where !factKinds.contains(kind) {
                 problems.append(Problem(file: rule.file, path: path, message: "names the fact '\(kind)', which no service has"))
             }

@@ -23,6 +23,9 @@ public final class Rule: Sendable {
     public let weight: Double
     public let when: Condition?
     public let services: Condition?
+    /// What the reason claims about the answers (answers only); lint proves it holds
+    /// whenever the rule fires.
+    public let asserts: Condition?
     public let reason: String
     public let source: String
     public let follows: String?
@@ -80,6 +83,7 @@ public final class Rule: Sendable {
         weight = json["weight"]?.numberValue ?? 0
         when = json["when"].map(Condition.init(json:))
         services = json["services"].map(Condition.init(json:))
+        asserts = json["asserts"].map(Condition.init(json:))
         reason = json["reason"]?.stringValue ?? ""
         source = json["source"]?.stringValue ?? ""
         follows = json["follows"]?.stringValue
@@ -96,6 +100,11 @@ public final class Rule: Sendable {
 
     static func examples(_ json: JSON, _ name: String) -> [Example] {
         (json["examples"]?[name]?.arrayValue ?? []).map { Example(profile: $0["profile"] ?? .object([]), service: $0["service"]?.stringValue) }
+    }
+
+    /// The profile keys the reason quotes with {answer:KEY}: each must be answered when it fires.
+    public var quotedAnswers: [String] {
+        template.compactMap { if case let .answer(key) = $0 { return key } else { return nil } }
     }
 
     /// Whether this rule is judged per service (exclude, score, configure) or once per profile (warn).
