@@ -3,7 +3,19 @@ import AdvisorCore
 /// Shell completion scripts and the manual page, generated from the one declaration of the
 /// commands and options (CLI.commands) and the catalog's vocabulary: nothing is hand-kept.
 enum Generated {
-    static func shellWords(_ words: [String]) -> String { words.joined(separator: " ") }
+    static func shellWords(_ words: [String]) -> String { safeWords(words).joined(separator: " ") }
+
+    /// Whether a word may appear in a completion script unquoted. bash's `compgen -W` expands
+    /// its word list (a `$(...)` in it runs on every Tab), and zsh evaluates `_sequence`'s, so
+    /// quoting is no defence there: only words of letters, digits and `-._+:@/=` are offered.
+    /// The bundled schema already holds ids and values to `[a-z0-9-]`; this is the last line.
+    static func isSafeWord(_ word: String) -> Bool {
+        !word.isEmpty && word.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-._+:@/=".utf8.contains(b)
+        }
+    }
+
+    static func safeWords(_ words: [String]) -> [String] { words.filter(isSafeWord) }
 
     /// Single-quoted for sh/zsh/fish: safe for any text.
     static func quoted(_ s: String) -> String { "'" + s.replacing("'", with: "'\\''") + "'" }
@@ -20,6 +32,13 @@ enum Generated {
         default:
             throw CLIError.usage("Can't generate completion scripts for '\(Sanitize.forTerminal(inv.positionals[0]))'; accepted: bash, zsh, fish", command: "completion")
         }
+    }
+
+    /// The option with only its safe values (see `isSafeWord`).
+    static func safeValues(_ o: OptionSpec) -> OptionSpec {
+        var o = o
+        o.values = safeWords(o.values)
+        return o
     }
 
     static func isFileOption(_ o: OptionSpec) -> Bool { ["answers", "save", "catalog"].contains(o.name) }
@@ -82,11 +101,12 @@ enum Generated {
 
     static func zsh(_ commands: [CommandSpec], catalog: Catalog) -> String {
         func spec(_ o: OptionSpec) -> String {
+            let o = safeValues(o)
             let help = o.help.replacing("[", with: "(").replacing("]", with: ")").replacing(":", with: " -")
             if o.isFlag { return quoted("--\(o.name)[\(help)]") }
             if isFileOption(o) { return quoted("--\(o.name)=[\(help)]:file:_files") }
             if !o.values.isEmpty {
-                if catalog.question(o.name)?.kind == .set { return quoted("--\(o.name)=[\(help)]:values:_sequence compadd - \(o.values.joined(separator: " "))") }
+                if catalog.question(o.name)?.kind == .set { return quoted("--\(o.name)=[\(help)]:values:_sequence compadd - \(shellWords(o.values))") }
                 return quoted("--\(o.name)=[\(help)]:value:(\(o.values.joined(separator: " ")))")
             }
             return quoted("--\(o.name)=[\(help)]:\(o.valueName ?? "value"):")
@@ -96,7 +116,7 @@ enum Generated {
         out += "        'help:Show help for a command.'\n    )\n    if (( CURRENT == 2 )); then\n        _describe 'command' commands\n        return\n    fi\n    local cmd=$words[2]\n    shift words\n    (( CURRENT-- ))\n    case $cmd in\n"
         for c in commands {
             var args = c.options.map(spec) + [quoted("(-h --help)"+"{-h,--help}[Show help information.]")]
-            if takesServices(c) { args.append(quoted("*:service:(\(catalog.serviceIDs.joined(separator: " ")))")) }
+            if takesServices(c) { args.append(quoted("*:service:(\(shellWords(catalog.serviceIDs)))")) }
             if c.name == "completion" { args.append("':shell:(bash zsh fish)'") }
             if c.name == "schema" { args.append("':which:(recommendation batch-error answers)'") }
             if c.name == "batch" { args.append("':file:_files'") }
@@ -116,7 +136,7 @@ enum Generated {
         out += "complete -c dbadvisor -n 'not __fish_seen_subcommand_from \(names.joined(separator: " "))' -a help -d 'Show help for a command.'\n"
         for c in commands {
             let when = "'__fish_seen_subcommand_from \(c.name)'"
-            for o in c.options {
+            for o in c.options.map(safeValues) {
                 var line = "complete -c dbadvisor -n \(when) -l \(o.name)"
                 if o.isFlag {
                 } else if isFileOption(o) {
@@ -128,7 +148,7 @@ enum Generated {
                 }
                 out += line + " -d \(quoted(o.help))\n"
             }
-            if takesServices(c) { out += "complete -c dbadvisor -n \(when) -a \(quoted(catalog.serviceIDs.joined(separator: " ")))\n" }
+            if takesServices(c) { out += "complete -c dbadvisor -n \(when) -a \(quoted(shellWords(catalog.serviceIDs)))\n" }
             if c.name == "completion" { out += "complete -c dbadvisor -n \(when) -a 'bash zsh fish'\n" }
             if c.name == "schema" { out += "complete -c dbadvisor -n \(when) -a 'recommendation batch-error answers'\n" }
             if c.name == "batch" { out += "complete -c dbadvisor -n \(when) -F\n" }
@@ -141,7 +161,10 @@ enum Generated {
     static func manual(_ inv: Invocation) throws -> String {
         try Commands.noPositionals(inv)
         func esc(_ s: String) -> String {
-            var t = s.replacing("\\", with: "\\e")
+            // A line break would start a new roff line (a leading `.` there is a request), and
+            // other control characters reach the terminal through man: all become spaces.
+            let flat = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? " " : $0 }))
+            var t = flat.replacing("\\", with: "\\e")
             if t.hasPrefix(".") || t.hasPrefix("'") { t = "\\&" + t }
             return t
         }

@@ -144,10 +144,10 @@ public struct SchemaValidator {
             }
         case let .array(items):
             if let minimum = schema["minItems"]?.numberValue, Double(items.count) < minimum {
-                fail("expected at least \(Int(minimum)) item(s), found \(items.count)")
+                fail("expected at least \(JSON.format(number: minimum)) item(s), found \(items.count)")
             }
             if let maximum = schema["maxItems"]?.numberValue, Double(items.count) > maximum {
-                fail("expected at most \(Int(maximum)) item(s), found \(items.count)")
+                fail("expected at most \(JSON.format(number: maximum)) item(s), found \(items.count)")
             }
             if schema["uniqueItems"] == .bool(true) {
                 for (i, item) in items.enumerated() where items[..<i].contains(item) {
@@ -161,10 +161,10 @@ public struct SchemaValidator {
             }
         case let .string(text):
             if let minimum = schema["minLength"]?.numberValue, Double(text.count) < minimum {
-                fail(minimum == 1 ? "must not be empty" : "must be at least \(Int(minimum)) characters long")
+                fail(minimum == 1 ? "must not be empty" : "must be at least \(JSON.format(number: minimum)) characters long")
             }
             if let maximum = schema["maxLength"]?.numberValue, Double(text.count) > maximum {
-                fail("must be at most \(Int(maximum)) characters long")
+                fail("must be at most \(JSON.format(number: maximum)) characters long")
             }
             if let pattern = schema["pattern"]?.stringValue {
                 if let regex = regex(pattern) {
