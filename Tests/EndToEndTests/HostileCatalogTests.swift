@@ -65,4 +65,34 @@ import Testing
         }
         #expect(!FileManager.default.fileExists(atPath: marker), "a value from the catalog ran as a command")
     }
+
+    /// Bounded work on the catalog's data too: a list of 60,000 strings is checked for
+    /// repeats in one pass (it took minutes), and conditions nested past 64 levels are refused.
+    @Test func validationWorkIsBounded() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let (dir, catalog) = try copyCatalog("catalog-bounded")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let serviceURL = catalog.appendingPathComponent("services/dynamodb.json")
+        var service = try JSONSerialization.jsonObject(with: Data(contentsOf: serviceURL)) as! [String: Any]
+        var facts = service["facts"] as! [String: Any]
+        var models = facts["dataModels"] as! [String: Any]
+        models["value"] = (models["value"] as! [String]) + (0..<60_000).map { "x\($0)" }
+        facts["dataModels"] = models
+        service["facts"] = facts
+        try JSONSerialization.data(withJSONObject: service).write(to: serviceURL)
+        let rulesURL = catalog.appendingPathComponent("rules/routing.json")
+        var rules = try JSONSerialization.jsonObject(with: Data(contentsOf: rulesURL)) as! [String: Any]
+        var list = rules["rules"] as! [[String: Any]]
+        var condition: Any = ["service": ["dynamodb"]]
+        for _ in 0..<200 { condition = ["not": condition] }
+        list[0]["when"] = condition
+        rules["rules"] = list
+        try JSONSerialization.data(withJSONObject: rules).write(to: rulesURL)
+        let start = Date()
+        let r = try runBinary("/bin/sh", ["-c", #"timeout 60 "$1" services --catalog "$2""#, "sh", bin, catalog.path])
+        #expect(r.status == 65, "\(r.err.prefix(300))")
+        #expect(r.err.contains("'x59999' is not a data-shape value") || r.err.contains("problem(s)"), "\(r.err.prefix(300))")
+        #expect(r.err.contains("nested more than 64 levels deep"), "\(r.err.prefix(300))")
+        #expect(Date().timeIntervalSince(start) < 30)
+    }
 }
