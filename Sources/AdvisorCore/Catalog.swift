@@ -207,7 +207,7 @@ extension Catalog {
         func validated(_ path: String, as definition: String) -> JSON? {
             guard let json = parse(path) else { return nil }
             guard validator != nil, !trusted.contains(path) else { return json }
-            let found = validator!.validate(json, file: path, definition: definition)
+            let found = validator!.validate(json, file: path, definition: definition) + controlCharacterProblems(json, file: path)
             problems += found
             return found.isEmpty ? json : nil
         }
@@ -274,6 +274,39 @@ extension Catalog {
         }
         guard problems.isEmpty else { throw CatalogError(problems: problems.sorted(), partial: catalog) }
         return catalog
+    }
+
+    /// A catalog's text reaches terminals, completion scripts, the manual page and CSV cells:
+    /// a string (or member name) holding a control character, an escape sequence's ESC, a
+    /// line break or a bidirectional override is refused, wherever it is. The first 20 per file.
+    static func controlCharacterProblems(_ json: JSON, file: String) -> [Problem] {
+        var found: [Problem] = []
+        func isControl(_ text: String) -> Unicode.Scalar? {
+            text.unicodeScalars.first { s in
+                let v = s.value
+                return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            }
+        }
+        func report(_ scalar: Unicode.Scalar, _ path: String) {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            found.append(Problem(file: file, path: path, message: "holds a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)); catalog text must be printable"))
+        }
+        func walk(_ value: JSON, _ path: String) {
+            guard found.count < 20 else { return }
+            switch value {
+            case let .string(text): if let c = isControl(text) { report(c, path) }
+            case let .array(items): for (i, item) in items.enumerated() { walk(item, "\(path)[\(i)]") }
+            case let .object(members):
+                for (key, member) in members {
+                    let memberPath = SchemaValidator.member(path, key)
+                    if let c = isControl(key) { report(c, memberPath) }
+                    walk(member, memberPath)
+                }
+            default: break
+            }
+        }
+        walk(json, "$")
+        return found
     }
 
     /// Loads every `.json` file under a directory.

@@ -95,4 +95,20 @@ import Testing
         #expect(r.err.contains("nested more than 64 levels deep"), "\(r.err.prefix(300))")
         #expect(Date().timeIntervalSince(start) < 30)
     }
+
+    /// Names, labels and texts reach the terminal (services, show, recommend, the prompts):
+    /// a control character in any catalog string is refused, wherever it is.
+    @Test func controlCharactersInCatalogTextAreRefused() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let (dir, catalog) = try copyCatalog("catalog-control")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let serviceURL = catalog.appendingPathComponent("services/dynamodb.json")
+        var service = try JSONSerialization.jsonObject(with: Data(contentsOf: serviceURL)) as! [String: Any]
+        service["name"] = "Amazon DynamoDB\u{1B}]0;pwned\u{07}"
+        try JSONSerialization.data(withJSONObject: service).write(to: serviceURL)
+        let r = try runBinary(bin, ["services", "--catalog", catalog.path])
+        #expect(r.status == 65, "\(r.out.prefix(200))")
+        #expect(r.err.contains("services/dynamodb.json: $.name: holds a control character (U+001B)"), "\(r.err.prefix(300))")
+        #expect(!r.out.contains("\u{1B}") && !r.err.contains("\u{1B}"))
+    }
 }
