@@ -66,7 +66,7 @@ enum Ask {
         }
         var out = Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style)
         out += "\n" + inv.style.bold("Reproduce with") + "\n  \(command)\n"
-        if let path = inv.options["save"] { out += "Answers saved to \(path).\n" }
+        if let path = inv.options["save"] { out += "Answers saved to \(Sanitize.forTerminal(path, limit: 400)).\n" }
         return out
     }
 
@@ -140,7 +140,7 @@ enum Ask {
         }
         let plan = flow.engine.plan(stack)
         let out = inv.format == "json" ? PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n" : PlanCommand.text(plan, catalog: inv.catalog, width: io.width, style: inv.style)
-        return out + (inv.format == "json" ? "" : "\nStack saved to \(stackPath); replan with: dbadvisor plan \(stackPath)\n")
+        return out + (inv.format == "json" ? "" : "\nStack saved to \(Sanitize.forTerminal(stackPath, limit: 400)); replan with: dbadvisor plan \(Sanitize.forTerminal(stackPath, limit: 400))\n")
     }
 
     /// A stack's name from its file: the file name without its directory or extension.

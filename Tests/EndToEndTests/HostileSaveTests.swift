@@ -110,4 +110,38 @@ import Testing
         #expect(lines[4] == "ro 74" && lines[5].contains("Read-only file system"), "\(r.out)")
         #expect(lines[6] == "old" && lines[7] == ". .. a.json ", "\(r.out)")
     }
+
+    /// The system calls, as strace sees them: the temporary file opened exclusively, never
+    /// through a link, close-on-exec, under a random name; fsynced; renamed; the directory fsynced.
+    @Test func theTemporaryFileIsExclusiveAndEverythingIsFsynced() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else { return }
+        let dir = try scratch("save-trace")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let trace = dir.appendingPathComponent("trace").path, target = dir.appendingPathComponent("a.json").path
+        let r = try runBinary("/usr/bin/strace", ["-e", "trace=openat,fsync,rename,renameat,renameat2", "-o", trace, bin, "ask", "--save", target], stdin: answers)
+        guard r.status == 0, let text = try? String(contentsOfFile: trace, encoding: .utf8) else { return } // ptrace not allowed here
+        let calls = text.split(separator: "\n").filter { $0.contains(dir.lastPathComponent) || $0.hasPrefix("fsync") }
+        #expect(calls.count == 5, "\(calls)")
+        guard calls.count == 5 else { return }
+        #expect(calls[0].contains("O_WRONLY|O_CREAT|O_EXCL|O_NOFOLLOW|O_CLOEXEC") && calls[0].contains("/.dbadvisor") && calls[0].contains(".tmp\""), "\(calls[0])")
+        #expect(calls[1].hasPrefix("fsync("))
+        #expect(calls[2].hasPrefix("rename(") && calls[2].contains("a.json"))
+        #expect(calls[3].contains("O_DIRECTORY"))
+        #expect(calls[4].hasPrefix("fsync("))
+        let first = try runBinary("/usr/bin/strace", ["-e", "trace=openat", "-o", trace, bin, "ask", "--save", target], stdin: answers)
+        #expect(first.status == 0)
+        let second = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").first { $0.contains("O_EXCL") }
+        #expect(second != nil && second != calls[0], "the temporary name is the same from run to run")
+    }
+
+    /// The path is echoed ("Answers saved to ...") with its control characters escaped.
+    @Test func theEchoedPathIsEscaped() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let dir = try scratch("save-echo")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try runBinary(bin, ["ask", "--save", dir.appendingPathComponent("a\u{1B}[31m\u{07}.json").path], stdin: answers)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains(#"a\u{1b}[31m\u{7}.json"#) && !r.out.contains("\u{1B}") && !r.out.contains("\u{07}"), "\(r.out.suffix(200))")
+    }
 }
