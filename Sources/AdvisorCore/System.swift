@@ -57,24 +57,28 @@ public enum FileSystem {
     /// - anything else that exists (a character device such as /dev/null, a FIFO) is never
     ///   replaced: it is opened and written to, as a shell's `>` would; a directory is refused.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let target = try resolvingLinks(path)
+        // What the path names, links followed by the kernel: this also sees through the
+        // /proc/self/fd links behind /dev/stdout, whose text ("pipe:[1234]") names no file.
         var status = stat()
+        let target: String
         let exists: Bool
-        if lstat(target, &status) == 0 {
-            exists = true
-        } else if errno == ENOENT {
-            exists = false
-        } else {
-            throw Failure(code: errno)
-        }
-        if exists {
+        if stat(path, &status) == 0 {
             switch status.st_mode & S_IFMT {
             case S_IFREG: break
             case S_IFDIR: throw Failure(code: EISDIR)
             default:
-                try writeInPlace(bytes, to: target)
+                try writeInPlace(bytes, to: path)
                 return
             }
+            exists = true
+            target = try resolvingLinks(path)
+        } else if errno == ENOENT {
+            // Nothing there, or a link to a file still to be created: the file is made where
+            // the link points.
+            exists = false
+            target = try resolvingLinks(path)
+        } else {
+            throw Failure(code: errno)
         }
         let directory: String
         if let slash = target.utf8.lastIndex(of: UInt8(ascii: "/")) {

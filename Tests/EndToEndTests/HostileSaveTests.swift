@@ -144,4 +144,20 @@ import Testing
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.contains(#"a\u{1b}[31m\u{7}.json"#) && !r.out.contains("\u{1B}") && !r.out.contains("\u{07}"), "\(r.out.suffix(200))")
     }
+
+    /// A link to /proc/self/fd/1 (what /dev/stdout is) reaches the pipe behind it: the answers
+    /// are written to it, and the link is left alone. (The real /dev/stdout is not used: a
+    /// binary that replaced its target would replace a file in /dev.)
+    @Test func aLinkToStandardOutputWritesToThePipe() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let dir = try scratch("save-stdout")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let link = dir.appendingPathComponent("stdout").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/proc/self/fd/1")
+        let r = try runBinary(bin, ["ask", "--save", link, "--format", "json"], stdin: answers)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.hasPrefix("{\n  \"data-shape\": \"relational\""), "\(r.out.prefix(200))")
+        #expect(fileType(link) == .typeSymbolicLink)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["stdout"])
+    }
 }
