@@ -65,7 +65,7 @@ enum Batch {
                 let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 {
                     if errno == EINTR {
-                        // SIGINT or SIGTERM: no further line is read (see `stopSignal`).
+                        // SIGINT or SIGTERM: no further line is read (see `batchStopSignal`).
                         if batchStopSignal != 0 { return nil }
                         continue
                     }
