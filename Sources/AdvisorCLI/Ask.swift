@@ -66,7 +66,7 @@ enum Ask {
         }
         var out = Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style)
         out += "\n" + inv.style.bold("Reproduce with") + "\n  \(command)\n"
-        if let path = inv.options["save"] { out += "Answers saved to \(path).\n" }
+        if let path = inv.options["save"] { out += "Answers saved to \(Sanitize.forTerminal(path, limit: 400)).\n" }
         return out
     }
 
@@ -110,7 +110,11 @@ enum Ask {
                 var problem: String? = nil
                 for part in line.split(separator: ",") {
                     let ends = part.split(separator: ">").map { $0.trimmedSpaces }
-                    guard ends.count == 2, names.contains(ends[0]), names.contains(ends[1]), ends[0] != ends[1] else {
+                    if ends.count == 2, ends[0] == ends[1], names.contains(ends[0]) {
+                        problem = Stack.selfFlowMessage(ends[0])
+                        break
+                    }
+                    guard ends.count == 2, names.contains(ends[0]), names.contains(ends[1]) else {
                         problem = "'\(Sanitize.forTerminal(String(part)))' is not from>to between two different components"
                         break
                     }
@@ -136,7 +140,7 @@ enum Ask {
         }
         let plan = flow.engine.plan(stack)
         let out = inv.format == .json ? PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n" : PlanCommand.text(plan, catalog: inv.catalog, width: io.width, style: inv.style)
-        return out + (inv.format == .json ? "" : "\nStack saved to \(stackPath); replan with: dbadvisor plan \(stackPath)\n")
+        return out + (inv.format == .json ? "" : "\nStack saved to \(Sanitize.forTerminal(stackPath, limit: 400)); replan with: dbadvisor plan \(Sanitize.forTerminal(stackPath, limit: 400))\n")
     }
 
     /// A stack's name from its file: the file name without its directory or extension.
@@ -150,11 +154,15 @@ enum Ask {
 
     /// One answer per line in question order; an empty line skips; end of input stops asking.
     static func pipedSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
-        let data = try io.readStdin()
+        var data = try io.readStdin()
+        // A byte-order mark, as Windows editors write, is not part of the first answer.
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
         guard let text = String(validating: data, as: UTF8.self) else {
             throw CLIError.data("the answers on standard input are not valid UTF-8")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // "\r\n" is one Character in Swift, which splitting on "\n" alone does not see: a file
+        // with CRLF line endings would read as a single line.
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var profile = start
         var skipped = Set<String>()
@@ -240,7 +248,11 @@ enum Ask {
                 if errno == EINTR { continue }
                 return nil
             }
-            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self) }
+            if byte == 0x0A {
+                // A CRLF line ending (a Windows terminal or a pasted file) ends the line too.
+                if bytes.last == 0x0D { bytes.removeLast() }
+                return String(decoding: bytes, as: UTF8.self)
+            }
             bytes.append(byte)
         }
     }

@@ -14,6 +14,9 @@ enum Batch {
         var buffer: [UInt8] = []
         var start = 0
         var finished = false
+        /// Bytes from `start` up to here hold no line break: a long line is scanned once as it
+        /// arrives, not again after every read (which made a line of n chunks cost n² / 2).
+        var searched = 0
         let maxLine: Int
         /// Called before each read of the input, which may block: pending output goes out
         /// first, so a slow producer sees its answers at once (output starts before input ends).
@@ -30,9 +33,10 @@ enum Batch {
             var skipping = false
             var skipped = 0
             while true {
-                if let newline = buffer[start...].firstIndex(of: 0x0A) {
+                if let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) {
                     let line = Array(buffer[start..<newline])
                     start = newline + 1
+                    searched = start
                     if skipping { return .tooLong(skipped + line.count) }
                     return .text(line)
                 }
@@ -40,6 +44,7 @@ enum Batch {
                     guard start < buffer.count || skipping else { return nil }
                     let line = Array(buffer[start...])
                     start = buffer.count
+                    searched = start
                     if skipping { return .tooLong(skipped + line.count) }
                     return .text(line)
                 }
@@ -49,16 +54,23 @@ enum Batch {
                     start = 0
                     skipping = true
                 }
+                searched = buffer.count
                 if start > 0 && start > buffer.count / 2 {
                     buffer.removeFirst(start)
+                    searched -= start
                     start = 0
                 }
                 try willRead?()
                 var chunk = [UInt8](repeating: 0, count: 1 << 16)
                 let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 {
-                    if errno == EINTR { continue }
-                    throw CLIError(status: .ioError, message: "cannot read the input: \(String(cString: strerror(errno)))")
+                    if errno == EINTR {
+                        // SIGINT or SIGTERM: no further line is read (see `batchStopSignal`).
+                        if batchStopSignal != 0 { return nil }
+                        continue
+                    }
+                    // Input that cannot be read is 66, as a missing file; 74 is for output.
+                    throw CLIError.noInput("cannot read the input: \(String(cString: strerror(errno)))")
                 }
                 if n == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<n]) }
             }
@@ -115,7 +127,17 @@ enum Batch {
         }
 
         reader.willRead = { try queue.flush() }
+        installStopHandlers()
+        /// After SIGINT or SIGTERM: what is queued (whole lines only) is written, then the
+        /// summary, and the exit status is 130 or 143.
+        func stopIfSignalled() throws {
+            guard batchStopSignal != 0 else { return }
+            try queue.flush()
+            inv.io.writeErr((progress ? "\r" : "") + "batch: stopped by a signal after \(lineNumber) line(s), \(answered) answered\n")
+            throw Ask.Stop(status: batchStopSignal == SIGTERM ? .terminated : .interrupted, message: "")
+        }
         while let line = try reader.next() {
+            try stopIfSignalled()
             lineNumber += 1
             var bytes: [UInt8]
             switch line {
@@ -137,7 +159,7 @@ enum Batch {
                 }
             } else {
                 switch parse(bytes, catalog: catalog) {
-                case let .success((profile, id)):
+                case let .success((profile, id, idSource)):
                     answered += 1
                     let rendered: Rendered
                     if let hit = byProfile[profile] {
@@ -156,13 +178,13 @@ enum Batch {
                         byLine[scanned.key] = rendered
                     }
                     if let id {
-                        try Array(id.compactText().utf8).withUnsafeBytes { try emit(rendered, id: $0, idText: idText(id)) }
+                        try Array(idJSON(id, source: idSource).utf8).withUnsafeBytes { try emit(rendered, id: $0, idText: idText(id, source: idSource)) }
                     } else {
                         try emit(rendered, id: nil, idText: nil)
                     }
                 case let .failure(error):
                     failedLines.append(lineNumber)
-                    try queue.append(errorLine(lineNumber, id: error.id, error.message, csv: csv))
+                    try queue.append(errorLine(lineNumber, id: error.id, idSource: error.idSource, error.message, csv: csv))
                 }
             }
             if queue.pendingBytes >= 1 << 18 { try queue.flush() }
@@ -172,6 +194,7 @@ enum Batch {
                 lastProgress = monotonicSeconds()
             }
         }
+        try stopIfSignalled()
         try queue.flush()
         var summary = (progress ? "\r" : "") + "batch: \(lineNumber) line(s), \(answered) answered, \(failedLines.count) failed"
         if !failedLines.isEmpty {
@@ -184,13 +207,17 @@ enum Batch {
 
     struct LineError: Error {
         var id: JSON?
+        /// The id's text in the line, as written.
+        var idSource: String? = nil
         var message: String
     }
 
-    static func parse(_ bytes: [UInt8], catalog: Catalog) -> Result<(Profile, JSON?), LineError> {
+    /// The profile, the id, and the id's text as written in the line.
+    static func parse(_ bytes: [UInt8], catalog: Catalog) -> Result<(Profile, JSON?, String?), LineError> {
         let json: JSON
+        let idSource: String?
         do {
-            json = try JSONParser.parse(bytes)
+            (json, idSource) = try JSONParser.parse(bytes, capturing: "id")
         } catch let error as JSONParseError {
             return .failure(LineError(id: nil, message: "not valid JSON: \(error)"))
         } catch {
@@ -202,23 +229,30 @@ enum Batch {
         }
         switch catalog.parseProfile(json) {
         case let .success((profile, _)):
-            return .success((profile, id))
+            return .success((profile, id, idSource))
         case let .failure(error):
-            return .failure(LineError(id: id, message: error.message))
+            return .failure(LineError(id: id, idSource: idSource, message: error.message))
         }
     }
 
-    static func errorLine(_ line: Int, id: JSON?, _ message: String, csv: Bool) -> String {
+    static func errorLine(_ line: Int, id: JSON?, idSource: String? = nil, _ message: String, csv: Bool) -> String {
         if csv {
-            return [id.map(idText) ?? "", String(line), "", "", "", "error: " + message].map(csvField).joined(separator: ",") + "\n"
+            return [id.map { idText($0, source: idSource) } ?? "", String(line), "", "", "", "error: " + message].map(csvField).joined(separator: ",") + "\n"
         }
-        var members: [(String, JSON)] = [("line", .number(Double(line)))]
-        if let id { members.append(("id", id)) }
-        members.append(("error", .string(message)))
-        return JSON.object(members).compactText() + "\n"
+        return #"{"line":"# + String(line) + (id.map { #","id":"# + idJSON($0, source: idSource) } ?? "")
+            + #","error":"# + JSON.string(message).compactText() + "}\n"
     }
 
-    static func idText(_ id: JSON) -> String { id.stringValue ?? id.compactText() }
+    /// The id as JSON text. A number is echoed as it was written (`1234567890123456789`,
+    /// `1e16`, `1e-7`): as a Double it would come back rounded or respelled, and no longer
+    /// match the line it answers. A string is written afresh (escaped where needed).
+    static func idJSON(_ id: JSON, source: String?) -> String {
+        if case .number = id, let source { return source }
+        return id.compactText()
+    }
+
+    /// The id as a CSV cell: a string's text, a number as written.
+    static func idText(_ id: JSON, source: String? = nil) -> String { id.stringValue ?? idJSON(id, source: source) }
 
     /// The CSV columns after id and line: service, confidence, runner_up, top_reason.
     static func csvTail(_ r: Recommendation) -> String {
@@ -228,10 +262,31 @@ enum Batch {
 
     /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.
     /// A leading = + - @ is prefixed with ' so spreadsheets do not run it as a formula.
+    /// Control characters (ESC, BEL, line breaks...) are shown as visible escapes (`\u{1b}`,
+    /// `\n`), as in text output: a CSV file is read in terminals and spreadsheets alike.
     static func csvField(_ s: String) -> String {
-        var value = s
+        var value = s.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) ? s : Sanitize.forTerminal(s, limit: Int.max)
         if let first = value.first, "=+-@".contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
         return "\"" + value.replacing("\"", with: "\"\"") + "\""
     }
+}
+
+/// The signal (SIGINT, SIGTERM) that asked batch to stop, or 0. Set by the handler; read
+/// between lines, so a line being written is finished and no line is cut.
+nonisolated(unsafe) var batchStopSignal: sig_atomic_t = 0
+
+/// SIGINT and SIGTERM end batch between lines (exit 130 or 143) instead of killing it in the
+/// middle of one. Without SA_RESTART, a read waiting for input returns at once (EINTR). A
+/// second signal, if the output pipe blocks for good, ends the process at once.
+func installStopHandlers() {
+    unblockSignals()
+    var action = sigaction()
+    action.__sigaction_handler.sa_handler = { signal in
+        if batchStopSignal != 0 { _exit(128 + signal) }
+        batchStopSignal = signal
+    }
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    for signal in [SIGINT, SIGTERM] { sigaction(signal, &action, nil) }
 }

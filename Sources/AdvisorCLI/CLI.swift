@@ -243,7 +243,8 @@ public enum CLI {
     static func loadCatalog(directory: String?) throws -> Catalog {
         let catalog: Catalog
         if let directory {
-            catalog = try Catalog.load(directory: directory)
+            // Validated against the bundled schema, never the directory's own (untrusted) one.
+            catalog = try Catalog.load(directory: directory, schema: BundledCatalog.files()[Catalog.schemaFile])
         } else {
             // The embedder validated the bundled catalog when the binary was built.
             catalog = try Catalog.load(texts: BundledCatalog.texts(), origin: "bundled", validated: true)

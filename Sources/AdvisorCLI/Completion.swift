@@ -3,7 +3,19 @@ import AdvisorCore
 /// Shell completion scripts and the manual page, generated from the one declaration of the
 /// commands and options (CLI.commands) and the catalog's vocabulary: nothing is hand-kept.
 enum Generated {
-    static func shellWords(_ words: [String]) -> String { words.joined(separator: " ") }
+    static func shellWords(_ words: [String]) -> String { safeWords(words).joined(separator: " ") }
+
+    /// Whether a word may appear in a completion script unquoted. bash's `compgen -W` expands
+    /// its word list (a `$(...)` in it runs on every Tab), and zsh evaluates `_sequence`'s, so
+    /// quoting is no defence there: only words of letters, digits and `-._+:@/=` are offered.
+    /// The bundled schema already holds ids and values to `[a-z0-9-]`; this is the last line.
+    static func isSafeWord(_ word: String) -> Bool {
+        !word.isEmpty && word.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || "-._+:@/=".utf8.contains(b)
+        }
+    }
+
+    static func safeWords(_ words: [String]) -> [String] { words.filter(isSafeWord) }
 
     /// Single-quoted for sh/zsh/fish: safe for any text.
     static func quoted(_ s: String) -> String { "'" + s.replacing("'", with: "'\\''") + "'" }
@@ -22,6 +34,13 @@ enum Generated {
         }
     }
 
+    /// The option with only its safe values (see `isSafeWord`).
+    static func safeValues(_ o: OptionSpec) -> OptionSpec {
+        var o = o
+        o.values = safeWords(o.values)
+        return o
+    }
+
     static func isFileOption(_ o: OptionSpec) -> Bool { o.takesPath }
 
     /// The words a command's positional arguments complete to (services, fixed words), and
@@ -30,8 +49,8 @@ enum Generated {
         var words: [String] = [], files = false
         for a in c.arguments {
             switch a.completes {
-            case .services: words += catalog.serviceIDs
-            case let .words(w): words += w
+            case .services: words += safeWords(catalog.serviceIDs)
+            case let .words(w): words += safeWords(w)
             case .files: files = true
             case .nothing: break
             }
@@ -96,11 +115,12 @@ enum Generated {
 
     static func zsh(_ commands: [CommandSpec], catalog: Catalog) -> String {
         func spec(_ o: OptionSpec) -> String {
+            let o = safeValues(o)
             let help = o.help.replacing("[", with: "(").replacing("]", with: ")").replacing(":", with: " -")
             if o.isFlag { return quoted("--\(o.name)[\(help)]") }
             if isFileOption(o) { return quoted("--\(o.name)=[\(help)]:file:_files") }
             if !o.values.isEmpty {
-                if catalog.question(o.name)?.kind == .set { return quoted("--\(o.name)=[\(help)]:values:_sequence compadd - \(o.values.joined(separator: " "))") }
+                if catalog.question(o.name)?.kind == .set { return quoted("--\(o.name)=[\(help)]:values:_sequence compadd - \(shellWords(o.values))") }
                 return quoted("--\(o.name)=[\(help)]:value:(\(o.values.joined(separator: " ")))")
             }
             return quoted("--\(o.name)=[\(help)]:\(o.valueName ?? "value"):")
@@ -113,7 +133,7 @@ enum Generated {
             for a in c.arguments {
                 let star = a.repeats ? "*" : ""
                 switch a.completes {
-                case .services: args.append(quoted("\(star):\(a.name):(\(catalog.serviceIDs.joined(separator: " ")))"))
+                case .services: args.append(quoted("\(star):\(a.name):(\(shellWords(catalog.serviceIDs)))"))
                 case let .words(w): args.append(quoted("\(star):\(a.name):(\(w.joined(separator: " ")))"))
                 case .files: args.append(quoted("\(star):\(a.name):_files"))
                 case .nothing: break
@@ -135,7 +155,7 @@ enum Generated {
         out += "complete -c dbadvisor -n 'not __fish_seen_subcommand_from \(names.joined(separator: " "))' -a help -d 'Show help for a command.'\n"
         for c in commands {
             let when = "'__fish_seen_subcommand_from \(c.name)'"
-            for o in c.options {
+            for o in c.options.map(safeValues) {
                 var line = "complete -c dbadvisor -n \(when) -l \(o.name)"
                 if o.isFlag {
                 } else if isFileOption(o) {
@@ -159,7 +179,10 @@ enum Generated {
     static func manual(_ inv: Invocation) throws -> String {
         try Commands.noPositionals(inv)
         func esc(_ s: String) -> String {
-            var t = s.replacing("\\", with: "\\e")
+            // A line break would start a new roff line (a leading `.` there is a request), and
+            // other control characters reach the terminal through man: all become spaces.
+            let flat = String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? " " : $0 }))
+            var t = flat.replacing("\\", with: "\\e")
             if t.hasPrefix(".") || t.hasPrefix("'") { t = "\\&" + t }
             return t
         }

@@ -14,7 +14,7 @@ enum Lint {
         var catalog: Catalog? = nil
         do {
             if let dir = inv.catalogDirectory {
-                catalog = try Catalog.load(directory: dir)
+                catalog = try Catalog.load(directory: dir, schema: BundledCatalog.files()[Catalog.schemaFile])
             } else {
                 catalog = try Catalog.load(files: BundledCatalog.files(), origin: "bundled")
             }

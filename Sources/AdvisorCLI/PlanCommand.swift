@@ -52,11 +52,15 @@ enum PlanCommand {
         ])
     }
 
+    /// A name or text from the stack file, with control characters (ESC, BEL, line breaks)
+    /// shown as visible escapes: raw, they would drive the terminal or break the table.
+    static func shown(_ s: String) -> String { Sanitize.forTerminal(s, limit: 200) }
+
     static func text(_ plan: Plan, catalog: Catalog, width: Int, style st: Style) -> String {
-        var out = st.bold("Plan: \(plan.stack.name)") + " · \(plan.recommendations.count) component(s)\n\n"
-        let nameWidth = min(20, plan.recommendations.map(\.name.count).max() ?? 8)
+        var out = st.bold("Plan: \(shown(plan.stack.name))") + " · \(plan.recommendations.count) component(s)\n\n"
+        let nameWidth = min(20, plan.recommendations.map { shown($0.name).count }.max() ?? 8)
         for (name, r) in plan.recommendations {
-            out += "  " + pad(name, nameWidth) + "  " + st.bold(r.pick.service.id) + "  (\(r.confidence.level.rawValue) confidence)\n"
+            out += "  " + pad(shown(name), nameWidth) + "  " + st.bold(r.pick.service.id) + "  (\(r.confidence.level.rawValue) confidence)\n"
             if let top = r.pick.scoreFindings.filter({ $0.weight > 0 }).max(by: { $0.weight < $1.weight }) {
                 out += st.dim(wrap(top.text, width: width, indent: nameWidth + 6, firstIndent: nameWidth + 6)) + "\n"
             }
@@ -67,7 +71,7 @@ enum PlanCommand {
         if !plan.links.isEmpty {
             out += "\n" + st.bold("What joins them") + "\n"
             for link in plan.links {
-                out += "  \(link.from) → \(link.to) (\(link.fromService) → \(link.toService))\n"
+                out += "  \(shown(link.from)) → \(shown(link.to)) (\(link.fromService) → \(link.toService))\n"
                 if let best = link.ways.first {
                     out += wrap("\(best.kind): \(best.text)", width: width, indent: 6, firstIndent: 4) + "\n" + st.dim(wrap("source: \(best.source)", width: width, indent: 6, firstIndent: 6)) + "\n"
                     if link.ways.count > 1 { out += st.dim(wrap("also: " + link.ways.dropFirst().map { "\($0.kind) (\($0.id))" }.joined(separator: ", "), width: width, indent: 6, firstIndent: 6)) + "\n" }
@@ -78,19 +82,19 @@ enum PlanCommand {
         }
         if !plan.sharing.isEmpty {
             out += "\n" + st.bold("Fewer moving parts") + "\n"
-            for s in plan.sharing { out += wrap("• " + s.text, width: width, indent: 4, firstIndent: 2) + "\n" }
+            for s in plan.sharing { out += wrap("• " + Sanitize.forTerminal(s.text, limit: Int.max), width: width, indent: 4, firstIndent: 2) + "\n" }
         }
         if !plan.stack.errors.isEmpty {
             out += "\n" + st.red("Not planned") + "\n"
-            for e in plan.stack.errors { out += wrap("✗ \(e.component): \(e.message)", width: width, indent: 4, firstIndent: 2) + "\n" }
+            for e in plan.stack.errors { out += wrap("✗ \(shown(e.component)): \(Sanitize.forTerminal(e.message, limit: Int.max))", width: width, indent: 4, firstIndent: 2) + "\n" }
         }
         out += "\n" + st.dim("Each component's full reasoning: dbadvisor plan FILE --format json, or recommend with its answers.") + "\n"
         return out
     }
 
     static func markdown(_ plan: Plan, catalog: Catalog) -> String {
-        func cell(_ s: String) -> String { s.replacing("|", with: "\\|") }
-        var out = "# Design record: \(plan.stack.name)\n\n- Decision by: dbadvisor \(toolVersion), catalog \(catalog.version)\n\n## Components\n\n"
+        func cell(_ s: String) -> String { Sanitize.forTerminal(s, limit: Int.max).replacing("|", with: "\\|") }
+        var out = "# Design record: \(cell(plan.stack.name))\n\n- Decision by: dbadvisor \(toolVersion), catalog \(catalog.version)\n\n## Components\n\n"
         out += "| Component | Service | Confidence | Main reason |\n| --- | --- | --- | --- |\n"
         for (name, r) in plan.recommendations {
             let top = r.pick.scoreFindings.filter { $0.weight > 0 }.max { $0.weight < $1.weight }?.text ?? ""
@@ -100,18 +104,18 @@ enum PlanCommand {
         if plan.links.isEmpty { out += "No flows were given.\n" }
         for link in plan.links {
             if let best = link.ways.first {
-                out += "- **\(link.from) → \(link.to)** (`\(link.fromService)` → `\(link.toService)`): \(best.text) <\(best.source)>\n"
+                out += "- **\(cell(link.from)) → \(cell(link.to))** (`\(link.fromService)` → `\(link.toService)`): \(best.text) <\(best.source)>\n"
             } else {
-                out += "- **\(link.from) → \(link.to)**: no integration in the catalog; a custom pipeline moves the data.\n"
+                out += "- **\(cell(link.from)) → \(cell(link.to))**: no integration in the catalog; a custom pipeline moves the data.\n"
             }
         }
         if !plan.sharing.isEmpty {
             out += "\n## Fewer moving parts\n\n"
-            for s in plan.sharing { out += "- \(s.text)\n" }
+            for s in plan.sharing { out += "- \(cell(s.text))\n" }
         }
         if !plan.stack.errors.isEmpty {
             out += "\n## Not planned\n\n"
-            for e in plan.stack.errors { out += "- \(cell(e.component)): \(e.message)\n" }
+            for e in plan.stack.errors { out += "- \(cell(e.component)): \(cell(e.message))\n" }
         }
         return out
     }

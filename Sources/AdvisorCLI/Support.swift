@@ -16,6 +16,8 @@ public enum ExitStatus: Int32, Sendable {
     case software = 70
     case ioError = 74
     case interrupted = 130
+    /// SIGTERM (128 + 15).
+    case terminated = 143
 }
 
 /// An error that ends a command: its message for stderr and its exit status.
@@ -126,7 +128,8 @@ func readAll(_ fd: Int32, limit: Int = 256 * 1_048_576) throws -> [UInt8] {
     do {
         return try FileSystem.readAll(fd, limit: limit)
     } catch let error as FileSystem.Failure {
-        throw CLIError(status: .ioError, message: "cannot read standard input: \(error)")
+        // Input that cannot be read (stdin closed, EIO) is 66 as an unreadable file is; 74 is for output.
+        throw CLIError.noInput("cannot read standard input: \(error)")
     } catch {
         throw CLIError.data("standard input is larger than \(limit / 1_048_576) MB")
     }

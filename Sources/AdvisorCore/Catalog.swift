@@ -188,8 +188,9 @@ extension Catalog {
 
     /// `trusted`: files already checked against the schema (the fuzzer's unchanged files),
     /// which are not checked again; every other check still runs.
+    /// `schema`: the schema to validate against instead of the catalog's own catalog.schema.json.
     static func load(paths: Set<String>, origin: String, validated alreadyValidated: Bool, trusted: Set<String> = [],
-                     parseFile: (String) throws -> JSON) throws -> Catalog {
+                     schema givenSchema: JSON? = nil, parseFile: (String) throws -> JSON) throws -> Catalog {
         var problems: [Problem] = []
         var documents: [String: JSON] = [:]
         func parse(_ path: String) -> JSON? {
@@ -211,13 +212,13 @@ extension Catalog {
         // An already validated catalog is not checked again, so its schema is not even parsed.
         var validator: SchemaValidator? = nil
         if !alreadyValidated {
-            guard let schema = parse(schemaFile) else { throw CatalogError(problems: problems) }
+            guard let schema = givenSchema ?? parse(schemaFile) else { throw CatalogError(problems: problems) }
             validator = SchemaValidator(schema: schema)
         }
         func validated(_ path: String, as definition: String) -> JSON? {
             guard let json = parse(path) else { return nil }
             guard validator != nil, !trusted.contains(path) else { return json }
-            let found = validator!.validate(json, file: path, definition: definition)
+            let found = validator!.validate(json, file: path, definition: definition) + controlCharacterProblems(json, file: path)
             problems += found
             return found.isEmpty ? json : nil
         }
@@ -286,15 +287,62 @@ extension Catalog {
         return catalog
     }
 
+    /// A catalog's text reaches terminals, completion scripts, the manual page and CSV cells:
+    /// a string (or member name) holding a control character, an escape sequence's ESC, a
+    /// line break or a bidirectional override is refused, wherever it is. The first 20 per file.
+    static func controlCharacterProblems(_ json: JSON, file: String) -> [Problem] {
+        var found: [Problem] = []
+        func isControl(_ text: String) -> Unicode.Scalar? {
+            text.unicodeScalars.first { s in
+                let v = s.value
+                return v < 0x20 || (0x7F...0x9F).contains(v) || v == 0x2028 || v == 0x2029 || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+            }
+        }
+        func report(_ scalar: Unicode.Scalar, _ path: String) {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            found.append(Problem(file: file, path: path, message: "holds a control character (U+\(String(repeating: "0", count: max(0, 4 - hex.count)) + hex)); catalog text must be printable"))
+        }
+        func walk(_ value: JSON, _ path: String) {
+            guard found.count < 20 else { return }
+            switch value {
+            case let .string(text): if let c = isControl(text) { report(c, path) }
+            case let .array(items): for (i, item) in items.enumerated() { walk(item, "\(path)[\(i)]") }
+            case let .object(members):
+                for (key, member) in members {
+                    let memberPath = SchemaValidator.member(path, key)
+                    if let c = isControl(key) { report(c, memberPath) }
+                    walk(member, memberPath)
+                }
+            default: break
+            }
+        }
+        walk(json, "$")
+        return found
+    }
+
     /// Loads every `.json` file under a directory.
-    public static func load(directory: String) throws -> Catalog {
+    ///
+    /// `schema`, the text of a trusted catalog.schema.json (the bundled one), is what the
+    /// files are validated against; the directory's own schema file is then not read at all.
+    /// A catalog from elsewhere is untrusted: its own schema could carry a pattern that
+    /// backtracks for ever, a self-referencing `anyOf`, or a count of 1e300, and it could
+    /// simply allow what the bundled schema refuses (an id `x$(touch F)`, a value with an
+    /// escape sequence). Without `schema`, the directory's own schema is used: only for the
+    /// source catalog/ directory, whose schema is the bundled one.
+    public static func load(directory: String, schema: [UInt8]? = nil) throws -> Catalog {
         guard FileSystem.kind(directory) == .directory else {
             throw CatalogError(problems: [Problem(file: directory, path: "$", message: "is not a directory")])
         }
         let root = FileSystem.absolute(directory)
         var files: [String: [UInt8]] = [:]
         var total = 0
-        for relative in FileSystem.files(under: root, endingWith: ".json") {
+        var trustedSchema: JSON? = nil
+        if let schema {
+            do { trustedSchema = try JSONParser.parse(schema) } catch {
+                throw CatalogError(problems: [Problem(file: schemaFile, path: "$", message: "the bundled schema is not valid JSON: \(error)")])
+            }
+        }
+        for relative in FileSystem.files(under: root, endingWith: ".json") where trustedSchema == nil || relative != schemaFile {
             let tooLarge = CatalogError(problems: [Problem(file: directory, path: "$", message: "holds more than 64 MB of JSON; a catalog is expected to be far smaller")])
             let data: [UInt8]
             do {
@@ -307,7 +355,7 @@ extension Catalog {
             total += data.count
             files[relative] = data
         }
-        return try load(files: files, origin: root)
+        return try load(paths: Set(files.keys), origin: root, validated: false, schema: trustedSchema) { try JSONParser.parse(files[$0] ?? []) }
     }
 }
 

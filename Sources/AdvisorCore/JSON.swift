@@ -103,6 +103,9 @@ public struct JSONParser {
     /// Per nesting depth, a buffer reused for the members or items being read.
     private var memberBuffers: [[(String, JSON)]] = []
     private var itemBuffers: [[JSON]] = []
+    /// A member of the top-level object whose value's place in the input is kept (`captured`).
+    private var captureKey: String? = nil
+    private var captured: Range<Int>? = nil
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -125,16 +128,32 @@ public struct JSONParser {
             ?? parse(Array(text.utf8), maxDepth: maxDepth)
     }
 
+    /// Parses like `parse`, and also gives the source text of the top-level object's member
+    /// `key`, as written: a number keeps its digits (`1234567890123456789`, `1e16`), which a
+    /// Double would round or respell.
+    public static func parse(_ input: [UInt8], capturing key: String, maxDepth: Int = defaultMaxDepth) throws -> (JSON, String?) {
+        try input.withUnsafeBufferPointer { buffer in
+            var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+            parser.captureKey = key
+            let value = try parser.parseDocument()
+            return (value, parser.captured.map { String(decoding: buffer[$0], as: UTF8.self) })
+        }
+    }
+
     private static func parse(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws -> JSON {
         var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+        return try parser.parseDocument()
+    }
+
+    private mutating func parseDocument() throws -> JSON {
         // A byte-order mark is tolerated at the start, as many editors write one.
-        if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { parser.index = 3 }
-        parser.skipWhitespace()
-        if parser.index >= buffer.count { throw parser.error("the input is empty; expected a JSON value") }
-        let value = try parser.parseValue(depth: 0)
-        parser.skipWhitespace()
-        if parser.index < buffer.count {
-            throw parser.error("unexpected \(parser.describeCurrent()) after the JSON value")
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { index = 3 }
+        skipWhitespace()
+        if index >= bytes.count { throw error("the input is empty; expected a JSON value") }
+        let value = try parseValue(depth: 0)
+        skipWhitespace()
+        if index < bytes.count {
+            throw error("unexpected \(describeCurrent()) after the JSON value")
         }
         return value
     }
@@ -248,7 +267,9 @@ public struct JSONParser {
             }
             index += 1
             skipWhitespace()
+            let valueStart = index
             members.append((key, try parseValue(depth: depth)))
+            if depth == 1, let captureKey, key == captureKey { captured = valueStart..<index }
             skipWhitespace()
             guard index < bytes.count else { throw error("unexpected end of input; expected ',' or '}'") }
             if bytes[index] == UInt8(ascii: ",") {
@@ -543,6 +564,8 @@ extension JSON {
         guard n.isFinite else { return "null" }
         if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
         var text = fixed(n, decimals: 6)
+        // Zeros after a point only: beyond 9e15 `fixed` gives whole digits, whose zeros count.
+        guard text.contains(".") else { return text }
         while text.hasSuffix("0") { text.removeLast() }
         if text.hasSuffix(".") { text.removeLast() }
         return text

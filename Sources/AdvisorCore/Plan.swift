@@ -43,6 +43,12 @@ public struct Stack: Sendable {
     /// Components that could not be read, by name (or position), with the reason.
     public var errors: [(component: String, message: String)]
 
+    /// Why a flow from a component to itself is refused, by `plan` and by `ask --plan` alike.
+    public static func selfFlowMessage(_ name: String) -> String {
+        let shown = Sanitize.forTerminal(name)
+        return "'\(shown)>\(shown)' is not from>to between two different components"
+    }
+
     /// Reads a stack file. A bad component is reported by name and left out; the rest stand.
     public static func parse(_ json: JSON, catalog: Catalog) -> Result<Stack, ProfileError> {
         guard case .object = json else {
@@ -76,6 +82,10 @@ public struct Stack: Sendable {
                 continue
             }
             let known = Set(stack.components.map(\.name) + stack.errors.map(\.component))
+            if from == to, known.contains(from) {
+                stack.errors.append(("flow \(i + 1)", selfFlowMessage(from)))
+                continue
+            }
             if !known.contains(from) || !known.contains(to) {
                 stack.errors.append(("flow \(i + 1)", "names '\(Sanitize.forTerminal(known.contains(from) ? to : from))', which is not a component"))
                 continue

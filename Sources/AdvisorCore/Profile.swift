@@ -120,7 +120,9 @@ extension Catalog {
             switch value {
             case .null: continue
             case let .string(s): text = s
-            case let .number(n) where question.kind == .rate || question.kind == .percent: text = JSON.format(number: n)
+            // Every digit of the number: rounding it to a few decimals, or to Int64, would
+            // change the value (9e15 once read as 9, 1e-7 as 0) instead of refusing it.
+            case let .number(n) where question.kind == .rate || question.kind == .percent: text = JSON.exactDecimal(n)
             case let .array(items) where question.kind == .set:
                 var parts: [String] = []
                 for item in items {

@@ -20,10 +20,11 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
     public static func parse(_ text: String) -> Result<DataSize, QuantityError> {
         let trimmed = text.trimmedSpaces
         if trimmed.hasPrefix("-") { return .failure(.notPositive) }
-        // Digits and the point are ASCII: the number is the leading run of those bytes.
+        // Digits, the point and the group separators are ASCII: the number is the leading run
+        // of those bytes.
         let utf8 = trimmed.utf8
-        let end = utf8.firstIndex { !($0 >= 0x30 && $0 <= 0x39) && $0 != 0x2E } ?? utf8.endIndex
-        let digits = trimmed[..<end]
+        let end = utf8.firstIndex { !($0 >= 0x30 && $0 <= 0x39) && $0 != 0x2E && $0 != 0x2C && $0 != 0x5F } ?? utf8.endIndex
+        guard let digits = ungrouped(String(trimmed[..<end])) else { return .failure(.misplacedSeparator) }
         let written = String(trimmed[end...]).trimmedSpaces
         let unit = written.utf8.allSatisfy { $0 < 0x80 }
             ? String(decoding: written.utf8.map { $0 >= 0x61 && $0 <= 0x7A ? $0 - 0x20 : $0 }, as: UTF8.self)
@@ -74,9 +75,10 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
             case "b", "B", "g", "G": factor = 1_000_000_000
             default: break
             }
-            if factor != 1 { trimmed.removeLast() }
+            // `500 k` as `500k`, as a size takes `3 TB` as `3TB`.
+            if factor != 1 { trimmed = String(trimmed.dropLast()).trimmedSpaces }
         }
-        let plain = trimmed.contains(where: { $0 == "," || $0 == "_" }) ? trimmed.filter { $0 != "," && $0 != "_" } : trimmed
+        guard let plain = ungrouped(trimmed) else { return .failure(.misplacedSeparator) }
         guard !plain.isEmpty, plain.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E }), let number = Double(plain), number.isFinite else {
             if let first = plain.first, first == "-" { return .failure(.notPositive) }
             return .failure(.malformed)
@@ -99,9 +101,24 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
     }
 }
 
+/// `text` without the separators that group its whole part in thousands (`1,000,000`,
+/// `1_000`), or nil when a separator is anywhere else: `1,5` and `20,00` are decimal commas,
+/// which would otherwise read as 15 and 2000. Text without a separator comes back unchanged.
+func ungrouped(_ text: String) -> String? {
+    let utf8 = text.utf8
+    guard utf8.contains(where: { $0 == 0x2C || $0 == 0x5F }) else { return text }
+    let point = utf8.firstIndex(of: 0x2E) ?? utf8.endIndex
+    // No separator in the fraction; in the whole part, a first group of one to three digits
+    // and then groups of exactly three.
+    guard !utf8[point...].contains(where: { $0 == 0x2C || $0 == 0x5F }) else { return nil }
+    let groups = utf8[..<point].split(omittingEmptySubsequences: false) { $0 == 0x2C || $0 == 0x5F }
+    guard let first = groups.first, (1...3).contains(first.count), groups.dropFirst().allSatisfy({ $0.count == 3 }) else { return nil }
+    return groups.map { String(decoding: $0, as: UTF8.self) }.joined() + String(decoding: utf8[point...], as: UTF8.self)
+}
+
 /// Why a size or rate was refused.
 public enum QuantityError: Error, Equatable, Sendable {
-    case malformed, missingUnit, unknownUnit(String), notPositive, tooLarge
+    case malformed, missingUnit, unknownUnit(String), notPositive, tooLarge, misplacedSeparator
 
     public var explanation: String {
         switch self {
@@ -110,6 +127,7 @@ public enum QuantityError: Error, Equatable, Sendable {
         case let .unknownUnit(u): return "'\(Sanitize.forTerminal(u, limit: 12))' is not a unit"
         case .notPositive: return "it must be greater than zero"
         case .tooLarge: return "it is larger than any workload this advisor can reason about"
+        case .misplacedSeparator: return "a comma (or '_') may only group thousands, as in 1,000; the decimal separator is a point, as in 1.5"
         }
     }
 }

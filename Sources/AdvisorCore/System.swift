@@ -47,29 +47,141 @@ public enum FileSystem {
         return try readAll(fd, limit: limit)
     }
 
-    /// Writes `bytes` to a temporary file beside `path`, then renames it over `path`, so a
-    /// reader never sees half a file.
+    /// Writes `bytes` to `path` so that a reader never sees half a file and a failure (a full
+    /// disk, a read-only directory) leaves the old file as it was:
+    /// - a symbolic link is followed, and its target replaced (the link stays a link);
+    /// - a regular file is replaced by a temporary file beside it, created with
+    ///   O_EXCL|O_NOFOLLOW|O_CLOEXEC under a random name that fits NAME_MAX whatever the
+    ///   target's name, given the old file's mode and owner, written, fsynced, renamed over
+    ///   the target, and the directory fsynced;
+    /// - anything else that exists (a character device such as /dev/null, a FIFO) is never
+    ///   replaced: it is opened and written to, as a shell's `>` would; a directory is refused.
     public static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
-        let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        // What the path names, links followed by the kernel: this also sees through the
+        // /proc/self/fd links behind /dev/stdout, whose text ("pipe:[1234]") names no file.
+        var status = stat()
+        let target: String
+        let exists: Bool
+        if stat(path, &status) == 0 {
+            switch status.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFDIR: throw Failure(code: EISDIR)
+            default:
+                try writeInPlace(bytes, to: path)
+                return
+            }
+            exists = true
+            target = try resolvingLinks(path)
+        } else if errno == ENOENT {
+            // Nothing there, or a link to a file still to be created: the file is made where
+            // the link points.
+            exists = false
+            target = try resolvingLinks(path)
+        } else {
+            throw Failure(code: errno)
+        }
+        let directory: String
+        if let slash = target.utf8.lastIndex(of: UInt8(ascii: "/")) {
+            let prefix = String(target[..<slash])
+            directory = prefix.isEmpty ? "/" : prefix
+        } else {
+            directory = "."
+        }
+        // 1 + 9 + 16 + 4 = 30 bytes: well inside NAME_MAX (255) for any target name.
+        var temporary = ""
+        var fd: Int32 = -1
+        for _ in 0..<16 {
+            let random = String(UInt64.random(in: .min ... .max), radix: 16)
+            temporary = directory + "/.dbadvisor" + String(repeating: "0", count: 16 - random.count) + random + ".tmp"
+            fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o666)
+            if fd >= 0 || errno != EEXIST { break }
+        }
         if fd < 0 { throw Failure(code: errno) }
+        func fail(_ code: Int32) -> Failure {
+            close(fd)
+            unlink(temporary)
+            return Failure(code: code)
+        }
+        if exists {
+            // The owner first: changing it clears set-id bits, which the mode then restores.
+            if status.st_uid != geteuid() || status.st_gid != getegid() {
+                if fchown(fd, status.st_uid, status.st_gid) != 0 { throw fail(errno) }
+            }
+            if fchmod(fd, status.st_mode & 0o7777) != 0 { throw fail(errno) }
+        }
+        if let code = writeAll(fd, bytes) { throw fail(code) }
+        if fsync(fd) != 0 { throw fail(errno) }
+        if close(fd) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw Failure(code: code)
+        }
+        if rename(temporary, target) != 0 {
+            let code = errno
+            unlink(temporary)
+            throw Failure(code: code)
+        }
+        // The rename itself is durable once the directory is.
+        let dirFD = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            let synced = fsync(dirFD) == 0 || errno == EINVAL
+            let code = errno
+            close(dirFD)
+            if !synced { throw Failure(code: code) }
+        }
+    }
+
+    /// Writes to something that is not a regular file (a device, a FIFO) without replacing it.
+    static func writeInPlace(_ bytes: [UInt8], to path: String) throws {
+        let fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC)
+        if fd < 0 { throw Failure(code: errno) }
+        if let code = writeAll(fd, bytes) {
+            close(fd)
+            throw Failure(code: code)
+        }
+        // A device or a FIFO may not support fsync (EINVAL): there is nothing to make durable.
+        if fsync(fd) != 0, errno != EINVAL, errno != EROFS {
+            let code = errno
+            close(fd)
+            throw Failure(code: code)
+        }
+        if close(fd) != 0 { throw Failure(code: errno) }
+    }
+
+    /// Every byte of `bytes` to `fd`; the errno of a failed write, or nil.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
             if n < 0 {
                 if errno == EINTR { continue }
-                let code = errno
-                close(fd)
-                unlink(temporary)
-                throw Failure(code: code)
+                return errno
             }
             offset += n
         }
-        if close(fd) != 0 || rename(temporary, path) != 0 {
-            let code = errno
-            unlink(temporary)
-            throw Failure(code: code)
+        return nil
+    }
+
+    /// `path` with symbolic links followed, as far as they lead (a link to a file that does
+    /// not exist yet resolves to that file's path). More than 40 links is ELOOP, as the kernel's limit.
+    static func resolvingLinks(_ path: String) throws -> String {
+        var current = path
+        for _ in 0..<40 {
+            var status = stat()
+            guard lstat(current, &status) == 0, (status.st_mode & S_IFMT) == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            if n < 0 { throw Failure(code: errno) }
+            let link = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if link.hasPrefix("/") {
+                current = link
+            } else if let slash = current.utf8.lastIndex(of: UInt8(ascii: "/")) {
+                current = String(current[...slash]) + link
+            } else {
+                current = link
+            }
         }
+        throw Failure(code: ELOOP)
     }
 
     /// The regular files under `root` whose names end in `suffix`, as paths relative to
