@@ -64,7 +64,7 @@ enum Ask {
             inv.io.writeErr("Reproduce with: \(command) --format json\n")
             return Render.json(recommendation, catalog: catalog).compactText() + "\n"
         }
-        var out = Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style)
+        var out = Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style, verbose: inv.flags.contains("verbose"))
         out += "\n" + inv.style.bold("Reproduce with") + "\n  \(command)\n"
         if let path = inv.options["save"] { out += "Answers saved to \(Sanitize.forTerminal(path, limit: 400)).\n" }
         return out

@@ -19,6 +19,8 @@ public struct OptionSpec: Sendable {
     public var defaultValue: String?
     /// A profile key (one per question): usage shows them as one group, `[--<key> <value> ...]`.
     public var isProfileKey = false
+    /// A one-letter alias (`-v`), for a flag.
+    public var short: Character? = nil
 
     public var isFlag: Bool { valueName == nil }
     /// Whether the value is a path (completion offers files).
@@ -132,14 +134,15 @@ public enum CLI {
         let save = OptionSpec(name: "save", valueName: "file", help: "Write the answers to this JSON answers file at the end.", values: [], defaultValue: nil)
         let noInput = OptionSpec(name: "no-input", valueName: nil, help: "Never prompt; fail if a question is unanswered (also: DBADVISOR_NO_INPUT=1).", values: [], defaultValue: nil)
         let prefill = OptionSpec(name: "answers", valueName: "file", help: "Pre-fill answers from a JSON file; only the rest are asked.", values: [], defaultValue: nil)
+        let verbose = OptionSpec(name: "verbose", valueName: nil, help: "The full report: every reason, trade-off, alternative, ruled-out service and estimate.", values: [], defaultValue: nil, short: "v")
         let planOption = OptionSpec(name: "plan", valueName: "file", help: "Build a stack instead: name each component and answer its questions, then say which feed which; writes the stack file and prints the plan.", values: [], defaultValue: nil)
         return [
             CommandSpec(name: "ask", abstract: "Answer the questionnaire interactively, then get the recommendation (the default on a terminal).",
-                        options: [prefill, save, noInput, planOption], formats: [.text, .json],
+                        options: [prefill, save, noInput, planOption, verbose], formats: [.text, .json],
                         examples: ["dbadvisor ask --save workload.json", "printf 'relational\\n\\n\\n' | dbadvisor ask"],
                         run: Ask.run),
             CommandSpec(name: "recommend", abstract: "Recommend a service for a workload profile given as flags and/or an answers file.",
-                        options: [answers] + profileOptions, readsProfile: true, formats: [.text, .json, .markdown], formatHelp: recordHelp,
+                        options: [answers] + profileOptions + [verbose], readsProfile: true, formats: [.text, .json, .markdown], formatHelp: recordHelp,
                         examples: ["dbadvisor recommend --data-shape key-value --throughput 200k --traffic spiky",
                                    "echo '{\"data-shape\":\"relational\"}' | dbadvisor recommend --answers - --format json"],
                         run: Commands.recommend),
@@ -373,6 +376,10 @@ public enum CLI {
                 continue
             }
             guard arg.hasPrefix("--") else {
+                if arg.count == 2, let flag = spec.options.first(where: { $0.short == arg.last && $0.isFlag }) {
+                    flags.insert(flag.name)
+                    continue
+                }
                 throw CLIError.usage("Unknown option '\(Sanitize.forTerminal(arg))'", command: spec.name)
             }
             var name = String(arg.dropFirst(2))
@@ -467,7 +474,7 @@ public enum CLI {
         }
         out += "OPTIONS:\n"
         for option in spec.options + [helpOption] {
-            let label = option.name == "help" ? "-h, --help" : "--\(option.name)" + (option.valueName.map { " <\($0)>" } ?? "")
+            let label = option.name == "help" ? "-h, --help" : (option.short.map { "-\($0), " } ?? "") + "--\(option.name)" + (option.valueName.map { " <\($0)>" } ?? "")
             var text = option.help
             var extras: [String] = []
             if !option.values.isEmpty { extras.append("values: " + option.values.joined(separator: ", ")) }

@@ -251,7 +251,7 @@ enum Commands {
         if inv.format == .markdown {
             return Render.markdown(recommendation, catalog: catalog, toolVersion: toolVersion)
         }
-        return Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style)
+        return Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style, verbose: inv.flags.contains("verbose"))
     }
 
     // MARK: helpers
@@ -372,8 +372,18 @@ enum Commands {
         }
     }
 
+    /// A service by id: exact, then ignoring case, then by a name the id starts with
+    /// ("aurora" matches aurora-dsql, aurora-postgresql and aurora-mysql: ambiguous, exit 64
+    /// listing them).
     static func lookup(_ id: String, in catalog: Catalog, command: String) throws -> Service {
         if let s = catalog.service(id) { return s }
+        let lower = id.lowercased()
+        if let s = catalog.services.first(where: { $0.id == lower }) { return s }
+        let matches = catalog.services.filter { $0.id.hasPrefix(lower + "-") || $0.id.split(separator: "-").contains { $0 == lower } }
+        if matches.count == 1 { return matches[0] }
+        if matches.count > 1, !lower.isEmpty {
+            throw CLIError.usage("'\(Sanitize.forTerminal(id))' names \(matches.count) services: \(matches.map(\.id).joined(separator: ", ")). Give one of these ids.", command: command)
+        }
         var message = "Unknown service '\(Sanitize.forTerminal(id))'."
         if let near = Spelling.nearest(to: id, in: catalog.serviceIDs) { message += " Did you mean '\(near)'?" }
         message += " See 'dbadvisor services' for the ids."

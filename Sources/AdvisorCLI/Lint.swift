@@ -38,6 +38,10 @@ enum Lint {
                     ("servicesPicked", .array(r.servicesPicked.map(JSON.string))), ("services", .number(Double(r.servicesTotal))),
                     ("seconds", .number((r.seconds * 1000).rounded() / 1000)),
                 ])))
+                members.append(("invariants", .array(r.invariants.map { i in
+                    .object([("id", .string(i.id)), ("name", .string(i.name)), ("violations", .number(Double(i.violations))),
+                             ("handled", .number(Double(i.handled))), ("example", i.example.map(JSON.string) ?? .null)])
+                })))
             }
             let text = JSON.object(members).prettyText() + "\n"
             if !problems.isEmpty {
@@ -53,6 +57,10 @@ enum Lint {
             let never = (catalog?.services ?? []).filter { !r.servicesPicked.contains($0.id) }
             if !never.isEmpty { out += " (never picked, by design: \(never.map(\.id).joined(separator: ", ")))" }
             out += "\n"
+            out += "invariants over the sweep (each must be 0):\n"
+            for i in r.invariants {
+                out += "  \(i.id). \(i.name): \(i.violations)" + (i.handled > 0 ? " (\(i.handled) handled and said)" : "") + "\n"
+            }
         }
         if problems.isEmpty {
             return out + "lint: \(origin) is clean.\n"

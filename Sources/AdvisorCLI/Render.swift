@@ -86,10 +86,99 @@ public enum Render {
         return out
     }
 
-    public static func text(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
+    /// The report for people: a screenful by default (the pick, why, what to configure, the
+    /// closest alternatives, what was ruled out and why, cost, warnings, what would change
+    /// it); the full report with `verbose`. Every line fits `width`.
+    public static func text(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style, verbose: Bool = false) -> String {
+        verbose ? fullText(r, catalog: catalog, width: width, style: st) : summary(r, catalog: catalog, width: width, style: st)
+    }
+
+    static func summary(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
+        let pick = r.pick
+        let engine = Engine(catalog: catalog)
+        var out = st.bold(wrap("Recommended: \(pick.service.name) (\(pick.service.id))", width: width, indent: 2, firstIndent: 0, maxLines: 2)) + "\n"
+        out += wrap("Confidence \(r.confidence.explanation)", width: width, indent: 2, firstIndent: 2, maxLines: 2) + "\n"
+        if pick.isExcluded {
+            out += st.red("Unmet requirements") + "\n"
+            for f in pick.exclusions.prefix(3) { out += wrap("✗ " + f.text, width: width, indent: 4, firstIndent: 2, maxLines: 2) + "\n" }
+        }
+        let reasons = pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
+        if !reasons.isEmpty {
+            out += st.bold("Why") + "\n"
+            for f in reasons.prefix(3) { out += wrap("+\(JSON.format(number: f.weight)) \(f.text)", width: width, indent: 6, firstIndent: 2, maxLines: 2) + "\n" }
+        }
+        let against = pick.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
+        if let worst = against.first {
+            out += wrap("\(JSON.format(number: worst.weight)) \(worst.text)", width: width, indent: 6, firstIndent: 2, maxLines: 2) + "\n"
+        }
+        if !pick.configuration.isEmpty {
+            out += st.bold("Configure") + "\n"
+            for f in pick.configuration.prefix(2) { out += wrap("• " + f.text, width: width, indent: 4, firstIndent: 2, maxLines: 2) + "\n" }
+        }
+        if !r.alternatives.isEmpty {
+            out += st.bold("Alternatives") + "\n"
+            let shown = r.alternatives.prefix(3)
+            let idWidth = min(24, shown.map(\.0.service.id.count).max() ?? 10)
+            for (a, _) in shown {
+                let head = "  " + pad(a.service.id, idWidth) + "  " + pad(JSON.format(number: a.score), 4) + "  "
+                let line = comparison(a, against: pick, profile: r.profile, engine: engine)
+                out += clip(head + line, width: width) + "\n"
+            }
+        }
+        if !r.excluded.isEmpty {
+            // One line per cause: the first rule that rules each service out.
+            var causes: [(rule: String, ids: [String])] = []
+            for a in r.excluded {
+                let rule = a.exclusions.first?.rule ?? "excluded"
+                if let i = causes.firstIndex(where: { $0.rule == rule }) { causes[i].ids.append(a.service.id) } else { causes.append((rule, [a.service.id])) }
+            }
+            out += st.bold("Ruled out (\(r.excluded.count))") + "\n"
+            for (i, cause) in causes.prefix(3).enumerated() {
+                var line = "  \(cause.rule): \(cause.ids.joined(separator: ", "))"
+                if i == 2 && causes.count > 3 { line = "  \(causes.count - 2) more causes: " + causes.dropFirst(2).map(\.rule).joined(separator: ", ") }
+                out += clip(line, width: width) + "\n"
+            }
+        }
+        if let cost = r.estimates.first(where: { $0.service == pick.service.id }) {
+            let value = cost.value ?? "unknown: needs " + cost.missing.joined(separator: ", ")
+            out += clip("Cost  \(cost.label): \(value)", width: width) + "\n"
+        }
+        if !r.warnings.isEmpty {
+            out += st.yellow("Warnings") + "\n"
+            for w in r.warnings.prefix(3) { out += wrap("! " + w.text, width: width, indent: 4, firstIndent: 2, maxLines: 2) + "\n" }
+            if r.warnings.count > 3 { out += clip("  and \(r.warnings.count - 3) more (--verbose)", width: width) + "\n" }
+        }
+        if !r.whatIf.isEmpty {
+            var seen = Set<String>()
+            let changes = r.whatIf.filter { seen.insert($0.key).inserted }.prefix(3).map { "--\($0.key) \($0.value) → \($0.service)" }
+            out += wrap("Would change it: " + changes.joined(separator: "; "), width: width, indent: 2, firstIndent: 0, maxLines: 2) + "\n"
+        }
+        out += st.dim(clip("More: --verbose for the full report; 'dbadvisor why SERVICE' for one service.", width: width)) + "\n"
+        return out
+    }
+
+    /// One comparative line for an alternative: what it lacks (a requirement it misses, its
+    /// heaviest penalty), else how far behind it is and on how many of the pick's reasons.
+    static func comparison(_ a: Assessment, against pick: Assessment, profile: Profile, engine: Engine) -> String {
+        if let unmet = engine.unmetRequirements(a.service, profile).first {
+            return "lacks --\(unmet.key): \(unmet.what)"
+        }
+        if let worst = a.scoreFindings.filter({ $0.weight < 0 }).min(by: { $0.weight < $1.weight }) {
+            return "\(JSON.format(number: worst.weight)): \(worst.text)"
+        }
+        let mine = Set(a.scoreFindings.map(\.rule))
+        let missing = pick.scoreFindings.filter { $0.weight > 0 && !mine.contains($0.rule) }
+        let gap = pick.score - a.score
+        if gap == 0 { return "ties with the pick on score" }
+        if missing.isEmpty { return "\(JSON.format(number: gap)) points behind on the same rules" }
+        return "\(JSON.format(number: gap)) points behind: the pick earns \(missing.map(\.rule).prefix(2).joined(separator: ", ")), it does not"
+    }
+
+    static func fullText(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
         let pick = r.pick
         var out = st.bold("Recommended: \(pick.service.name) (\(pick.service.id))") + "  confidence \(r.confidence.level.rawValue), score \(JSON.format(number: pick.score))\n"
         out += wrap(pick.service.summary, width: width, indent: 2, firstIndent: 2) + "\n"
+        out += st.dim(wrap("Confidence \(r.confidence.explanation)", width: width, indent: 2, firstIndent: 2)) + "\n"
         if pick.isExcluded {
             out += "\n" + st.red("Unmet requirements:") + "\n"
             for f in pick.exclusions { out += wrap("✗ " + f.text, width: width, indent: 4, firstIndent: 2) + "\n" }

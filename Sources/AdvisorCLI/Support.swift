@@ -190,3 +190,20 @@ func wrap(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) 
 func pad(_ s: String, _ width: Int) -> String {
     s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
 }
+
+/// One line cut to `width` columns, ending in an ellipsis when it does not fit.
+func clip(_ s: String, width: Int) -> String {
+    guard s.count > width else { return s }
+    return String(s.prefix(max(0, width - 1))) + "…"
+}
+
+/// Word-wrapped like `wrap`, but at most `maxLines` lines; the last ends in an ellipsis
+/// when text was left out.
+func wrap(_ text: String, width: Int, indent: Int, firstIndent: Int? = nil, maxLines: Int) -> String {
+    let lines = wrap(text, width: width, indent: indent, firstIndent: firstIndent).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    guard lines.count > maxLines else { return lines.map { clip($0, width: width) }.joined(separator: "\n") }
+    var kept = Array(lines.prefix(maxLines))
+    kept[maxLines - 1] = clip(kept[maxLines - 1] + " …", width: width)
+    if !kept[maxLines - 1].hasSuffix("…") { kept[maxLines - 1] += "…" }
+    return kept.joined(separator: "\n")
+}

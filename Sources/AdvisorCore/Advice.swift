@@ -11,6 +11,16 @@ public struct Warning: Equatable, Sendable {
         case unanswered
         /// Saved answers now give another pick (ask --answers).
         case changedPick = "changed-pick"
+        /// The pick misses a stated requirement; the warning says what would meet it.
+        case unmet
+        /// The pick and the runner-up scored the same; the warning says what broke the tie.
+        case tie
+        /// The pick scores below the catalog's fit threshold.
+        case weakFit = "weak-fit"
+        /// The pick won because nothing else fits (a commercial licence nobody asked for).
+        case elimination
+        /// An analytics service picked for a profile that did not say analytics.
+        case unaskedAnalytics = "unasked-analytics"
     }
 
     public var kind: Kind
@@ -41,13 +51,31 @@ extension Engine {
         for rule in firingWarnings(profile) {
             warnings.append(Warning(kind: .profile, text: reason(rule, profile: profile, service: nil, missing: []), rule: rule.id))
         }
+        if !ranked.relaxed {
+            warnings += unmetWarnings(profile, ranked: ranked)
+            if let tie = tieWarning(ranked) { warnings.append(tie) }
+            if pick.score < catalog.ranking.fitThreshold { warnings.append(weakFitWarning(ranked)) }
+            let named = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
+            if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true) {
+                let others = ranked.rest.map(\.service.name)
+                let text = others.isEmpty
+                    ? "\(pick.service.name) carries a commercial licence that no engine named here asks for; it is shown because nothing else fits this profile."
+                    : "\(pick.service.name) carries a commercial licence that no engine named here asks for, and \(others.prefix(2).joined(separator: " and ")) also fit."
+                warnings.append(Warning(kind: .elimination, text: text))
+            }
+            if pick.service.family == "analytics" && !saysAnalytics(profile) {
+                warnings.append(Warning(kind: .unaskedAnalytics, text: "\(pick.service.name) is an analytics service, and nothing in this profile says analytics (role analytics, aggregations, or files in S3): answer --role to confirm it or to get a system of record."))
+            }
+        }
         // A retired service that would have fit: excluded by nothing but its lifecycle (the
-        // rules that read the lifecycle fact), name it, its dates and its successor.
+        // rules that read the lifecycle fact) and scoring into the top two, name it, its dates
+        // and its successor.
         var lifecycle: Set<String>? = nil
         for a in all where !a.service.lifecycle.isAvailableForNewWorkloads && a.score > 0 {
             if lifecycle == nil { lifecycle = lifecycleRules }
             let onlyLifecycle = a.exclusions.allSatisfy { finding in lifecycle!.contains(finding.rule) }
-            guard onlyLifecycle, a.score > 0, a.score >= pick.score || a.score >= 40 else { continue }
+            let higher = ([pick] + ranked.rest).filter { $0.score > a.score }.count
+            guard onlyLifecycle, !ranked.relaxed, higher < 2 else { continue }
             let life = a.service.lifecycle
             let what = life.status == "end-of-support" ? "reached end of support on \(life.since ?? "an announced date")" : "has been closed to new customers since \(life.since ?? "an announced date")"
             var text = "\(a.service.name) would have fit this profile, but it \(what)."
@@ -77,5 +105,54 @@ extension Engine {
             rule.when?.references(into: &refs)
             return rule.effect == .exclude && refs.facts.contains("lifecycle")
         }.map(\.id))
+    }
+
+    /// Whether the profile says analytics: role analytics, aggregations, or files in S3.
+    func saysAnalytics(_ profile: Profile) -> Bool {
+        if case .choice("analytics")? = profile["role"] { return true }
+        if case .choice("s3-files")? = profile["data-shape"] { return true }
+        return Condition.answerValues(profile["access-patterns"]).contains("aggregations")
+    }
+
+    /// A warning for each stated requirement the pick misses, with what would meet it: a
+    /// configuration of the pick, or the best-ranked service that fits and meets it.
+    func unmetWarnings(_ profile: Profile, ranked: Ranking.Ranked) -> [Warning] {
+        let pick = ranked.pick
+        return unmetRequirements(pick.service, profile).map { unmet in
+            var text = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
+            if let configuration = unmet.byConfiguration {
+                text += " A configuration meets it: \(configuration)"
+                if !text.hasSuffix(".") { text += "." }
+            } else if let other = ranked.rest.first(where: { a in !unmetRequirements(a.service, profile).contains { $0.key == unmet.key } }) {
+                text += " \(other.service.name) (\(other.service.id), score \(JSON.format(number: other.score))) meets it."
+            } else {
+                text += " No service that fits this profile meets it; a second service beside \(pick.service.name) would."
+            }
+            return Warning(kind: .unmet, text: text)
+        }
+    }
+
+    /// When the pick and the runner-up tie, what broke the tie.
+    func tieWarning(_ ranked: Ranking.Ranked) -> Warning? {
+        guard let next = ranked.rest.first, next.score == ranked.pick.score else { return nil }
+        let a = ranked.pick.service, b = next.service
+        let score = JSON.format(number: ranked.pick.score)
+        if let rule = catalog.ranking.decidingRule(a, b) {
+            return Warning(kind: .tie, text: "\(a.name) and \(b.name) tie at \(score) points; \(a.name) is shown first because it \(rule.says) (\(rule.fact): \(a.fact(rule.fact)?.value?.compactText() ?? "?") against \(b.fact(rule.fact)?.value?.compactText() ?? "?")).")
+        }
+        return Warning(kind: .tie, text: "\(a.name) and \(b.name) tie at \(score) points and nothing the catalog states separates them; \(a.name) is shown first only because its id sorts first. Answer more questions to separate them.")
+    }
+
+    /// The pick scores below the fit threshold: say so, with the closest two and what each lacks.
+    func weakFitWarning(_ ranked: Ranking.Ranked) -> Warning {
+        func lacks(_ a: Assessment) -> String {
+            let against = a.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }.prefix(2).map(\.text)
+            return against.isEmpty ? "no rule counts for it" : against.joined(separator: " ")
+        }
+        var text = "Nothing fits this profile well: \(ranked.pick.service.name) scores \(JSON.format(number: ranked.pick.score)), below the catalog's fit threshold of \(JSON.format(number: catalog.ranking.fitThreshold)). Against it: \(lacks(ranked.pick))"
+        if let next = ranked.rest.first {
+            text += " The next closest, \(next.service.name) (\(JSON.format(number: next.score))): \(lacks(next))"
+        }
+        return Warning(kind: .weakFit, text: text)
     }
 }

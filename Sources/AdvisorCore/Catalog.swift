@@ -142,6 +142,8 @@ public struct Catalog: Sendable {
     public var integrations: [Integration] = []
     /// The migration guide (migration.json), by section.
     public var migrationGuide: [String: [GuideEntry]] = [:]
+    /// How ties and weak fits are treated (catalog.json's `ranking`).
+    public var ranking = RankingPolicy()
     /// Where the catalog came from: "bundled" or a directory path.
     public var origin: String
     /// The parsed files the catalog was built from, by path relative to the catalog directory.
@@ -273,6 +275,7 @@ extension Catalog {
             services: services, questions: questions, rules: rules, origin: origin
         )
         catalog.migrationGuide = guide
+        if let ranking = manifest["ranking"] { catalog.ranking = RankingPolicy(json: ranking) }
         catalog.documents = documents
         if let json = validated(integrationsFile, as: "integrations") {
             catalog.integrations = (json["links"]?.arrayValue ?? []).enumerated().map { Integration(json: $1, index: $0) }
@@ -375,5 +378,53 @@ extension Question {
         example = json["example"]?.stringValue
         askWhen = json["askWhen"].map(Condition.init(json:))
         ranked = json["ranked"]?.stringValue
+    }
+}
+
+/// How ranking breaks ties and when a pick fits poorly, as the catalog declares it.
+public struct RankingPolicy: Sendable {
+    public struct TieBreak: Sendable {
+        public var fact: String
+        /// Best first; empty for 'lower' (a number, the smaller wins).
+        public var preferred: [String]
+        public var says: String
+    }
+
+    /// A pick scoring below this fits poorly.
+    public var fitThreshold: Double = 0
+    public var tieBreak: [TieBreak] = []
+
+    public init() {}
+
+    init(json: JSON) {
+        fitThreshold = json["fitThreshold"]?.numberValue ?? 0
+        tieBreak = (json["tieBreak"]?.arrayValue ?? []).map { t in
+            TieBreak(fact: t["fact"]?.stringValue ?? "", preferred: t["prefer"]?.arrayValue?.compactMap(\.stringValue) ?? [],
+                     says: t["says"]?.stringValue ?? "")
+        }
+    }
+
+    /// How `rule` orders two services: true/false when one is preferred, nil when it cannot
+    /// tell them apart (equal, or a figure unknown for either).
+    public func prefers(_ rule: TieBreak, _ a: Service, over b: Service) -> Bool? {
+        let va = a.fact(rule.fact)?.value, vb = b.fact(rule.fact)?.value
+        if rule.preferred.isEmpty {
+            guard let x = va?.numberValue, let y = vb?.numberValue, x != y else { return nil }
+            return x < y
+        }
+        guard let x = va?.stringValue.flatMap(rule.preferred.firstIndex(of:)),
+              let y = vb?.stringValue.flatMap(rule.preferred.firstIndex(of:)), x != y else { return nil }
+        return x < y
+    }
+
+    /// The first rule that separates two services, or nil (then the service id decides).
+    public func decidingRule(_ a: Service, _ b: Service) -> TieBreak? {
+        tieBreak.first { prefers($0, a, over: b) != nil }
+    }
+
+    /// Whether `a` comes before `b` when they score the same.
+    public func before(_ a: Service, _ b: Service) -> Bool {
+        if let rule = decidingRule(a, b) { return prefers(rule, a, over: b)! }
+        return a.id < b.id
     }
 }

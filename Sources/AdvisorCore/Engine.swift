@@ -178,7 +178,7 @@ public struct Engine: Sendable {
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
     public func recommend(_ profile: Profile, withWhatIf: Bool = true) -> Recommendation {
         let all = assess(profile)
-        let ranked = Ranking.rank(all)
+        let ranked = Ranking.rank(all, policy: catalog.ranking)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf, computedWhatIf: withWhatIf)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)

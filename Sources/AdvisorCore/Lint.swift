@@ -6,8 +6,9 @@ public struct LintReport: Sendable {
     public var rulesTotal = 0
     public var servicesPicked: [String] = []
     public var servicesTotal = 0
-    public var examplesChecked = 0
     public var seconds = 0.0
+    /// The invariants of the advice, each with its count over the sweep.
+    public var invariants: [Invariant] = []
 }
 
 extension Catalog {
@@ -111,16 +112,22 @@ public struct Sweep {
         var retiredPicks: [String: Profile] = [:]
         let pairs = catalog.rules.flatMap { rule in rule.contradicts.map { (rule.id, $0) } }
         let serviceRules = catalog.rules.filter(\.isServiceRule)
-        let idOrder = catalog.services.indices.sorted { catalog.services[$0].id < catalog.services[$1].id }
+        let idOrder = Ranking.tieBreakOrder(catalog)
         var firedIndex = [Bool](repeating: false, count: serviceRules.count)
         let ruleIndex = Dictionary(serviceRules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let indexPairs = pairs.compactMap { x, y in ruleIndex[x].flatMap { i in ruleIndex[y].map { (i, $0) } } }
         var perService = [[Bool]](repeating: [Bool](repeating: false, count: serviceRules.count), count: catalog.services.count)
+        var checker = InvariantChecker(engine: engine)
+        var firedHere = [Bool](repeating: false, count: serviceRules.count)
+        var firedList: [Int] = []
         forEachProfile { profile in
             report.profilesSwept += 1
+            for i in firedList { firedHere[i] = false }
+            firedList.removeAll(keepingCapacity: true)
             if !indexPairs.isEmpty { for s in perService.indices { for i in perService[s].indices { perService[s][i] = false } } }
             let (scores, severity) = engine.evaluate(profile) { rule, service in
                 firedIndex[rule] = true
+                if !firedHere[rule] { firedHere[rule] = true; firedList.append(rule) }
                 if !indexPairs.isEmpty { perService[service][rule] = true }
             }
             for (x, y) in indexPairs {
@@ -129,8 +136,11 @@ public struct Sweep {
                     contradictions[key] = contradictions[key] ?? profile
                 }
             }
-            for rule in engine.firingWarnings(profile) { fired.insert(rule.id) }
-            guard let best = Ranking.best(idOrder, scores: scores, where: { severity[$0] == 0 }) else { return }
+            let warnings = engine.firingWarnings(profile)
+            for rule in warnings { fired.insert(rule.id) }
+            let genuine = Ranking.best(idOrder, scores: scores, where: { severity[$0] == 0 })
+            checker.check(profile, scores: scores, severity: severity, firedServiceRules: firedList, firedWarnings: warnings, best: genuine, order: idOrder)
+            guard let best = genuine else { return }
             let pick = catalog.services[best].id
             picked.insert(pick)
             if catalog.service(pick)?.lifecycle.isAvailableForNewWorkloads == false {
@@ -155,6 +165,11 @@ public struct Sweep {
         for service in catalog.services where !picked.contains(service.id) && service.neverPickedBecause == nil {
             report.problems.append(Problem(file: service.file, path: "$",
                 message: "\(service.id) is never the pick in the sweep, and the service does not say why (neverPickedBecause)"))
+        }
+        report.invariants = checker.invariants
+        for invariant in checker.invariants where invariant.violations > 0 {
+            report.problems.append(Problem(file: Catalog.manifestFile, path: "$",
+                message: "invariant \(invariant.id) (\(invariant.name)): \(invariant.violations) swept profile(s), for example \(invariant.example ?? "")"))
         }
         report.rulesFired = catalog.rules.filter { fired.contains($0.id) }.count
         report.rulesTotal = catalog.rules.count

@@ -97,6 +97,11 @@ extension Catalog {
                 return .failure(ProfileError(key: key, value: raw,
                     message: "invalid value '\(shown)' for \(key): expected a percentage from 0 to 100, such as \(question.example ?? "80%")"))
             }
+            // A bare fraction (0.8) is almost always meant as 80%: refused, with the spelling to use.
+            if !text.hasSuffix("%"), value > 0, value < 1 {
+                return .failure(ProfileError(key: key, value: raw,
+                    message: "invalid value '\(shown)' for \(key): it looks like a fraction; write a percentage from 0 to 100, such as \(JSON.exactDecimal(value * 100))%"))
+            }
             return .success(.percent(value))
         }
     }

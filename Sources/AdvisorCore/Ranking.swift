@@ -40,11 +40,14 @@ public struct Confidence: Equatable, Sendable {
     public var couldChangePick: [String]
     /// Whether nothing met every requirement and the pick is the closest fallback.
     public var fallback: Bool
+    /// Whether the pick scores below the catalog's fit threshold.
+    public var weakFit: Bool = false
 
     /// One sentence that says why the level is what it is.
     public var explanation: String {
         if fallback { return "low: no service meets every requirement; the pick is the one whose unmet requirements weigh least." }
         var parts: [String] = []
+        if weakFit { parts.append("the pick scores below the catalog's fit threshold") }
         if let margin, let runnerUp {
             parts.append(margin == 0 ? "tied with \(runnerUp)" : "leads \(runnerUp) by \(JSON.format(number: margin)) points")
         } else {
@@ -72,8 +75,9 @@ public struct Recommendation: Sendable {
     public var migration: MigrationPlan? = nil
 }
 
-/// Ranking: services that fit, by score, highest first; ties go to the service id that sorts
-/// first (a documented, arbitrary but stable tie-break). When nothing fits, the service still
+/// Ranking: services that fit, by score, highest first; ties are broken by the rules the
+/// catalog declares (catalog.json `ranking.tieBreak`), then by service id, and the output
+/// says which decided. When nothing fits, the service still
 /// open to new workloads whose unmet requirements weigh least is shown, flagged.
 public enum Ranking {
     /// The services ranked for one profile.
@@ -86,9 +90,11 @@ public enum Ranking {
         public var relaxed: Bool
     }
 
-    /// Service positions in tie-break order (by id).
+    /// Service positions in tie-break order: the catalog's tie-break rules (lower idle cost,
+    /// then less to operate), then the service id. Tie-breaks read facts only, so one order
+    /// serves every profile.
     static func tieBreakOrder(_ catalog: Catalog) -> [Int] {
-        catalog.services.indices.sorted { catalog.services[$0].id < catalog.services[$1].id }
+        catalog.services.indices.sorted { catalog.ranking.before(catalog.services[$0], catalog.services[$1]) }
     }
 
     /// How much one exclusion rule weighs: its weight, 100 when it has none.
@@ -117,9 +123,9 @@ public enum Ranking {
         return best(pool, scores: scores, where: { severity[$0] == least })!
     }
 
-    static func rank(_ all: [Assessment]) -> Ranked {
+    static func rank(_ all: [Assessment], policy: RankingPolicy) -> Ranked {
         let order: (Assessment, Assessment) -> Bool = { a, b in
-            a.score != b.score ? a.score > b.score : a.service.id < b.service.id
+            a.score != b.score ? a.score > b.score : policy.before(a.service, b.service)
         }
         let eligible = all.filter { !$0.isExcluded }.sorted(by: order)
         if let first = eligible.first {
@@ -149,8 +155,10 @@ extension Engine {
         let margin = runnerUp.map { ranked.pick.score - $0.score }
         let marginLevel = (margin ?? 100) >= 20 ? 2 : (margin ?? 100) >= 8 ? 1 : 0
         let coverageLevel = answered.count >= 4 ? 2 : answered.count >= 2 ? 1 : 0
-        let level: Confidence.Level = ranked.relaxed ? .low : [.low, .medium, .high][min(marginLevel, coverageLevel)]
+        let weak = ranked.pick.score < catalog.ranking.fitThreshold
+        let level: Confidence.Level = ranked.relaxed || weak ? .low : [.low, .medium, .high][min(marginLevel, coverageLevel)]
         return Confidence(level: level, margin: ranked.relaxed ? nil : margin, runnerUp: ranked.relaxed ? nil : runnerUp?.service.id,
-                          coreAnswered: answered, coreUnanswered: unanswered, couldChangePick: changing, fallback: ranked.relaxed)
+                          coreAnswered: answered, coreUnanswered: unanswered, couldChangePick: changing, fallback: ranked.relaxed,
+                          weakFit: weak && !ranked.relaxed)
     }
 }

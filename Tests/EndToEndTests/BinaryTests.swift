@@ -203,6 +203,26 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(r.status == 0, "\(r.out)")
         #expect(r.out.contains("rules fired 102/102") || r.out.range(of: #"rules fired (\d+)/\1"#, options: .regularExpression) != nil)
         #expect(r.out.contains("lint: the bundled catalog is clean."))
+        // Every invariant of the advice is proved over the sweep: nine named counts, each 0.
+        let counts = r.out.split(separator: "\n").filter { $0.hasPrefix("  ") && $0.contains(". ") && $0.contains(": ") }
+        #expect(counts.count == 9, "\(r.out)")
+        for line in counts { #expect(line.contains(": 0"), "\(line)") }
+    }
+
+    @Test func aReasonThatAssertsAnUnheldAnswerFailsLint() throws {
+        guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-assert-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = dir.appendingPathComponent("rules/routing.json")
+        var text = try String(contentsOf: url, encoding: .utf8)
+        // A rule that fires on any profile but claims the data is relational.
+        let rule = #"{"id": "test-claims-relational", "effect": "score", "weight": 1, "services": {"service": ["rds-postgresql"]}, "asserts": {"answer": "data-shape", "is": "relational"}, "reason": "For relational data.", "source": "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_PostgreSQL.html", "examples": {"fires": [{"profile": {}, "service": "rds-postgresql"}], "doesNotFire": [{"profile": {}, "service": "dynamodb"}]}},"#
+        text = text.replacingOccurrences(of: "\"rules\": [", with: "\"rules\": [" + rule)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        let r = try runBinary(bin, ["lint", "--catalog", dir.path])
+        #expect(r.status == 65)
+        #expect(r.out.contains("invariant a (reasons that assert an answer the profile does not hold)") && r.out.contains("test-claims-relational"), "\(r.out)")
     }
 
     @Test func brokenCopyIsReportedAndRefused() throws {

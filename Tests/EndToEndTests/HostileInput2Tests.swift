@@ -36,9 +36,9 @@ import Testing
 
     @Test func aLargeWholeRateIsEchoedWhole() throws {
         guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
-        let r = try runBinary(bin, ["recommend", "--answers", "-", "--format", "json"], stdin: #"{"throughput": 900000000000, "read-share": 1e-7}"#)
+        let r = try runBinary(bin, ["recommend", "--answers", "-", "--format", "json"], stdin: #"{"throughput": 900000000000, "read-share": 1.25e1}"#)
         #expect(r.status == 0, "\(r.err)")
-        #expect(r.out.contains(#""throughput":"900000M""#) && r.out.contains(#""read-share":"0.0000001%""#), "\(r.out.prefix(300))")
+        #expect(r.out.contains(#""throughput":"900000M""#) && r.out.contains(#""read-share":"12.5%""#), "\(r.out.prefix(300))")
     }
 }
 

@@ -1,0 +1,131 @@
+/// What lint proves over its whole sweep about the advice itself: each invariant is a named
+/// check with a count of the swept profiles that break it, and an example of one. Every
+/// count must be 0 on the bundled catalog; CI runs lint through the test suite.
+public struct Invariant: Sendable {
+    public var id: String
+    public var name: String
+    public var violations = 0
+    public var example: String? = nil
+    /// Profiles where the situation arose and the output handled it (said so), for context.
+    public var handled = 0
+}
+
+/// Checks the invariants of one profile at a time, cheaply: from the totals the sweep already
+/// has, and the warnings recommend would build (without writing out reasons) only for the
+/// profiles where a warning must be checked.
+struct InvariantChecker {
+    let engine: Engine
+    let catalog: Catalog
+    /// Per service rule and per warning rule: what its reason asserts (its `asserts` and the
+    /// answers it quotes), compiled; nil when it asserts nothing.
+    let serviceAsserts: [RuleEvaluator.Test?]
+    let warnAsserts: [RuleEvaluator.Test?]
+    var invariants: [Invariant] = [
+        Invariant(id: "a", name: "reasons that assert an answer the profile does not hold"),
+        Invariant(id: "b", name: "picks that miss a stated requirement without a warning naming it"),
+        Invariant(id: "c", name: "role cache answered by a system of record while a cache fits"),
+        Invariant(id: "d", name: "a commercial licence picked with no engine named while others fit"),
+        Invariant(id: "e", name: "an analytics service picked for a profile not about analytics, unsaid"),
+        Invariant(id: "f", name: "a retired service named as a fit outside the top two"),
+        Invariant(id: "g", name: "ties not stated in the output"),
+        Invariant(id: "h", name: "picks below the fit threshold without low confidence and a warning"),
+        Invariant(id: "i", name: "migrate leaving an engine a fitting service runs, or refactor keeping it"),
+    ]
+
+    init(engine: Engine) {
+        self.engine = engine
+        catalog = engine.catalog
+        func assertTest(_ rule: Rule) -> RuleEvaluator.Test? {
+            var parts: [Condition] = rule.asserts.map { [$0] } ?? []
+            parts += rule.quotedAnswers.map { Condition.answer(key: $0, test: .answered(true)) }
+            if parts.isEmpty { return nil }
+            return RuleEvaluator.compile(answersOnly: .all(parts), catalog: engine.catalog)
+        }
+        serviceAsserts = engine.serviceRules.map(assertTest)
+        warnAsserts = engine.warnRules.map(assertTest)
+    }
+
+    private mutating func count(_ id: String, _ profile: Profile, _ detail: String) {
+        guard let i = invariants.firstIndex(where: { $0.id == id }) else { return }
+        invariants[i].violations += 1
+        if invariants[i].example == nil {
+            invariants[i].example = "\(profile.json(order: catalog.questions).compactText()): \(detail)"
+        }
+    }
+
+    private mutating func handled(_ id: String) {
+        if let i = invariants.firstIndex(where: { $0.id == id }) { invariants[i].handled += 1 }
+    }
+
+    /// Checks one swept profile. `firedServiceRules`: positions of service rules that fired for
+    /// some service; `firedWarnings`: the warning rules that fired; `best`: the pick's position
+    /// (nil when nothing fits).
+    mutating func check(_ profile: Profile, scores: [Double], severity: [Double], firedServiceRules: [Int], firedWarnings: [Rule],
+                        best: Int?, order: [Int]) {
+        let answers = engine.evaluator.answers(profile)
+        for i in firedServiceRules {
+            if let test = serviceAsserts[i], !engine.evaluator.holds(test, answers, -1) {
+                count("a", profile, "rule \(engine.serviceRules[i].id) fires, but its reason asserts what the profile does not say")
+            }
+        }
+        for rule in firedWarnings {
+            guard let i = engine.warnRules.firstIndex(where: { $0 === rule }) else { continue }
+            if let test = warnAsserts[i], !engine.evaluator.holds(test, answers, -1) {
+                count("a", profile, "warning \(rule.id) fires, but its reason asserts what the profile does not say")
+            }
+        }
+        guard let best else { return }
+        let pick = catalog.services[best]
+        let eligible = order.filter { severity[$0] == 0 }
+        let engineNamed = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
+
+        // c: role cache while a caching service fits.
+        let unmet = engine.unmetRequirements(pick, profile)
+        if unmet.contains(where: { $0.key == "role" }),
+           let cache = eligible.first(where: { !engine.unmetRequirements(catalog.services[$0], profile).contains { $0.key == "role" } }) {
+            count("c", profile, "\(pick.id) is picked as a cache while \(catalog.services[cache].id) fits")
+        }
+        // d: commercial licence with no engine named while others fit.
+        if engineNamed.isEmpty, pick.fact("commercialLicense")?.value == .bool(true) {
+            if eligible.count > 1 { count("d", profile, "\(pick.id) carries a commercial licence; \(eligible.count - 1) other service(s) fit") } else { handled("d") }
+        }
+        // i: migrate keeps the engine when a fitting service runs it; refactor leaves it.
+        if let engineName = engineNamed.first, case let .choice(project)? = profile["project"] {
+            let runs = { (s: Service) in s.fact("engineCompatibility")?.strings.contains(engineName) == true }
+            if project == "migrate", !runs(pick), let keeper = eligible.first(where: { runs(catalog.services[$0]) }) {
+                count("i", profile, "migrate picks \(pick.id) though \(catalog.services[keeper].id) runs \(engineName) and fits")
+            }
+            if project == "refactor", runs(pick) { count("i", profile, "refactor picks \(pick.id), which keeps \(engineName)") }
+        }
+        // The rest are warnings the full recommendation must carry: checked only where they arise.
+        let analytics = pick.family == "analytics" && !engine.saysAnalytics(profile)
+        let weak = scores[best] < catalog.ranking.fitThreshold
+        let tie = eligible.count > 1 && eligible.filter { $0 != best }.contains { scores[$0] == scores[best] }
+        let retired = catalog.services.indices.contains { s in
+            !catalog.services[s].lifecycle.isAvailableForNewWorkloads && scores[s] > 0
+        }
+        guard !unmet.isEmpty || analytics || weak || tie || retired else { return }
+        // The warnings exactly as recommend builds them, without writing out reasons.
+        let all = engine.assess(profile, withReasons: false)
+        let ranked = Ranking.rank(all, policy: catalog.ranking)
+        let warnings = engine.advise(profile, all: all, ranked: ranked, whatIf: [])
+        let confidence = engine.confidence(ranked, profile: profile, whatIf: [], computedWhatIf: false)
+        let kinds = warnings.map(\.kind)
+        let unmetText = warnings.filter { $0.kind == .unmet }.map(\.text)
+        for u in unmet where !unmetText.contains(where: { $0.contains("--\(u.key)") }) {
+            count("b", profile, "\(pick.id) misses --\(u.key) (\(u.what)) and no warning says so")
+        }
+        if analytics { if kinds.contains(.unaskedAnalytics) { handled("e") } else { count("e", profile, "\(pick.id) picked, unsaid") } }
+        if weak {
+            if kinds.contains(.weakFit) && confidence.level == .low { handled("h") } else { count("h", profile, "\(pick.id) scores \(scores[best])") }
+        }
+        if tie { if kinds.contains(.tie) { handled("g") } else { count("g", profile, "\(pick.id) ties, unsaid") } }
+        for w in warnings where w.kind == .retired {
+            // Named only when it would rank in the top two of the services that fit.
+            if let s = catalog.services.indices.first(where: { w.text.hasPrefix(catalog.services[$0].name + " ") }) {
+                let higher = eligible.filter { scores[$0] > scores[s] }.count
+                if higher >= 2 { count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1)") } else { handled("f") }
+            }
+        }
+    }
+}
