@@ -72,7 +72,7 @@ enum Commands {
         }
         out += "\n"
         for fact in service.facts {
-            out += st.bold(factLabel(fact.kind)) + "\n"
+            out += st.bold(inv.catalog.label(ofFact: fact.kind)) + "\n"
             out += wrap(fact.text, width: width, indent: 2) + "\n"
             if let value = fact.value, fact.kind != "lifecycle" {
                 out += st.dim(wrap("value: \(value.compactText())", width: width, indent: 2)) + "\n"
@@ -99,20 +99,6 @@ enum Commands {
             }
         }
         return out
-    }
-
-    static func factLabel(_ kind: String) -> String {
-        let labels = [
-            "dataModels": "Data models", "alsoServes": "Also serves", "interfaces": "APIs and compatibility",
-            "engineCompatibility": "Engine compatibility", "engineSubset": "Partial engine compatibility", "engineVersions": "Engine versions",
-            "latency": "Latency", "acceleratedLatency": "Latency with accelerator", "consistency": "Consistency", "transactions": "Transactions",
-            "maxStorage": "Maximum storage", "defaultStorageQuota": "Default storage quota", "maxItemSize": "Maximum item size",
-            "readReplicas": "Read replicas", "availability": "Availability options", "sla": "SLA", "capacityModes": "Capacity modes",
-            "serverlessType": "Serverless type", "scaleToZero": "Scales to zero", "pricingModel": "Pricing model",
-            "idleMonthlyCost": "Idle / minimum monthly cost", "accessPatterns": "Access patterns", "features": "Features",
-            "durability": "Durability", "limitlessScale": "Write scale-out", "commercialLicense": "Commercial licence", "lifecycle": "Lifecycle",
-        ]
-        return labels[kind] ?? kind
     }
 
     static func serviceJSON(_ s: Service) -> JSON {
@@ -166,7 +152,7 @@ enum Commands {
             let wrapped = cells.map { wrap($0, width: column).split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
             let height = wrapped.map(\.count).max() ?? 1
             for line in 0..<height {
-                let label = line == 0 ? (differs ? "* " : "  ") + factLabel(kind) : ""
+                let label = line == 0 ? (differs ? "* " : "  ") + inv.catalog.label(ofFact: kind) : ""
                 out += pad(String(label.prefix(labelWidth)), labelWidth)
                 for cell in wrapped { out += "  " + pad(line < cell.count ? cell[line] : "", column) }
                 out = String(out.reversed().drop(while: { $0 == " " }).reversed()) + "\n"

@@ -101,6 +101,8 @@ public struct Question: Sendable {
         public var help: String
         /// The value's place on the question's scale, for a ranked question (see `ranked`).
         public var rank: Int? = nil
+        /// For an engine: its data model family (relational, document...).
+        public var family: String? = nil
     }
 
     public var key: String
@@ -144,6 +146,16 @@ public struct Catalog: Sendable {
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// How ties and weak fits are treated (catalog.json's `ranking`).
     public var ranking = RankingPolicy()
+    /// The label people read for each fact kind (catalog.json's `factLabels`).
+    public var factLabels: [String: String] = [:]
+
+    /// The label of a fact kind; the kind itself when the catalog gives none.
+    public func label(ofFact kind: String) -> String { factLabels[kind] ?? kind }
+
+    /// The family of an engine named by existing-engine (relational, document...).
+    public func engineFamily(_ engine: String) -> String? {
+        question("existing-engine")?.values.first { $0.value == engine }?.family
+    }
     /// Where the catalog came from: "bundled" or a directory path.
     public var origin: String
     /// The parsed files the catalog was built from, by path relative to the catalog directory.
@@ -276,6 +288,7 @@ extension Catalog {
         )
         catalog.migrationGuide = guide
         if let ranking = manifest["ranking"] { catalog.ranking = RankingPolicy(json: ranking) }
+        for (kind, label) in manifest["factLabels"]?.objectValue ?? [] { catalog.factLabels[kind] = label.stringValue }
         catalog.documents = documents
         if let json = validated(integrationsFile, as: "integrations") {
             catalog.integrations = (json["links"]?.arrayValue ?? []).enumerated().map { Integration(json: $1, index: $0) }
@@ -372,7 +385,7 @@ extension Question {
         help = json["help"]?.stringValue ?? ""
         values = (json["values"]?.arrayValue ?? []).map {
             Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "",
-                  rank: $0["rank"]?.numberValue.map { Int($0) })
+                  rank: $0["rank"]?.numberValue.map { Int($0) }, family: $0["family"]?.stringValue)
         }
         valueNames = values.map(\.value)
         example = json["example"]?.stringValue

@@ -101,6 +101,11 @@ extension Catalog {
                 problems.append(Problem(file: Catalog.questionsFile, path: "\(path).values", message: "values of '\(question.key)' have ranks, but the question does not say what they mean ('ranked')"))
             }
         }
+        if !factLabels.isEmpty {
+            for kind in Set(services.flatMap { $0.facts.map(\.kind) }).sorted() where factLabels[kind] == nil {
+                problems.append(Problem(file: Catalog.manifestFile, path: "$.factLabels", message: "has no label for the fact '\(kind)', which services use"))
+            }
+        }
         for service in services {
             if let successor = service.lifecycle.successor, !ids.contains(successor) {
                 problems.append(Problem(file: service.file, path: "$.facts.lifecycle.value.successor", message: "names '\(successor)', which the catalog does not have"))

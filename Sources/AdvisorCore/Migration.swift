@@ -25,7 +25,6 @@ public struct MigrationPlan: Sendable {
 }
 
 extension Catalog {
-    static let relationalEngines: Set<String> = ["mysql", "postgresql", "mariadb", "oracle", "sqlserver", "db2"]
 
     /// The path from the profile's existing engine to `target`; nil without an existing engine.
     public func migrationPlan(for profile: Profile, target: Service) -> MigrationPlan? {
@@ -39,7 +38,7 @@ extension Catalog {
         }
         let path = entry.map { (text: $0["text"]?.stringValue ?? "", tools: $0["tools"]?.arrayValue?.compactMap(\.stringValue) ?? [], source: $0["source"]?.stringValue ?? "") }
         let targetIsRelational = target.family == "relational"
-        let conversion = !same && Catalog.relationalEngines.contains(engine) && targetIsRelational
+        let conversion = !same && (engineFamily(engine) == "relational") && targetIsRelational
         let mode: String
         // AWS DMS and AWS SCT only where DMS has a source endpoint for the engine; when the guide lists
         // its DMS sources and this engine is not among them, the target's own path (above) is the plan.
@@ -50,11 +49,11 @@ extension Catalog {
         var changes = same ? (guide["homogeneousChanges"] ?? []) : (guide["heterogeneousChanges"] ?? [])
         if !same {
             // A data-model redesign applies only when leaving the relational model behind.
-            let leavesRelational = Catalog.relationalEngines.contains(engine) && !targetIsRelational
+            let leavesRelational = (engineFamily(engine) == "relational") && !targetIsRelational
             changes = changes.filter { $0.id != "redesign" || leavesRelational }
             if !conversion { changes = changes.filter { $0.id != "code" } }
             // Rewriting SQL dialect applies only when the source speaks SQL.
-            if !Catalog.relationalEngines.contains(engine) { changes = changes.filter { $0.id != "dialect" } }
+            if !(engineFamily(engine) == "relational") { changes = changes.filter { $0.id != "dialect" } }
         }
         return MigrationPlan(
             engine: engine, target: target, kind: same ? "homogeneous" : "heterogeneous", path: path,
