@@ -101,7 +101,7 @@ enum Batch {
         var lineNumber = 0, answered = 0
         var failedLines: [Int] = []
         let queue = OutputQueue(fd: inv.io.stdoutDescriptor, fallback: inv.io.writeOut)
-        if csv { try queue.append("id,line,service,confidence,runner_up,top_reason\n") }
+        if csv { try queue.append(csvHeader) }
         let progress = inv.io.stderrIsTerminal
         var lastProgress = monotonicSeconds()
         // Fleets repeat workload shapes, and the engine is deterministic: an answer is computed
@@ -237,7 +237,7 @@ enum Batch {
 
     static func errorLine(_ line: Int, id: JSON?, idSource: String? = nil, _ message: String, csv: Bool) -> String {
         if csv {
-            return [id.map { idText($0, source: idSource) } ?? "", String(line), "", "", "", "error: " + message].map(csvField).joined(separator: ",") + "\n"
+            return [id.map { idText($0, source: idSource) } ?? "", String(line), "", "", "", "", "", "", message].map(csvField).joined(separator: ",") + "\n"
         }
         return #"{"line":"# + String(line) + (id.map { #","id":"# + idJSON($0, source: idSource) } ?? "")
             + #","error":"# + JSON.string(message).compactText() + "}\n"
@@ -254,10 +254,18 @@ enum Batch {
     /// The id as a CSV cell: a string's text, a number as written.
     static func idText(_ id: JSON, source: String? = nil) -> String { id.stringValue ?? idJSON(id, source: source) }
 
-    /// The CSV columns after id and line: service, confidence, runner_up, top_reason.
+    static let csvHeader = "id,line,service,confidence,score,runner_up,runner_up_score,decisive_reason,error\n"
+
+    /// The CSV columns after id and line: service, confidence, score, runner_up,
+    /// runner_up_score, decisive_reason (the heaviest reason the pick has and the runner-up
+    /// lacks, else its heaviest), error (empty).
     static func csvTail(_ r: Recommendation) -> String {
-        let top = r.pick.scoreFindings.filter { $0.weight > 0 }.max { $0.weight < $1.weight }?.text ?? ""
-        return [r.pick.service.id, r.confidence.level.rawValue, r.alternatives.first?.0.service.id ?? "", top].map(csvField).joined(separator: ",")
+        let runnerUp = r.alternatives.first?.0
+        let theirs = Set(runnerUp?.scoreFindings.map(\.rule) ?? [])
+        let plus = r.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
+        let decisive = plus.first { !theirs.contains($0.rule) } ?? plus.first
+        return [r.pick.service.id, r.confidence.level.rawValue, JSON.format(number: r.pick.score), runnerUp?.service.id ?? "",
+                runnerUp.map { JSON.format(number: $0.score) } ?? "", decisive?.text ?? "", ""].map(csvField).joined(separator: ",")
     }
 
     /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.

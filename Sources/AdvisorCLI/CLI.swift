@@ -291,7 +291,8 @@ public enum CLI {
                 arguments = ["ask"]
             }
             let first = arguments[0]
-            arguments = first.hasPrefix("-") ? arguments + leading : [first] + leading + arguments.dropFirst()
+            // help takes a command name next: the global options go after everything else.
+            arguments = first.hasPrefix("-") || first == "help" ? arguments + leading : [first] + leading + arguments.dropFirst()
         }
         // --catalog is found first: the command list and the flag values depend on the catalog.
         var catalogDirectory: String? = nil
@@ -321,7 +322,17 @@ public enum CLI {
         }
         if first == "help" {
             let catalog = try? loadCatalog(directory: catalogDirectory)
-            return try help(command: arguments.dropFirst().first, catalog: catalog, io: io)
+            // The first word after help that is not a global option or its value.
+            var topic: String? = nil
+            var rest = arguments.dropFirst()[...]
+            while let word = rest.first {
+                rest = rest.dropFirst()
+                if word == "--catalog" || word == "--color" { rest = rest.dropFirst(); continue }
+                if word.hasPrefix("-") { continue }
+                topic = word
+                break
+            }
+            return try help(command: topic, catalog: catalog, io: io)
         }
         let names = commands(catalog: nil).map(\.name)
         guard names.contains(first) else {

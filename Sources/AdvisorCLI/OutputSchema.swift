@@ -44,7 +44,7 @@ enum OutputSchema {
             ("$schema", .string("https://json-schema.org/draft/2020-12/schema")),
             ("title", .string("dbadvisor recommendation (recommend --format json, and each batch line)")),
             ("type", .string("object")),
-            ("required", .array(["schemaVersion", "catalogVersion", "profile", "recommendation", "alternatives", "excluded", "warnings", "whatIf"].map(JSON.string))),
+            ("required", .array(["schemaVersion", "catalogVersion", "profile", "recommendation", "alternatives", "excluded", "warnings"].map(JSON.string))),
             ("properties", .object([
                 ("schemaVersion", .object([("const", .number(1))])), ("catalogVersion", type("string")),
                 ("id", .object([("type", .array([.string("string"), .string("number")]))])),

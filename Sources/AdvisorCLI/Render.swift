@@ -28,7 +28,7 @@ public enum Render {
         if let plan = r.migration {
             recommendation.append(("migration", migrationJSON(plan)))
         }
-        return .object([
+        let members: [(String, JSON)] = [
             ("schemaVersion", .number(1)),
             ("catalogVersion", .string(catalog.version)),
             ("profile", r.profile.json(order: catalog.questions)),
@@ -48,7 +48,10 @@ public enum Render {
                     ("basis", .array(e.basis.map { .object([("text", .string($0.text)), ("source", .string($0.source)), ("asOf", .string($0.asOf))]) })),
                 ])
             })),
-        ])
+        ]
+        // whatIf is absent when it was not computed: an empty list means no single answer
+        // changes the pick.
+        return .object(members.filter { $0.0 != "whatIf" || r.whatIfComputed })
     }
 
     static func migrationJSON(_ plan: MigrationPlan) -> JSON {
@@ -93,35 +96,51 @@ public enum Render {
         verbose ? fullText(r, catalog: catalog, width: width, style: st) : summary(r, catalog: catalog, width: width, style: st)
     }
 
+    /// The screenful: at most `summaryLines` lines. Sections are written at their fullest
+    /// first; if that runs over, each further pass keeps one line per entry, then fewer
+    /// entries, until it fits.
+    static let summaryLines = 30
+
     static func summary(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
+        var text = ""
+        for tightness in 0...2 {
+            text = summary(r, catalog: catalog, width: width, style: st, tightness: tightness)
+            if text.split(separator: "\n", omittingEmptySubsequences: false).count - 1 <= summaryLines { break }
+        }
+        return text
+    }
+
+    static func summary(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style, tightness: Int) -> String {
         let pick = r.pick
-        let engine = Engine(catalog: catalog)
-        var out = st.bold(wrap("Recommended: \(pick.service.name) (\(pick.service.id))", width: width, indent: 2, firstIndent: 0, maxLines: 2)) + "\n"
-        out += wrap("Confidence \(r.confidence.explanation)", width: width, indent: 2, firstIndent: 2, maxLines: 2) + "\n"
+        // Lines per entry and entries per section, smaller as tightness grows.
+        let lines = tightness == 0 ? 2 : 1
+        let entries = tightness < 2 ? 3 : 2
+        var out = st.bold(wrap("Recommended: \(pick.service.name) (\(pick.service.id))", width: width, indent: 2, firstIndent: 0, maxLines: lines)) + "\n"
+        out += wrap("Confidence \(r.confidence.explanation)", width: width, indent: 2, firstIndent: 2, maxLines: lines) + "\n"
         if pick.isExcluded {
             out += st.red("Unmet requirements") + "\n"
-            for f in pick.exclusions.prefix(3) { out += wrap("✗ " + f.text, width: width, indent: 4, firstIndent: 2, maxLines: 2) + "\n" }
+            for f in pick.exclusions.prefix(entries) { out += wrap("✗ " + f.text, width: width, indent: 4, firstIndent: 2, maxLines: lines) + "\n" }
         }
         let reasons = pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
         if !reasons.isEmpty {
             out += st.bold("Why") + "\n"
-            for f in reasons.prefix(3) { out += wrap("+\(JSON.format(number: f.weight)) \(f.text)", width: width, indent: 6, firstIndent: 2, maxLines: 2) + "\n" }
+            for f in reasons.prefix(entries) { out += wrap("+\(JSON.format(number: f.weight)) \(f.text)", width: width, indent: 6, firstIndent: 2, maxLines: lines) + "\n" }
         }
         let against = pick.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
         if let worst = against.first {
-            out += wrap("\(JSON.format(number: worst.weight)) \(worst.text)", width: width, indent: 6, firstIndent: 2, maxLines: 2) + "\n"
+            out += wrap("\(JSON.format(number: worst.weight)) \(worst.text)", width: width, indent: 6, firstIndent: 2, maxLines: lines) + "\n"
         }
         if !pick.configuration.isEmpty {
             out += st.bold("Configure") + "\n"
-            for f in pick.configuration.prefix(2) { out += wrap("• " + f.text, width: width, indent: 4, firstIndent: 2, maxLines: 2) + "\n" }
+            for f in pick.configuration.prefix(entries - 1) { out += wrap("• " + f.text, width: width, indent: 4, firstIndent: 2, maxLines: lines) + "\n" }
         }
         if !r.alternatives.isEmpty {
             out += st.bold("Alternatives") + "\n"
-            let shown = r.alternatives.prefix(3)
+            let shown = r.alternatives.prefix(entries)
             let idWidth = min(24, shown.map(\.0.service.id.count).max() ?? 10)
             for (a, _) in shown {
                 let head = "  " + pad(a.service.id, idWidth) + "  " + pad(JSON.format(number: a.score), 4) + "  "
-                let line = comparison(a, against: pick, profile: r.profile, engine: engine)
+                let line = comparison(a, against: pick, profile: r.profile, catalog: catalog)
                 out += clip(head + line, width: width) + "\n"
             }
         }
@@ -133,9 +152,11 @@ public enum Render {
                 if let i = causes.firstIndex(where: { $0.rule == rule }) { causes[i].ids.append(a.service.id) } else { causes.append((rule, [a.service.id])) }
             }
             out += st.bold("Ruled out (\(r.excluded.count))") + "\n"
-            for (i, cause) in causes.prefix(3).enumerated() {
+            for (i, cause) in causes.prefix(entries).enumerated() {
                 var line = "  \(cause.rule): \(cause.ids.joined(separator: ", "))"
-                if i == 2 && causes.count > 3 { line = "  \(causes.count - 2) more causes: " + causes.dropFirst(2).map(\.rule).joined(separator: ", ") }
+                if i == entries - 1 && causes.count > entries {
+                    line = "  \(causes.count - i) more causes: " + causes.dropFirst(i).map(\.rule).joined(separator: ", ")
+                }
                 out += clip(line, width: width) + "\n"
             }
         }
@@ -145,13 +166,13 @@ public enum Render {
         }
         if !r.warnings.isEmpty {
             out += st.yellow("Warnings") + "\n"
-            for w in r.warnings.prefix(3) { out += wrap("! " + w.text, width: width, indent: 4, firstIndent: 2, maxLines: 2) + "\n" }
-            if r.warnings.count > 3 { out += clip("  and \(r.warnings.count - 3) more (--verbose)", width: width) + "\n" }
+            for w in r.warnings.prefix(entries) { out += wrap("! " + w.text, width: width, indent: 4, firstIndent: 2, maxLines: lines) + "\n" }
+            if r.warnings.count > entries { out += clip("  and \(r.warnings.count - entries) more (--verbose)", width: width) + "\n" }
         }
         if !r.whatIf.isEmpty {
             var seen = Set<String>()
-            let changes = r.whatIf.filter { seen.insert($0.key).inserted }.prefix(3).map { "--\($0.key) \($0.value) → \($0.service)" }
-            out += wrap("Would change it: " + changes.joined(separator: "; "), width: width, indent: 2, firstIndent: 0, maxLines: 2) + "\n"
+            let changes = r.whatIf.filter { seen.insert($0.key).inserted }.prefix(entries).map { "--\($0.key) \($0.value) → \($0.service)" }
+            out += wrap("Would change it: " + changes.joined(separator: "; "), width: width, indent: 2, firstIndent: 0, maxLines: lines) + "\n"
         }
         out += st.dim(clip("More: --verbose for the full report; 'dbadvisor why SERVICE' for one service.", width: width)) + "\n"
         return out
@@ -159,8 +180,8 @@ public enum Render {
 
     /// One comparative line for an alternative: what it lacks (a requirement it misses, its
     /// heaviest penalty), else how far behind it is and on how many of the pick's reasons.
-    static func comparison(_ a: Assessment, against pick: Assessment, profile: Profile, engine: Engine) -> String {
-        if let unmet = engine.unmetRequirements(a.service, profile).first {
+    static func comparison(_ a: Assessment, against pick: Assessment, profile: Profile, catalog: Catalog) -> String {
+        if let unmet = catalog.unmetRequirements(a.service, profile).first {
             return "lacks --\(unmet.key): \(unmet.what)"
         }
         if let worst = a.scoreFindings.filter({ $0.weight < 0 }).min(by: { $0.weight < $1.weight }) {

@@ -70,10 +70,8 @@ extension Engine {
         // A retired service that would have fit: excluded by nothing but its lifecycle (the
         // rules that read the lifecycle fact) and scoring into the top two, name it, its dates
         // and its successor.
-        var lifecycle: Set<String>? = nil
-        for a in all where !a.service.lifecycle.isAvailableForNewWorkloads && a.score > 0 {
-            if lifecycle == nil { lifecycle = lifecycleRules }
-            let onlyLifecycle = a.exclusions.allSatisfy { finding in lifecycle!.contains(finding.rule) }
+        for a in all where !a.service.lifecycle.isAvailableForNewWorkloads && a.score >= catalog.ranking.fitThreshold {
+            let onlyLifecycle = !a.exclusions.isEmpty && a.exclusions.allSatisfy { finding in lifecycleRules.contains(finding.rule) }
             let higher = ([pick] + ranked.rest).filter { $0.score > a.score }.count
             guard onlyLifecycle, !ranked.relaxed, higher < 2 else { continue }
             let life = a.service.lifecycle
@@ -98,12 +96,13 @@ extension Engine {
 
     /// The exclusion rules that read a service's lifecycle fact: a retired service excluded by
     /// these alone would otherwise have fit.
-    var lifecycleRules: Set<String> {
-        Set(serviceRules.filter { rule in
+    static func lifecycleRules(_ rules: [Rule]) -> Set<String> {
+        Set(rules.filter { rule in
+            guard rule.effect == .exclude else { return false }
             var refs = ConditionReferences()
             rule.services?.references(into: &refs)
             rule.when?.references(into: &refs)
-            return rule.effect == .exclude && refs.facts.contains("lifecycle")
+            return refs.facts.contains("lifecycle")
         }.map(\.id))
     }
 
@@ -118,12 +117,12 @@ extension Engine {
     /// configuration of the pick, or the best-ranked service that fits and meets it.
     func unmetWarnings(_ profile: Profile, ranked: Ranking.Ranked) -> [Warning] {
         let pick = ranked.pick
-        return unmetRequirements(pick.service, profile).map { unmet in
+        return catalog.unmetRequirements(pick.service, profile).map { unmet in
             var text = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
             if let configuration = unmet.byConfiguration {
                 text += " A configuration meets it: \(configuration)"
                 if !text.hasSuffix(".") { text += "." }
-            } else if let other = ranked.rest.first(where: { a in !unmetRequirements(a.service, profile).contains { $0.key == unmet.key } }) {
+            } else if let other = ranked.rest.first(where: { a in !catalog.unmetRequirements(a.service, profile).contains { $0.key == unmet.key } }) {
                 text += " \(other.service.name) (\(other.service.id), score \(JSON.format(number: other.score))) meets it."
             } else {
                 text += " No service that fits this profile meets it; a second service beside \(pick.service.name) would."

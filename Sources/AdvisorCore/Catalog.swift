@@ -418,16 +418,25 @@ public struct RankingPolicy: Sendable {
     }
 
     /// How `rule` orders two services: true/false when one is preferred, nil when it cannot
-    /// tell them apart (equal, or a figure unknown for either).
+    /// tell them apart. A figure that is unknown (or a value the rule does not list) ranks
+    /// after every known one, so each rule is a total preorder and the order built from the
+    /// rules, then the id, is a total order (the same on every path that ranks).
     public func prefers(_ rule: TieBreak, _ a: Service, over b: Service) -> Bool? {
         let va = a.fact(rule.fact)?.value, vb = b.fact(rule.fact)?.value
+        let x: Double?, y: Double?
         if rule.preferred.isEmpty {
-            guard let x = va?.numberValue, let y = vb?.numberValue, x != y else { return nil }
-            return x < y
+            x = va?.numberValue
+            y = vb?.numberValue
+        } else {
+            x = va?.stringValue.flatMap(rule.preferred.firstIndex(of:)).map(Double.init)
+            y = vb?.stringValue.flatMap(rule.preferred.firstIndex(of:)).map(Double.init)
         }
-        guard let x = va?.stringValue.flatMap(rule.preferred.firstIndex(of:)),
-              let y = vb?.stringValue.flatMap(rule.preferred.firstIndex(of:)), x != y else { return nil }
-        return x < y
+        switch (x, y) {
+        case (nil, nil): return nil
+        case (nil, _): return false
+        case (_, nil): return true
+        case let (x?, y?): return x == y ? nil : x < y
+        }
     }
 
     /// The first rule that separates two services, or nil (then the service id decides).

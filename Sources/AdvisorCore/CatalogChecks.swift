@@ -52,6 +52,13 @@ extension Catalog {
             for other in rule.contradicts where !rules.contains(where: { $0.id == other }) {
                 problems.append(Problem(file: rule.file, path: "\(path).contradicts", message: "names the rule '\(other)', which the catalog does not have"))
             }
+            if !rule.isServiceRule, let when = rule.when {
+                var whenRefs = ConditionReferences()
+                when.references(into: &whenRefs)
+                if !whenRefs.facts.isEmpty || !whenRefs.services.isEmpty || when.mentionsFamily {
+                    problems.append(Problem(file: rule.file, path: "\(path).when", message: "a warn rule is judged once per profile, so its condition may test answers only, not services, families or facts"))
+                }
+            }
             if rule.isServiceRule && rule.services == nil {
                 problems.append(Problem(file: rule.file, path: path, message: "a \(rule.effect.rawValue) rule needs 'services' to say which services it applies to"))
             }

@@ -28,6 +28,8 @@ public struct Engine: Sendable {
     let idOrder: [Int]
     /// Per question (by index): the service rules that read its answer.
     let rulesReading: [[Int]]
+    /// The exclusion rules that read the lifecycle fact (Advice.swift).
+    let lifecycleRules: Set<String>
 
     public init(catalog: Catalog) {
         self.catalog = catalog
@@ -47,6 +49,7 @@ public struct Engine: Sendable {
         self.evaluator = evaluator
         warnEvaluator = RuleEvaluator(catalog: catalog, rules: warnRules)
         rulesReading = evaluator.rulesReading
+        lifecycleRules = Engine.lifecycleRules(serviceRules)
         idOrder = Ranking.tieBreakOrder(catalog)
         let noAnswers = evaluator.answers(Profile())
         let rules = serviceRules
@@ -185,6 +188,7 @@ public struct Engine: Sendable {
         let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick)) }
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,
                                             excluded: ranked.excluded, warnings: warnings, whatIf: whatIf)
+        recommendation.whatIfComputed = withWhatIf
         recommendation.estimates = estimates(recommendation)
         recommendation.migration = catalog.migrationPlan(for: profile, target: ranked.pick.service)
         return recommendation

@@ -211,10 +211,19 @@ struct RuleEvaluator: Sendable {
         switch test {
         case let .constant(b): return b
         case let .all(items):
-            for item in items where !holds(item, a, s, &capture) { return false }
+            let before = capture
+            for item in items where !holds(item, a, s, &capture) {
+                capture = before
+                return false
+            }
             return true
         case let .any(items):
-            for item in items where holds(item, a, s, &capture) { return true }
+            let before = capture
+            for item in items {
+                if holds(item, a, s, &capture) { return true }
+                // A branch that failed found nothing for the reason.
+                capture = before
+            }
             return false
         case let .not(inner):
             // What a negated test found is not what the rule's reason names.

@@ -80,9 +80,9 @@ struct InvariantChecker {
         let engineNamed = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
 
         // c: role cache while a caching service fits.
-        let unmet = engine.unmetRequirements(pick, profile)
+        let unmet = catalog.unmetRequirements(pick, profile)
         if unmet.contains(where: { $0.key == "role" }),
-           let cache = eligible.first(where: { !engine.unmetRequirements(catalog.services[$0], profile).contains { $0.key == "role" } }) {
+           let cache = eligible.first(where: { !catalog.unmetRequirements(catalog.services[$0], profile).contains { $0.key == "role" } }) {
             count("c", profile, "\(pick.id) is picked as a cache while \(catalog.services[cache].id) fits")
         }
         // d: commercial licence with no engine named while others fit.
@@ -102,7 +102,8 @@ struct InvariantChecker {
         let weak = scores[best] < catalog.ranking.fitThreshold
         let tie = eligible.count > 1 && eligible.filter { $0 != best }.contains { scores[$0] == scores[best] }
         let retired = catalog.services.indices.contains { s in
-            !catalog.services[s].lifecycle.isAvailableForNewWorkloads && scores[s] > 0
+            !catalog.services[s].lifecycle.isAvailableForNewWorkloads && scores[s] >= catalog.ranking.fitThreshold
+                && eligible.filter { scores[$0] > scores[s] }.count < 2
         }
         guard !unmet.isEmpty || analytics || weak || tie || retired else { return }
         // The warnings exactly as recommend builds them, without writing out reasons.
@@ -124,7 +125,9 @@ struct InvariantChecker {
             // Named only when it would rank in the top two of the services that fit.
             if let s = catalog.services.indices.first(where: { w.text.hasPrefix(catalog.services[$0].name + " ") }) {
                 let higher = eligible.filter { scores[$0] > scores[s] }.count
-                if higher >= 2 { count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1)") } else { handled("f") }
+                if higher >= 2 || scores[s] < catalog.ranking.fitThreshold {
+                    count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1), score \(scores[s])")
+                } else { handled("f") }
             }
         }
     }

@@ -69,6 +69,9 @@ public struct Recommendation: Sendable {
     public var excluded: [Assessment]
     public var warnings: [Warning]
     public var whatIf: [WhatIf]
+    /// Whether what-if was computed (batch leaves it out unless asked): when not, `whatIf`
+    /// is empty without meaning that no single answer changes the pick.
+    public var whatIfComputed = true
     /// Sizing and cost estimates; filled by `recommend`.
     public var estimates: [Estimate] = []
     /// The path from the existing engine to the pick, when one was named; filled by `recommend`.

@@ -8,7 +8,7 @@ public struct UnmetRequirement: Equatable, Sendable {
     public var byConfiguration: String?
 }
 
-extension Engine {
+extension Catalog {
     /// The requirements of `profile` that `service` does not meet by its facts: data shape,
     /// storage, item size, features, availability, consistency, latency class and role.
     /// Read from the same facts the rules read, so a pick that misses one is never silent.
@@ -37,9 +37,9 @@ extension Engine {
             let missing = wanted.filter { !have.contains($0) }
             if !missing.isEmpty { out.append(UnmetRequirement(key: key, what: missing.joined(separator: ", "))) }
         }
-        if case let .choice(wanted)? = profile["latency"], let question = catalog.question("latency"),
-           let want = question.rank(of: wanted), let have = service.fact("latency")?.value?.stringValue, let rank = question.rank(of: have), rank > want {
-            let accelerated = service.fact("acceleratedLatency").flatMap { fact in fact.value?.stringValue.flatMap(question.rank(of:)).map { ($0, fact.text) } }
+        if case let .choice(wanted)? = profile["latency"], let scale = question("latency"),
+           let want = scale.rank(of: wanted), let have = service.fact("latency")?.value?.stringValue, let rank = scale.rank(of: have), rank > want {
+            let accelerated = service.fact("acceleratedLatency").flatMap { fact in fact.value?.stringValue.flatMap(scale.rank(of:)).map { ($0, fact.text) } }
             let byConfiguration = accelerated.flatMap { $0.0 <= want ? $0.1 : nil }
             out.append(UnmetRequirement(key: "latency", what: "\(wanted) reads (it answers in \(have))", byConfiguration: byConfiguration))
         }

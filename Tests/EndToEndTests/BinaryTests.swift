@@ -176,9 +176,21 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(r.status == 2)
         let rows = r.out.split(separator: "\n")
         #expect(rows.count == 3)
-        #expect(rows[0] == "id,line,service,confidence,runner_up,top_reason")
+        #expect(rows[0] == "id,line,service,confidence,score,runner_up,runner_up_score,decisive_reason,error")
         #expect(rows[1].hasPrefix("\"a,b\",1,neptune,"))
-        #expect(rows[2].hasPrefix(",2,,,,"))
+        // A scored row: numbers in the score columns, the error column empty.
+        let cells = rows[1].split(separator: ",", omittingEmptySubsequences: false)
+        #expect(Double(cells[5]) != nil && cells.last == "", "\(rows[1])")
+        // An error row: the message in the error column only, nothing in the others.
+        #expect(rows[2].hasPrefix(",2,,,,,,,") && !rows[2].hasSuffix(","), "\(rows[2])")
+    }
+
+    @Test func batchLeavesWhatIfOutUnlessAsked() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let plain = try runBinary(bin, ["batch"], stdin: "{\"data-shape\":\"graph\"}\n")
+        #expect(plain.status == 0 && !plain.out.contains("\"whatIf\""), "\(plain.out.prefix(200))")
+        let asked = try runBinary(bin, ["batch", "--what-if"], stdin: "{\"data-shape\":\"graph\"}\n")
+        #expect(asked.status == 0 && asked.out.contains("\"whatIf\":["))
     }
 }
 
