@@ -34,10 +34,14 @@ enum OutputSchema {
             ("alternative", object(["service", "score", "whyNot"], [("service", ids), ("name", type("string")), ("score", type("number")), ("whyNot", arrayOf(ref("finding")))])),
             ("excluded", object(["service", "because"], [("service", ids), ("name", type("string")), ("because", .object([("type", .string("array")), ("items", ref("finding")), ("minItems", .number(1))]))])),
             ("whatIf", object(["key", "value", "service"], [("key", enumOf(catalog.questions.map(\.key))), ("value", type("string")), ("service", ids)])),
-            ("estimate", object(["service", "label", "value", "missing", "basis"], [
-                ("service", ids), ("label", type("string")), ("value", .object([("type", .array([.string("string"), .string("null")]))])),
-                ("missing", arrayOf(type("string"))),
-                ("basis", arrayOf(object(["text", "source", "asOf"], [("text", type("string")), ("source", https), ("asOf", type("string"))]))),
+            ("monthlyUSD", .object([("oneOf", .array([.object([("type", .string("null"))]),
+                object(["low", "high"], [("low", type("number")), ("high", type("number"))])]))])),
+            ("estimate", object(["service", "monthlyUSD", "parts", "missing", "region", "prices"], [
+                ("service", ids), ("monthlyUSD", ref("monthlyUSD")),
+                ("parts", arrayOf(object(["item", "monthlyUSD", "basis"], [("item", type("string")), ("monthlyUSD", ref("monthlyUSD")), ("basis", type("string")), ("missing", arrayOf(type("string")))]))),
+                ("missing", arrayOf(type("string"))), ("region", type("string")),
+                ("prices", arrayOf(object(["text", "source", "asOf"], [("text", type("string")), ("source", https), ("asOf", type("string"))]))),
+                ("assumptions", arrayOf(type("string"))), ("notes", arrayOf(type("string"))),
             ])),
         ]
         return .object([

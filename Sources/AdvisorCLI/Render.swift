@@ -41,13 +41,7 @@ public enum Render {
             })),
             ("warnings", .array(r.warnings.map { .string($0.text) })),
             ("whatIf", .array(r.whatIf.map { .object([("key", .string($0.key)), ("value", .string($0.value)), ("service", .string($0.service))]) })),
-            ("estimates", .array(r.estimates.map { e in
-                .object([
-                    ("service", .string(e.service)), ("label", .string(e.label)), ("value", e.value.map(JSON.string) ?? .null),
-                    ("missing", .array(e.missing.map(JSON.string))),
-                    ("basis", .array(e.basis.map { .object([("text", .string($0.text)), ("source", .string($0.source)), ("asOf", .string($0.asOf))]) })),
-                ])
-            })),
+            ("estimates", estimatesJSON(r.estimates)),
         ]
         // whatIf is absent when it was not computed: an empty list means no single answer
         // changes the pick.
@@ -161,8 +155,7 @@ public enum Render {
             }
         }
         if let cost = r.estimates.first(where: { $0.service == pick.service.id }) {
-            let value = cost.value ?? "unknown: needs " + cost.missing.joined(separator: ", ")
-            out += clip("Cost  \(cost.label): \(value)", width: width) + "\n"
+            out += clip("Cost  \(estimateLine(cost)) (\(cost.region), an estimate)", width: width) + "\n"
         }
         if !r.warnings.isEmpty {
             out += st.yellow("Warnings") + "\n"
@@ -250,15 +243,7 @@ public enum Render {
                 out += "  " + pad(a.service.id, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
             }
         }
-        if !r.estimates.isEmpty {
-            out += "\n" + st.bold("Estimates (not quotes; us-east-1 prices with their dates)") + "\n"
-            for e in r.estimates {
-                let value = e.value ?? "unknown: needs " + e.missing.joined(separator: ", ")
-                out += wrap("• \(e.service) · \(e.label): \(value)", width: width, indent: 4, firstIndent: 2) + "\n"
-                let dated = e.basis.filter { $0.text.hasPrefix("$") && !e.label.hasPrefix("Idle") }.map { "\($0.text.split(separator: " (", maxSplits: 1).first.map(String.init) ?? $0.text) as of \($0.asOf)" }
-                if !dated.isEmpty { out += st.dim(wrap("prices: " + dated.joined(separator: "; ") + ". Sources: 'dbadvisor show \(e.service)'.", width: width, indent: 4, firstIndent: 4)) + "\n" }
-            }
-        }
+        out += estimatesText(r.estimates, width: width, style: st)
         if !r.warnings.isEmpty {
             out += "\n" + st.yellow("Warnings") + "\n"
             for w in r.warnings { out += wrap("! " + w.text, width: width, indent: 4, firstIndent: 2) + "\n" }
@@ -342,9 +327,8 @@ extension Render {
             out += "- Idle or minimum cost (estimate): \(idle.text)\(cite(idle.source))\n"
         }
         for w in r.warnings { out += "- Warning: \(w.text)\n" }
-        for e in r.estimates {
-            let value = e.value ?? "unknown; needs " + e.missing.joined(separator: ", ")
-            out += "- Estimate, \(e.service) · \(e.label): \(value)" + e.basis.map { cite($0.source) }.joined() + "\n"
+        for e in r.estimates.prefix(3) {
+            out += "- Estimate, `\(e.service)`: \(estimateLine(e))" + Set(e.prices.map(\.source)).sorted().map { cite($0) }.joined() + "\n"
         }
         if tradeOffs.isEmpty && r.warnings.isEmpty && pick.service.fact("idleMonthlyCost") == nil { out += "- None recorded.\n" }
         out += "\n## What would change this decision\n\n"

@@ -142,6 +142,8 @@ public struct Catalog: Sendable {
     public var declaredServiceIDs: [String] = []
     /// How data moves between services (integrations.json), for plans.
     public var integrations: [Integration] = []
+    /// Unit prices for cost estimates (prices.json); empty when the catalog has none.
+    public var prices = PriceTable(prices: [])
     /// The migration guide (migration.json), by section.
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// How ties and weak fits are treated (catalog.json's `ranking`).
@@ -294,6 +296,10 @@ extension Catalog {
             catalog.integrations = (json["links"]?.arrayValue ?? []).enumerated().map { Integration(json: $1, index: $0) }
         }
         catalog.declaredServiceIDs = (manifest["services"]?.arrayValue ?? []).compactMap(\.stringValue)
+        if paths.contains(pricesFile), let json = validated(pricesFile, as: "prices") {
+            catalog.prices = PriceTable(json: json)
+            if !alreadyValidated { problems += catalog.priceProblems() }
+        }
         if !alreadyValidated {
             let references = catalog.referenceProblems()
             problems += references

@@ -22,110 +22,452 @@ public enum DynamoDBCapacity {
     }
 }
 
-/// One estimated figure: its value, or what is missing to compute it, and the prices used.
+/// A monthly figure as a range, US dollars.
+public struct CostRange: Sendable, Equatable {
+    public var low: Double
+    public var high: Double
+    public init(low: Double, high: Double) { self.low = low; self.high = high }
+    public init(_ both: Double) { self.init(low: both, high: both) }
+    static func + (a: CostRange, b: CostRange) -> CostRange { CostRange(low: a.low + b.low, high: a.high + b.high) }
+}
+
+/// One billed part of an estimate: its monthly range, or nil with the answers it needs.
+public struct EstimatePart: Sendable {
+    /// What is billed: "instances", "storage", "I/O", "requests", "capacity" ...
+    public var item: String
+    public var monthlyUSD: CostRange?
+    /// How the figure was worked out, in words and numbers.
+    public var basis: String
+    /// Profile keys the part needs and the profile lacks (empty when it has a figure).
+    public var missing: [String]
+}
+
+/// A price an estimate used: the price in words, its source and date.
+public struct PriceCitation: Sendable, Equatable {
+    public var text: String
+    public var source: String
+    public var asOf: String
+}
+
+/// The monthly cost of one service for the profile's workload: a range, the parts it adds up,
+/// what is missing, the Region priced, every price used, and the assumptions made.
+/// Estimates, never quotes.
 public struct Estimate: Sendable {
     public var service: String
-    public var label: String
-    /// The figure in words, or nil when it cannot be computed.
-    public var value: String?
-    /// Monthly US dollars when the figure is a cost.
-    public var monthlyUSD: Double?
-    /// Profile keys (or other inputs) that would be needed for an unknown figure.
+    /// The sum of the parts; nil when any part is unknown (never 0 for unknown).
+    public var monthlyUSD: CostRange?
+    public var parts: [EstimatePart]
+    /// Profile keys that would turn the unknown parts into figures.
     public var missing: [String]
-    public var basis: [(text: String, source: String, asOf: String)]
+    public var region: String
+    public var prices: [PriceCitation]
+    public var assumptions: [String]
+    /// Why a service has no estimate, or what the estimate leaves out.
+    public var notes: [String]
+}
+
+/// The workload an estimate prices: the profile's answers, converted.
+struct Workload {
+    var gigabytes: Double?
+    var requestsPerSecond: Double?
+    var readShare: Double?
+    var itemBytes: Double?
+    /// nil when availability was not answered.
+    var multiAZ: Bool?
+    /// How many Regions hold a copy (2 for the multi-Region answers).
+    var regions: Int
+    var consistency: String?
+
+    init(_ p: Profile) {
+        if case let .size(s)? = p["data-size"] { gigabytes = s.bytes / 1_073_741_824 }
+        if case let .rate(r)? = p["throughput"] { requestsPerSecond = r.perSecond }
+        if case let .percent(s)? = p["read-share"] { readShare = s / 100 }
+        if case let .size(s)? = p["item-size"] { itemBytes = s.bytes }
+        switch p["availability"] {
+        case .choice("single-az")?: multiAZ = false; regions = 1
+        case .choice("multi-az")?: multiAZ = true; regions = 1
+        case .choice(_)?: multiAZ = true; regions = 2
+        default: multiAZ = nil; regions = 1
+        }
+        if case let .choice(c)? = p["consistency"] { consistency = c }
+    }
+}
+
+/// Arithmetic shared by the models and the tests.
+public enum CostMath {
+    /// Hours AWS prices a month by.
+    public static let hoursPerMonth = 730.0
+    /// Seconds in that month: 730 × 3,600.
+    public static let secondsPerMonth = 2_628_000.0
+    /// Instance sizes of a family by vCPUs; AWS prices a family's sizes in proportion to them
+    /// (an xlarge costs twice a large).
+    public static let sizes: [(name: String, vcpus: Double)] = [("large", 2), ("xlarge", 4), ("2xlarge", 8), ("4xlarge", 16), ("8xlarge", 32), ("12xlarge", 48), ("16xlarge", 64)]
+    /// Requests one vCPU is assumed to serve per second: simple indexed statements (the low
+    /// estimate) to heavier ones (the high estimate). A load test decides.
+    public static let requestsPerVCPU = (low: 1_000.0, high: 250.0)
+
+    /// The smallest size with at least `vcpus`, or the largest.
+    public static func size(forVCPUs vcpus: Double) -> (name: String, vcpus: Double) {
+        sizes.first { $0.vcpus >= vcpus } ?? sizes[sizes.count - 1]
+    }
 }
 
 extension Engine {
-    /// Hours and seconds in the month AWS prices by.
-    static let hoursPerMonth = 730.0
-
-    func price(_ service: Service, _ key: String) -> (usd: Double, per: String, source: String, asOf: String, confidence: String)? {
-        guard let items = service.lists.first(where: { $0.0 == "prices" })?.1,
-              let item = items.first(where: { $0["key"]?.stringValue == key }),
-              let usd = item["usd"]?.numberValue else { return nil }
-        return (usd, item["per"]?.stringValue ?? "", item["source"]?.stringValue ?? "", item["asOf"]?.stringValue ?? "", item["confidence"]?.stringValue ?? "")
+    /// A dollar amount as text: $0.42, $95.00, $1,234.
+    public static func dollars(_ x: Double) -> String {
+        if x >= 100 {
+            let whole = Int(x.rounded())
+            var digits = String(whole)
+            var groups: [String] = []
+            while digits.count > 3 { groups.insert(String(digits.suffix(3)), at: 0); digits.removeLast(3) }
+            groups.insert(digits, at: 0)
+            return "$" + groups.joined(separator: ",")
+        }
+        return "$" + JSON.fixed(x, decimals: 2)
     }
 
-    /// A unit price exactly as the source gives it: $0.00013, $0.625, $5.
-    static func unitPrice(_ x: Double) -> String { "$" + JSON.format(number: x) }
-
-    static func dollars(_ x: Double) -> String {
-        if x == 0 { return "$0" }
-        return x >= 100 ? "$" + JSON.fixed(x, decimals: 0) : "$" + JSON.fixed(x, decimals: 2)
+    static func range(_ r: CostRange) -> String {
+        Engine.dollars(r.low) == Engine.dollars(r.high) ? Engine.dollars(r.low) : Engine.dollars(r.low) + "–" + Engine.dollars(r.high)
     }
 
-    /// Sizing and cost estimates for the pick and its alternatives. Estimates, never quotes:
-    /// every price carries its source and date, and a figure that needs an answer the
-    /// profile lacks is reported as unknown with what is missing.
+    /// The Region estimates price: the profile's `region` answer, else us-east-1.
+    func pricingRegion(_ p: Profile) -> String {
+        if case let .choice(r)? = p["region"] { return r }
+        return PriceTable.defaultRegion
+    }
+
+    /// Monthly estimates for the pick and every alternative, on the same workload.
     public func estimates(_ r: Recommendation) -> [Estimate] {
-        var out: [Estimate] = []
-        let p = r.profile
-        let services = [r.pick.service] + r.alternatives.prefix(3).map(\.0.service)
-        for service in services {
-            if let idle = service.fact("idleMonthlyCost") {
-                let value = idle.value?.numberValue
-                out.append(Estimate(service: service.id, label: "Idle / minimum monthly cost (storage aside)", value: value.map { Engine.dollars($0) + " a month" },
-                                    monthlyUSD: value, missing: value == nil ? ["a confirmed AWS price"] : [],
-                                    basis: [(idle.text, idle.source, idle.asOf)]))
-            }
-        }
-        let ids = Set(services.map(\.id))
-        if ids.contains("dynamodb"), let dynamo = catalog.service("dynamodb") { out += dynamoDBEstimates(p, dynamo) }
-        for id in ["aurora-postgresql", "aurora-mysql"] where ids.contains(id) {
-            if let aurora = catalog.service(id), let acu = price(aurora, "aurora-serverless-acu") {
-                out.append(Estimate(service: id, label: "Aurora serverless capacity", value: "0 to 256 ACUs (0 while auto-paused); \(Engine.dollars(acu.usd)) per ACU-hour; always-on at 0.5 ACU about \(Engine.dollars(0.5 * acu.usd * Engine.hoursPerMonth)) a month",
-                                    monthlyUSD: nil, missing: ["the ACUs the load needs, which only a load test shows"],
-                                    basis: [("\(Engine.unitPrice(acu.usd)) per \(acu.per) (\(acu.confidence))", acu.source, acu.asOf)]))
-            }
-        }
-        if ids.contains("athena"), let athena = catalog.service("athena"), let tb = price(athena, "athena-per-tb-scanned") {
-            if case let .size(size)? = p["data-size"] {
-                let terabytes = size.bytes / 1_099_511_627_776
-                out.append(Estimate(service: "athena", label: "Athena cost of one full scan", value: "\(Engine.dollars(max(terabytes * tb.usd, tb.usd * 10 / 1_048_576))) per query that scans all \(size) (less with Parquet and partitions); monthly cost needs the number of queries",
-                                    monthlyUSD: nil, missing: ["queries per month"], basis: [("\(Engine.unitPrice(tb.usd)) per \(tb.per) (\(tb.confidence))", tb.source, tb.asOf)]))
-            } else {
-                out.append(Estimate(service: "athena", label: "Athena cost per query", value: nil, monthlyUSD: nil, missing: ["data-size", "queries per month"],
-                                    basis: [("\(Engine.unitPrice(tb.usd)) per \(tb.per) (\(tb.confidence))", tb.source, tb.asOf)]))
-            }
-        }
-        return out
+        ([r.pick.service] + r.alternatives.map(\.0.service)).map { estimate($0.id, r.profile) }
     }
 
-    func dynamoDBEstimates(_ p: Profile, _ dynamo: Service) -> [Estimate] {
+    /// The monthly estimate of one service for a profile.
+    public func estimate(_ service: String, _ profile: Profile) -> Estimate {
+        let region = pricingRegion(profile)
+        let w = Workload(profile)
+        var b = EstimateBuilder(service: service, region: region, table: catalog.prices)
+        if let multiAZ = w.multiAZ {
+            b.multiAZ = multiAZ
+            b.model(w)
+        } else {
+            // Availability unanswered: the low end single-AZ, the high end Multi-AZ.
+            var single = b, multi = b
+            single.multiAZ = false; multi.multiAZ = true
+            single.model(w); multi.model(w)
+            b = multi
+            if single.parts.count == multi.parts.count {
+                for i in b.parts.indices {
+                    if let lo = single.parts[i].monthlyUSD, let hi = multi.parts[i].monthlyUSD, lo != hi {
+                        b.parts[i].monthlyUSD = CostRange(low: min(lo.low, hi.low), high: max(lo.high, hi.high))
+                        b.parts[i].basis = "single-AZ: " + single.parts[i].basis + "; Multi-AZ: " + multi.parts[i].basis
+                    }
+                }
+                if b.parts.contains(where: { $0.basis.hasPrefix("single-AZ: ") }) {
+                    b.assumptions.append("availability not answered: the low end is single-AZ, the high end Multi-AZ")
+                }
+            }
+        }
+        return b.build()
+    }
+}
+
+/// Builds one estimate: looks prices up (recording each one used), adds parts and assumptions.
+struct EstimateBuilder {
+    let service: String
+    let region: String
+    let table: PriceTable
+    var multiAZ = false
+    var parts: [EstimatePart] = []
+    var used: [UnitPrice] = []
+    var assumptions: [String] = []
+    var notes: [String] = []
+    var fellBack = false
+    var unpriced: [String] = []
+
+    init(service: String, region: String, table: PriceTable) {
+        self.service = service
+        self.region = region
+        self.table = table
+    }
+
+    /// A unit price of this service (or `of`), recorded as used.
+    mutating func price(_ key: String, of owner: String? = nil) -> Double? {
+        guard let (p, fell) = table.lookup(owner ?? service, key, region: region) else {
+            unpriced.append(key)
+            return nil
+        }
+        if fell { fellBack = true }
+        if !used.contains(where: { $0.service == p.service && $0.key == p.key && $0.region == p.region }) { used.append(p) }
+        return p.usd
+    }
+
+    mutating func add(_ item: String, _ value: CostRange?, _ basis: String, missing: [String] = []) {
+        parts.append(EstimatePart(item: item, monthlyUSD: value, basis: basis, missing: value == nil ? missing : []))
+    }
+
+    static func n(_ raw: Double) -> String {
+        let x = (raw * 100).rounded() / 100
+        if x >= 1_000_000 { return JSON.fixed(x / 1_000_000, decimals: x >= 100_000_000 ? 0 : 1) + " million" }
+        return x == x.rounded() ? JSON.format(number: x) : JSON.fixed(x, decimals: 2)
+    }
+
+    static func gb(_ x: Double) -> String { x >= 100 ? JSON.fixed(x, decimals: 0) : JSON.fixed(x, decimals: 2) }
+
+    // MARK: the models
+
+    mutating func model(_ w: Workload) {
+        switch service {
+        case "rds-postgresql", "rds-mysql", "rds-mariadb": rds(w, instanceKey: "instance-hour-db-r7g-large-%-az", family: "db.r7g")
+        case "rds-oracle": rds(w, instanceKey: "instance-hour-db-r6i-large-%-az-se2-license-included", family: "db.r6i", licence: "Oracle SE2 licence included")
+        case "rds-sqlserver": rds(w, instanceKey: "instance-hour-db-r6i-large-%-az-standard-license-included", family: "db.r6i", licence: "SQL Server Standard licence included")
+        case "rds-db2": rds(w, instanceKey: "instance-hour-db-r6i-large-%-az", family: "db.r6i", licence: "IBM Db2 licence not included (bought from IBM)")
+        case "aurora-postgresql", "aurora-mysql":
+            cluster(w, instanceKey: "instance-hour-db-r7g-large-aurora-standard", family: "db.r7g", storageKey: "storage-aurora-standard", ioKey: "i-o-requests-aurora-standard", readPage: service == "aurora-mysql" ? 16384 : 8192, name: "Aurora Standard")
+        case "documentdb":
+            cluster(w, instanceKey: "instance-hour-db-r6g-large-standard", family: "db.r6g", storageKey: "storage-standard", ioKey: "i-o-requests-standard", readPage: 8192, name: "standard storage")
+        case "neptune":
+            cluster(w, instanceKey: "instance-hour-db-r7g-large-standard", family: "db.r7g", storageKey: "storage-standard", ioKey: "i-o-requests-standard", readPage: 8192, name: "standard storage")
+        case "aurora-dsql": dsql(w)
+        case "dynamodb":
+            requestUnits(w, read: ("on-demand-read-request-units-standard", "provisioned-rcu-hour-standard"), write: ("on-demand-write-request-units-standard", "provisioned-wcu-hour-standard"),
+                         storageKey: "storage-standard", replicated: ("global-tables-replicated-writes-on-demand-standard", "global-tables-provisioned-replicated-wcu-hour-standard"))
+        case "keyspaces":
+            requestUnits(w, read: ("on-demand-read-request-units", "provisioned-rcu-hour"), write: ("on-demand-write-request-units", "provisioned-wcu-hour"), storageKey: "storage", replicated: nil)
+        case "elasticache-valkey", "elasticache-redis", "elasticache-memcached": cacheServerless(w)
+        case "redshift": redshift(w)
+        case "opensearch": opensearch(w)
+        case "timestream-influxdb": influx(w)
+        case "s3-vectors": s3Vectors(w)
+        default:
+            notes.append("No sizing model or unit prices for this service in the catalog; see 'dbadvisor show \(service)' for its pricing model.")
+        }
+    }
+
+    /// Instance size range from throughput: vCPUs at 1,000 (low) to 250 (high) requests per
+    /// second each, rounded up to a size of the family.
+    mutating func sizes(_ w: Workload, family: String) -> (low: (name: String, vcpus: Double), high: (name: String, vcpus: Double))? {
+        guard let rate = w.requestsPerSecond else { return nil }
+        let low = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.low)
+        let high = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.high)
+        assumptions.append("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes")
+        if rate / CostMath.requestsPerVCPU.high > CostMath.sizes[CostMath.sizes.count - 1].vcpus {
+            notes.append("\(Self.n(rate)) requests per second may need more than one \(family).16xlarge: readers or shards not counted")
+        }
+        return (low, high)
+    }
+
+    mutating func rds(_ w: Workload, instanceKey: String, family: String, licence: String? = nil) {
+        let deployment = multiAZ ? "multi" : "single"
+        let az = multiAZ ? "Multi-AZ (the standby is billed: the Multi-AZ rate is twice the single-AZ one)" : "single-AZ"
+        let hourly = price(instanceKey.replacing("%", with: deployment))
+        if let s = sizes(w, family: family), let hourly {
+            let cost = { (v: Double) in hourly * v / 2 * CostMath.hoursPerMonth }
+            var range = CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus))
+            var basis = "\(family).\(s.low.name) to \(family).\(s.high.name), \(az), 730 h at $\(JSON.format(number: hourly)) per large-hour × vCPUs/2"
+            if w.regions > 1, let replica = price(instanceKey.replacing("%", with: "single")) {
+                range = range + CostRange(low: replica * s.low.vcpus / 2 * CostMath.hoursPerMonth, high: replica * s.high.vcpus / 2 * CostMath.hoursPerMonth)
+                basis += "; plus one cross-Region read replica of the same size, single-AZ"
+            }
+            if let licence { basis += "; " + licence }
+            add("instances", range, basis)
+        } else {
+            add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
+        }
+        let storageRate = price("storage-gp3-\(deployment)-az")
+        if let gb = w.gigabytes, let storageRate {
+            var monthly = gb * storageRate
+            var basis = "\(Self.gb(gb)) GB gp3 at $\(JSON.format(number: storageRate)) per GB-month (\(multiAZ ? "Multi-AZ: both copies billed" : "single-AZ"))"
+            if w.regions > 1, let replica = price("storage-gp3-single-az") {
+                monthly += gb * replica
+                basis += "; plus the replica's \(Self.gb(gb)) GB at $\(JSON.format(number: replica))"
+            }
+            add("storage", CostRange(monthly), basis)
+            assumptions.append("gp3 includes 3,000 IOPS (12,000 from 400 GB for most engines) and 125 MiB/s at no charge; IOPS beyond are billed and not counted")
+        } else {
+            add("storage", nil, "storage is billed per GB-month of allocated storage", missing: ["data-size"])
+        }
+    }
+
+    /// Aurora, DocumentDB and Neptune: instances over one shared cluster volume billed once
+    /// (six copies in three AZs, one price), and I/O per million requests.
+    mutating func cluster(_ w: Workload, instanceKey: String, family: String, storageKey: String, ioKey: String, readPage: Double, name: String) {
+        let hourly = price(instanceKey)
+        let readers = multiAZ ? 1.0 : 0.0
+        let clusters = Double(w.regions)
+        if let s = sizes(w, family: family), let hourly {
+            let count = (1 + readers) * clusters
+            let cost = { (v: Double) in count * hourly * v / 2 * CostMath.hoursPerMonth }
+            add("instances", CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
+                "\(JSON.format(number: count)) × \(family).\(s.low.name) to \(family).\(s.high.name) (a writer\(multiAZ ? " and a reader in another AZ" : ", no reader: single-AZ")\(w.regions > 1 ? ", in each of 2 Regions" : "")), 730 h at $\(JSON.format(number: hourly)) per large-hour × vCPUs/2")
+        } else {
+            add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
+        }
+        let storageRate = price(storageKey)
+        if let gb = w.gigabytes, let storageRate {
+            add("storage", CostRange(gb * clusters * storageRate),
+                "\(Self.gb(gb)) GB at $\(JSON.format(number: storageRate)) per GB-month (\(name)), billed once however many AZs and readers\(w.regions > 1 ? ", in each of 2 Regions" : "")")
+        } else {
+            add("storage", nil, "the cluster volume is billed per GB-month", missing: ["data-size"])
+        }
+        let ioRate = price(ioKey)
         var missing: [String] = []
-        var rate = 0.0, share = 0.0, bytes = 0.0
-        if case let .rate(r)? = p["throughput"] { rate = r.perSecond } else { missing.append("throughput") }
-        if case let .percent(s)? = p["read-share"] { share = s / 100 } else { missing.append("read-share") }
-        if case let .size(s)? = p["item-size"] { bytes = s.bytes } else { missing.append("item-size") }
-        guard missing.isEmpty,
-              let odRead = price(dynamo, "dynamodb-on-demand-read"), let odWrite = price(dynamo, "dynamodb-on-demand-write"),
-              let pRCU = price(dynamo, "dynamodb-provisioned-rcu"), let pWCU = price(dynamo, "dynamodb-provisioned-wcu") else {
-            return [Estimate(service: "dynamodb", label: "DynamoDB capacity and monthly cost", value: nil, monthlyUSD: nil, missing: missing, basis: [])]
+        if w.requestsPerSecond == nil { missing.append("throughput") }
+        if w.readShare == nil { missing.append("read-share") }
+        if w.itemBytes == nil { missing.append("item-size") }
+        if missing.isEmpty, let rate = w.requestsPerSecond, let share = w.readShare, let bytes = w.itemBytes, let ioRate {
+            let writes = rate * (1 - share) * (bytes / 4096).rounded(.up)
+            let reads = rate * share * (bytes / readPage).rounded(.up)
+            let low = writes * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
+            let high = (writes + reads) * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
+            add("I/O", CostRange(low: low, high: high),
+                "\(Self.n(writes)) write I/Os per second (4 KB units) at the low end, plus \(Self.n(reads)) read I/Os (\(Int(readPage / 1024)) KB pages, every read missing the cache) at the high end, sustained for 2,628,000 s, at $\(JSON.format(number: ioRate)) per million")
+        } else {
+            add("I/O", nil, "I/O follows from the request rate, the read share and the item size", missing: missing)
         }
-        let reads = rate * share, writes = rate * (1 - share)
-        var modes: [DynamoDBCapacity.ReadMode]
-        var transactional = false
-        switch p["consistency"] {
-        case .choice("eventual")?: modes = [.eventual]
-        case .choice("acid-transactions")?: modes = [.transactional]; transactional = true
-        case .choice(_)?: modes = [.strong]
-        default: modes = [.strong, .eventual]
+    }
+
+    mutating func dsql(_ w: Workload) {
+        let dpu = price("dpu")
+        let perRequest = (low: 0.1, high: 0.5)
+        if let rate = w.requestsPerSecond, let dpu {
+            var writes = 0.0
+            if w.regions > 1 {
+                if let share = w.readShare { writes = rate * (1 - share) } else {
+                    add("DPUs", nil, "multi-Region clusters bill replicated writes again", missing: ["read-share"])
+                    storage(w, key: "storage", copies: Double(w.regions), text: "one logical copy per Region")
+                    return
+                }
+            }
+            let units = (rate + writes) * CostMath.secondsPerMonth
+            add("DPUs", CostRange(low: units * perRequest.low / 1_000_000 * dpu, high: units * perRequest.high / 1_000_000 * dpu),
+                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at \(perRequest.low) to \(perRequest.high) DPU each, $\(JSON.format(number: dpu)) per million DPUs")
+            assumptions.append("Aurora DSQL: 0.1 to 0.5 DPU per request (AWS meters compute, bytes read and bytes written, and publishes no per-request figure; measure with CloudWatch's DPU metrics); the free 100,000 DPUs and 1 GB a month are not subtracted")
+        } else {
+            add("DPUs", nil, "DPUs follow from the request rate", missing: ["throughput"])
         }
-        let wcu = DynamoDBCapacity.writeUnits(writesPerSecond: writes, itemBytes: bytes, transactional: transactional)
-        let basis = [odRead, odWrite, pRCU, pWCU].map { ("\(Engine.unitPrice($0.usd)) per \($0.per) (\($0.confidence))", $0.source, $0.asOf) }
-            + [("RCU: one strongly consistent read of up to 4 KB per second, half for eventually consistent, double for transactional; WCU: one write of up to 1 KB per second, double for transactional", "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Constraints.html", "2026-11-01")]
-        var out: [Estimate] = []
-        let secondsPerMonth = Engine.hoursPerMonth * 3600
-        for mode in modes {
-            let rcu = DynamoDBCapacity.readUnits(readsPerSecond: reads, itemBytes: bytes, mode: mode)
-            let onDemand = rcu * secondsPerMonth / 1_000_000 * odRead.usd + wcu * secondsPerMonth / 1_000_000 * odWrite.usd
-            let provisioned = rcu * Engine.hoursPerMonth * pRCU.usd + wcu * Engine.hoursPerMonth * pWCU.usd
-            let modeText = mode == .strong ? "strongly consistent" : mode == .eventual ? "eventually consistent" : "transactional"
-            out.append(Estimate(
-                service: "dynamodb", label: "DynamoDB capacity at peak (\(modeText) reads)",
-                value: "\(JSON.format(number: rcu)) RCU and \(JSON.format(number: wcu)) WCU; sustained at this peak all month: on-demand about \(Engine.dollars(onDemand)), provisioned about \(Engine.dollars(provisioned)) a month (storage not included)",
-                monthlyUSD: provisioned, missing: [], basis: basis))
+        storage(w, key: "storage", copies: Double(w.regions), text: "one logical copy per Region, replicated across three AZs at no extra charge")
+    }
+
+    mutating func storage(_ w: Workload, key: String, copies: Double, text: String, perHour: Bool = false) {
+        let rate = price(key)
+        if let gb = w.gigabytes, let rate {
+            let monthly = gb * copies * rate * (perHour ? CostMath.hoursPerMonth : 1)
+            add("storage", CostRange(monthly), "\(Self.gb(gb)) GB\(copies > 1 ? " × \(JSON.format(number: copies))" : "") at $\(JSON.format(number: rate)) per GB-\(perHour ? "hour × 730" : "month") (\(text))")
+        } else {
+            add("storage", nil, "storage is billed per GB-\(perHour ? "hour" : "month")", missing: ["data-size"])
         }
-        return out
+    }
+
+    /// DynamoDB and Keyspaces: request units by the documented formula; the low end provisioned
+    /// capacity at the peak, the high end on-demand requests at the peak all month.
+    mutating func requestUnits(_ w: Workload, read: (onDemand: String, provisioned: String), write: (onDemand: String, provisioned: String), storageKey: String,
+                               replicated: (onDemand: String, provisioned: String)?) {
+        let prices = (price(read.onDemand), price(write.onDemand), price(read.provisioned), price(write.provisioned))
+        var missing: [String] = []
+        if w.requestsPerSecond == nil { missing.append("throughput") }
+        if w.readShare == nil { missing.append("read-share") }
+        if w.itemBytes == nil { missing.append("item-size") }
+        if missing.isEmpty, let rate = w.requestsPerSecond, let share = w.readShare, let bytes = w.itemBytes,
+           let odRead = prices.0, let odWrite = prices.1, let pRead = prices.2, let pWrite = prices.3 {
+            let transactional = w.consistency == "acid-transactions"
+            let mode: DynamoDBCapacity.ReadMode = w.consistency == "eventual" ? .eventual : transactional ? .transactional : .strong
+            let rcu = DynamoDBCapacity.readUnits(readsPerSecond: rate * share, itemBytes: bytes, mode: mode)
+            let wcu = DynamoDBCapacity.writeUnits(writesPerSecond: rate * (1 - share), itemBytes: bytes, transactional: transactional)
+            let provisioned = rcu * CostMath.hoursPerMonth * pRead + wcu * CostMath.hoursPerMonth * pWrite
+            let onDemand = rcu * CostMath.secondsPerMonth / 1_000_000 * odRead + wcu * CostMath.secondsPerMonth / 1_000_000 * odWrite
+            add("capacity", CostRange(low: min(provisioned, onDemand), high: max(provisioned, onDemand)),
+                "\(Self.n(rcu)) RCU and \(Self.n(wcu)) WCU (\(mode.rawValue) reads\(transactional ? ", transactional writes" : "")); provisioned at that peak for 730 h: \(Engine.dollars(provisioned)); on-demand at that peak for 2,628,000 s: \(Engine.dollars(onDemand))")
+            assumptions.append("request units: one 4 KB strongly consistent read (half for eventually consistent, double for transactional), one 1 KB write (double for transactional)")
+            if w.regions > 1, let replicated, let rOD = price(replicated.onDemand), let rP = price(replicated.provisioned) {
+                let low = wcu * CostMath.hoursPerMonth * rP, high = wcu * CostMath.secondsPerMonth / 1_000_000 * rOD
+                add("replicated writes", CostRange(low: min(low, high), high: max(low, high)), "global table in a second Region: \(Self.n(wcu)) replicated WCU, provisioned to on-demand")
+            } else if w.regions > 1 {
+                notes.append("the second Region's replication is not priced in the table")
+            }
+        } else {
+            add("capacity", nil, "request units follow from the request rate, the read share and the item size", missing: missing)
+        }
+        storage(w, key: storageKey, copies: Double(w.regions), text: "three AZs included\(w.regions > 1 ? "; a copy in each Region" : "")")
+    }
+
+    mutating func cacheServerless(_ w: Workload) {
+        storage(w, key: "serverless-data-stored", copies: 1, text: "serverless, data stored; replicated across AZs at no extra charge", perHour: true)
+        let ecpu = price("serverless-ecpu")
+        var missing: [String] = []
+        if w.requestsPerSecond == nil { missing.append("throughput") }
+        if w.itemBytes == nil { missing.append("item-size") }
+        if missing.isEmpty, let rate = w.requestsPerSecond, let bytes = w.itemBytes, let ecpu {
+            let units = rate * max(1, (bytes / 1024).rounded(.up)) * CostMath.secondsPerMonth
+            add("ECPUs", CostRange(units / 1_000_000 * ecpu), "\(Self.n(units)) ECPUs a month (one per request per KB transferred) at $\(JSON.format(number: ecpu)) per million")
+        } else {
+            add("ECPUs", nil, "ECPUs follow from the request rate and the item size", missing: missing)
+        }
+        assumptions.append("ElastiCache Serverless; node-based clusters are priced per node-hour instead")
+    }
+
+    mutating func redshift(_ w: Workload) {
+        storage(w, key: "managed-storage-rms", copies: 1, text: "Redshift Managed Storage")
+        if let rpu = price("serverless-rpu-hour") {
+            let hourly = 4 * rpu
+            add("compute", CostRange(low: hourly * 8 * CostMath.hoursPerMonth / 24, high: hourly * CostMath.hoursPerMonth),
+                "Redshift Serverless at its 4 RPU base, $\(JSON.format(number: rpu)) per RPU-hour, busy 8 h a day (low) to all month (high)")
+            assumptions.append("Redshift Serverless bills only while queries run; the hours a day it is busy are assumed")
+        }
+    }
+
+    mutating func opensearch(_ w: Workload) {
+        let nodes = multiAZ ? 2.0 : 1.0
+        if let s = sizes(w, family: "r7g"), let hourly = price("instance-hour-r7g-large-search") {
+            let cost = { (v: Double) in nodes * hourly * v / 2 * CostMath.hoursPerMonth }
+            add("instances", CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
+                "\(JSON.format(number: nodes)) data node\(nodes > 1 ? "s (one per AZ)" : "") r7g.\(s.low.name) to r7g.\(s.high.name).search at $\(JSON.format(number: hourly)) per large-hour × vCPUs/2")
+        } else {
+            add("instances", nil, "the node size follows from the request rate", missing: ["throughput"])
+        }
+        storage(w, key: "ebs-gp3-storage", copies: nodes, text: multiAZ ? "EBS gp3 on each node: a replica per AZ" : "EBS gp3")
+    }
+
+    mutating func influx(_ w: Workload) {
+        let deployment = multiAZ ? "multi" : "single"
+        if w.requestsPerSecond != nil, let large = price("instance-hour-db-influx-large-\(deployment)-az"), let medium = price("instance-hour-db-influx-medium-\(deployment)-az") {
+            add("instances", CostRange(low: medium * CostMath.hoursPerMonth, high: large * CostMath.hoursPerMonth), "db.influx.medium to db.influx.large, \(multiAZ ? "Multi-AZ" : "single-AZ"), 730 h")
+        } else {
+            add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
+        }
+        storage(w, key: "storage-influx-iops-included-3k-\(deployment)-az", copies: 1, text: "Influx IOPS Included 3K\(multiAZ ? ", Multi-AZ" : "")")
+    }
+
+    mutating func s3Vectors(_ w: Workload) {
+        storage(w, key: "storage", copies: 1, text: "vectors and metadata")
+        var missing: [String] = []
+        if w.requestsPerSecond == nil { missing.append("throughput") }
+        if w.readShare == nil { missing.append("read-share") }
+        if w.itemBytes == nil { missing.append("item-size") }
+        if missing.isEmpty, let rate = w.requestsPerSecond, let share = w.readShare, let bytes = w.itemBytes, let query = price("query-api-requests"), let put = price("put-data-uploaded") {
+            let queries = rate * share * CostMath.secondsPerMonth
+            let uploaded = rate * (1 - share) * bytes * CostMath.secondsPerMonth / 1_073_741_824
+            add("requests", CostRange(queries / 1_000_000 * query + uploaded * put),
+                "\(Self.n(queries)) queries a month at $\(JSON.format(number: query)) per million, \(Self.gb(uploaded)) GB uploaded at $\(JSON.format(number: put)) per GB; query data processed not counted")
+        } else {
+            add("requests", nil, "queries and uploads follow from the request rate, the read share and the item size", missing: missing)
+        }
+    }
+
+    func build() -> Estimate {
+        var missing: [String] = []
+        for part in parts { for key in part.missing where !missing.contains(key) { missing.append(key) } }
+        let known = parts.compactMap(\.monthlyUSD)
+        let total: CostRange? = parts.isEmpty || known.count < parts.count ? nil : known.reduce(CostRange(0), +)
+        var notes = self.notes
+        if fellBack { notes.append("Some prices are us-east-1's: the table has none for \(region).") }
+        var assumptions = self.assumptions
+        if parts.contains(where: { $0.monthlyUSD != nil }) {
+            assumptions.insert("On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted", at: 0)
+        }
+        var seen = Set<String>()
+        assumptions = assumptions.filter { seen.insert($0).inserted }
+        return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
+                        prices: used.map { PriceCitation(text: $0.text, source: $0.source, asOf: $0.asOf) },
+                        assumptions: assumptions, notes: notes)
     }
 }

@@ -253,3 +253,34 @@ let fixedIDs = [
         #expect(answers.validate(try JSONParser.parse(#"{"access-patterns":["key-lookup","key-range"],"latency":null}"#), file: "a").isEmpty)
     }
 }
+
+@Suite struct PricesCommandTests {
+    @Test func listsOneServicesPricesWithSources() throws {
+        let r = runCLI(["prices", "dynamodb", "--format", "json"])
+        #expect(r.status == 0)
+        let prices = try JSONParser.parse(r.out)["prices"]?.arrayValue ?? []
+        #expect(prices.count >= 5)
+        for p in prices {
+            #expect(p["service"]?.stringValue == "dynamodb")
+            #expect(p["usd"]?.numberValue != nil && p["region"]?.stringValue == "us-east-1")
+            #expect(p["source"]?.stringValue?.hasPrefix("https://") == true && p["asOf"]?.stringValue != nil)
+        }
+    }
+
+    @Test func textTableAndUnknownService() {
+        let r = runCLI(["prices", "--region", "us-east-1"])
+        #expect(r.status == 0 && r.out.contains("SERVICE") && r.out.contains("from AWS sources"))
+        let elsewhere = runCLI(["prices", "aurora-dsql", "--region", "eu-west-1"])
+        #expect(elsewhere.status == 0 && elsewhere.out.contains("no prices for eu-west-1"))
+        let bad = runCLI(["prices", "dynamo"])
+        #expect(bad.status == 64 && bad.err.contains("Did you mean 'dynamodb'"))
+    }
+
+    @Test func recommendJSONCarriesNumericEstimates() throws {
+        let r = runCLI(["recommend", "--data-shape", "relational", "--data-size", "2TB", "--throughput", "3k", "--read-share", "80%", "--item-size", "4KB", "--availability", "multi-az", "--format", "json"])
+        #expect(r.status == 0)
+        let e = try #require(try JSONParser.parse(r.out)["estimates"]?.arrayValue?.first)
+        #expect(e["monthlyUSD"]?["low"]?.numberValue != nil && e["monthlyUSD"]?["high"]?.numberValue != nil)
+        #expect(e["region"]?.stringValue == "us-east-1" && e["missing"]?.arrayValue?.isEmpty == true)
+    }
+}

@@ -32,23 +32,106 @@ import Testing
     }
 }
 
+/// Three workloads worked by hand the way AWS's pricing pages bill them: 730 hours and
+/// 2,628,000 seconds a month, us-east-1 On-Demand prices from catalog/prices.json.
 @Suite struct EstimateTests {
     let engine = Engine(catalog: sharedCatalog)
 
-    @Test func dynamoDBCostFollowsTheCatalogPrices() throws {
-        let r = engine.recommend(profile(#"{"data-shape":"key-value","throughput":"10k","read-share":"80%","item-size":"6KB","consistency":"eventual"}"#))
-        let e = try #require(r.estimates.first { $0.label.hasPrefix("DynamoDB capacity") })
-        // 8,000 reads/s of 6 KB eventually consistent: 8,000 RCU; 2,000 writes/s of 6 KB: 12,000 WCU.
-        #expect(e.value?.hasPrefix("8000 RCU and 12000 WCU") == true)
-        // Provisioned: 8,000 × 730 × $0.00013 + 12,000 × 730 × $0.00065 = $759.20 + $5,694 = $6,453.
-        #expect(abs((e.monthlyUSD ?? 0) - 6453.2) < 0.01)
-        #expect(e.basis.contains { $0.source.hasPrefix("https://") && !$0.asOf.isEmpty })
+    func close(_ a: Double?, _ b: Double) -> Bool { a.map { abs($0 - b) < 0.01 } ?? false }
+
+    @Test func dynamoDBByTheRequestUnitFormula() throws {
+        let e = engine.estimate("dynamodb", profile(#"{"data-shape":"key-value","throughput":"10k","read-share":"80%","item-size":"6KB","consistency":"eventual","data-size":"100GB"}"#))
+        let capacity = try #require(e.parts.first { $0.item == "capacity" }?.monthlyUSD)
+        // 8,000 reads/s of 6 KB, eventually consistent: 8,000 × 2 units × 0.5 = 8,000 RCU.
+        // 2,000 writes/s of 6 KB: 2,000 × 6 = 12,000 WCU.
+        // Provisioned (low): 8,000 × 730 × $0.00013 + 12,000 × 730 × $0.00065 = $759.20 + $5,694 = $6,453.20.
+        #expect(close(capacity.low, 6453.2))
+        // On-demand (high): 8,000 × 2,628,000 / 1M × $0.125 + 12,000 × 2,628,000 / 1M × $0.625 = $2,628 + $19,710 = $22,338.
+        #expect(close(capacity.high, 22338))
+        // Storage: 100 GB × $0.25 = $25, in every AZ at no extra charge.
+        #expect(close(e.parts.first { $0.item == "storage" }?.monthlyUSD?.low, 25))
+        #expect(close(e.monthlyUSD?.low, 6478.2) && close(e.monthlyUSD?.high, 22363))
+        #expect(e.missing.isEmpty && e.region == "us-east-1")
+        #expect(e.prices.count == 5 && e.prices.allSatisfy { $0.source.hasPrefix("https://") && $0.asOf == "2025-12-06" })
     }
 
-    @Test func missingInputsAreUnknownNeverZero() throws {
-        let r = engine.recommend(profile(#"{"data-shape":"key-value","throughput":"10k"}"#))
-        let e = try #require(r.estimates.first { $0.label.hasPrefix("DynamoDB capacity") })
-        #expect(e.value == nil && e.monthlyUSD == nil)
-        #expect(e.missing == ["read-share", "item-size"])
+    static let relational = #""data-shape":"relational","consistency":"acid-transactions","data-size":"2TB","throughput":"3k","read-share":"80%","item-size":"4KB","stage":"production""#
+
+    @Test func rdsPostgreSQLBillsTheStandbyTwice() throws {
+        let multi = engine.estimate("rds-postgresql", profile("{" + Self.relational + #","availability":"multi-az"}"#))
+        // Instances: 3,000 req/s at 1,000 per vCPU = 3 vCPUs → db.r7g.xlarge (4); at 250 = 12 → db.r7g.4xlarge (16).
+        // Multi-AZ rate $0.478 per large-hour (standby included): 0.478 × 4/2 × 730 = $697.88; 0.478 × 16/2 × 730 = $2,791.52.
+        let instances = try #require(multi.parts.first { $0.item == "instances" }?.monthlyUSD)
+        #expect(close(instances.low, 697.88) && close(instances.high, 2791.52))
+        // Storage: 2 TB = 2,048 GB of gp3 at the Multi-AZ $0.23 = $471.04.
+        #expect(close(multi.parts.first { $0.item == "storage" }?.monthlyUSD?.low, 471.04))
+        #expect(close(multi.monthlyUSD?.low, 1168.92) && close(multi.monthlyUSD?.high, 3262.56))
+        // Single-AZ: 0.239 × 2 × 730 = $348.94 to 0.239 × 8 × 730 = $1,395.76; storage 2,048 × $0.115 = $235.52.
+        let single = engine.estimate("rds-postgresql", profile("{" + Self.relational + #","availability":"single-az"}"#))
+        #expect(close(single.monthlyUSD?.low, 584.46) && close(single.monthlyUSD?.high, 1631.28))
+    }
+
+    @Test func auroraPostgreSQLAddsAReaderAndCountsIO() throws {
+        let e = engine.estimate("aurora-postgresql", profile("{" + Self.relational + #","availability":"multi-az"}"#))
+        // Instances: a writer and a reader, 2 × $0.276 × 4/2 × 730 = $805.92 to 2 × 0.276 × 16/2 × 730 = $3,223.68.
+        let instances = try #require(e.parts.first { $0.item == "instances" }?.monthlyUSD)
+        #expect(close(instances.low, 805.92) && close(instances.high, 3223.68))
+        // Storage billed once (six copies, one price): 2,048 GB × $0.10 = $204.80.
+        #expect(close(e.parts.first { $0.item == "storage" }?.monthlyUSD?.low, 204.8))
+        // I/O: 600 writes/s of 4 KB = 600 write I/Os; low (reads all cached): 600 × 2,628,000 / 1M × $0.20 = $315.36.
+        // High: plus 2,400 reads/s of one 8 KB page each: 3,000 × 2,628,000 / 1M × $0.20 = $1,576.80.
+        let io = try #require(e.parts.first { $0.item == "I/O" }?.monthlyUSD)
+        #expect(close(io.low, 315.36) && close(io.high, 1576.8))
+        #expect(close(e.monthlyUSD?.low, 1326.08) && close(e.monthlyUSD?.high, 5005.28))
+    }
+
+    @Test func thePickAndTheFirstAlternativesCarryNumericEstimates() throws {
+        let r = engine.recommend(profile("{" + Self.relational + #","availability":"multi-az"}"#), withWhatIf: false)
+        let shown = [r.pick.service.id] + r.alternatives.prefix(2).map(\.0.service.id)
+        for id in shown {
+            let e = try #require(r.estimates.first { $0.service == id })
+            #expect(e.monthlyUSD != nil, "\(id)")
+            #expect(e.parts.contains { $0.item == "storage" && $0.monthlyUSD != nil }, "\(id)")
+        }
+        #expect(r.estimates.map(\.service) == [r.pick.service.id] + r.alternatives.map(\.0.service.id))
+    }
+
+    @Test func multiAZCostsMoreThanSingleAZ() {
+        for id in ["rds-postgresql", "rds-mysql", "aurora-postgresql", "documentdb", "neptune", "opensearch", "timestream-influxdb"] {
+            let multi = engine.estimate(id, profile("{" + Self.relational + #","availability":"multi-az"}"#))
+            let single = engine.estimate(id, profile("{" + Self.relational + #","availability":"single-az"}"#))
+            #expect((multi.monthlyUSD?.low ?? 0) > (single.monthlyUSD?.low ?? .infinity), "\(id)")
+        }
+    }
+
+    @Test func missingInputsAreUnknownNeverZero() {
+        let r = engine.recommend(profile(#"{"data-shape":"relational"}"#), withWhatIf: false)
+        #expect(!r.estimates.isEmpty)
+        for e in r.estimates {
+            #expect(e.monthlyUSD == nil, "\(e.service)")
+            for part in e.parts where part.monthlyUSD == nil { #expect(!part.missing.isEmpty, "\(e.service) \(part.item)") }
+            for part in e.parts { #expect(part.monthlyUSD == nil || part.item == "compute", "\(e.service) \(part.item)") }
+        }
+        let rds = r.estimates.first { $0.service == "rds-postgresql" }
+        #expect(rds?.missing == ["throughput", "data-size"])
+        let dynamo = engine.estimate("dynamodb", profile(#"{"data-shape":"key-value","throughput":"10k"}"#))
+        #expect(dynamo.parts.first { $0.item == "capacity" }?.missing == ["read-share", "item-size"])
+    }
+}
+
+@Suite struct PriceTableTests {
+    let prices = sharedCatalog.prices
+
+    @Test func enoughPricesMostlyFromAWS() {
+        #expect(prices.prices.count >= 30)
+        let aws = prices.prices.filter(\.isFromAWS).count
+        #expect(Double(aws) / Double(prices.prices.count) >= 0.9)
+        #expect(prices.prices.allSatisfy { $0.source.hasPrefix("https://") && $0.asOf.count == 10 && !$0.region.isEmpty })
+    }
+
+    @Test func anotherRegionFallsBackToUSEast1() throws {
+        let hit = try #require(prices.lookup("dynamodb", "storage-standard", region: "eu-central-1"))
+        #expect(hit.fellBack && hit.price.region == "us-east-1" && hit.price.usd == 0.25)
+        #expect(prices.lookup("dynamodb", "no-such-dimension", region: "us-east-1") == nil)
     }
 }

@@ -1,0 +1,111 @@
+/// One unit price of one billed dimension in one Region (catalog/prices.json): On-Demand, USD.
+public struct UnitPrice: Sendable {
+    public var service: String
+    /// The billed dimension, e.g. `storage-gp3-multi-az` or `on-demand-read-request-units-standard`.
+    public var key: String
+    public var item: String
+    public var usd: Double
+    /// What one `usd` buys: "per hour", "per GB-month", "per million RRU" ...
+    public var unit: String
+    public var region: String
+    public var source: String
+    /// Where the source's content was read when not from the source itself (a dated snapshot).
+    public var retrievedFrom: String?
+    /// aws-price-list, aws-pricing-page, aws-blog or third-party.
+    public var sourceType: String
+    public var asOf: String
+    public var note: String?
+
+    /// Whether the number comes from AWS (its price feed, pricing page or blog).
+    public var isFromAWS: Bool { sourceType != "third-party" }
+
+    init(json: JSON) {
+        service = json["service"]?.stringValue ?? ""
+        key = json["key"]?.stringValue ?? ""
+        item = json["item"]?.stringValue ?? ""
+        usd = json["usd"]?.numberValue ?? 0
+        unit = json["unit"]?.stringValue ?? ""
+        region = json["region"]?.stringValue ?? ""
+        source = json["source"]?.stringValue ?? ""
+        retrievedFrom = json["retrievedFrom"]?.stringValue
+        sourceType = json["sourceType"]?.stringValue ?? ""
+        asOf = json["asOf"]?.stringValue ?? ""
+        note = json["note"]?.stringValue
+    }
+
+    public init(service: String, key: String, item: String, usd: Double, unit: String, region: String, source: String,
+                retrievedFrom: String? = nil, sourceType: String, asOf: String, note: String? = nil) {
+        self.service = service; self.key = key; self.item = item; self.usd = usd; self.unit = unit; self.region = region
+        self.source = source; self.retrievedFrom = retrievedFrom; self.sourceType = sourceType; self.asOf = asOf; self.note = note
+    }
+
+    /// The price as a sentence: "$0.115 per GB-month (storage gp3 single-az, us-east-1)".
+    public var text: String { "$" + JSON.format(number: usd) + " " + unit + " (" + item + ", " + region + ")" }
+
+    public var json: JSON {
+        var members: [(String, JSON)] = [
+            ("service", .string(service)), ("key", .string(key)), ("item", .string(item)), ("usd", .number(usd)),
+            ("unit", .string(unit)), ("region", .string(region)), ("source", .string(source)),
+        ]
+        if let retrievedFrom { members.append(("retrievedFrom", .string(retrievedFrom))) }
+        members += [("sourceType", .string(sourceType)), ("asOf", .string(asOf))]
+        if let note { members.append(("note", .string(note))) }
+        return .object(members)
+    }
+}
+
+/// The price table: every unit price of the catalog, looked up by service, dimension and Region.
+public struct PriceTable: Sendable {
+    /// The Region prices fall back to when the asked Region has none for a dimension.
+    public static let defaultRegion = "us-east-1"
+    public private(set) var prices: [UnitPrice]
+    private var index: [String: Int] = [:]
+
+    public init(prices: [UnitPrice]) {
+        self.prices = prices
+        for (i, p) in prices.enumerated() where index[Self.indexKey(p.service, p.key, p.region)] == nil {
+            index[Self.indexKey(p.service, p.key, p.region)] = i
+        }
+    }
+
+    init(json: JSON) { self.init(prices: (json["prices"]?.arrayValue ?? []).map(UnitPrice.init(json:))) }
+
+    static func indexKey(_ service: String, _ key: String, _ region: String) -> String { service + "\u{1}" + key + "\u{1}" + region }
+
+    /// The price of a dimension in a Region, exactly.
+    public func price(_ service: String, _ key: String, region: String = PriceTable.defaultRegion) -> UnitPrice? {
+        index[Self.indexKey(service, key, region)].map { prices[$0] }
+    }
+
+    /// The price in `region` where the table has it, else the us-east-1 price (`fellBack` true).
+    public func lookup(_ service: String, _ key: String, region: String) -> (price: UnitPrice, fellBack: Bool)? {
+        if let p = price(service, key, region: region) { return (p, false) }
+        if region != Self.defaultRegion, let p = price(service, key, region: Self.defaultRegion) { return (p, true) }
+        return nil
+    }
+
+    /// The Regions the table has prices for, sorted.
+    public var regions: [String] { Array(Set(prices.map(\.region))).sorted() }
+
+    public var isEmpty: Bool { prices.isEmpty }
+}
+
+extension Catalog {
+    public static let pricesFile = "prices.json"
+
+    /// Prices naming a service the catalog does not have, or one dimension twice in a Region.
+    func priceProblems() -> [Problem] {
+        var problems: [Problem] = []
+        let ids = Set(serviceIDs).union(declaredServiceIDs).union(["data-transfer"])
+        var seen = Set<String>()
+        for (i, p) in prices.prices.enumerated() {
+            if !ids.contains(p.service) {
+                problems.append(Problem(file: Catalog.pricesFile, path: "$.prices[\(i)].service", message: "names the service '\(p.service)', which the catalog does not have (data-transfer is the only other name allowed)"))
+            }
+            if !seen.insert(PriceTable.indexKey(p.service, p.key, p.region)).inserted {
+                problems.append(Problem(file: Catalog.pricesFile, path: "$.prices[\(i)].key", message: "'\(p.key)' of \(p.service) in \(p.region) is priced twice"))
+            }
+        }
+        return problems
+    }
+}
