@@ -293,7 +293,13 @@ enum Ask {
                 }
             }
             let progress = "Question \(visited.count + 1) of \(visited.count + remaining.count)" + (question.isCore ? " · core" : "")
-            let outcome = try screen.ask(question, progress: progress, preselect: preselect, canGoBack: !visited.isEmpty, flow: flow)
+            let outcome: Screen.Outcome
+            do {
+                outcome = try screen.ask(question, progress: progress, preselect: preselect, canGoBack: !visited.isEmpty, flow: flow)
+            } catch let stop as Ask.Stop where stop.status == .interrupted && !profile.answers.isEmpty {
+                // Ctrl-C keeps what was answered: the command that reproduces it, then 130.
+                throw Ask.Stop(status: .interrupted, message: "Interrupted. The answers so far, as a command:\n  \(flow.commandLine(for: profile))")
+            }
             preselect = nil
             switch outcome {
             case let .answer(answer):
@@ -448,7 +454,7 @@ final class Screen {
             if isText {
                 lines.append(("❯ \(buffer)▏", plain))
                 if let error { lines.append(("  ✗ \(error)", { "\u{1B}[31m\($0)\u{1B}[0m" })) }
-                lines.append(("  enter accept · empty enter skips · e.g. \(q.example ?? "")", dim))
+                lines.append(("  enter accept · s or empty enter skips · e.g. \(q.example ?? "")", dim))
             } else {
                 let skipIndex = q.values.count
                 for (i, v) in q.values.enumerated() {
@@ -460,7 +466,7 @@ final class Screen {
                 }
                 lines.append(((cursor == skipIndex ? "❯ " : "  ") + "Skip (I don't know)", cursor == skipIndex ? { "\u{1B}[36m\($0)\u{1B}[0m" } : dim))
                 if let error { lines.append(("  ✗ \(error)", { "\u{1B}[31m\($0)\u{1B}[0m" })) }
-                lines.append((q.kind == .set ? "  ↑/↓ move · space toggle · enter confirm (none ticked = skip)" : "  ↑/↓ move · 1-\(min(9, q.values.count)) jump · enter select · s skip", dim))
+                lines.append((q.kind == .set ? "  ↑/↓ or 1-\(min(9, q.values.count)) move · space tick · enter confirm · s skip" : "  ↑/↓ move · 1-\(min(9, q.values.count)) jump · enter select · s skip", dim))
             }
             draw(lines)
             let key = terminal.readKey()
@@ -469,10 +475,16 @@ final class Screen {
             if case .character("?") = key { showHelp.toggle(); continue }
             if isText {
                 switch key {
+                // No size, rate or percentage starts with s: on an empty field it skips, as everywhere.
+                case .character("s") where buffer.isEmpty: return .skip
                 case let .character(c): buffer.append(c)
                 case .space: buffer.append(" ")
-                case .backspace:
-                    if buffer.isEmpty { if canGoBack { return .back } } else { buffer.removeLast() }
+                // Editing keys edit the field and nothing else: held down, they stop at empty.
+                case .backspace: if !buffer.isEmpty { buffer.removeLast() }
+                case .clearField: buffer = ""
+                case .deleteWord:
+                    while buffer.last == " " { buffer.removeLast() }
+                    while let last = buffer.last, last != " " { _ = last; buffer.removeLast() }
                 case .left: if canGoBack && buffer.isEmpty { return .back }
                 case .escape: buffer = ""
                 case .enter:
@@ -491,14 +503,9 @@ final class Screen {
             case .down, .character("j"), .tab: cursor = (cursor + 1) % count
             case .left, .character("b"): if canGoBack { return .back }
             case .character("s"): return .skip
+            // A number jumps to a value; space ticks it (two keys, two actions).
             case let .character(c) where c.isNumber:
-                if let n = Int(String(c)), n >= 1, n <= q.values.count {
-                    cursor = n - 1
-                    if q.kind == .set {
-                        let v = q.values[n - 1].value
-                        if selected.contains(v) { selected.remove(v) } else { selected.insert(v) }
-                    }
-                }
+                if let n = Int(String(c)), n >= 1, n <= q.values.count { cursor = n - 1 }
             case .space:
                 if q.kind == .set, cursor < q.values.count {
                     let v = q.values[cursor].value

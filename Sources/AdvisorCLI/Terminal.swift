@@ -31,6 +31,8 @@ private func restoreFromSignal(_ signal: Int32) {
 /// A key press, decoded from the bytes a terminal sends.
 enum Key: Equatable {
     case up, down, left, right, enter, space, backspace, tab, escape
+    /// Ctrl-U (clear the field) and Ctrl-W (delete the last word).
+    case clearField, deleteWord
     case interrupt, endOfInput, suspend
     case character(Character)
     case resize
@@ -122,6 +124,8 @@ final class RawTerminal {
             case 0x20: return .space
             case 0x09: return .tab
             case 0x7F, 0x08: return .backspace
+            case 0x15: return .clearField
+            case 0x17: return .deleteWord
             case 0x1B: return readEscape()
             default:
                 return decodeCharacter(first: byte)

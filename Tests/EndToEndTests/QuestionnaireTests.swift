@@ -101,6 +101,33 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
 @Suite(.serialized) struct QuestionnaireTests {
     static let up = "\u{1B}[A", down = "\u{1B}[B", left = "\u{1B}[D", enter = "\r", backspace = "\u{7F}"
 
+    /// Holding Backspace on an empty typed answer edits nothing else: no earlier answer changes.
+    @Test func backspaceOnAnEmptyFieldChangesNoEarlierAnswer() throws {
+        try withAsk { pty, process in
+            #expect(pty.waitFor("What does the data look like?"))
+            pty.send(Self.enter)                      // relational
+            #expect(pty.waitFor("How fast must a typical read answer?"))
+            pty.send("2")
+            pty.send(Self.enter)                      // single-digit-ms
+            #expect(pty.waitFor("What consistency does the workload need?"))
+            pty.send(Self.enter)                      // acid-transactions
+            #expect(pty.waitFor("How much data will be stored?"))
+            for _ in 0..<6 { pty.send(Self.backspace, pause: 0.05) }
+            pty.send("\u{15}")                        // Ctrl-U on an empty field
+            pty.send("3")                             // typed into this field, not an earlier one
+            pty.send(Self.backspace)
+            pty.send("2TB")
+            pty.send(Self.enter)
+            #expect(pty.waitFor("What is the peak request rate?"))
+            pty.send("s")                             // s skips a typed answer
+            for _ in 0..<20 where process.isRunning { pty.send(Self.enter, pause: 0.3) }
+            #expect(waitForExit(process))
+            let out = pty.output
+            #expect(out.contains("dbadvisor recommend --data-shape relational --latency single-digit-ms --consistency acid-transactions --data-size 2TB"), "\(out.suffix(1500))")
+            #expect(!out.contains("--throughput"))
+        }
+    }
+
     @Test func walkThroughWithArrowsHelpSkipInvalidSizeAndBack() throws {
         try withAsk { pty, process in
             #expect(pty.waitFor("What does the data look like?"))
@@ -153,6 +180,8 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
             #expect(process.terminationStatus == 130)
             #expect(pty.isCooked)
             #expect(!pty.output.contains("Fatal error"))
+            // The answers so far are kept as the command that reproduces them.
+            #expect(pty.output.contains("dbadvisor recommend --data-shape relational"), "\(pty.output.suffix(600))")
         }
     }
 
