@@ -19,25 +19,33 @@ enum Ask {
         let catalog = inv.catalog
         let flow = Questionnaire(catalog: catalog)
         var profile = Profile()
+        // Questions a saved answers file records as skipped stay skipped (and --no-input
+        // accepts them as answered).
+        var skipped = Set<String>()
         if let path = inv.options["answers"] {
-            profile = try Commands.loadAnswers(path, inv: inv)
+            let (loaded, record) = try Commands.loadAnswersWithRecord(path, inv: inv)
+            profile = loaded
+            for key in record?["skipped"]?.arrayValue?.compactMap(\.stringValue) ?? [] where catalog.question(key) != nil && profile[key] == nil {
+                skipped.insert(key)
+            }
         }
         let io = inv.io
         if let stackPath = inv.options["plan"] {
             return try planSession(stackPath: stackPath, inv: inv, flow: flow)
         }
         if inv.flags.contains("no-input") || io.environment["DBADVISOR_NO_INPUT"].map({ !$0.isEmpty }) == true {
-            let missing = flow.remaining(after: profile)
+            let missing = flow.remaining(after: profile, skipped: skipped)
             if !missing.isEmpty {
                 throw CLIError.usage("Refusing to prompt (--no-input) with \(missing.count) question(s) unanswered: \(missing.map(\.key).joined(separator: ", ")). Give them as flags to 'dbadvisor recommend', or drop --no-input.", command: "ask")
             }
         } else if io.stdinIsTerminal && io.stderrIsTerminal {
             let plain = plainPrompts(inv)
-            profile = plain ? try plainSession(flow: flow, profile: profile, io: io) : try richSession(flow: flow, profile: profile, io: io)
+            profile = plain ? try plainSession(flow: flow, profile: profile, skipped: &skipped, io: io)
+                            : try richSession(flow: flow, profile: profile, skipped: &skipped, io: io)
         } else {
-            profile = try pipedSession(flow: flow, profile: profile, io: io)
+            profile = try pipedSession(flow: flow, profile: profile, skipped: &skipped, io: io)
         }
-        return try finish(profile: profile, inv: inv, flow: flow)
+        return try finish(profile: profile, skipped: skipped, inv: inv, flow: flow)
     }
 
     /// Line-by-line prompts with no escape codes: TERM=dumb, NO_COLOR or --no-color.
@@ -46,12 +54,19 @@ enum Ask {
     }
 
     /// The recommendation, the command that reproduces it, and the saved answers file.
-    static func finish(profile: Profile, inv: Invocation, flow: Questionnaire) throws -> String {
+    static func finish(profile: Profile, skipped: Set<String>, inv: Invocation, flow: Questionnaire) throws -> String {
         let catalog = inv.catalog
         let recommendation = flow.engine.recommend(profile)
         if let path = inv.options["save"] {
             var members = profile.json(order: catalog.questions).objectValue ?? []
-            members.append(("_dbadvisor", .object([("catalogVersion", .string(catalog.version)), ("recommendation", .string(recommendation.pick.service.id))])))
+            // Every question left unanswered (skipped, or not reached because the session was
+            // stopped) is recorded as skipped, in questionnaire order, so that
+            // `ask --answers FILE --no-input` replays the same session.
+            let skippedKeys = catalog.questions.filter { q in
+                profile[q.key] == nil && (skipped.contains(q.key) || flow.isRelevant(q, given: profile))
+            }.map(\.key)
+            members.append(("_dbadvisor", .object([("catalogVersion", .string(catalog.version)), ("recommendation", .string(recommendation.pick.service.id)),
+                                                   ("skipped", .array(skippedKeys.map(JSON.string)))])))
             let text = JSON.object(members).prettyText() + "\n"
             do {
                 try FileSystem.writeAtomically(Array(text.utf8), to: path)
@@ -97,7 +112,9 @@ enum Ask {
             }
             if components.contains(where: { $0.0 == name }) { io.writeErr("'\(Sanitize.forTerminal(name))' is already a component.\n"); continue }
             io.writeErr("Questions for \(Sanitize.forTerminal(name)):\n")
-            let profile = plain ? try plainSession(flow: flow, profile: Profile(), io: io) : try richSession(flow: flow, profile: Profile(), io: io)
+            var skipped = Set<String>()
+            let profile = plain ? try plainSession(flow: flow, profile: Profile(), skipped: &skipped, io: io)
+                                : try richSession(flow: flow, profile: Profile(), skipped: &skipped, io: io)
             installPlainInterruptHandlers()
             components.append((name, profile))
         }
@@ -153,7 +170,7 @@ enum Ask {
     // MARK: piped
 
     /// One answer per line in question order; an empty line skips; end of input stops asking.
-    static func pipedSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
+    static func pipedSession(flow: Questionnaire, profile start: Profile, skipped: inout Set<String>, io: IO) throws -> Profile {
         var data = try io.readStdin()
         // A byte-order mark, as Windows editors write, is not part of the first answer.
         if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
@@ -165,7 +182,6 @@ enum Ask {
         var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var profile = start
-        var skipped = Set<String>()
         var lineNumber = 0
         while lineNumber < lines.count, let question = flow.remaining(after: profile, skipped: skipped).first {
             let line = lines[lineNumber].replacing("\r", with: "")
@@ -185,11 +201,10 @@ enum Ask {
 
     // MARK: plain, line by line
 
-    static func plainSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
+    static func plainSession(flow: Questionnaire, profile start: Profile, skipped: inout Set<String>, io: IO) throws -> Profile {
         signalMayUseEscapes = 0
         installPlainInterruptHandlers()
         var profile = start
-        var skipped = Set<String>()
         var visited: [String] = []
         var offeredStop = false
         io.writeErr("Answer each question with a number or a value name. Empty line: skip. '<': back. '?': help.\n")
@@ -268,8 +283,8 @@ enum Ask {
 
     // MARK: rich
 
-    static func richSession(flow: Questionnaire, profile start: Profile, io: IO) throws -> Profile {
-        guard let terminal = RawTerminal() else { return try plainSession(flow: flow, profile: start, io: io) }
+    static func richSession(flow: Questionnaire, profile start: Profile, skipped: inout Set<String>, io: IO) throws -> Profile {
+        guard let terminal = RawTerminal() else { return try plainSession(flow: flow, profile: start, skipped: &skipped, io: io) }
         signalMayUseEscapes = 1
         terminal.enterRawMode()
         let screen = Screen(io: io, terminal: terminal)
@@ -279,7 +294,6 @@ enum Ask {
             terminal.restore()
         }
         var profile = start
-        var skipped = Set<String>()
         var visited: [(key: String, answer: Answer?)] = []
         var offeredStop = false
         var preselect: Answer? = nil

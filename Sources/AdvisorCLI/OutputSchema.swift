@@ -89,7 +89,7 @@ enum OutputSchema {
         }
         if !forOutput {
             properties.append(("id", .object([("description", .string("Echoed back by batch.")), ("type", .array([.string("string"), .string("number")]))])))
-            properties.append(("_dbadvisor", .object([("description", .string("Written by ask --save: the catalog version and the pick at the time.")), ("type", .string("object"))])))
+            properties.append(("_dbadvisor", .object([("description", .string("Written by ask --save: the catalog version, the pick at the time, and the questions skipped (kept skipped when the file is read back).")), ("type", .string("object"))])))
         }
         var schema: [(String, JSON)] = []
         if !forOutput {

@@ -289,7 +289,7 @@ struct RuleEvaluator: Sendable {
     // MARK: Type checks
 
     /// Every test in `condition` that does not fit the question or fact it reads, with the JSON
-    /// path of the test. `answersOnly`: the condition may not read services or facts.
+    /// path of the test (askWhen and asserts are checked for reading answers only by the caller).
     static func typeProblems(of condition: Condition, catalog: Catalog, file: String, path: String) -> [Problem] {
         var problems: [Problem] = []
         func problem(_ p: String, _ message: String) { problems.append(Problem(file: file, path: p, message: message)) }

@@ -147,8 +147,10 @@ public enum Ranking {
 
 extension Engine {
     /// High when the pick leads by 20 points or more and at least four core questions are
-    /// answered; low when it leads by under 8 or fewer than two are answered, or nothing
-    /// fits; medium otherwise.
+    /// answered; low when it leads by under 8 or fewer than two are answered, when nothing
+    /// fits, or when the pick scores below the catalog's fit threshold; medium otherwise.
+    /// Unanswered questions that could change the pick come from `whatIf` (none when it was
+    /// not computed).
     func confidence(_ ranked: Ranking.Ranked, profile: Profile, whatIf: [WhatIf], computedWhatIf: Bool) -> Confidence {
         let core = catalog.questions.filter(\.isCore)
         let answered = core.filter { profile[$0.key] != nil }.map(\.key)

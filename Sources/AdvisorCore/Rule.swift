@@ -39,7 +39,8 @@ public final class Rule: Sendable {
     public let whenIsProfileOnly: Bool
     /// The reason, split once into literal text and placeholders.
     public let template: [TemplatePart]
-    /// Whether the reason names {missing}, which only the rules as written can fill in.
+    /// Whether the reason names {missing}: the values the evaluation found missing (captured
+    /// by `RuleEvaluator.fires`).
     public var needsBindings: Bool { template.contains { if case .missing = $0 { return true } else { return false } } }
 
     /// A piece of a reason: text, or a placeholder filled per profile and service.

@@ -51,3 +51,24 @@ import Testing
         }
     }
 }
+
+/// `ask --save` records every question left unanswered as skipped, so `ask --answers FILE
+/// --no-input` replays the same session.
+@Suite struct SavedAnswersTests {
+    @Test func aSavedSessionReplaysWithNoInput() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-save-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("answers.json").path
+        // relational, latency skipped, consistency skipped, 2TB; the rest never reached.
+        let first = try runBinary(bin, ["ask", "--save", file, "--format", "json"], stdin: "relational\n\n\n2TB\n")
+        #expect(first.status == 0, "\(first.err)")
+        let saved = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: file))))
+        let skipped = saved["_dbadvisor"]?["skipped"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(skipped.prefix(2) == ["latency", "consistency"] && skipped.count > 2, "\(skipped)")
+        let replay = try runBinary(bin, ["ask", "--answers", file, "--no-input", "--format", "json"])
+        #expect(replay.status == 0, "\(replay.err)")
+        #expect(replay.out == first.out)
+    }
+}
