@@ -117,12 +117,17 @@ extension Engine {
     /// configuration of the pick, or the best-ranked service that fits and meets it.
     func unmetWarnings(_ profile: Profile, ranked: Ranking.Ranked) -> [Warning] {
         let pick = ranked.pick
-        return catalog.unmetRequirements(pick.service, profile).map { unmet in
+        let unmetByPick = catalog.unmetRequirements(pick.service, profile)
+        guard !unmetByPick.isEmpty else { return [] }
+        // What each service that fits misses, worked out once for every requirement below.
+        let missedByRest = ranked.rest.map { Set(catalog.unmetRequirements($0.service, profile).map(\.key)) }
+        return unmetByPick.map { unmet in
             var text = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
             if let configuration = unmet.byConfiguration {
                 text += " A configuration meets it: \(configuration)"
                 if !text.hasSuffix(".") { text += "." }
-            } else if let other = ranked.rest.first(where: { a in !catalog.unmetRequirements(a.service, profile).contains { $0.key == unmet.key } }) {
+            } else if let i = missedByRest.firstIndex(where: { !$0.contains(unmet.key) }) {
+                let other = ranked.rest[i]
                 text += " \(other.service.name) (\(other.service.id), score \(JSON.format(number: other.score))) meets it."
             } else {
                 text += " No service that fits this profile meets it; a second service beside \(pick.service.name) would."

@@ -183,7 +183,7 @@ public struct Engine: Sendable {
         let all = assess(profile)
         let ranked = Ranking.rank(all, policy: catalog.ranking)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id) : []
-        let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf, computedWhatIf: withWhatIf)
+        let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)
         let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick)) }
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,

@@ -118,7 +118,7 @@ struct InvariantChecker {
         let all = engine.assess(profile, withReasons: false)
         let ranked = Ranking.rank(all, policy: catalog.ranking)
         let warnings = engine.advise(profile, all: all, ranked: ranked, whatIf: [])
-        let confidence = engine.confidence(ranked, profile: profile, whatIf: [], computedWhatIf: false)
+        let confidence = engine.confidence(ranked, profile: profile, whatIf: [])
         let kinds = warnings.map(\.kind)
         let unmetText = warnings.filter { $0.kind == .unmet }.map(\.text)
         for u in unmet where !unmetText.contains(where: { $0.contains("--\(u.key)") }) {

@@ -151,7 +151,7 @@ extension Engine {
     /// fits, or when the pick scores below the catalog's fit threshold; medium otherwise.
     /// Unanswered questions that could change the pick come from `whatIf` (none when it was
     /// not computed).
-    func confidence(_ ranked: Ranking.Ranked, profile: Profile, whatIf: [WhatIf], computedWhatIf: Bool) -> Confidence {
+    func confidence(_ ranked: Ranking.Ranked, profile: Profile, whatIf: [WhatIf]) -> Confidence {
         let core = catalog.questions.filter(\.isCore)
         let answered = core.filter { profile[$0.key] != nil }.map(\.key)
         let unanswered = core.filter { profile[$0.key] == nil }.map(\.key)
