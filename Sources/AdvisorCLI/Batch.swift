@@ -1,4 +1,5 @@
 import AdvisorCore
+import Platform
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -252,7 +252,7 @@ public enum CLI {
         let catalog: Catalog
         if let directory {
             // Validated against the bundled schema, never the directory's own (untrusted) one.
-            catalog = try Catalog.load(directory: directory, schema: BundledCatalog.files()[Catalog.schemaFile])
+            catalog = try CatalogDirectory.load(directory, schema: BundledCatalog.files()[Catalog.schemaFile])
         } else {
             // The embedder validated the bundled catalog when the binary was built.
             catalog = try Catalog.load(texts: BundledCatalog.texts(), origin: "bundled", validated: true)

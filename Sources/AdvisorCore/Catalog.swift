@@ -177,6 +177,11 @@ public struct CatalogError: Error, Sendable {
     /// What could be built despite the problems (files that failed are left out), so that
     /// `lint` can still sweep it and report everything at once. Never used to recommend.
     public var partial: Catalog? = nil
+
+    public init(problems: [Problem], partial: Catalog? = nil) {
+        self.problems = problems
+        self.partial = partial
+    }
 }
 
 extension Catalog {
@@ -192,8 +197,26 @@ extension Catalog {
     /// all problems are reported together, and a catalog with any problem is refused whole.
     /// `validated: true` skips the schema and reference checks: only for a catalog already
     /// validated when the binary was built (the bundled one).
-    public static func load(files: [String: [UInt8]], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
-        try load(paths: Set(files.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(files[$0] ?? []) }
+    ///
+    /// `schema`, the text of a trusted catalog.schema.json (the bundled one), is what the
+    /// files are validated against; a catalog.schema.json among `files` is then ignored.
+    /// A catalog from elsewhere (`--catalog DIR`) is untrusted: its own schema could carry a
+    /// pattern that backtracks for ever, a self-referencing `anyOf`, or a count of 1e300, and
+    /// it could simply allow what the bundled schema refuses (an id `x$(touch F)`, a value with
+    /// an escape sequence). Without `schema`, the files' own schema is used: only for the
+    /// source catalog/ directory, whose schema is the bundled one.
+    ///
+    /// AdvisorCore reads no files: the caller (the command line, the embedder, a test) reads
+    /// the directory and passes the bytes; `origin` is what the catalog says it came from.
+    public static func load(files: [String: [UInt8]], origin: String, validated alreadyValidated: Bool = false, schema: [UInt8]? = nil) throws -> Catalog {
+        var trustedSchema: JSON? = nil
+        if let schema {
+            do { trustedSchema = try JSONParser.parse(schema) } catch {
+                throw CatalogError(problems: [Problem(file: schemaFile, path: "$", message: "the bundled schema is not valid JSON: \(error)")])
+            }
+        }
+        let paths = Set(files.keys).filter { trustedSchema == nil || $0 != schemaFile }
+        return try load(paths: paths, origin: origin, validated: alreadyValidated, schema: trustedSchema) { try JSONParser.parse(files[$0] ?? []) }
     }
 
     /// Loads a catalog from the text of its files (the bundled copy: string literals, parsed
@@ -340,44 +363,6 @@ extension Catalog {
         }
         walk(json, "$")
         return found
-    }
-
-    /// Loads every `.json` file under a directory.
-    ///
-    /// `schema`, the text of a trusted catalog.schema.json (the bundled one), is what the
-    /// files are validated against; the directory's own schema file is then not read at all.
-    /// A catalog from elsewhere is untrusted: its own schema could carry a pattern that
-    /// backtracks for ever, a self-referencing `anyOf`, or a count of 1e300, and it could
-    /// simply allow what the bundled schema refuses (an id `x$(touch F)`, a value with an
-    /// escape sequence). Without `schema`, the directory's own schema is used: only for the
-    /// source catalog/ directory, whose schema is the bundled one.
-    public static func load(directory: String, schema: [UInt8]? = nil) throws -> Catalog {
-        guard FileSystem.kind(directory) == .directory else {
-            throw CatalogError(problems: [Problem(file: directory, path: "$", message: "is not a directory")])
-        }
-        let root = FileSystem.absolute(directory)
-        var files: [String: [UInt8]] = [:]
-        var total = 0
-        var trustedSchema: JSON? = nil
-        if let schema {
-            do { trustedSchema = try JSONParser.parse(schema) } catch {
-                throw CatalogError(problems: [Problem(file: schemaFile, path: "$", message: "the bundled schema is not valid JSON: \(error)")])
-            }
-        }
-        for relative in FileSystem.files(under: root, endingWith: ".json") where trustedSchema == nil || relative != schemaFile {
-            let tooLarge = CatalogError(problems: [Problem(file: directory, path: "$", message: "holds more than 64 MB of JSON; a catalog is expected to be far smaller")])
-            let data: [UInt8]
-            do {
-                data = try FileSystem.readFile(root + "/" + relative, limit: 64 * 1_048_576 - total)
-            } catch is FileSystem.TooLarge {
-                throw tooLarge
-            } catch {
-                throw CatalogError(problems: [Problem(file: relative, path: "$", message: "cannot be read")])
-            }
-            total += data.count
-            files[relative] = data
-        }
-        return try load(paths: Set(files.keys), origin: root, validated: false, schema: trustedSchema) { try JSONParser.parse(files[$0] ?? []) }
     }
 }
 
