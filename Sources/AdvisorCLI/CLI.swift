@@ -2,6 +2,8 @@ import AdvisorCore
 import BundledCatalog
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import Synchronization
 

@@ -1,7 +1,4 @@
 import AdvisorCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The commands' bodies. Each returns its whole output; nothing is printed half-way.
 enum Commands {

@@ -2,6 +2,8 @@ import AdvisorCore
 import Platform
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The documented exit statuses (sysexits where one fits).
