@@ -257,7 +257,7 @@ public enum CLI {
             catalog = try CatalogDirectory.load(directory, schema: BundledCatalog.files()[Catalog.schemaFile])
         } else {
             // The embedder validated the bundled catalog when the binary was built.
-            catalog = try Catalog.load(texts: BundledCatalog.texts(), origin: "bundled", validated: true)
+            catalog = try Catalog.load(texts: BundledCatalog.texts(), validated: true)
         }
         // Kept until the process exits, which frees everything at once: taking the catalog's
         // few thousand objects apart one by one on the way out costs more than building them.

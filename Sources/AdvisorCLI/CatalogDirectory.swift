@@ -29,6 +29,6 @@ enum CatalogDirectory {
             total += data.count
             files[relative] = data
         }
-        return try Catalog.load(files: files, origin: root, schema: schema)
+        return try Catalog.load(files: files, schema: schema)
     }
 }

@@ -329,11 +329,7 @@ enum Commands {
         return out
     }
 
-    /// Reads and parses an answers file ('-' for stdin) into a profile.
-    static func loadAnswers(_ path: String, inv: Invocation) throws -> Profile {
-        try loadAnswersWithRecord(path, inv: inv).0
-    }
-
+    /// Reads and parses an answers file ('-' for stdin) into a profile, with the answers as written.
     static func loadAnswersWithRecord(_ path: String, inv: Invocation) throws -> (Profile, JSON?) {
         let data = try readInput(path, io: inv.io, what: "answers file")
         let source = path == "-" ? "standard input" : "'\(Sanitize.forTerminal(path))'"

@@ -15,7 +15,7 @@ enum Lint {
             if let dir = inv.catalogDirectory {
                 catalog = try CatalogDirectory.load(dir, schema: BundledCatalog.files()[Catalog.schemaFile])
             } else {
-                catalog = try Catalog.load(files: BundledCatalog.files(), origin: "bundled")
+                catalog = try Catalog.load(files: BundledCatalog.files())
             }
         } catch let error as CatalogError {
             problems = error.problems

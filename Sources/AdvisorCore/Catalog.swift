@@ -158,15 +158,11 @@ public struct Catalog: Sendable {
     public func engineFamily(_ engine: String) -> String? {
         question("existing-engine")?.values.first { $0.value == engine }?.family
     }
-    /// Where the catalog came from: "bundled" or a directory path.
-    public var origin: String
-    /// The parsed files the catalog was built from, by path relative to the catalog directory.
-    public var documents: [String: JSON] = [:]
 
     public func service(_ id: String) -> Service? { services.first { $0.id.isSameKey(id) } }
 
     /// A catalog with nothing in it, for commands that load their own.
-    public static let empty = Catalog(name: "", version: "", date: "", services: [], questions: [], rules: [], origin: "")
+    public static let empty = Catalog(name: "", version: "", date: "", services: [], questions: [], rules: [])
     public func question(_ key: String) -> Question? { questions.first { $0.key.isSameKey(key) } }
     public var serviceIDs: [String] { services.map(\.id) }
 }
@@ -207,8 +203,8 @@ extension Catalog {
     /// source catalog/ directory, whose schema is the bundled one.
     ///
     /// AdvisorCore reads no files: the caller (the command line, the embedder, a test) reads
-    /// the directory and passes the bytes; `origin` is what the catalog says it came from.
-    public static func load(files: [String: [UInt8]], origin: String, validated alreadyValidated: Bool = false, schema: [UInt8]? = nil) throws -> Catalog {
+    /// the directory and passes the bytes.
+    public static func load(files: [String: [UInt8]], validated alreadyValidated: Bool = false, schema: [UInt8]? = nil) throws -> Catalog {
         var trustedSchema: JSON? = nil
         if let schema {
             do { trustedSchema = try JSONParser.parse(schema) } catch {
@@ -216,22 +212,21 @@ extension Catalog {
             }
         }
         let paths = Set(files.keys).filter { trustedSchema == nil || $0 != schemaFile }
-        return try load(paths: paths, origin: origin, validated: alreadyValidated, schema: trustedSchema) { try JSONParser.parse(files[$0] ?? []) }
+        return try load(paths: paths, validated: alreadyValidated, schema: trustedSchema) { try JSONParser.parse(files[$0] ?? []) }
     }
 
     /// Loads a catalog from the text of its files (the bundled copy: string literals, parsed
     /// where they lie, without a copy).
-    public static func load(texts: [String: String], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
-        try load(paths: Set(texts.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(texts[$0] ?? "") }
+    public static func load(texts: [String: String], validated alreadyValidated: Bool = false) throws -> Catalog {
+        try load(paths: Set(texts.keys), validated: alreadyValidated) { try JSONParser.parse(texts[$0] ?? "") }
     }
 
     /// `trusted`: files already checked against the schema (the fuzzer's unchanged files),
     /// which are not checked again; every other check still runs.
     /// `schema`: the schema to validate against instead of the catalog's own catalog.schema.json.
-    static func load(paths: Set<String>, origin: String, validated alreadyValidated: Bool, trusted: Set<String> = [],
+    static func load(paths: Set<String>, validated alreadyValidated: Bool, trusted: Set<String> = [],
                      schema givenSchema: JSON? = nil, parseFile: (String) throws -> JSON) throws -> Catalog {
         var problems: [Problem] = []
-        var documents: [String: JSON] = [:]
         func parse(_ path: String) -> JSON? {
             guard paths.contains(path) else {
                 problems.append(Problem(file: path, path: "$", message: "the file is missing"))
@@ -239,7 +234,6 @@ extension Catalog {
             }
             do {
                 let json = try parseFile(path)
-                documents[path] = json
                 return json
             } catch let error as JSONParseError {
                 problems.append(Problem(file: path, path: "$", message: "not valid JSON: \(error)"))
@@ -309,12 +303,11 @@ extension Catalog {
             name: manifest["name"]?.stringValue ?? "",
             version: manifest["version"]?.stringValue ?? "",
             date: manifest["date"]?.stringValue ?? "",
-            services: services, questions: questions, rules: rules, origin: origin
+            services: services, questions: questions, rules: rules
         )
         catalog.migrationGuide = guide
         if let ranking = manifest["ranking"] { catalog.ranking = RankingPolicy(json: ranking) }
         for (kind, label) in manifest["factLabels"]?.objectValue ?? [] { catalog.factLabels[kind] = label.stringValue }
-        catalog.documents = documents
         if let json = validated(integrationsFile, as: "integrations") {
             catalog.integrations = (json["links"]?.arrayValue ?? []).enumerated().map { Integration(json: $1, index: $0) }
         }

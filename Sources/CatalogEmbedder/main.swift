@@ -35,7 +35,7 @@ func embed() {
     do {
         var bytes: [String: [UInt8]] = [:]
         for (path, data) in files { bytes[path] = [UInt8](data) }
-        _ = try Catalog.load(files: bytes, origin: root.path)
+        _ = try Catalog.load(files: bytes)
     } catch let error as CatalogError {
         var text = "error: catalog/ fails validation; \(error.problems.count) problem(s):\n"
         for problem in error.problems { text += "catalog/\(problem.file): \(problem.path): \(problem.message)\n" }

@@ -22,7 +22,7 @@ func catalogFiles(in directory: String) throws -> [String: [UInt8]] {
 
 /// The catalog in `directory`, validated against its own schema.
 func loadCatalog(directory: String) throws -> Catalog {
-    try Catalog.load(files: catalogFiles(in: directory), origin: directory)
+    try Catalog.load(files: catalogFiles(in: directory))
 }
 
 /// Loaded once: every test reads the same catalog.

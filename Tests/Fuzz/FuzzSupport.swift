@@ -14,5 +14,5 @@ let fuzzCatalog: Catalog = {
             files[String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))] = (try? Data(contentsOf: url)).map { [UInt8]($0) }
         }
     }
-    do { return try Catalog.load(files: files, origin: fuzzCatalogDirectory) } catch { fatalError("fuzz: cannot load the catalog at \(fuzzCatalogDirectory): \(error)") }
+    do { return try Catalog.load(files: files) } catch { fatalError("fuzz: cannot load the catalog at \(fuzzCatalogDirectory): \(error)") }
 }()
