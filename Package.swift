@@ -8,15 +8,19 @@ let package = Package(
         .executable(name: "dbadvisor", targets: ["dbadvisor"]),
     ],
     targets: [
-        // Pure logic: catalog, profile, rules, engine. No I/O beyond reading a catalog directory.
+        // Pure logic: catalog, profile, rules, engine. Takes bytes, returns values: no files,
+        // directories, clocks or terminal.
         .target(name: "AdvisorCore"),
+        // The operating system, on the C library (Glibc or Darwin): files, directories, a clock.
+        // Knows nothing of catalogs or advice.
+        .target(name: "Platform"),
         // The catalog/ directory, embedded at build time by the EmbedCatalog plugin.
         .target(
             name: "BundledCatalog",
             plugins: ["EmbedCatalog"]
         ),
-        // Commands, argument parsing, renderers, terminal handling.
-        .target(name: "AdvisorCLI", dependencies: ["AdvisorCore", "BundledCatalog"]),
+        // Commands, argument parsing, renderers, terminal handling; reads --catalog directories.
+        .target(name: "AdvisorCLI", dependencies: ["AdvisorCore", "BundledCatalog", "Platform"]),
         .executableTarget(name: "dbadvisor", dependencies: ["AdvisorCLI"]),
         // The benchmark: swift run -c release dbadvisor-bench (prints figures; asserts nothing).
         .executableTarget(name: "dbadvisor-bench", path: "Sources/Benchmark"),
@@ -31,7 +35,7 @@ let package = Package(
         ),
 
         .testTarget(name: "AdvisorCoreTests", dependencies: ["AdvisorCore"]),
-        .testTarget(name: "AdvisorCLITests", dependencies: ["AdvisorCLI", "AdvisorCore", "BundledCatalog"]),
+        .testTarget(name: "AdvisorCLITests", dependencies: ["AdvisorCLI", "AdvisorCore", "BundledCatalog", "Platform"]),
         .testTarget(name: "EndToEndTests", dependencies: ["AdvisorCore"]),
     ]
 )

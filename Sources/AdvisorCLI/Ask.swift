@@ -1,6 +1,9 @@
 import AdvisorCore
+import Platform
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `dbadvisor ask`: the questionnaire, in one of three forms. On a terminal, a full-screen-free

@@ -1,6 +1,9 @@
 import AdvisorCore
+import Platform
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// `dbadvisor batch`: JSON Lines of profiles in, one recommendation per line out, streaming.
@@ -289,12 +292,8 @@ nonisolated(unsafe) var batchStopSignal: sig_atomic_t = 0
 /// second signal, if the output pipe blocks for good, ends the process at once.
 func installStopHandlers() {
     unblockSignals()
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { signal in
+    handleSignals([SIGINT, SIGTERM]) { signal in
         if batchStopSignal != 0 { _exit(128 + signal) }
         batchStopSignal = signal
     }
-    sigemptyset(&action.sa_mask)
-    action.sa_flags = 0
-    for signal in [SIGINT, SIGTERM] { sigaction(signal, &action, nil) }
 }

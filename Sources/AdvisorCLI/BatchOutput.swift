@@ -1,6 +1,8 @@
 import AdvisorCore
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 extension Batch {

@@ -2,6 +2,8 @@ import AdvisorCore
 import BundledCatalog
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 import Synchronization
 
@@ -252,10 +254,10 @@ public enum CLI {
         let catalog: Catalog
         if let directory {
             // Validated against the bundled schema, never the directory's own (untrusted) one.
-            catalog = try Catalog.load(directory: directory, schema: BundledCatalog.files()[Catalog.schemaFile])
+            catalog = try CatalogDirectory.load(directory, schema: BundledCatalog.files()[Catalog.schemaFile])
         } else {
             // The embedder validated the bundled catalog when the binary was built.
-            catalog = try Catalog.load(texts: BundledCatalog.texts(), origin: "bundled", validated: true)
+            catalog = try Catalog.load(texts: BundledCatalog.texts(), validated: true)
         }
         // Kept until the process exits, which frees everything at once: taking the catalog's
         // few thousand objects apart one by one on the way out costs more than building them.

@@ -1,7 +1,4 @@
 import AdvisorCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// The commands' bodies. Each returns its whole output; nothing is printed half-way.
 enum Commands {
@@ -332,11 +329,7 @@ enum Commands {
         return out
     }
 
-    /// Reads and parses an answers file ('-' for stdin) into a profile.
-    static func loadAnswers(_ path: String, inv: Invocation) throws -> Profile {
-        try loadAnswersWithRecord(path, inv: inv).0
-    }
-
+    /// Reads and parses an answers file ('-' for stdin) into a profile, with the answers as written.
     static func loadAnswersWithRecord(_ path: String, inv: Invocation) throws -> (Profile, JSON?) {
         let data = try readInput(path, io: inv.io, what: "answers file")
         let source = path == "-" ? "standard input" : "'\(Sanitize.forTerminal(path))'"

@@ -1,7 +1,4 @@
 import AdvisorCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// `dbadvisor plan STACK.json`: a pick per component and what joins them.
 enum PlanCommand {

@@ -1,7 +1,4 @@
 import AdvisorCore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Turns a recommendation into the JSON contract of PRODUCT.md, or into text for people.
 /// Renderers decide nothing: every word comes from the catalog or the engine.

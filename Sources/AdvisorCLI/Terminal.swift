@@ -1,6 +1,9 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
+import Platform
 
 // State the signal handlers need. A C signal handler cannot reach actor-isolated state, and
 // may only call async-signal-safe functions: tcsetattr, write and _exit.
@@ -53,14 +56,8 @@ final class RawTerminal {
 
     private func installHandlers() {
         unblockSignals()
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { restoreFromSignal($0) }
-        sigemptyset(&action.sa_mask)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaction(signal, &action, nil) }
-        var winch = sigaction()
-        winch.__sigaction_handler.sa_handler = { _ in windowResized = 1 }
-        sigemptyset(&winch.sa_mask)
-        sigaction(SIGWINCH, &winch, nil)
+        handleSignals([SIGINT, SIGTERM, SIGHUP, SIGQUIT]) { restoreFromSignal($0) }
+        handleSignals([SIGWINCH]) { _ in windowResized = 1 }
     }
 
     /// Raw mode: no line buffering, no echo, Ctrl-C and Ctrl-D arrive as bytes.
@@ -165,10 +162,7 @@ final class RawTerminal {
 /// raw mode is active, for the line-by-line questionnaire.
 func installPlainInterruptHandlers() {
     unblockSignals()
-    var action = sigaction()
-    action.__sigaction_handler.sa_handler = { restoreFromSignal($0) }
-    sigemptyset(&action.sa_mask)
-    for signal in [SIGINT, SIGTERM, SIGHUP] { sigaction(signal, &action, nil) }
+    handleSignals([SIGINT, SIGTERM, SIGHUP]) { restoreFromSignal($0) }
 }
 
 /// A parent may start us with signals blocked (some process launchers do); the questionnaire

@@ -158,15 +158,11 @@ public struct Catalog: Sendable {
     public func engineFamily(_ engine: String) -> String? {
         question("existing-engine")?.values.first { $0.value == engine }?.family
     }
-    /// Where the catalog came from: "bundled" or a directory path.
-    public var origin: String
-    /// The parsed files the catalog was built from, by path relative to the catalog directory.
-    public var documents: [String: JSON] = [:]
 
     public func service(_ id: String) -> Service? { services.first { $0.id.isSameKey(id) } }
 
     /// A catalog with nothing in it, for commands that load their own.
-    public static let empty = Catalog(name: "", version: "", date: "", services: [], questions: [], rules: [], origin: "")
+    public static let empty = Catalog(name: "", version: "", date: "", services: [], questions: [], rules: [])
     public func question(_ key: String) -> Question? { questions.first { $0.key.isSameKey(key) } }
     public var serviceIDs: [String] { services.map(\.id) }
 }
@@ -177,6 +173,11 @@ public struct CatalogError: Error, Sendable {
     /// What could be built despite the problems (files that failed are left out), so that
     /// `lint` can still sweep it and report everything at once. Never used to recommend.
     public var partial: Catalog? = nil
+
+    public init(problems: [Problem], partial: Catalog? = nil) {
+        self.problems = problems
+        self.partial = partial
+    }
 }
 
 extension Catalog {
@@ -192,23 +193,40 @@ extension Catalog {
     /// all problems are reported together, and a catalog with any problem is refused whole.
     /// `validated: true` skips the schema and reference checks: only for a catalog already
     /// validated when the binary was built (the bundled one).
-    public static func load(files: [String: [UInt8]], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
-        try load(paths: Set(files.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(files[$0] ?? []) }
+    ///
+    /// `schema`, the text of a trusted catalog.schema.json (the bundled one), is what the
+    /// files are validated against; a catalog.schema.json among `files` is then ignored.
+    /// A catalog from elsewhere (`--catalog DIR`) is untrusted: its own schema could carry a
+    /// pattern that backtracks for ever, a self-referencing `anyOf`, or a count of 1e300, and
+    /// it could simply allow what the bundled schema refuses (an id `x$(touch F)`, a value with
+    /// an escape sequence). Without `schema`, the files' own schema is used: only for the
+    /// source catalog/ directory, whose schema is the bundled one.
+    ///
+    /// AdvisorCore reads no files: the caller (the command line, the embedder, a test) reads
+    /// the directory and passes the bytes.
+    public static func load(files: [String: [UInt8]], validated alreadyValidated: Bool = false, schema: [UInt8]? = nil) throws -> Catalog {
+        var trustedSchema: JSON? = nil
+        if let schema {
+            do { trustedSchema = try JSONParser.parse(schema) } catch {
+                throw CatalogError(problems: [Problem(file: schemaFile, path: "$", message: "the bundled schema is not valid JSON: \(error)")])
+            }
+        }
+        let paths = Set(files.keys).filter { trustedSchema == nil || $0 != schemaFile }
+        return try load(paths: paths, validated: alreadyValidated, schema: trustedSchema) { try JSONParser.parse(files[$0] ?? []) }
     }
 
     /// Loads a catalog from the text of its files (the bundled copy: string literals, parsed
     /// where they lie, without a copy).
-    public static func load(texts: [String: String], origin: String, validated alreadyValidated: Bool = false) throws -> Catalog {
-        try load(paths: Set(texts.keys), origin: origin, validated: alreadyValidated) { try JSONParser.parse(texts[$0] ?? "") }
+    public static func load(texts: [String: String], validated alreadyValidated: Bool = false) throws -> Catalog {
+        try load(paths: Set(texts.keys), validated: alreadyValidated) { try JSONParser.parse(texts[$0] ?? "") }
     }
 
     /// `trusted`: files already checked against the schema (the fuzzer's unchanged files),
     /// which are not checked again; every other check still runs.
     /// `schema`: the schema to validate against instead of the catalog's own catalog.schema.json.
-    static func load(paths: Set<String>, origin: String, validated alreadyValidated: Bool, trusted: Set<String> = [],
+    static func load(paths: Set<String>, validated alreadyValidated: Bool, trusted: Set<String> = [],
                      schema givenSchema: JSON? = nil, parseFile: (String) throws -> JSON) throws -> Catalog {
         var problems: [Problem] = []
-        var documents: [String: JSON] = [:]
         func parse(_ path: String) -> JSON? {
             guard paths.contains(path) else {
                 problems.append(Problem(file: path, path: "$", message: "the file is missing"))
@@ -216,7 +234,6 @@ extension Catalog {
             }
             do {
                 let json = try parseFile(path)
-                documents[path] = json
                 return json
             } catch let error as JSONParseError {
                 problems.append(Problem(file: path, path: "$", message: "not valid JSON: \(error)"))
@@ -286,12 +303,11 @@ extension Catalog {
             name: manifest["name"]?.stringValue ?? "",
             version: manifest["version"]?.stringValue ?? "",
             date: manifest["date"]?.stringValue ?? "",
-            services: services, questions: questions, rules: rules, origin: origin
+            services: services, questions: questions, rules: rules
         )
         catalog.migrationGuide = guide
         if let ranking = manifest["ranking"] { catalog.ranking = RankingPolicy(json: ranking) }
         for (kind, label) in manifest["factLabels"]?.objectValue ?? [] { catalog.factLabels[kind] = label.stringValue }
-        catalog.documents = documents
         if let json = validated(integrationsFile, as: "integrations") {
             catalog.integrations = (json["links"]?.arrayValue ?? []).enumerated().map { Integration(json: $1, index: $0) }
         }
@@ -340,44 +356,6 @@ extension Catalog {
         }
         walk(json, "$")
         return found
-    }
-
-    /// Loads every `.json` file under a directory.
-    ///
-    /// `schema`, the text of a trusted catalog.schema.json (the bundled one), is what the
-    /// files are validated against; the directory's own schema file is then not read at all.
-    /// A catalog from elsewhere is untrusted: its own schema could carry a pattern that
-    /// backtracks for ever, a self-referencing `anyOf`, or a count of 1e300, and it could
-    /// simply allow what the bundled schema refuses (an id `x$(touch F)`, a value with an
-    /// escape sequence). Without `schema`, the directory's own schema is used: only for the
-    /// source catalog/ directory, whose schema is the bundled one.
-    public static func load(directory: String, schema: [UInt8]? = nil) throws -> Catalog {
-        guard FileSystem.kind(directory) == .directory else {
-            throw CatalogError(problems: [Problem(file: directory, path: "$", message: "is not a directory")])
-        }
-        let root = FileSystem.absolute(directory)
-        var files: [String: [UInt8]] = [:]
-        var total = 0
-        var trustedSchema: JSON? = nil
-        if let schema {
-            do { trustedSchema = try JSONParser.parse(schema) } catch {
-                throw CatalogError(problems: [Problem(file: schemaFile, path: "$", message: "the bundled schema is not valid JSON: \(error)")])
-            }
-        }
-        for relative in FileSystem.files(under: root, endingWith: ".json") where trustedSchema == nil || relative != schemaFile {
-            let tooLarge = CatalogError(problems: [Problem(file: directory, path: "$", message: "holds more than 64 MB of JSON; a catalog is expected to be far smaller")])
-            let data: [UInt8]
-            do {
-                data = try FileSystem.readFile(root + "/" + relative, limit: 64 * 1_048_576 - total)
-            } catch is FileSystem.TooLarge {
-                throw tooLarge
-            } catch {
-                throw CatalogError(problems: [Problem(file: relative, path: "$", message: "cannot be read")])
-            }
-            total += data.count
-            files[relative] = data
-        }
-        return try load(paths: Set(files.keys), origin: root, validated: false, schema: trustedSchema) { try JSONParser.parse(files[$0] ?? []) }
     }
 }
 

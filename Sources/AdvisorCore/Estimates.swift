@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// DynamoDB's documented capacity arithmetic: a read unit covers one strongly consistent read
 /// of up to 4 KB per second (two eventually consistent ones), a write unit one write of up to
 /// 1 KB per second, and transactional requests cost twice as much.

@@ -361,7 +361,6 @@ struct RuleEvaluator: Sendable {
                             }
                         }
                     }
-                default: break
                 }
             }
         }

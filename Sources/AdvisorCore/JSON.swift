@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// A JSON value that keeps the order of object members as written, so that documents round-trip
 /// and output is byte-identical across runs (Foundation's encoder does not promise key order).
 public enum JSON: Equatable, Sendable {

@@ -6,7 +6,6 @@ public struct LintReport: Sendable {
     public var rulesTotal = 0
     public var servicesPicked: [String] = []
     public var servicesTotal = 0
-    public var seconds = 0.0
     /// The invariants of the advice, each with its count over the sweep.
     public var invariants: [Invariant] = []
 }
@@ -104,7 +103,6 @@ public struct Sweep {
 
     /// Runs the sweep and reports broken properties as problems.
     public func run() -> LintReport {
-        let started = monotonicSeconds()
         var report = LintReport(problems: [])
         var fired = Set<String>()
         var picked = Set<String>()
@@ -176,7 +174,6 @@ public struct Sweep {
         report.servicesPicked = catalog.serviceIDs.filter(picked.contains)
         report.servicesTotal = catalog.services.count
         report.problems += catalog.sourceProblems()
-        report.seconds = monotonicSeconds() - started
         return report
     }
 }

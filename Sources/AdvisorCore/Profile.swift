@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One answer, parsed once at the edge into the type its question declares.
 public enum Answer: Hashable, Sendable {
     case choice(String)

@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// An amount of data in bytes. Units are binary, as AWS states its limits
 /// (DynamoDB: 1 KB = 1,024 bytes): `KB` and `KiB` both mean 1,024 bytes.
 public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible {

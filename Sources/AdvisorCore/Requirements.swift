@@ -12,6 +12,19 @@ extension Catalog {
     /// The requirements of `profile` that `service` does not meet by its facts: data shape,
     /// storage, item size, features, availability, consistency, latency class and role.
     /// Read from the same facts the rules read, so a pick that misses one is never silent.
+    ///
+    /// Why this is not a rule run through the RuleEvaluator: it answers another question.
+    /// A rule answers "does this condition hold for (profile, service)?" with one bit, and its
+    /// effect is a weight or an exclusion. This answers "which of the requirements the profile
+    /// states does this service miss, by what, and which configuration of it would meet
+    /// them?": its result is data a condition cannot return, namely the set difference of the
+    /// wanted and offered features, availability options and consistency levels (one rule per
+    /// catalog value would be needed to name them), the limit read from the fact (`it holds`
+    /// and the service's maxStorage), and `byConfiguration` from a second fact (scale-out storage, accelerated
+    /// latency). And it must not be a rule: it is the oracle of lint's invariant (b), "a pick
+    /// that misses a stated requirement is never silent", and of the unmet warnings; were it
+    /// written as rules, a rule missing from the catalog would be missing from the check of
+    /// the catalog too. It never changes a score or an exclusion, so the pick does not depend on it.
     public func unmetRequirements(_ service: Service, _ profile: Profile) -> [UnmetRequirement] {
         var out: [UnmetRequirement] = []
         func list(_ kind: String) -> [String]? { service.fact(kind).map(\.strings) }

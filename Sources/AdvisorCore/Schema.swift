@@ -1,7 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-
 /// One problem found in a document, with the file and the JSON path where it is.
 public struct Problem: Error, Equatable, Sendable, CustomStringConvertible, Comparable {
     public var file: String

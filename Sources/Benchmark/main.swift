@@ -1,6 +1,8 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 // dbadvisor's benchmark: figures measured side by side in one run, printed, never asserted.
@@ -10,6 +12,18 @@ import Glibc
 // It builds a Foundation hello-world with swiftc for the one-shot baseline and uses jq, when
 // installed, as the batch baseline. Peak memory comes from wait4's rusage.
 
+// What differs between the C libraries: the type of spawn file actions, how the environment
+// is reached, and the unit of ru_maxrss (KiB on Linux, bytes on macOS).
+#if os(Linux)
+func newSpawnActions() -> posix_spawn_file_actions_t { posix_spawn_file_actions_t() }
+func processEnvironment() -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? { environ }
+func maxRSSKiB(_ usage: rusage) -> Int { Int(usage.ru_maxrss) }
+#else
+func newSpawnActions() -> posix_spawn_file_actions_t? { nil }
+func processEnvironment() -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? { _NSGetEnviron().pointee }
+func maxRSSKiB(_ usage: rusage) -> Int { Int(usage.ru_maxrss) / 1024 }
+#endif
+
 struct Measured {
     var seconds: Double
     var maxRSSKiB: Int
@@ -18,7 +32,7 @@ struct Measured {
 
 func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile: String = "/dev/null") -> Measured {
     var pid: pid_t = 0
-    var actions = posix_spawn_file_actions_t()
+    var actions = newSpawnActions()
     posix_spawn_file_actions_init(&actions)
     if let stdinFile { posix_spawn_file_actions_addopen(&actions, 0, stdinFile, O_RDONLY, 0) }
     posix_spawn_file_actions_addopen(&actions, 1, stdoutFile, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
@@ -26,7 +40,7 @@ func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile:
     let argv = ([path] + args).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
     let start = Date()
-    guard posix_spawn(&pid, path, &actions, nil, argv, environ) == 0 else {
+    guard posix_spawn(&pid, path, &actions, nil, argv, processEnvironment()) == 0 else {
         return Measured(seconds: 0, maxRSSKiB: 0, status: -1)
     }
     var status: Int32 = 0
@@ -37,10 +51,10 @@ func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile:
     // wait4's figure for a spawned child starts from this benchmark's own resident size (the
     // child's memory before exec is ours), so it is only an upper bound; GNU time, which forks
     // from a small process, reads the child's own peak, in a second, untimed run.
-    var rss = Int(usage.ru_maxrss)
+    var rss = maxRSSKiB(usage)
     if FileManager.default.isExecutableFile(atPath: "/usr/bin/time") {
         let out = NSTemporaryDirectory() + "dbadvisor-bench-rss-\(getpid())"
-        var timeActions = posix_spawn_file_actions_t()
+        var timeActions = newSpawnActions()
         posix_spawn_file_actions_init(&timeActions)
         if let stdinFile { posix_spawn_file_actions_addopen(&timeActions, 0, stdinFile, O_RDONLY, 0) }
         posix_spawn_file_actions_addopen(&timeActions, 1, "/dev/null", O_WRONLY, 0)
@@ -48,7 +62,7 @@ func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile:
         let timeArgv = (["/usr/bin/time", "-f", "%M", "-o", out, path] + args).map { strdup($0) } + [nil]
         defer { timeArgv.forEach { free($0) } }
         var timePid: pid_t = 0
-        if posix_spawn(&timePid, "/usr/bin/time", &timeActions, nil, timeArgv, environ) == 0 {
+        if posix_spawn(&timePid, "/usr/bin/time", &timeActions, nil, timeArgv, processEnvironment()) == 0 {
             var timeStatus: Int32 = 0
             waitpid(timePid, &timeStatus, 0)
             if let text = try? String(contentsOfFile: out, encoding: .utf8),

@@ -14,20 +14,6 @@ func embed() {
     let root = URL(fileURLWithPath: arguments[1]).standardizedFileURL
     let output = URL(fileURLWithPath: arguments[2])
 
-    // The catalog is validated here, at build time: a catalog with any problem fails the build,
-    // so the binary never carries one, and it need not re-validate its own catalog at each start.
-    do {
-        _ = try Catalog.load(directory: root.path)
-    } catch let error as CatalogError {
-        var text = "error: catalog/ fails validation; \(error.problems.count) problem(s):\n"
-        for problem in error.problems { text += "catalog/\(problem.file): \(problem.path): \(problem.message)\n" }
-        FileHandle.standardError.write(Data(text.utf8))
-        exit(65)
-    } catch {
-        FileHandle.standardError.write(Data("error: catalog/ cannot be read: \(error)\n".utf8))
-        exit(66)
-    }
-
     var files: [(String, Data)] = []
     if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {
         for case let url as URL in walker where url.pathExtension == "json" {
@@ -42,6 +28,23 @@ func embed() {
         }
     }
     files.sort { $0.0 < $1.0 }
+
+    // The catalog is validated here, at build time, from the very bytes that are embedded: a
+    // catalog with any problem fails the build, so the binary never carries one, and it need
+    // not re-validate its own catalog at each start.
+    do {
+        var bytes: [String: [UInt8]] = [:]
+        for (path, data) in files { bytes[path] = [UInt8](data) }
+        _ = try Catalog.load(files: bytes)
+    } catch let error as CatalogError {
+        var text = "error: catalog/ fails validation; \(error.problems.count) problem(s):\n"
+        for problem in error.problems { text += "catalog/\(problem.file): \(problem.path): \(problem.message)\n" }
+        FileHandle.standardError.write(Data(text.utf8))
+        exit(65)
+    } catch {
+        FileHandle.standardError.write(Data("error: catalog/ cannot be read: \(error)\n".utf8))
+        exit(66)
+    }
 
     // Each file is embedded minified (same JSON, no layout), as a raw string literal: the
     // compiler stores its UTF-8 in the binary as is, so nothing is decoded at start-up.

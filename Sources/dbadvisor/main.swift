@@ -1,6 +1,8 @@
 import AdvisorCLI
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 // A closed pipe must not kill the process: writes fail with EPIPE and the CLI stops quietly.

@@ -44,7 +44,7 @@ func withRule(_ ruleJSON: String) -> [String: [UInt8]] {
 
 func loadProblems(_ files: [String: [UInt8]]) -> [Problem] {
     do {
-        _ = try Catalog.load(files: files, origin: "test")
+        _ = try Catalog.load(files: files)
         return []
     } catch let error as CatalogError {
         return error.problems
@@ -133,7 +133,7 @@ func scenarioProfiles(catalog: Catalog) -> [Profile] {
                 return setting(q, "values", .array(values.reversed()))
             }))
         }
-        let other = try Catalog.load(files: reversed, origin: "reversed")
+        let other = try Catalog.load(files: reversed)
         #expect(other.question("latency")?.valueNames.first == "seconds")
         let a = Engine(catalog: sharedCatalog), b = Engine(catalog: other)
         let profiles = scenarioProfiles(catalog: sharedCatalog) + generatedProfiles(400, catalog: sharedCatalog)

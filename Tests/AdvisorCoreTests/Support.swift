@@ -6,9 +6,28 @@ let catalogDirectory = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("catalog").path
 
+/// The bytes of every `.json` file under `directory`, by path relative to it. AdvisorCore reads
+/// no files: the tests read them here (the command line reads them with its Platform target).
+func catalogFiles(in directory: String) throws -> [String: [UInt8]] {
+    let root = URL(fileURLWithPath: directory).standardizedFileURL
+    var files: [String: [UInt8]] = [:]
+    guard let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey]) else { return files }
+    for case let url as URL in walker where url.pathExtension == "json" {
+        guard try url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile == true else { continue }
+        let full = url.standardizedFileURL.path
+        files[String(full.dropFirst(root.path.count + 1))] = [UInt8](try Data(contentsOf: url))
+    }
+    return files
+}
+
+/// The catalog in `directory`, validated against its own schema.
+func loadCatalog(directory: String) throws -> Catalog {
+    try Catalog.load(files: catalogFiles(in: directory))
+}
+
 /// Loaded once: every test reads the same catalog.
 let sharedCatalog: Catalog = {
-    do { return try Catalog.load(directory: catalogDirectory) } catch {
+    do { return try loadCatalog(directory: catalogDirectory) } catch {
         fatalError("the catalog in \(catalogDirectory) does not load: \(error)")
     }
 }()

@@ -2,7 +2,12 @@ import Foundation
 import Testing
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
+
+/// The C library's close(2), out of reach of `PseudoTerminal.close()`.
+private func closeDescriptor(_ fd: Int32) { _ = close(fd) }
 
 /// Drives `dbadvisor ask` through a pseudo-terminal, as a person at a keyboard would.
 final class PseudoTerminal: @unchecked Sendable {
@@ -59,8 +64,8 @@ final class PseudoTerminal: @unchecked Sendable {
     }
 
     func close() {
-        Glibc.close(slave)
-        Glibc.close(master)
+        closeDescriptor(slave)
+        closeDescriptor(master)
     }
 }
 

@@ -40,7 +40,7 @@ let smallCatalog: [String: JSON] = {
     }
     for _ in 0..<20 {
         do {
-            _ = try Catalog.load(paths: Set(files.keys), origin: "fuzz", validated: false) { files[$0]! }
+            _ = try Catalog.load(paths: Set(files.keys), validated: false) { files[$0]! }
             return files
         } catch let error as CatalogError {
             // Drop each rule a problem points into (the path starts $.rules[N]).
@@ -70,7 +70,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let changed = names[Int(data[0]) % names.count]
     let bytes = UnsafeBufferPointer(start: data + 1, count: size - 1)
-    let loaded = try? Catalog.load(paths: Set(names), origin: "fuzz", validated: false, trusted: schemaFree.subtracting([changed])) { path in
+    let loaded = try? Catalog.load(paths: Set(names), validated: false, trusted: schemaFree.subtracting([changed])) { path in
         if path == changed { return try JSONParser.parse(bytes) }
         return smallCatalog[path]!
     }

@@ -6,5 +6,13 @@ let fuzzCatalogDirectory = ProcessInfo.processInfo.environment["DBADVISOR_CATALO
 
 /// The real catalog, loaded once for the whole fuzzing session.
 let fuzzCatalog: Catalog = {
-    do { return try Catalog.load(directory: fuzzCatalogDirectory) } catch { fatalError("fuzz: cannot load the catalog at \(fuzzCatalogDirectory): \(error)") }
+    // AdvisorCore reads no files: the catalog's bytes are read here, as the command line does.
+    var files: [String: [UInt8]] = [:]
+    let root = URL(fileURLWithPath: fuzzCatalogDirectory).standardizedFileURL
+    if let walker = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) {
+        for case let url as URL in walker where url.pathExtension == "json" {
+            files[String(url.standardizedFileURL.path.dropFirst(root.path.count + 1))] = (try? Data(contentsOf: url)).map { [UInt8]($0) }
+        }
+    }
+    do { return try Catalog.load(files: files) } catch { fatalError("fuzz: cannot load the catalog at \(fuzzCatalogDirectory): \(error)") }
 }()

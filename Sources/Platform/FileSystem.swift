@@ -1,8 +1,11 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
-/// The few operating-system services dbadvisor needs, on the C library directly. The binary
+/// Files and directories: the few operating-system services dbadvisor needs, on the C library
+/// directly (Glibc on Linux, Darwin on macOS; the calls used are POSIX and exist in both). The binary
 /// does not link Foundation: loading Foundation and ICU is most of a Swift program's start-up
 /// on Linux, longer than everything dbadvisor itself does to answer.
 public enum FileSystem {
@@ -26,7 +29,7 @@ public enum FileSystem {
         var data: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            let n = buffer.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw Failure(code: errno)
@@ -221,18 +224,7 @@ public enum FileSystem {
     }
 }
 
-/// Seconds on a clock that only moves forward, for durations.
-public func monotonicSeconds() -> Double {
-    var now = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &now)
-    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
-}
-
-extension StringProtocol {
-    /// Without leading and trailing white space of any kind (spaces, tabs, line breaks, and
-    /// the other Unicode white space characters).
-    public var trimmedWhitespace: String {
-        guard let first = firstIndex(where: { !$0.isWhitespace }), let last = lastIndex(where: { !$0.isWhitespace }) else { return "" }
-        return String(self[first...last])
-    }
+/// The C library's read(2), named so that it cannot be taken for a method called `read`.
+private func systemRead(_ fd: Int32, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    read(fd, buffer, count)
 }
