@@ -97,9 +97,12 @@ enum Batch {
         defer { if fd != STDIN_FILENO { close(fd) } }
 
         let catalog = inv.catalog
-        let engine = Engine(catalog: catalog)
+        var engine = Engine(catalog: catalog)
+        engine.prerenderReasons()
         let csv = inv.format == .csv
-        let withWhatIf = inv.flags.contains("what-if")
+        // A CSV row shows the pick, the confidence level, the runner-up and the decisive
+        // reason: no what-if, warning, why-not, estimate or migration, so none is worked out.
+        let withWhatIf = inv.flags.contains("what-if") && !csv
         var reader = LineReader(fd: fd)
         var lineNumber = 0, answered = 0
         var failedLines: [Int] = []
@@ -168,7 +171,7 @@ enum Batch {
                     if let hit = byProfile[profile] {
                         rendered = hit
                     } else {
-                        let recommendation = engine.recommend(profile, withWhatIf: withWhatIf)
+                        let recommendation = engine.recommend(profile, withWhatIf: withWhatIf, rankingOnly: csv)
                         var text = csv ? Array((csvTail(recommendation) + "\n").utf8) : Render.json(recommendation, catalog: catalog).compactBytes()
                         if !csv { text.append(0x0A) }
                         rendered = Rendered(text)

@@ -30,6 +30,8 @@ public struct Engine: Sendable {
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
     let lifecycleRules: Set<String>
+    /// Reasons that read no answer, written out once (see `prerenderReasons`); empty unless asked.
+    var prerendered: [String?] = []
 
     public init(catalog: Catalog) {
         self.catalog = catalog
@@ -91,7 +93,8 @@ public struct Engine: Sendable {
                     _ = evaluator.fires(i, a, s, capture: &capture)
                     missing = evaluator.missingValues(capture)
                 }
-                let text = withReasons ? reason(rule, profile: profile, service: catalog.services[s], missing: missing) : ""
+                let text = withReasons ? prerendered.isEmpty ? reason(rule, profile: profile, service: catalog.services[s], missing: missing)
+                    : prerendered[i * n + s] ?? reason(rule, profile: profile, service: catalog.services[s], missing: missing) : ""
                 let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)
@@ -179,11 +182,19 @@ public struct Engine: Sendable {
     }
 
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
-    public func recommend(_ profile: Profile, withWhatIf: Bool = true) -> Recommendation {
+    /// `rankingOnly`: the pick, its confidence and the ranked services with their findings,
+    /// without warnings, why-not, estimates or migration (batch's CSV rows show none of them).
+    public func recommend(_ profile: Profile, withWhatIf: Bool = true, rankingOnly: Bool = false) -> Recommendation {
         let all = assess(profile)
         let ranked = Ranking.rank(all, policy: catalog.ranking)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
+        if rankingOnly {
+            var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: ranked.rest.map { ($0, []) },
+                                                excluded: ranked.excluded, warnings: [], whatIf: whatIf)
+            recommendation.whatIfComputed = withWhatIf
+            return recommendation
+        }
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)
         let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick)) }
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,

@@ -112,8 +112,8 @@ extension Engine {
     /// A dollar amount as text: $0.42, $95.00, $1,234.
     public static func dollars(_ x: Double) -> String {
         if x >= 100 {
-            let whole = Int(x.rounded())
-            var digits = String(whole)
+            // Past Int's range (a rate and item size far beyond any real workload), the digits.
+            var digits = x.rounded() < 9e18 ? String(Int(x.rounded())) : JSON.fixed(x.rounded(), decimals: 0)
             var groups: [String] = []
             while digits.count > 3 { groups.insert(String(digits.suffix(3)), at: 0); digits.removeLast(3) }
             groups.insert(digits, at: 0)

@@ -26,6 +26,23 @@ extension Engine {
         return out
     }
 
+    /// Writes out, once, every service rule's reason that reads no answer (most of them: the
+    /// sentence depends on the rule and the service only), for each service; `assess` then
+    /// copies it instead of filling the template again. For batch, where every line would
+    /// write the same sentences; one answer alone is quicker without.
+    public mutating func prerenderReasons() {
+        let services = catalog.services
+        prerendered = serviceRules.flatMap { rule -> [String?] in
+            let readsProfile = rule.template.contains {
+                switch $0 {
+                case .answer, .missing: return true
+                default: return false
+                }
+            }
+            return services.map { readsProfile ? nil : reason(rule, profile: Profile(), service: $0, missing: []) }
+        }
+    }
+
     /// Why `other` ranks below the pick: its own penalties, then what the pick earned that it did not.
     func whyNot(_ other: Assessment, against pick: Assessment) -> [Finding] {
         var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }

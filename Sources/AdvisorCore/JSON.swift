@@ -526,7 +526,7 @@ extension JSON {
         switch self {
         case .null: out.append(contentsOf: "null".utf8)
         case let .bool(b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case let .number(n): out.append(contentsOf: JSON.format(number: n).utf8)
+        case let .number(n): JSON.writeNumber(n, to: &out)
         case let .string(s): JSON.writeString(s, to: &out)
         case let .array(items):
             if items.isEmpty { out.append(contentsOf: "[]".utf8); return }
@@ -557,14 +557,13 @@ extension JSON {
     /// Whole numbers print without a fraction; others with at most six decimals, so that
     /// floating-point noise never reaches the output.
     public static func format(number n: Double) -> String {
-        guard n.isFinite else { return "null" }
         if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
-        var text = fixed(n, decimals: 6)
-        // Zeros after a point only: beyond 9e15 `fixed` gives whole digits, whose zeros count.
-        guard text.contains(".") else { return text }
-        while text.hasSuffix("0") { text.removeLast() }
-        if text.hasSuffix(".") { text.removeLast() }
-        return text
+        return withDigits(n, decimals: 6, trimZeros: true) { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    /// Appends `format(number: n)` to `out` without building a String.
+    static func writeNumber(_ n: Double, to out: inout [UInt8]) {
+        if withDigits(n, decimals: 6, trimZeros: true, { out.append(contentsOf: $0) }) == nil { out.append(contentsOf: "null".utf8) }
     }
 
     /// `n` as plain decimal digits that read back as exactly `n`: `format(number:)` when that
@@ -607,24 +606,61 @@ extension JSON {
     /// `n` with exactly `decimals` digits after the point (ties to even, as glibc), as
     /// printf's %.Nf writes it, without printf or Foundation.
     public static func fixed(_ n: Double, decimals: Int) -> String {
-        guard n.isFinite else { return "null" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
+        withDigits(n, decimals: decimals, trimZeros: false) { String(decoding: $0, as: UTF8.self) } ?? "null"
+    }
+
+    /// Hands `body` the digits of `n`: `decimals` digits after the point, or (`trimZeros`) at
+    /// most that many, zeros after the point dropped, and no point when none remain — what
+    /// `fixed` and `format(number:)` write, laid out in a buffer on the stack (they run for
+    /// every figure of every estimate). Nil when `n` is not finite.
+    @inline(__always)
+    static func withDigits<R>(_ n: Double, decimals: Int, trimZeros: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
+        guard n.isFinite else { return nil }
+        if trimZeros, n == n.rounded(), abs(n) < 1e15 {
+            var whole = Int64(n)
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
+                var end = 24, negative = false
+                if whole < 0 { negative = true; whole = -whole }
+                repeat { end -= 1; buffer[end] = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
+                if negative { end -= 1; buffer[end] = UInt8(ascii: "-") }
+                return body(UnsafeBufferPointer(rebasing: buffer[end...]))
+            }
+        }
         let magnitude = abs(n)
         // Beyond what these digits can hold exactly, the digits that are there.
-        guard magnitude < 9e15, decimals <= 15 else { return plainDigits(n) }
+        guard magnitude < 9e15, decimals <= 15 else {
+            var text = plainDigits(n)
+            if trimZeros, text.contains(".") {
+                while text.hasSuffix("0") { text.removeLast() }
+                if text.hasSuffix(".") { text.removeLast() }
+            }
+            return text.withUTF8 { body($0) }
+        }
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
         // The whole part and the fraction are split exactly, so that only the fraction is
         // scaled (a large whole part would lose the digits the rounding depends on).
         var whole = UInt64(magnitude.rounded(.towardZero))
         var fraction = UInt64(((magnitude - Double(whole)) * scale).rounded(.toNearestOrEven))
         let unit = UInt64(scale)
         if fraction >= unit { whole += 1; fraction -= unit }
-        var text = (n < 0 ? "-" : "") + String(whole)
-        if decimals > 0 {
-            let digits = String(fraction)
-            text += "." + String(repeating: "0", count: decimals - digits.count) + digits
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+            // Written from the end: the fraction's digits, the point, the whole part, the sign.
+            var end = 48
+            var digits = decimals
+            if trimZeros {
+                while digits > 0, fraction % 10 == 0 { fraction /= 10; digits -= 1 }
+            }
+            var start = end
+            if digits > 0 {
+                for _ in 0..<digits { start -= 1; buffer[start] = UInt8(48 + fraction % 10); fraction /= 10 }
+                start -= 1; buffer[start] = UInt8(ascii: ".")
+            }
+            repeat { start -= 1; buffer[start] = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
+            if n < 0 { start -= 1; buffer[start] = UInt8(ascii: "-") }
+            end = 48
+            return body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
         }
-        return text
     }
 
     /// `\u` and four lowercase hex digits.

@@ -59,7 +59,15 @@ public struct PriceTable: Sendable {
     /// The Region prices fall back to when the asked Region has none for a dimension.
     public static let defaultRegion = "us-east-1"
     public private(set) var prices: [UnitPrice]
-    private var index: [String: Int] = [:]
+    /// Where each (service, dimension, Region) is in `prices`: a key of three strings, not
+    /// one joined string, so a look-up (a dozen per estimate) allocates nothing.
+    private var index: [IndexKey: Int] = [:]
+
+    struct IndexKey: Hashable {
+        var service: String
+        var key: String
+        var region: String
+    }
 
     public init(prices: [UnitPrice]) {
         self.prices = prices
@@ -70,7 +78,7 @@ public struct PriceTable: Sendable {
 
     init(json: JSON) { self.init(prices: (json["prices"]?.arrayValue ?? []).map(UnitPrice.init(json:))) }
 
-    static func indexKey(_ service: String, _ key: String, _ region: String) -> String { service + "\u{1}" + key + "\u{1}" + region }
+    static func indexKey(_ service: String, _ key: String, _ region: String) -> IndexKey { IndexKey(service: service, key: key, region: region) }
 
     /// The price of a dimension in a Region, exactly.
     public func price(_ service: String, _ key: String, region: String = PriceTable.defaultRegion) -> UnitPrice? {
@@ -97,7 +105,7 @@ extension Catalog {
     func priceProblems() -> [Problem] {
         var problems: [Problem] = []
         let ids = Set(serviceIDs).union(declaredServiceIDs).union(["data-transfer"])
-        var seen = Set<String>()
+        var seen = Set<PriceTable.IndexKey>()
         for (i, p) in prices.prices.enumerated() {
             if !ids.contains(p.service) {
                 problems.append(Problem(file: Catalog.pricesFile, path: "$.prices[\(i)].service", message: "names the service '\(p.service)', which the catalog does not have (data-transfer is the only other name allowed)"))

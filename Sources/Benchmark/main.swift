@@ -26,6 +26,8 @@ func maxRSSKiB(_ usage: rusage) -> Int { Int(usage.ru_maxrss) / 1024 }
 
 struct Measured {
     var seconds: Double
+    /// User plus system CPU time: on a shared machine, what the process itself spent.
+    var cpu: Double
     var maxRSSKiB: Int
     var status: Int32
 }
@@ -41,12 +43,13 @@ func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile:
     defer { argv.forEach { free($0) } }
     let start = Date()
     guard posix_spawn(&pid, path, &actions, nil, argv, processEnvironment()) == 0 else {
-        return Measured(seconds: 0, maxRSSKiB: 0, status: -1)
+        return Measured(seconds: 0, cpu: 0, maxRSSKiB: 0, status: -1)
     }
     var status: Int32 = 0
     var usage = rusage()
     wait4(pid, &status, 0, &usage)
     let seconds = Date().timeIntervalSince(start)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     posix_spawn_file_actions_destroy(&actions)
     // wait4's figure for a spawned child starts from this benchmark's own resident size (the
     // child's memory before exec is ours), so it is only an upper bound; GNU time, which forks
@@ -73,7 +76,7 @@ func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile:
         }
         posix_spawn_file_actions_destroy(&timeActions)
     }
-    return Measured(seconds: seconds, maxRSSKiB: rss, status: (status >> 8) & 0xFF)
+    return Measured(seconds: seconds, cpu: cpu, maxRSSKiB: rss, status: (status >> 8) & 0xFF)
 }
 
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
@@ -123,28 +126,51 @@ guard let swiftc = which("swiftc"), run(swiftc, ["-O", helloSource.path, "-o", h
 }
 
 // Input: deterministic JSON Lines of valid profiles (jq stops at the first malformed line).
-/// `distinct`: every line a different profile (the throughput is the line number), so no
-/// answer can be reused; otherwise 384 workload shapes repeat, as in a real fleet.
-func profiles(_ count: Int, to path: String, distinct: Bool = false) throws {
-    let shapes = ["relational", "key-value", "document", "wide-column", "graph", "time-series", "ledger", "s3-files"]
-    let latencies = ["microseconds", "single-digit-ms", "tens-of-ms", "seconds"]
-    let roles = ["primary", "cache", "analytics"]
-    let rates = ["500", "20k", "150k", "1.5M"]
+/// A pseudo-random sequence with a fixed seed: the same files on every machine and run.
+struct Sequence64 {
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-    func next(_ n: Int) -> Int {
+    mutating func next(_ n: Int) -> Int {
         state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
         return Int((state >> 33) % UInt64(n))
     }
+}
+
+/// Writes `count` lines to `path`, 1 MiB at a time.
+func writeLines(_ count: Int, to path: String, _ line: (Int, inout Sequence64) -> String) throws {
     _ = FileManager.default.createFile(atPath: path, contents: nil)
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    var random = Sequence64()
     var chunk = ""
     for i in 0..<count {
-        let rate = distinct ? String(i + 1) : rates[next(4)]
-        chunk += #"{"id":"w\#(i)","data-shape":"\#(shapes[next(8)])","latency":"\#(latencies[next(4)])","role":"\#(roles[next(3)])","throughput":"\#(rate)"}"# + "\n"
+        chunk += line(i, &random) + "\n"
         if chunk.utf8.count > 1 << 20 { try handle.write(contentsOf: Data(chunk.utf8)); chunk = "" }
     }
     try handle.write(contentsOf: Data(chunk.utf8))
     try handle.close()
+}
+
+/// A fleet where every database is different: 11 keys per line (id, data shape, latency,
+/// consistency, data size, throughput, access patterns, role, availability, read share, item
+/// size); ids, data sizes, rates and read shares vary per line, so no two lines are alike.
+func distinctProfile(_ i: Int, _ r: inout Sequence64) -> String {
+    let shapes = ["relational", "key-value", "document", "wide-column", "graph", "time-series", "ledger", "s3-files", "vector"]
+    let latencies = ["microseconds", "single-digit-ms", "tens-of-ms", "seconds"]
+    let consistency = ["acid-transactions", "strong", "eventual", "verifiable-history"]
+    let patterns = ["key-lookup", "key-range", "ad-hoc-queries", "aggregations", "graph-traversal", "time-window", "data-structures", "text-search", "similarity-search"]
+    let roles = ["primary", "cache", "analytics"]
+    let availability = ["single-az", "multi-az", "multi-region-read", "multi-region-active"]
+    let first = r.next(patterns.count), second = (first + 1 + r.next(patterns.count - 1)) % patterns.count
+    let access = r.next(2) == 0 ? patterns[first] : patterns[min(first, second)] + "," + patterns[max(first, second)]
+    return #"{"id":"db-\#(i)","data-shape":"\#(shapes[r.next(shapes.count)])","latency":"\#(latencies[r.next(4)])","consistency":"\#(consistency[r.next(4)])","data-size":"\#(1 + r.next(50_000))GB","throughput":"\#(10 + r.next(2_000_000))","access-patterns":"\#(access)","role":"\#(roles[r.next(3)])","availability":"\#(availability[r.next(4)])","read-share":"\#(1 + r.next(99))%","item-size":"\#(1 + r.next(400))KB"}"#
+}
+
+/// 384 workload shapes that repeat, as in a fleet of look-alike databases (5 keys).
+func repeatingProfile(_ i: Int, _ r: inout Sequence64) -> String {
+    let shapes = ["relational", "key-value", "document", "wide-column", "graph", "time-series", "ledger", "s3-files"]
+    let latencies = ["microseconds", "single-digit-ms", "tens-of-ms", "seconds"]
+    let roles = ["primary", "cache", "analytics"]
+    let rates = ["500", "20k", "150k", "1.5M"]
+    return #"{"id":"w\#(i)","data-shape":"\#(shapes[r.next(8)])","latency":"\#(latencies[r.next(4)])","role":"\#(roles[r.next(3)])","throughput":"\#(rates[r.next(4)])"}"#
 }
 
 print("dbadvisor benchmark · \(ProcessInfo.processInfo.processorCount) CPU(s) · \(runs) runs per one-shot figure\n")
@@ -161,36 +187,57 @@ for _ in 0..<runs {
 let hm = median(helloTimes), rm = median(recTimes)
 print(String(format: "one-shot   hello-world %6.1f ms   recommend %6.1f ms   ratio %.2f×   peak RSS %d / %d KiB", hm * 1000, rm * 1000, rm / hm, helloRSS, recRSS))
 
-// Batch throughput against jq -c .
-let input = work.appendingPathComponent("profiles.jsonl").path
-try profiles(lines, to: input)
-let batch = run(advisor, ["batch", input])
-let batchRate = Double(lines) / batch.seconds
-if let jq = which("jq") {
-    let j = run(jq, ["-c", ".", input])
-    let jqRate = Double(lines) / j.seconds
-    print(String(format: "batch      %d lines, 384 repeating shapes: dbadvisor %.0f profiles/s (%.2f s)   jq -c . %.0f lines/s (%.2f s)   ratio %.2f×   peak RSS %d / %d KiB",
-                 lines, batchRate, batch.seconds, jqRate, j.seconds, batchRate / jqRate, batch.maxRSSKiB, j.maxRSSKiB))
-} else {
-    print(String(format: "batch      %d lines: dbadvisor %.0f profiles/s (%.2f s), peak RSS %d KiB (jq not installed: no baseline)", lines, batchRate, batch.seconds, batch.maxRSSKiB))
+// Batch throughput against jq -c . on the same file. Ratios are of CPU time (user + system):
+// the machine is shared, and wall time counts the waits for other processes; wall is shown.
+let jq = which("jq")
+func batchRow(_ label: String, _ file: String, _ count: Int, _ extra: [String] = []) -> Measured {
+    let b = run(advisor, ["batch", file] + extra)
+    let rate = Double(count) / b.cpu
+    var row = String(format: "batch      %@: %.0f profiles/s (%.2f s CPU, %.2f s wall)", label, rate, b.cpu, b.seconds)
+    if let jq {
+        let j = run(jq, ["-c", ".", file])
+        row += String(format: "   jq -c . %.0f lines/s (%.2f s CPU, %.2f s wall)   ratio %.2f×   peak RSS %d / %d KiB",
+                      Double(count) / j.cpu, j.cpu, j.seconds, j.cpu / b.cpu, b.maxRSSKiB, j.maxRSSKiB)
+    } else {
+        row += String(format: "   peak RSS %d KiB (jq not installed: no baseline)", b.maxRSSKiB)
+    }
+    if b.status != 0 { row += "   (exit \(b.status))" }
+    print(row)
+    return b
 }
 let distinctInput = work.appendingPathComponent("distinct.jsonl").path
-try profiles(lines / 10, to: distinctInput, distinct: true)
-let d = run(advisor, ["batch", distinctInput])
-print(String(format: "batch      %d lines, every profile different (no reuse): %.0f profiles/s (%.2f s), peak RSS %d KiB",
-             lines / 10, Double(lines / 10) / d.seconds, d.seconds, d.maxRSSKiB))
+try writeLines(lines, to: distinctInput, distinctProfile)
+let distinctJSON = batchRow("\(lines) lines, every profile different, JSON", distinctInput, lines)
+_ = batchRow("\(lines) lines, every profile different, CSV ", distinctInput, lines, ["--format", "csv"])
+let input = work.appendingPathComponent("profiles.jsonl").path
+try writeLines(lines, to: input, repeatingProfile)
+_ = batchRow("\(lines) lines, 384 repeating shapes, JSON  ", input, lines)
 if million {
     let big = work.appendingPathComponent("million.jsonl").path
-    try profiles(lines * 10, to: big)
+    try writeLines(lines * 10, to: big, distinctProfile)
     let b = run(advisor, ["batch", big])
-    print(String(format: "batch      %d lines: %.0f profiles/s, peak RSS %d KiB (vs %d KiB at %d lines: %+.1f%%)",
-                 lines * 10, Double(lines * 10) / b.seconds, b.maxRSSKiB, batch.maxRSSKiB, lines, 100 * Double(b.maxRSSKiB - batch.maxRSSKiB) / Double(max(1, batch.maxRSSKiB))))
+    print(String(format: "batch      %d lines, every profile different: %.0f profiles/s (CPU), peak RSS %d KiB (vs %d KiB at %d lines: %+.1f%%)",
+                 lines * 10, Double(lines * 10) / b.cpu, b.maxRSSKiB, distinctJSON.maxRSSKiB, lines,
+                 100 * Double(b.maxRSSKiB - distinctJSON.maxRSSKiB) / Double(max(1, distinctJSON.maxRSSKiB))))
 }
+
+// Plan: one stack of 1,000 components, every one different.
+let stackFile = work.appendingPathComponent("stack.json").path
+var stackRandom = Sequence64()
+let components = (0..<1_000).map { i in
+    var line = distinctProfile(i, &stackRandom)
+    line.removeFirst()
+    let profile = "{" + line[line.index(after: line.firstIndex(of: ",")!)...]
+    return #"{"name":"c\#(i)","profile":\#(profile)}"#
+}
+try (#"{"name":"bench","components":["# + components.joined(separator: ",") + "]}").write(toFile: stackFile, atomically: true, encoding: .utf8)
+let p = run(advisor, ["plan", stackFile, "--format", "json"])
+print(String(format: "plan       1,000 components: %.2f s wall, %.2f s CPU   peak RSS %d KiB   (exit %d)", p.seconds, p.cpu, p.maxRSSKiB, p.status))
 
 // Lint: the full sweep.
 let lintOut = work.appendingPathComponent("lint.json").path
 let l = run(advisor, ["lint", "--format", "json"], stdoutFile: lintOut)
 let lintJSON = (try? JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: lintOut)))) as? [String: Any]
 let sweep = lintJSON?["sweep"] as? [String: Any]
-print(String(format: "lint       sweep of %@ profiles: %.2f s in the sweep, %.2f s wall   peak RSS %d KiB   (exit %d)",
-             "\(sweep?["profiles"] ?? "?")", (sweep?["seconds"] as? Double) ?? 0, l.seconds, l.maxRSSKiB, l.status))
+print(String(format: "lint       sweep of %@ profiles: %.2f s in the sweep, %.2f s wall, %.2f s CPU   peak RSS %d KiB   (exit %d)",
+             "\(sweep?["profiles"] ?? "?")", (sweep?["seconds"] as? Double) ?? 0, l.seconds, l.cpu, l.maxRSSKiB, l.status))

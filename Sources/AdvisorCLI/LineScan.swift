@@ -1,13 +1,13 @@
 /// `batch` reuses the answer to a line whose bytes, apart from the value of its "id", equal
 /// those of a line already answered. This finds that value without building anything.
-public enum LineScan {
+enum LineScan {
     /// Where a line's top-level "id" value lies, found by a scan that builds nothing; the
     /// line's other bytes, with that place, are the key under which an answer is reused.
-    public struct LineKey: Hashable, Sendable {
+    struct LineKey: Hashable, Sendable {
         /// The line without the id's value.
-        public var rest: [UInt8]
+        var rest: [UInt8]
         /// Where the id's value was cut out (-1: the line has no id).
-        public var idOffset: Int
+        var idOffset: Int
     }
 
     /// Scans a line that may be a JSON object: its key, and the id's text when it is a plain
@@ -17,7 +17,7 @@ public enum LineScan {
     /// A key is only ever looked up, never trusted: an answer is stored under it only after
     /// the line was parsed and validated in full, and a later line with the same key has the
     /// same bytes around a well-formed id, so it is the same valid profile.
-    public static func scan(_ line: UnsafeRawBufferPointer) -> (key: LineKey, id: Range<Int>?)? {
+    static func scan(_ line: UnsafeRawBufferPointer) -> (key: LineKey, id: Range<Int>?)? {
         let count = line.count
         var i = 0
         func skipSpace() { while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 } }
