@@ -135,3 +135,28 @@ import Testing
         #expect(prices.lookup("dynamodb", "no-such-dimension", region: "us-east-1") == nil)
     }
 }
+
+@Suite struct LowestCostTests {
+    let engine = Engine(catalog: sharedCatalog)
+    static let workload = #""data-shape":"relational","consistency":"acid-transactions","data-size":"2TB","throughput":"3k","read-share":"80%","item-size":"4KB","availability":"multi-az""#
+
+    @Test func theCheapestEstimateThatFitsGainsAndSaysByHowMuch() throws {
+        let r = engine.recommend(profile("{" + Self.workload + #","cost-priority":"lowest-cost"}"#), withWhatIf: false)
+        let all = [r.pick] + r.alternatives.map(\.0)
+        let favoured = all.filter { $0.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } }
+        // RDS for PostgreSQL, MySQL and MariaDB share prices: $1,168.92 to $3,262.56 (see rdsPostgreSQLBillsTheStandbyTwice),
+        // favoured together; the next is RDS for Db2 (db.r6i, licence not included): 0.5 × 2 × 730 = $730 to
+        // 0.5 × 8 × 730 = $2,920 for instances, plus 2,048 GB × $0.23 = $471.04: $1,201.04 to $3,391.04.
+        #expect(Set(favoured.map(\.service.id)) == ["rds-postgresql", "rds-mysql", "rds-mariadb"])
+        let text = try #require(favoured.first?.scoreFindings.first { $0.rule == Engine.cheapestEstimateRule }?.text)
+        // Midpoints: (1,168.92 + 3,262.56) / 2 = 2,215.74 against (1,201.04 + 3,391.04) / 2 = 2,296.04: $80.30 (3%) less.
+        #expect(text.contains("about $80.30 (3%) less than rds-db2"))
+        // Redshift's estimate does not size anything to the request rate: never compared.
+        #expect(!(all.first { $0.service.id == "redshift" }?.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } ?? false))
+    }
+
+    @Test func otherPrioritiesLeaveScoresAlone() {
+        let r = engine.recommend(profile("{" + Self.workload + #","cost-priority":"balanced"}"#), withWhatIf: false)
+        #expect(!([r.pick] + r.alternatives.map(\.0)).contains { $0.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } })
+    }
+}
