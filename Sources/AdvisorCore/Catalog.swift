@@ -144,6 +144,8 @@ public struct Catalog: Sendable {
     public var integrations: [Integration] = []
     /// Unit prices for cost estimates (prices.json); empty when the catalog has none.
     public var prices = PriceTable(prices: [])
+    /// Where services are offered (regions.json); empty when the catalog has none.
+    public var regionTable = RegionTable()
     /// The migration guide (migration.json), by section.
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// How ties and weak fits are treated (catalog.json's `ranking`).
@@ -299,6 +301,10 @@ extension Catalog {
         if paths.contains(pricesFile), let json = validated(pricesFile, as: "prices") {
             catalog.prices = PriceTable(json: json)
             if !alreadyValidated { problems += catalog.priceProblems() }
+        }
+        if paths.contains(regionsFile), let json = validated(regionsFile, as: "regions") {
+            catalog.regionTable = RegionTable(json: json)
+            if !alreadyValidated { problems += catalog.regionProblems() }
         }
         if !alreadyValidated {
             let references = catalog.referenceProblems()

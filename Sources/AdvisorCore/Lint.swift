@@ -83,7 +83,8 @@ public struct Sweep {
             if k < 0 { break }
         }
         let shapes = catalog.question("data-shape").map(values) ?? [nil]
-        let others = catalog.questions.filter { $0.key != "data-shape" }
+        // No rule reads region (regions.json rules services out in code), so it is not swept.
+        let others = catalog.questions.filter { $0.key != "data-shape" && $0.key != "region" }
         let otherValues = others.map { values($0).compactMap { $0 } }
         for shape in shapes {
             for a in others.indices {

@@ -160,3 +160,31 @@ import Testing
         #expect(!([r.pick] + r.alternatives.map(\.0)).contains { $0.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } })
     }
 }
+
+@Suite struct RegionTests {
+    let engine = Engine(catalog: sharedCatalog)
+
+    @Test func aServiceNotOfferedThereIsRuledOutCitingTheList() throws {
+        // Aurora DSQL's stated list (AWS Regional Services List, 2026-08-22) has 20 Regions, not af-south-1.
+        let r = engine.recommend(profile(#"{"data-shape":"relational","region":"af-south-1"}"#), withWhatIf: false)
+        let dsql = try #require(r.excluded.first { $0.service.id == "aurora-dsql" })
+        let finding = try #require(dsql.exclusions.first { $0.rule == Engine.regionRule })
+        #expect(finding.text.contains("af-south-1") && finding.source.hasPrefix("https://"))
+        #expect(r.pick.service.id != "aurora-dsql")
+        // Offered everywhere: not ruled out.
+        #expect(!r.excluded.contains { $0.service.id == "rds-postgresql" })
+    }
+
+    @Test func anInferredListRulesNothingOut() {
+        // S3 Vectors' list is inferred (incomplete): no exclusion on it.
+        let r = engine.recommend(profile(#"{"data-shape":"vector","region":"sa-east-1"}"#), withWhatIf: false)
+        #expect(!r.excluded.contains { $0.service.id == "s3-vectors" && $0.exclusions.contains { $0.rule == Engine.regionRule } })
+    }
+
+    @Test func pricesFallBackToUSEast1WithANote() {
+        let e = engine.estimate("rds-postgresql", profile(#"{"data-shape":"relational","data-size":"100GB","throughput":"500","availability":"single-az","region":"eu-central-1"}"#))
+        #expect(e.region == "eu-central-1")
+        #expect(e.monthlyUSD != nil)
+        #expect(e.notes.contains { $0.contains("us-east-1") })
+    }
+}
