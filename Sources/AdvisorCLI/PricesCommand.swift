@@ -5,6 +5,7 @@ extension Commands {
 
     /// `dbadvisor prices [SERVICE] [--region R]`: the unit prices estimates use, with their sources.
     static func prices(_ inv: Invocation) throws -> String {
+        if inv.positionals.first == "import" { return try importPrices(inv) }
         guard inv.positionals.count <= 1 else {
             throw CLIError.usage("Unexpected argument '\(Sanitize.forTerminal(inv.positionals[1]))'", command: "prices")
         }
@@ -53,5 +54,31 @@ extension Commands {
         }
         out += "\n" + summary + " · On-Demand USD · sources: 'dbadvisor prices SERVICE' or --format json\n"
         return out
+    }
+
+    /// `dbadvisor prices import FILE...`: AWS Price List offer files in, the catalog's
+    /// prices.json out (stdout) with their prices replacing or joining the table's.
+    static func importPrices(_ inv: Invocation) throws -> String {
+        let files = Array(inv.positionals.dropFirst())
+        guard !files.isEmpty else { throw CLIError.usage("Missing expected argument '<file>': 'prices import' reads AWS Price List offer files", command: "prices") }
+        var imported: [UnitPrice] = []
+        var unmapped = 0
+        for file in files {
+            let bytes = try readInput(file, io: inv.io, what: "Offer file")
+            let json: JSON
+            do { json = try JSONParser.parse(bytes) } catch {
+                throw CLIError.data("Offer file '\(Sanitize.forTerminal(file))' is not valid JSON: \(error)")
+            }
+            guard json["offerCode"]?.stringValue != nil, json["products"]?.objectValue != nil else {
+                throw CLIError.data("Offer file '\(Sanitize.forTerminal(file))' is not an AWS Price List offer file (no offerCode and products)")
+            }
+            let result = PriceImport.read(json, existing: inv.catalog.prices)
+            imported += result.prices
+            unmapped += result.unmapped
+        }
+        let (merged, replaced) = PriceImport.merge(inv.catalog.prices, imported)
+        inv.io.writeErr("prices import: \(imported.count) price\(imported.count == 1 ? "" : "s") read (\(replaced) replacing the table's, \(imported.count - replaced) new); \(unmapped) product\(unmapped == 1 ? "" : "s") of dimensions the estimator does not use skipped\n")
+        let description = inv.catalog.documents[Catalog.pricesFile]?["description"]?.stringValue ?? "Unit prices the estimator uses."
+        return JSON.object([("description", .string(description)), ("currency", .string("USD")), ("prices", .array(merged.map(\.json)))]).prettyText() + "\n"
     }
 }

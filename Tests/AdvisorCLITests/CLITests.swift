@@ -284,3 +284,44 @@ let fixedIDs = [
         #expect(e["region"]?.stringValue == "us-east-1" && e["missing"]?.arrayValue?.isEmpty == true)
     }
 }
+
+@Suite struct PriceImportTests {
+    /// A composed AmazonRDS offer file for us-east-2 (the shape of AWS's Bulk API files; the
+    /// prices are illustrative): a PostgreSQL instance, gp3 storage, and a product the
+    /// estimator does not use.
+    static let offer = #"""
+    {"formatVersion":"v1.0","offerCode":"AmazonRDS","version":"20261115000000","publicationDate":"2026-11-15T00:00:00Z",
+     "products":{
+      "SKUA":{"sku":"SKUA","productFamily":"Database Instance","attributes":{"regionCode":"us-east-2","instanceType":"db.r7g.large","databaseEngine":"PostgreSQL","deploymentOption":"Multi-AZ","licenseModel":"No license required","usagetype":"USE2-Multi-AZUsage:db.r7g.large"}},
+      "SKUB":{"sku":"SKUB","productFamily":"Database Storage","attributes":{"regionCode":"us-east-2","databaseEngine":"Any","deploymentOption":"Single-AZ","volumeType":"General Purpose-GP3","usagetype":"USE2-RDS:GP3-Storage"}},
+      "SKUC":{"sku":"SKUC","productFamily":"Storage Snapshot","attributes":{"regionCode":"us-east-2","usagetype":"USE2-RDS:ChargedBackupUsage"}}},
+     "terms":{"OnDemand":{
+      "SKUA":{"SKUA.JRTCKXETXF":{"offerTermCode":"JRTCKXETXF","priceDimensions":{"SKUA.JRTCKXETXF.6YS6EN2CT7":{"description":"$0.478 per RDS db.r7g.large Multi-AZ instance hour","beginRange":"0","endRange":"Inf","unit":"Hrs","pricePerUnit":{"USD":"0.4780000000"}}}}},
+      "SKUB":{"SKUB.JRTCKXETXF":{"offerTermCode":"JRTCKXETXF","priceDimensions":{"SKUB.JRTCKXETXF.6YS6EN2CT7":{"description":"$0.115 per GB-month of gp3","beginRange":"0","endRange":"Inf","unit":"GB-Mo","pricePerUnit":{"USD":"0.1150000000"}}}}},
+      "SKUC":{"SKUC.JRTCKXETXF":{"offerTermCode":"JRTCKXETXF","priceDimensions":{"SKUC.JRTCKXETXF.6YS6EN2CT7":{"description":"backup","beginRange":"0","endRange":"Inf","unit":"GB-Mo","pricePerUnit":{"USD":"0.095"}}}}}}}}
+    """#
+
+    @Test func importsTheEstimatorsDimensionsIntoPricesJSON() throws {
+        let path = NSTemporaryDirectory() + "dbadvisor-offer-\(getpid()).json"
+        try Self.offer.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = runCLI(["prices", "import", path])
+        #expect(r.status == 0)
+        let prices = try JSONParser.parse(r.out)["prices"]?.arrayValue ?? []
+        let east2 = prices.filter { $0["region"]?.stringValue == "us-east-2" }
+        // One instance price, and gp3 single-AZ storage for each of the six RDS engines; the backup product is skipped.
+        #expect(east2.count == 7)
+        let instance = try #require(east2.first { $0["key"]?.stringValue == "instance-hour-db-r7g-large-multi-az" })
+        #expect(instance["service"]?.stringValue == "rds-postgresql" && instance["usd"]?.numberValue == 0.478 && instance["asOf"]?.stringValue == "2026-11-15")
+        #expect(instance["source"]?.stringValue == "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/20261115000000/us-east-2/index.json")
+        #expect(r.err.contains("7 prices read (0 replacing the table's, 7 new); 1 product"))
+        // The rest of the table is kept.
+        let before = try JSONParser.parse(runCLI(["prices", "--format", "json"]).out)["prices"]?.arrayValue?.count ?? 0
+        #expect(prices.count == before + 7)
+    }
+
+    @Test func refusesWhatIsNotAnOfferFile() {
+        #expect(runCLI(["prices", "import"]).status == 64)
+        #expect(runCLI(["prices", "import", "/nonexistent/offer.json"]).status == 66)
+    }
+}
