@@ -63,6 +63,20 @@ public final class Service: Sendable {
         self.file = file
     }
 
+    /// `other` with `facts` in place of its own (facts joined from other files, such as
+    /// regions.json).
+    init(copying other: Service, facts: [Fact]) {
+        id = other.id
+        name = other.name
+        family = other.family
+        summary = other.summary
+        self.facts = facts
+        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        neverPickedBecause = other.neverPickedBecause
+        lists = other.lists
+        file = other.file
+    }
+
     public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
 
     public var lifecycle: Lifecycle {
@@ -304,6 +318,7 @@ extension Catalog {
         }
         if paths.contains(regionsFile), let json = validated(regionsFile, as: "regions") {
             catalog.regionTable = RegionTable(json: json)
+            catalog.addRegionFacts()
             if !alreadyValidated { problems += catalog.regionProblems() }
         }
         if !alreadyValidated {

@@ -92,7 +92,7 @@ public struct Engine: Sendable {
                     missing = evaluator.missingValues(capture)
                 }
                 let text = withReasons ? reason(rule, profile: profile, service: catalog.services[s], missing: missing) : ""
-                let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
+                let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight)
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:
@@ -103,6 +103,7 @@ public struct Engine: Sendable {
                 }
             }
         }
+        addCheapest(profile, to: &assessments)
         return assessments
     }
 
@@ -116,7 +117,9 @@ public struct Engine: Sendable {
                 for s in 0..<n where fired[i * n + s] { onFire(i, s) }
             }
         }
-        return totals(fired)
+        var (scores, severity) = totals(fired)
+        addCheapest(profile, scores: &scores, severity: severity)
+        return (scores, severity)
     }
 
     /// Whether each service rule fires for each service: fired[rule * services + service].
