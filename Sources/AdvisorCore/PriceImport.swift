@@ -123,3 +123,51 @@ public enum PriceImport {
         return (out, replaced)
     }
 }
+
+/// The price overlay: the prices `prices import` read, in the user's XDG data directory
+/// ($XDG_DATA_HOME/dbadvisor/prices.json, else ~/.local/share/dbadvisor/prices.json), in
+/// prices.json's own format. Every later run lays it over the catalog's table: a price of the
+/// same service, dimension and Region replaces the catalog's, the others join it. Removing
+/// the file goes back to the catalog's prices.
+public enum PriceOverlay {
+    public static let fileName = "dbadvisor/prices.json"
+
+    /// Where the overlay lives: an absolute XDG_DATA_HOME (the XDG spec ignores a relative
+    /// one), else HOME's .local/share; nil when neither is usable.
+    public static func path(environment: [String: String]) -> String? {
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") { return data + "/" + fileName }
+        if let home = environment["HOME"], home.hasPrefix("/") { return (home == "/" ? "" : home) + "/.local/share/" + fileName }
+        return nil
+    }
+
+    /// The overlay's prices, checked against the bundled schema's `prices` definition and the
+    /// catalog (services it has, each dimension once a Region); problems when it is not usable.
+    public static func read(_ bytes: [UInt8], file: String, schema: JSON, catalog: Catalog) -> Result<[UnitPrice], CatalogError> {
+        let json: JSON
+        do { json = try JSONParser.parse(bytes) } catch {
+            return .failure(CatalogError(problems: [Problem(file: file, path: "$", message: "not valid JSON: \(error)")]))
+        }
+        var validator = SchemaValidator(schema: schema)
+        var problems = validator.validate(json, file: file, definition: "prices")
+        guard problems.isEmpty else { return .failure(CatalogError(problems: problems)) }
+        var probe = catalog
+        probe.prices = PriceTable(json: json)
+        problems = probe.priceProblems().map { Problem(file: file, path: $0.path, message: $0.message) }
+        guard problems.isEmpty else { return .failure(CatalogError(problems: problems)) }
+        return .success(probe.prices.prices.map { var p = $0; p.origin = file; return p })
+    }
+
+    /// The catalog's table with the overlay laid over it.
+    public static func apply(_ overlay: [UnitPrice], to table: PriceTable) -> PriceTable {
+        PriceTable(prices: PriceImport.merge(table, overlay).prices)
+    }
+
+    /// The overlay file's text for `prices`.
+    public static func text(_ prices: [UnitPrice]) -> String {
+        JSON.object([
+            ("description", .string("Prices imported by 'dbadvisor prices import' from AWS Price List offer files; laid over the catalog's prices.json. Delete this file to go back to the catalog's prices.")),
+            ("currency", .string("USD")),
+            ("prices", .array(prices.map(\.json))),
+        ]).prettyText() + "\n"
+    }
+}
