@@ -347,7 +347,7 @@ struct EstimateBuilder {
             let units = (rate + writes) * CostMath.secondsPerMonth
             pricesTheLoad = true
             add("DPUs", CostRange(low: units * perRequest.low / 1_000_000 * dpu, high: units * perRequest.high / 1_000_000 * dpu),
-                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at \(perRequest.low) to \(perRequest.high) DPU each, $\(JSON.format(number: dpu)) per million DPUs")
+                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at an assumed \(perRequest.low) to \(perRequest.high) DPU per request (AWS publishes no per-request figure), $\(JSON.format(number: dpu)) per million DPUs")
             assumptions.append("Aurora DSQL: 0.1 to 0.5 DPU per request (AWS meters compute, bytes read and bytes written, and publishes no per-request figure; measure with CloudWatch's DPU metrics); the free 100,000 DPUs and 1 GB a month are not subtracted")
         } else {
             add("DPUs", nil, "DPUs follow from the request rate", missing: ["throughput"])

@@ -285,6 +285,57 @@ let fixedIDs = [
     }
 }
 
+@Suite struct CostDoneWhenTests {
+    /// Issue 16's done-when checks, through the command line as a user runs them.
+    @Test func theTwoTerabyteMultiAZProfileIsPricedAndUnknownsAreNull() throws {
+        let base = ["recommend", "--data-shape", "relational", "--consistency", "acid-transactions", "--data-size", "2TB", "--throughput", "3k",
+                    "--read-share", "80%", "--item-size", "4KB", "--stage", "production", "--format", "json"]
+        let multi = try JSONParser.parse(runCLI(base + ["--availability", "multi-az"]).out)
+        let estimates = try #require(multi["estimates"]?.arrayValue)
+        // The pick and the first two alternatives: numbers, with a storage part.
+        for e in estimates.prefix(3) {
+            #expect(e["monthlyUSD"]?["low"]?.numberValue != nil && e["monthlyUSD"]?["high"]?.numberValue != nil, "\(e["service"]?.stringValue ?? "")")
+            #expect(e["parts"]?.arrayValue?.contains { $0["item"]?.stringValue == "storage" && $0["monthlyUSD"]?["low"]?.numberValue != nil } == true)
+        }
+        // The same service costs more Multi-AZ than single-AZ.
+        let single = try JSONParser.parse(runCLI(base + ["--availability", "single-az"]).out)
+        func low(_ json: JSON, _ id: String) -> Double? {
+            json["estimates"]?.arrayValue?.first { $0["service"]?.stringValue == id }?["monthlyUSD"]?["low"]?.numberValue
+        }
+        for id in ["rds-postgresql", "rds-mysql"] {
+            let m = try #require(low(multi, id)), s = try #require(low(single, id))
+            #expect(m > s, "\(id)")
+        }
+        // Only a data shape: every unknown figure is null, with the answers it needs.
+        let bare = try JSONParser.parse(runCLI(["recommend", "--data-shape", "relational", "--format", "json"]).out)
+        for e in try #require(bare["estimates"]?.arrayValue) {
+            #expect(e["monthlyUSD"] == .null, "\(e["service"]?.stringValue ?? "")")
+            // What is missing, or (no sizing model for the service) a note saying so.
+            #expect(e["missing"]?.arrayValue?.isEmpty == false || e["notes"]?.arrayValue?.isEmpty == false)
+            for part in e["parts"]?.arrayValue ?? [] where part["monthlyUSD"] == .null {
+                #expect(part["missing"]?.arrayValue?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test func pricesAreMostlyAWSAndComplete() throws {
+        let prices = try #require(try JSONParser.parse(runCLI(["prices", "--format", "json"]).out)["prices"]?.arrayValue)
+        #expect(prices.count >= 30)
+        let aws = prices.filter { $0["sourceType"]?.stringValue != "third-party" }.count
+        #expect(Double(aws) / Double(prices.count) >= 0.9)
+        for p in prices {
+            #expect(p["usd"]?.numberValue != nil && p["unit"]?.stringValue?.isEmpty == false && p["region"]?.stringValue?.isEmpty == false && p["asOf"]?.stringValue?.count == 10)
+        }
+    }
+
+    @Test func auroraDSQLsEstimateShowsItsDPUAssumption() throws {
+        let r = try JSONParser.parse(runCLI(["recommend", "--data-shape", "relational", "--throughput", "1k", "--data-size", "10GB", "--format", "json"]).out)
+        let dsql = try #require(r["estimates"]?.arrayValue?.first { $0["service"]?.stringValue == "aurora-dsql" })
+        let dpus = try #require(dsql["parts"]?.arrayValue?.first { $0["item"]?.stringValue == "DPUs" })
+        #expect(dpus["basis"]?.stringValue?.contains("assumed 0.1 to 0.5 DPU per request") == true)
+    }
+}
+
 @Suite struct PriceImportTests {
     /// A composed AmazonRDS offer file for us-east-2 (the shape of AWS's Bulk API files; the
     /// prices are illustrative): a PostgreSQL instance, gp3 storage, and a product the
