@@ -69,7 +69,7 @@ extension Engine {
             let text = "Cheapest estimate of the \(c.compared) services that fit and whose estimates price this workload"
                 + (others.isEmpty ? "" : " (priced alike with " + others.joined(separator: ", ") + ")")
                 + ": \(Engine.range(c.cost)) a month, about \(Engine.dollars(saving)) (\(percent)%) less than \(nextName) at \(Engine.range(c.nextCost))"
-                + " (On-Demand, \(c.estimate.region), middle of each range)."
+                + " (On-Demand, " + (c.estimate.pricesFellBack ? "us-east-1 prices where the table has none for \(c.estimate.region)" : c.estimate.region) + ", middle of each range)."
             assessments[i].score += Engine.cheapestEstimateWeight
             assessments[i].scoreFindings.append(Finding(rule: Engine.cheapestEstimateRule, text: text,
                                                         source: c.estimate.prices.first?.source ?? "", weight: Engine.cheapestEstimateWeight))

@@ -67,6 +67,8 @@ public struct Estimate: Sendable {
     /// Whether some part follows from the request rate (compute or requests sized to the load),
     /// so that estimates can be compared on the same workload.
     public var pricesTheLoad = false
+    /// Whether some price is us-east-1's because the table has none for `region`.
+    public var pricesFellBack = false
 }
 
 /// The workload an estimate prices: the profile's answers, converted.
@@ -478,6 +480,6 @@ struct EstimateBuilder {
         assumptions = assumptions.filter { seen.insert($0).inserted }
         return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
                         prices: used.map { PriceCitation(text: $0.text, source: $0.source, asOf: $0.asOf) },
-                        assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad)
+                        assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
     }
 }

@@ -155,6 +155,12 @@ import Testing
         #expect(!(all.first { $0.service.id == "redshift" }?.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } ?? false))
     }
 
+    @Test func theReasonSaysWhichRegionsPricesItUsed() throws {
+        let r = engine.recommend(profile("{" + Self.workload + #","cost-priority":"lowest-cost","region":"eu-central-1"}"#), withWhatIf: false)
+        let text = try #require(r.pick.scoreFindings.first { $0.rule == Engine.cheapestEstimateRule }?.text)
+        #expect(text.contains("us-east-1 prices where the table has none for eu-central-1"))
+    }
+
     @Test func otherPrioritiesLeaveScoresAlone() {
         let r = engine.recommend(profile("{" + Self.workload + #","cost-priority":"balanced"}"#), withWhatIf: false)
         #expect(!([r.pick] + r.alternatives.map(\.0)).contains { $0.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } })
