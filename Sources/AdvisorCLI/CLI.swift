@@ -176,11 +176,12 @@ public enum CLI {
                         examples: ["dbadvisor plan Tests/Fixtures/stacks/ecommerce.json", "dbadvisor plan stack.json --format markdown > DESIGN.md"], run: PlanCommand.run),
             CommandSpec(name: "services", abstract: "List the services in the catalog.", formats: [.text, .json],
                         examples: ["dbadvisor services", "dbadvisor services --format json"], run: Commands.services),
-            CommandSpec(name: "prices", abstract: "List the unit prices cost estimates use, each with its Region, source and date.",
-                        arguments: [ArgumentSpec(name: "service", help: "Only this service's prices (a service id, or data-transfer).", optional: true, completes: .services)],
-                        options: [OptionSpec(name: "region", valueName: "region", help: "Only this Region's prices (us-east-1 where the table has none for it).", values: [], defaultValue: nil)],
+            CommandSpec(name: "prices", abstract: "List the unit prices cost estimates use, each with its Region, source, date and origin.",
+                        arguments: [ArgumentSpec(name: "service", help: "Only this service's prices (a service id, or data-transfer); or 'import' followed by AWS Price List offer files, whose prices are written to the price overlay ($XDG_DATA_HOME/dbadvisor/prices.json, else ~/.local/share/dbadvisor/prices.json) that later runs lay over the catalog's; delete that file to go back.", optional: true, completes: .services),
+                                    ArgumentSpec(name: "file", help: "After 'import': AWS Price List offer files (per-Region JSON of the Bulk API).", optional: true, repeats: true, completes: .files)],
+                        options: [OptionSpec(name: "region", valueName: "region", help: "Only this Region's prices (us-east-1's, with a note, where the table has none for it).", values: catalog?.question("region")?.valueNames ?? [], defaultValue: nil)],
                         formats: [.text, .json],
-                        examples: ["dbadvisor prices", "dbadvisor prices dynamodb", "dbadvisor prices aurora-postgresql --format json"], run: Commands.prices),
+                        examples: ["dbadvisor prices", "dbadvisor prices dynamodb", "dbadvisor prices aurora-postgresql --region eu-central-1 --format json", "dbadvisor prices import AmazonRDS-eu-central-1.json AmazonDynamoDB-eu-central-1.json"], run: Commands.prices),
             CommandSpec(name: "show", abstract: "Show every fact the catalog holds about one service, with its source and date.",
                         arguments: [ArgumentSpec(name: "service", help: "A service id (see 'dbadvisor services').", completes: .services)], formats: [.text, .json],
                         examples: ["dbadvisor show qldb"], run: Commands.show),
@@ -266,6 +267,26 @@ public enum CLI {
     }
 
     private static let retained = Mutex<[Catalog]>([])
+
+    /// The prices `prices import` wrote (PriceOverlay), laid over the catalog's, when the file
+    /// exists. One that cannot be used stops every command (65) with how to remove it.
+    static func layPriceOverlay(over catalog: inout Catalog, io: IO) throws {
+        guard let path = PriceOverlay.path(environment: io.environment), FileSystem.kind(path) == .file else { return }
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readFile(path, limit: 64 * 1_048_576) } catch {
+            throw CLIError.noInput("The price overlay '\(Sanitize.forTerminal(path))' cannot be read (\(error)); remove it to use the catalog's prices.")
+        }
+        let schema: JSON
+        do { schema = try JSONParser.parse(BundledCatalog.files()[Catalog.schemaFile] ?? []) } catch {
+            throw CLIError.data("The bundled schema is not valid JSON: \(error)")
+        }
+        switch PriceOverlay.read(bytes, file: path, schema: schema, catalog: catalog) {
+        case let .success(prices): catalog.prices = PriceOverlay.apply(prices, to: catalog.prices)
+        case let .failure(error):
+            let shown = error.problems.prefix(5).map { "  " + Sanitize.forTerminal($0.description) }.joined(separator: "\n")
+            throw CLIError.data("The price overlay '\(Sanitize.forTerminal(path))' cannot be used (\(error.problems.count) problem(s)):\n\(shown)\nRemove it (rm '\(Sanitize.forTerminal(path))') to use the catalog's prices, or import offer files again.")
+        }
+    }
 
     static func execute(_ given: [String], io: IO) throws -> String {
         // Global options may come before the subcommand, as in the AWS CLI: they are moved
@@ -357,7 +378,8 @@ public enum CLI {
             invocation.catalogDirectory = catalogDirectory
             return try spec.run(invocation)
         }
-        let catalog = try loadCatalog(directory: catalogDirectory)
+        var catalog = try loadCatalog(directory: catalogDirectory)
+        try layPriceOverlay(over: &catalog, io: io)
         guard let spec = commands(catalog: catalog).first(where: { $0.name == first }) else {
             throw CLIError.usage("Unknown command '\(first)'", command: "dbadvisor")
         }
@@ -513,6 +535,8 @@ public enum CLI {
         ("TERM", "dumb: no escape codes; the questionnaire asks line by line."),
         ("COLUMNS", "The width text output and help wrap to (else the terminal's, else 80)."),
         ("DBADVISOR_NO_INPUT", "When set and not empty, ask never prompts (as --no-input)."),
+        ("XDG_DATA_HOME", "Where the price overlay lives: $XDG_DATA_HOME/dbadvisor/prices.json (when absolute)."),
+        ("HOME", "Without XDG_DATA_HOME, the price overlay is ~/.local/share/dbadvisor/prices.json."),
     ]
 
     static let exitStatusTable: [(String, String)] = [

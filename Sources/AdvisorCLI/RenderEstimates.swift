@@ -43,7 +43,9 @@ extension Render {
     static func estimatesText(_ estimates: [Estimate], width: Int, style st: Style) -> String {
         guard !estimates.isEmpty else { return "" }
         let region = estimates.first?.region ?? PriceTable.defaultRegion
-        var out = "\n" + st.bold("Monthly estimates (not quotes; On-Demand, \(region))") + "\n"
+        let fellBack = estimates.contains { $0.notes.contains { $0.hasPrefix("Some prices are us-east-1's") } }
+        let priced = fellBack ? "\(PriceTable.defaultRegion) prices: the table has none for \(region)" : region
+        var out = "\n" + st.bold("Monthly estimates (not quotes; On-Demand, \(priced))") + "\n"
         let idWidth = min(26, estimates.map(\.service.count).max() ?? 10)
         for e in estimates {
             let body = wrap(estimateLine(e), width: width, indent: idWidth + 4)

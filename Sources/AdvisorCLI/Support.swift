@@ -96,7 +96,7 @@ public struct IO: Sendable {
 
 /// The variables dbadvisor reads (`dbadvisor help environment`), looked up one by one
 /// rather than copying the whole environment (a test checks the list against the help).
-public let readEnvironmentVariables = ["NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "DBADVISOR_NO_INPUT"]
+public let readEnvironmentVariables = ["NO_COLOR", "FORCE_COLOR", "TERM", "COLUMNS", "DBADVISOR_NO_INPUT", "XDG_DATA_HOME", "HOME"]
 
 func currentEnvironment() -> [String: String] {
     var env: [String: String] = [:]

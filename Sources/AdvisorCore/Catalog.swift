@@ -63,6 +63,20 @@ public final class Service: Sendable {
         self.file = file
     }
 
+    /// `other` with `facts` in place of its own (facts joined from other files, such as
+    /// regions.json).
+    init(copying other: Service, facts: [Fact]) {
+        id = other.id
+        name = other.name
+        family = other.family
+        summary = other.summary
+        self.facts = facts
+        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        neverPickedBecause = other.neverPickedBecause
+        lists = other.lists
+        file = other.file
+    }
+
     public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
 
     public var lifecycle: Lifecycle {
@@ -144,6 +158,8 @@ public struct Catalog: Sendable {
     public var integrations: [Integration] = []
     /// Unit prices for cost estimates (prices.json); empty when the catalog has none.
     public var prices = PriceTable(prices: [])
+    /// Where services are offered (regions.json); empty when the catalog has none.
+    public var regionTable = RegionTable()
     /// The migration guide (migration.json), by section.
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// How ties and weak fits are treated (catalog.json's `ranking`).
@@ -315,6 +331,11 @@ extension Catalog {
         if paths.contains(pricesFile), let json = validated(pricesFile, as: "prices") {
             catalog.prices = PriceTable(json: json)
             if !alreadyValidated { problems += catalog.priceProblems() }
+        }
+        if paths.contains(regionsFile), let json = validated(regionsFile, as: "regions") {
+            catalog.regionTable = RegionTable(json: json)
+            catalog.addRegionFacts()
+            if !alreadyValidated { problems += catalog.regionProblems() }
         }
         if !alreadyValidated {
             let references = catalog.referenceProblems()

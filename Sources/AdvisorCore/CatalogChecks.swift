@@ -43,6 +43,9 @@ extension Catalog {
                     problems.append(Problem(file: rule.file, path: "\(path).asserts", message: "asserts may test answers only, not services or facts"))
                 }
             }
+            for kind in rule.quotedFacts where !factKinds.contains(kind) {
+                problems.append(Problem(file: rule.file, path: path, message: "quotes or cites the fact '\(kind)', which no service has"))
+            }
             for kind in refs.facts where !factKinds.contains(kind) {
                 problems.append(Problem(file: rule.file, path: path, message: "names the fact '\(kind)', which no service has"))
             }

@@ -95,7 +95,7 @@ public struct Engine: Sendable {
                 }
                 let text = withReasons ? prerendered.isEmpty ? reason(rule, profile: profile, service: catalog.services[s], missing: missing)
                     : prerendered[i * n + s] ?? reason(rule, profile: profile, service: catalog.services[s], missing: missing) : ""
-                let finding = Finding(rule: rule.id, text: text, source: rule.source, weight: rule.weight)
+                let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight)
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:
@@ -106,6 +106,7 @@ public struct Engine: Sendable {
                 }
             }
         }
+        addCheapest(profile, to: &assessments)
         return assessments
     }
 
@@ -119,7 +120,9 @@ public struct Engine: Sendable {
                 for s in 0..<n where fired[i * n + s] { onFire(i, s) }
             }
         }
-        return totals(fired)
+        var (scores, severity) = totals(fired)
+        addCheapest(profile, scores: &scores, severity: severity)
+        return (scores, severity)
     }
 
     /// Whether each service rule fires for each service: fired[rule * services + service].

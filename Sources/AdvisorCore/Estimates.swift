@@ -60,6 +60,11 @@ public struct Estimate: Sendable {
     public var assumptions: [String]
     /// Why a service has no estimate, or what the estimate leaves out.
     public var notes: [String]
+    /// Whether some part follows from the request rate (compute or requests sized to the load),
+    /// so that estimates can be compared on the same workload.
+    public var pricesTheLoad = false
+    /// Whether some price is us-east-1's because the table has none for `region`.
+    public var pricesFellBack = false
 }
 
 /// The workload an estimate prices: the profile's answers, converted.
@@ -179,6 +184,8 @@ struct EstimateBuilder {
     var notes: [String] = []
     var fellBack = false
     var unpriced: [String] = []
+    /// Set by the parts sized from the request rate.
+    var pricesTheLoad = false
 
     init(service: String, region: String, table: PriceTable) {
         self.service = service
@@ -243,6 +250,7 @@ struct EstimateBuilder {
     /// second each, rounded up to a size of the family.
     mutating func sizes(_ w: Workload, family: String) -> (low: (name: String, vcpus: Double), high: (name: String, vcpus: Double))? {
         guard let rate = w.requestsPerSecond else { return nil }
+        pricesTheLoad = true
         let low = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.low)
         let high = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.high)
         assumptions.append("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes")
@@ -335,8 +343,9 @@ struct EstimateBuilder {
                 }
             }
             let units = (rate + writes) * CostMath.secondsPerMonth
+            pricesTheLoad = true
             add("DPUs", CostRange(low: units * perRequest.low / 1_000_000 * dpu, high: units * perRequest.high / 1_000_000 * dpu),
-                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at \(perRequest.low) to \(perRequest.high) DPU each, $\(JSON.format(number: dpu)) per million DPUs")
+                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at an assumed \(perRequest.low) to \(perRequest.high) DPU per request (AWS publishes no per-request figure), $\(JSON.format(number: dpu)) per million DPUs")
             assumptions.append("Aurora DSQL: 0.1 to 0.5 DPU per request (AWS meters compute, bytes read and bytes written, and publishes no per-request figure; measure with CloudWatch's DPU metrics); the free 100,000 DPUs and 1 GB a month are not subtracted")
         } else {
             add("DPUs", nil, "DPUs follow from the request rate", missing: ["throughput"])
@@ -369,6 +378,7 @@ struct EstimateBuilder {
             let mode: DynamoDBCapacity.ReadMode = w.consistency == "eventual" ? .eventual : transactional ? .transactional : .strong
             let rcu = DynamoDBCapacity.readUnits(readsPerSecond: rate * share, itemBytes: bytes, mode: mode)
             let wcu = DynamoDBCapacity.writeUnits(writesPerSecond: rate * (1 - share), itemBytes: bytes, transactional: transactional)
+            pricesTheLoad = true
             let provisioned = rcu * CostMath.hoursPerMonth * pRead + wcu * CostMath.hoursPerMonth * pWrite
             let onDemand = rcu * CostMath.secondsPerMonth / 1_000_000 * odRead + wcu * CostMath.secondsPerMonth / 1_000_000 * odWrite
             add("capacity", CostRange(low: min(provisioned, onDemand), high: max(provisioned, onDemand)),
@@ -394,6 +404,7 @@ struct EstimateBuilder {
         if w.itemBytes == nil { missing.append("item-size") }
         if missing.isEmpty, let rate = w.requestsPerSecond, let bytes = w.itemBytes, let ecpu {
             let units = rate * max(1, (bytes / 1024).rounded(.up)) * CostMath.secondsPerMonth
+            pricesTheLoad = true
             add("ECPUs", CostRange(units / 1_000_000 * ecpu), "\(Self.n(units)) ECPUs a month (one per request per KB transferred) at $\(JSON.format(number: ecpu)) per million")
         } else {
             add("ECPUs", nil, "ECPUs follow from the request rate and the item size", missing: missing)
@@ -441,6 +452,7 @@ struct EstimateBuilder {
         if w.itemBytes == nil { missing.append("item-size") }
         if missing.isEmpty, let rate = w.requestsPerSecond, let share = w.readShare, let bytes = w.itemBytes, let query = price("query-api-requests"), let put = price("put-data-uploaded") {
             let queries = rate * share * CostMath.secondsPerMonth
+            pricesTheLoad = true
             let uploaded = rate * (1 - share) * bytes * CostMath.secondsPerMonth / 1_073_741_824
             add("requests", CostRange(queries / 1_000_000 * query + uploaded * put),
                 "\(Self.n(queries)) queries a month at $\(JSON.format(number: query)) per million, \(Self.gb(uploaded)) GB uploaded at $\(JSON.format(number: put)) per GB; query data processed not counted")
@@ -464,6 +476,6 @@ struct EstimateBuilder {
         assumptions = assumptions.filter { seen.insert($0).inserted }
         return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
                         prices: used.map { PriceCitation(text: $0.text, source: $0.source, asOf: $0.asOf) },
-                        assumptions: assumptions, notes: notes)
+                        assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
     }
 }

@@ -336,6 +336,19 @@ struct RuleEvaluator: Sendable {
                     case .includesAnswer, .lacksAnswer:
                         if q.kind != .choice && q.kind != .set {
                             problem(p, "'\(test.operatorName)' compares a list of values with a choice or set answer, but '\(key)' is a \(q.kind.rawValue) question")
+                            return
+                        }
+                        // Values are bits of a 64-bit mask; a value the question lacks would be
+                        // silently dropped (a Region code mistyped in a list rules the service out).
+                        if q.values.count > 64 {
+                            problem(p, "'\(test.operatorName)' compares with '\(key)', which has \(q.values.count) values; at most 64 can be compared")
+                        }
+                        // The first such value per service: enough to find it, bounded for a long list.
+                        let vocabulary = Set(q.valueNames)
+                        for service in catalog.services {
+                            if let value = service.fact(kind)?.strings.first(where: { !vocabulary.contains($0) }) {
+                                problem(p, "'\(test.operatorName)' compares the fact '\(kind)' with '\(key)', but \(service.id) gives '\(value)', which is not a value of '\(key)'")
+                            }
                         }
                     case .belowAnswer:
                         guard q.kind == .size || q.kind == .rate else {

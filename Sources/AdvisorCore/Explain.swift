@@ -18,6 +18,7 @@ extension Engine {
                 } else {
                     out += fact?.value?.stringValue ?? fact?.value.map { $0.compactText() } ?? "?"
                 }
+            case let .factText(kind): out += service?.fact(kind)?.text ?? "?"
             case .successor: out += service?.lifecycle.successor.flatMap(catalog.service)?.name ?? "no named successor"
             case .since: out += service?.lifecycle.since ?? "?"
             case let .unknown(name): out += "{\(name)}"

@@ -38,9 +38,41 @@ public struct Sweep {
     public let catalog: Catalog
     let engine: Engine
 
+    /// Per choice question: the values swept, one per class of values nothing tells apart.
+    let representatives: [String: [String]]
+
     public init(catalog: Catalog) {
         self.catalog = catalog
         engine = Engine(catalog: catalog)
+        representatives = Sweep.representatives(catalog)
+    }
+
+    /// The values of each choice question that no condition names, that carry no rank or
+    /// family, and that every service fact and every price treats alike (listed by all or by
+    /// none), grouped: one of each group is swept, as the evaluation cannot tell them apart.
+    /// The 34 Region codes fall into a handful of groups (which services list them).
+    static func representatives(_ catalog: Catalog) -> [String: [String]] {
+        var named = Set<String>()
+        var refs = ConditionReferences()
+        for rule in catalog.rules {
+            rule.when?.references(into: &refs)
+            rule.services?.references(into: &refs)
+            rule.asserts?.references(into: &refs)
+        }
+        for q in catalog.questions { q.askWhen?.references(into: &refs) }
+        for (key, value) in refs.values { named.insert(key + "|" + value) }
+        let priced = Set(catalog.prices.regions)
+        var out: [String: [String]] = [:]
+        for q in catalog.questions where q.kind == .choice {
+            var seen = Set<[Bool]>()
+            out[q.key] = q.values.filter { v in
+                if named.contains(q.key + "|" + v.value) || v.rank != nil || v.family != nil { return true }
+                var signature = [priced.contains(v.value)]
+                for service in catalog.services { for fact in service.facts { signature.append(fact.strings.contains(v.value)) } }
+                return seen.insert(signature).inserted
+            }.map(\.value)
+        }
+        return out
     }
 
     /// The values swept for one question: unanswered, then each value (sets: each single value;
@@ -48,7 +80,7 @@ public struct Sweep {
     func values(_ q: Question) -> [Answer?] {
         var out: [Answer?] = [nil]
         switch q.kind {
-        case .choice: out += q.valueNames.map { .choice($0) }
+        case .choice: out += (representatives[q.key] ?? q.valueNames).map { .choice($0) }
         case .set: out += q.valueNames.map { .set([$0]) }
         case .size: out += engine.candidateValues(for: q).compactMap { if case let .success(s) = DataSize.parse($0) { return .size(s) } else { return nil } }
         case .rate: out += engine.candidateValues(for: q).compactMap { if case let .success(r) = RequestRate.parse($0) { return .rate(r) } else { return nil } }

@@ -15,6 +15,9 @@ public struct UnitPrice: Sendable {
     public var sourceType: String
     public var asOf: String
     public var note: String?
+    /// Where this run read the price: nil for the catalog's prices.json, else the path of the
+    /// price overlay `prices import` wrote. Not part of the price's JSON (a file never holds it).
+    public var origin: String? = nil
 
     /// Whether the number comes from AWS (its price feed, pricing page or blog).
     public var isFromAWS: Bool { sourceType != "third-party" }

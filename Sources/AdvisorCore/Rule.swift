@@ -28,6 +28,8 @@ public final class Rule: Sendable {
     public let asserts: Condition?
     public let reason: String
     public let source: String
+    /// A fact whose source a finding cites instead of `source` (a service's own list).
+    public let sourceFact: String?
     public let follows: String?
     public let fires: [Example]
     public let doesNotFire: [Example]
@@ -49,6 +51,8 @@ public final class Rule: Sendable {
         case service, missing, successor, since
         case answer(String)
         case fact(String)
+        /// The fact's sentence (its `text`), for a fact too long to quote as a value.
+        case factText(String)
         case unknown(String)
     }
 
@@ -69,6 +73,7 @@ public final class Rule: Sendable {
             case "since": parts.append(.since)
             default:
                 if name.hasPrefix("answer:") { parts.append(.answer(String(name.dropFirst(7)))) }
+                else if name.hasPrefix("factText:") { parts.append(.factText(String(name.dropFirst(9)))) }
                 else if name.hasPrefix("fact:") { parts.append(.fact(String(name.dropFirst(5)))) }
                 else { parts.append(.unknown(name)) }
             }
@@ -87,6 +92,7 @@ public final class Rule: Sendable {
         asserts = json["asserts"].map(Condition.init(json:))
         reason = json["reason"]?.stringValue ?? ""
         source = json["source"]?.stringValue ?? ""
+        sourceFact = json["sourceFact"]?.stringValue
         follows = json["follows"]?.stringValue
         contradicts = json["contradicts"]?.arrayValue?.compactMap(\.stringValue) ?? []
         fires = Rule.examples(json, "fires")
@@ -106,6 +112,22 @@ public final class Rule: Sendable {
     /// The profile keys the reason quotes with {answer:KEY}: each must be answered when it fires.
     public var quotedAnswers: [String] {
         template.compactMap { if case let .answer(key) = $0 { return key } else { return nil } }
+    }
+
+    /// The fact kinds the reason quotes ({fact:KIND}, {factText:KIND}) and the one it cites.
+    public var quotedFacts: [String] {
+        template.compactMap { part -> String? in
+            switch part {
+            case let .fact(kind), let .factText(kind): return kind
+            default: return nil
+            }
+        } + (sourceFact.map { [$0] } ?? [])
+    }
+
+    /// The source a finding of this rule cites for `service`: the fact's when the rule names
+    /// one and the service has it, else the rule's.
+    public func source(for service: Service?) -> String {
+        sourceFact.flatMap { service?.fact($0)?.source } ?? source
     }
 
     /// Whether this rule is judged per service (exclude, score, configure) or once per profile (warn).

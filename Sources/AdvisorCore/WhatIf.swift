@@ -61,6 +61,10 @@ extension Engine {
                         }
                     }
                 }
+                // lowest-cost is part of the evaluation: the changed profile's estimates.
+                var changedProfile = profile
+                changedProfile[question.key] = answer
+                addCheapest(changedProfile, scores: &scores, severity: severity)
                 if let best = Ranking.best(idOrder, scores: scores, where: { severity[$0] == 0 }),
                    catalog.services[best].id != pick {
                     out.append(WhatIf(key: question.key, value: answer.text, service: catalog.services[best].id))

@@ -216,6 +216,16 @@ public enum FileSystem {
         return out.sorted()
     }
 
+    /// Makes `path` and any missing parents (mode 0700: the user's own data), as `mkdir -p`.
+    public static func makeDirectories(_ path: String) throws {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for part in path.split(separator: "/") {
+            prefix += "/" + part
+            if mkdir(prefix, 0o700) != 0 && errno != EEXIST { throw Failure(code: errno) }
+        }
+        guard kind(path) == .directory else { throw Failure(code: ENOTDIR) }
+    }
+
     /// The absolute path with links resolved, or `path` itself when it cannot be resolved.
     public static func absolute(_ path: String) -> String {
         guard let resolved = realpath(path, nil) else { return path }

@@ -284,3 +284,178 @@ let fixedIDs = [
         #expect(e["region"]?.stringValue == "us-east-1" && e["missing"]?.arrayValue?.isEmpty == true)
     }
 }
+
+@Suite struct CostDoneWhenTests {
+    /// Issue 16's done-when checks, through the command line as a user runs them.
+    @Test func theTwoTerabyteMultiAZProfileIsPricedAndUnknownsAreNull() throws {
+        let base = ["recommend", "--data-shape", "relational", "--consistency", "acid-transactions", "--data-size", "2TB", "--throughput", "3k",
+                    "--read-share", "80%", "--item-size", "4KB", "--stage", "production", "--format", "json"]
+        let multi = try JSONParser.parse(runCLI(base + ["--availability", "multi-az"]).out)
+        let estimates = try #require(multi["estimates"]?.arrayValue)
+        // The pick and the first two alternatives: numbers, with a storage part.
+        for e in estimates.prefix(3) {
+            #expect(e["monthlyUSD"]?["low"]?.numberValue != nil && e["monthlyUSD"]?["high"]?.numberValue != nil, "\(e["service"]?.stringValue ?? "")")
+            #expect(e["parts"]?.arrayValue?.contains { $0["item"]?.stringValue == "storage" && $0["monthlyUSD"]?["low"]?.numberValue != nil } == true)
+        }
+        // The same service costs more Multi-AZ than single-AZ.
+        let single = try JSONParser.parse(runCLI(base + ["--availability", "single-az"]).out)
+        func low(_ json: JSON, _ id: String) -> Double? {
+            json["estimates"]?.arrayValue?.first { $0["service"]?.stringValue == id }?["monthlyUSD"]?["low"]?.numberValue
+        }
+        for id in ["rds-postgresql", "rds-mysql"] {
+            let m = try #require(low(multi, id)), s = try #require(low(single, id))
+            #expect(m > s, "\(id)")
+        }
+        // Only a data shape: every unknown figure is null, with the answers it needs.
+        let bare = try JSONParser.parse(runCLI(["recommend", "--data-shape", "relational", "--format", "json"]).out)
+        for e in try #require(bare["estimates"]?.arrayValue) {
+            #expect(e["monthlyUSD"] == .null, "\(e["service"]?.stringValue ?? "")")
+            // What is missing, or (no sizing model for the service) a note saying so.
+            #expect(e["missing"]?.arrayValue?.isEmpty == false || e["notes"]?.arrayValue?.isEmpty == false)
+            for part in e["parts"]?.arrayValue ?? [] where part["monthlyUSD"] == .null {
+                #expect(part["missing"]?.arrayValue?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test func pricesAreMostlyAWSAndComplete() throws {
+        let prices = try #require(try JSONParser.parse(runCLI(["prices", "--format", "json"]).out)["prices"]?.arrayValue)
+        #expect(prices.count >= 30)
+        let aws = prices.filter { $0["sourceType"]?.stringValue != "third-party" }.count
+        #expect(Double(aws) / Double(prices.count) >= 0.9)
+        for p in prices {
+            #expect(p["usd"]?.numberValue != nil && p["unit"]?.stringValue?.isEmpty == false && p["region"]?.stringValue?.isEmpty == false && p["asOf"]?.stringValue?.count == 10)
+        }
+    }
+
+    @Test func auroraDSQLsEstimateShowsItsDPUAssumption() throws {
+        let r = try JSONParser.parse(runCLI(["recommend", "--data-shape", "relational", "--throughput", "1k", "--data-size", "10GB", "--format", "json"]).out)
+        let dsql = try #require(r["estimates"]?.arrayValue?.first { $0["service"]?.stringValue == "aurora-dsql" })
+        let dpus = try #require(dsql["parts"]?.arrayValue?.first { $0["item"]?.stringValue == "DPUs" })
+        #expect(dpus["basis"]?.stringValue?.contains("assumed 0.1 to 0.5 DPU per request") == true)
+    }
+}
+
+@Suite struct PriceImportTests {
+    /// A composed AmazonRDS offer file for us-east-2 (the shape of AWS's Bulk API files; the
+    /// prices are illustrative): a PostgreSQL instance, gp3 storage, and a product the
+    /// estimator does not use.
+    static let offer = #"""
+    {"formatVersion":"v1.0","offerCode":"AmazonRDS","version":"20261115000000","publicationDate":"2026-11-15T00:00:00Z",
+     "products":{
+      "SKUA":{"sku":"SKUA","productFamily":"Database Instance","attributes":{"regionCode":"us-east-2","instanceType":"db.r7g.large","databaseEngine":"PostgreSQL","deploymentOption":"Multi-AZ","licenseModel":"No license required","usagetype":"USE2-Multi-AZUsage:db.r7g.large"}},
+      "SKUB":{"sku":"SKUB","productFamily":"Database Storage","attributes":{"regionCode":"us-east-2","databaseEngine":"Any","deploymentOption":"Single-AZ","volumeType":"General Purpose-GP3","usagetype":"USE2-RDS:GP3-Storage"}},
+      "SKUC":{"sku":"SKUC","productFamily":"Storage Snapshot","attributes":{"regionCode":"us-east-2","usagetype":"USE2-RDS:ChargedBackupUsage"}}},
+     "terms":{"OnDemand":{
+      "SKUA":{"SKUA.JRTCKXETXF":{"offerTermCode":"JRTCKXETXF","priceDimensions":{"SKUA.JRTCKXETXF.6YS6EN2CT7":{"description":"$0.478 per RDS db.r7g.large Multi-AZ instance hour","beginRange":"0","endRange":"Inf","unit":"Hrs","pricePerUnit":{"USD":"0.4780000000"}}}}},
+      "SKUB":{"SKUB.JRTCKXETXF":{"offerTermCode":"JRTCKXETXF","priceDimensions":{"SKUB.JRTCKXETXF.6YS6EN2CT7":{"description":"$0.115 per GB-month of gp3","beginRange":"0","endRange":"Inf","unit":"GB-Mo","pricePerUnit":{"USD":"0.1150000000"}}}}},
+      "SKUC":{"SKUC.JRTCKXETXF":{"offerTermCode":"JRTCKXETXF","priceDimensions":{"SKUC.JRTCKXETXF.6YS6EN2CT7":{"description":"backup","beginRange":"0","endRange":"Inf","unit":"GB-Mo","pricePerUnit":{"USD":"0.095"}}}}}}}}
+    """#
+
+    /// A fresh XDG data directory, and the environment that points there.
+    func dataHome(_ name: String) throws -> (dir: String, env: [String: String], overlay: String) {
+        let dir = NSTemporaryDirectory() + "dbadvisor-\(name)-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        return (dir, ["XDG_DATA_HOME": dir + "/data", "HOME": "/nonexistent"], dir + "/data/dbadvisor/prices.json")
+    }
+
+    @Test func importsTheEstimatorsDimensionsIntoTheOverlay() throws {
+        let home = try dataHome("import")
+        defer { try? FileManager.default.removeItem(atPath: home.dir) }
+        let path = home.dir + "/offer.json"
+        try Self.offer.write(toFile: path, atomically: true, encoding: .utf8)
+        let before = try JSONParser.parse(runCLI(["prices", "--format", "json"], env: home.env).out)["prices"]?.arrayValue?.count ?? 0
+        let r = runCLI(["prices", "import", path], env: home.env)
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.contains("7 prices read from 1 offer file; 1 product") && r.out.contains(home.overlay))
+        // The overlay is prices.json's format: one instance price, and gp3 single-AZ storage for
+        // each of the six RDS engines; the backup product is skipped.
+        let written = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: home.overlay))))["prices"]?.arrayValue ?? []
+        #expect(written.count == 7)
+        let instance = try #require(written.first { $0["key"]?.stringValue == "instance-hour-db-r7g-large-multi-az" })
+        #expect(instance["service"]?.stringValue == "rds-postgresql" && instance["usd"]?.numberValue == 0.478 && instance["asOf"]?.stringValue == "2026-11-15")
+        #expect(instance["source"]?.stringValue == "https://pricing.us-east-1.amazonaws.com/offers/v1.0/aws/AmazonRDS/20261115000000/us-east-2/index.json")
+        // Later runs lay it over the catalog's table, and say where each price came from.
+        let listed = try JSONParser.parse(runCLI(["prices", "--format", "json"], env: home.env).out)["prices"]?.arrayValue ?? []
+        #expect(listed.count == before + 7)
+        #expect(listed.filter { $0["origin"]?.stringValue == home.overlay }.count == 7)
+        #expect(listed.filter { $0["origin"]?.stringValue == "catalog" }.count == before)
+        #expect(runCLI(["prices", "--region", "us-east-2"], env: home.env).out.contains("(overlay)"))
+        // Estimates use it: RDS for PostgreSQL Multi-AZ in us-east-2 at $0.478 an hour.
+        let rec = try JSONParser.parse(runCLI(["recommend", "--data-shape", "relational", "--data-size", "100GB", "--throughput", "500", "--availability", "multi-az", "--region", "us-east-2", "--format", "json"], env: home.env).out)
+        let rds = try #require(rec["estimates"]?.arrayValue?.first { $0["service"]?.stringValue == "rds-postgresql" })
+        #expect(rds["prices"]?.arrayValue?.contains { $0["source"]?.stringValue?.contains("/us-east-2/") == true } == true)
+        // Importing the same file again replaces, not duplicates.
+        #expect(runCLI(["prices", "import", path], env: home.env).out.contains("7 replacing earlier imports"))
+        // Deleting the file goes back to the catalog's prices.
+        try FileManager.default.removeItem(atPath: home.overlay)
+        #expect((try JSONParser.parse(runCLI(["prices", "--format", "json"], env: home.env).out)["prices"]?.arrayValue?.count ?? 0) == before)
+    }
+
+    @Test func aFailedImportLeavesTheOverlayUntouched() throws {
+        let home = try dataHome("failed")
+        defer { try? FileManager.default.removeItem(atPath: home.dir) }
+        let good = home.dir + "/offer.json", bad = home.dir + "/not-an-offer.json"
+        try Self.offer.write(toFile: good, atomically: true, encoding: .utf8)
+        try #"{"formatVersion":"v1.0","products":[]}"#.write(toFile: bad, atomically: true, encoding: .utf8)
+        #expect(runCLI(["prices", "import", good], env: home.env).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: home.overlay))
+        // A file that is not an offer file, even after a good one: 65, naming what is missing.
+        let r = runCLI(["prices", "import", good, bad], env: home.env)
+        #expect(r.status == 65 && r.err.contains("not an AWS Price List offer file") && r.err.contains("no offerCode"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home.overlay)) == before)
+        let notJSON = home.dir + "/x.json"
+        try "{ nope".write(toFile: notJSON, atomically: true, encoding: .utf8)
+        #expect(runCLI(["prices", "import", notJSON], env: home.env).status == 65)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home.overlay)) == before)
+        // An overlay edited into something unusable stops the run (65) and says how to remove it.
+        try #"{"description":"x","currency":"USD","prices":[{"service":"nosuch"}]}"#.write(toFile: home.overlay, atomically: true, encoding: .utf8)
+        let broken = runCLI(["recommend", "--data-shape", "relational"], env: home.env)
+        #expect(broken.status == 65 && broken.err.contains("rm '\(home.overlay)'"))
+    }
+
+    @Test func refusesWhatIsNotAnOfferFile() {
+        #expect(runCLI(["prices", "import"]).status == 64)
+        #expect(runCLI(["prices", "import", "/nonexistent/offer.json"]).status == 66)
+    }
+
+    @Test func withNowhereToKeepTheOverlayImportIsAUsageError() throws {
+        let path = NSTemporaryDirectory() + "dbadvisor-offer-nowhere-\(getpid()).json"
+        try Self.offer.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let r = runCLI(["prices", "import", path], env: ["HOME": "relative"])
+        #expect(r.status == 64 && r.err.contains("nowhere to keep imported prices"))
+    }
+}
+
+enum CLIRegionCatalog {
+    static let catalog: Catalog = try! Catalog.load(texts: BundledCatalog.texts(), origin: "bundled", validated: true)
+}
+
+@Suite struct RegionCommandTests {
+    /// Every Region value runs, in text and JSON, and prices that Region (us-east-1's where the table has none).
+    @Test func everyRegionValueRuns() throws {
+        let regions = try #require(CLIRegionCatalog.catalog.question("region")).valueNames
+        #expect(regions.count == 34)
+        for code in regions {
+            let r = runCLI(["recommend", "--data-shape", "graph", "--region", code, "--format", "json"])
+            #expect(r.status == 0, "\(code): \(r.err)")
+            let json = try JSONParser.parse(r.out)
+            #expect(json["estimates"]?.arrayValue?.first?["region"]?.stringValue == code)
+            // Neptune Analytics is listed in 25 Regions (its user guide): elsewhere it is ruled out, citing that list.
+            let na = json["excluded"]?.arrayValue?.first { $0["service"]?.stringValue == "neptune-analytics" }
+            let ruledOut = na?["because"]?.arrayValue?.first { $0["rule"]?.stringValue == "region-not-offered" }
+            let listed = CLIRegionCatalog.catalog.service("neptune-analytics")?.fact("regions")?.strings.contains(code) ?? false
+            #expect((ruledOut != nil) == !listed, "\(code)")
+            if let ruledOut { #expect(ruledOut["text"]?.stringValue?.contains("Neptune Analytics in 25 of the 34 commercial Regions") == true) }
+            #expect(runCLI(["prices", "--region", code]).status == 0)
+        }
+        let bad = runCLI(["recommend", "--data-shape", "graph", "--region", "us-east-9"])
+        #expect(bad.status == 64 || bad.status == 65)
+        #expect(runCLI(["prices", "--region", "us-east-9"]).status == 64)
+        // why cites the list's own page.
+        let why = runCLI(["why", "neptune-analytics", "--data-shape", "graph", "--region", "mx-central-1"]).out
+        #expect(why.contains("is not offered in mx-central-1") && why.contains("docs.aws.amazon.com/neptune-analytics/"))
+    }
+}

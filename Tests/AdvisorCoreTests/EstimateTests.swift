@@ -1,4 +1,4 @@
-import AdvisorCore
+@testable import AdvisorCore
 import Testing
 
 /// Worked examples of DynamoDB's documented capacity formula.
@@ -133,5 +133,161 @@ import Testing
         let hit = try #require(prices.lookup("dynamodb", "storage-standard", region: "eu-central-1"))
         #expect(hit.fellBack && hit.price.region == "us-east-1" && hit.price.usd == 0.25)
         #expect(prices.lookup("dynamodb", "no-such-dimension", region: "us-east-1") == nil)
+    }
+}
+
+@Suite struct LowestCostTests {
+    let engine = Engine(catalog: sharedCatalog)
+    static let workload = #""data-shape":"relational","consistency":"acid-transactions","data-size":"2TB","throughput":"3k","read-share":"80%","item-size":"4KB","availability":"multi-az""#
+
+    @Test func theCheapestEstimateThatFitsGainsAndSaysByHowMuch() throws {
+        let r = engine.recommend(profile("{" + Self.workload + #","cost-priority":"lowest-cost"}"#), withWhatIf: false)
+        let all = [r.pick] + r.alternatives.map(\.0)
+        let favoured = all.filter { $0.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } }
+        // RDS for PostgreSQL, MySQL and MariaDB share prices: $1,168.92 to $3,262.56 (see rdsPostgreSQLBillsTheStandbyTwice),
+        // favoured together; the next is RDS for Db2 (db.r6i, licence not included): 0.5 × 2 × 730 = $730 to
+        // 0.5 × 8 × 730 = $2,920 for instances, plus 2,048 GB × $0.23 = $471.04: $1,201.04 to $3,391.04.
+        #expect(Set(favoured.map(\.service.id)) == ["rds-postgresql", "rds-mysql", "rds-mariadb"])
+        let text = try #require(favoured.first?.scoreFindings.first { $0.rule == Engine.cheapestEstimateRule }?.text)
+        // Midpoints: (1,168.92 + 3,262.56) / 2 = 2,215.74 against (1,201.04 + 3,391.04) / 2 = 2,296.04: $80.30 (3%) less.
+        #expect(text.contains("about $80.30 (3%) less than Amazon RDS for Db2"))
+        // Redshift's estimate does not size anything to the request rate: never compared.
+        #expect(!(all.first { $0.service.id == "redshift" }?.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } ?? false))
+    }
+
+    @Test func theReasonSaysWhichRegionsPricesItUsed() throws {
+        let r = engine.recommend(profile("{" + Self.workload + #","cost-priority":"lowest-cost","region":"eu-central-1"}"#), withWhatIf: false)
+        let text = try #require(r.pick.scoreFindings.first { $0.rule == Engine.cheapestEstimateRule }?.text)
+        #expect(text.contains("us-east-1 prices where the table has none for eu-central-1"))
+    }
+
+    @Test func otherPrioritiesLeaveScoresAlone() {
+        let r = engine.recommend(profile("{" + Self.workload + #","cost-priority":"balanced"}"#), withWhatIf: false)
+        #expect(!([r.pick] + r.alternatives.map(\.0)).contains { $0.scoreFindings.contains { $0.rule == Engine.cheapestEstimateRule } })
+    }
+}
+
+@Suite struct RegionTests {
+    let engine = Engine(catalog: sharedCatalog)
+
+    @Test func aServiceNotOfferedThereIsRuledOutCitingTheList() throws {
+        // Aurora DSQL's stated list (AWS Regional Services List, 2026-08-22) has 20 Regions, not af-south-1.
+        let r = engine.recommend(profile(#"{"data-shape":"relational","region":"af-south-1"}"#), withWhatIf: false)
+        let dsql = try #require(r.excluded.first { $0.service.id == "aurora-dsql" })
+        let finding = try #require(dsql.exclusions.first { $0.rule == "region-not-offered" })
+        #expect(finding.text.contains("af-south-1") && finding.text.contains("20 of the 34 commercial Regions"))
+        // The finding cites the service's own list (the fact's source), not a generic page.
+        #expect(finding.source == sharedCatalog.service("aurora-dsql")?.fact("regions")?.source)
+        #expect(r.pick.service.id != "aurora-dsql")
+        // Offered everywhere: not ruled out.
+        #expect(!r.excluded.contains { $0.service.id == "rds-postgresql" })
+        // Neptune Analytics cites its own user guide's list.
+        let n = engine.recommend(profile(#"{"data-shape":"graph","region":"mx-central-1"}"#), withWhatIf: false)
+        let na = try #require(n.excluded.first { $0.service.id == "neptune-analytics" }?.exclusions.first { $0.rule == "region-not-offered" })
+        #expect(na.source.contains("neptune-analytics"))
+    }
+
+    @Test func whySaysWhatRecommendSays() throws {
+        let p = profile(#"{"data-shape":"relational","region":"af-south-1"}"#)
+        let r = engine.recommend(p)
+        let e = try #require(engine.explain("aurora-dsql", profile: p))
+        let fromRecommend = try #require(r.excluded.first { $0.service.id == "aurora-dsql" }).exclusions.map(\.text)
+        #expect(e.assessment.exclusions.map(\.text) == fromRecommend && e.rank == nil)
+        // The cheap paths agree with the full one.
+        #expect(engine.pick(p) == r.pick.service.id && engine.genuinePick(p) == r.pick.service.id)
+    }
+
+    @Test func anInferredListRulesNothingOutAndSaysSo() throws {
+        // S3 Vectors' list is inferred (incomplete): no exclusion on it, a configuration note instead.
+        let p = profile(#"{"data-shape":"vector","region":"sa-east-1"}"#)
+        let r = engine.recommend(p, withWhatIf: false)
+        #expect(!r.excluded.contains { $0.service.id == "s3-vectors" && $0.exclusions.contains { $0.rule == "region-not-offered" } })
+        let s3 = try #require(engine.assess(p).first { $0.service.id == "s3-vectors" })
+        let note = try #require(s3.configuration.first { $0.rule == "region-list-unconfirmed" })
+        #expect(note.text.contains("sa-east-1") && note.text.contains("inferred"))
+    }
+
+    @Test func aCapabilityNotOfferedThereCountsAsMissing() throws {
+        // Aurora DSQL runs in sa-east-1, but its multi-Region clusters are offered in 10 Regions (US, Asia Pacific, Europe sets).
+        let p = profile(#"{"data-shape":"relational","availability":"multi-region-active","region":"sa-east-1"}"#)
+        let dsql = try #require(engine.assess(p).first { $0.service.id == "aurora-dsql" })
+        let finding = try #require(dsql.exclusions.first { $0.rule == "region-capability-not-offered" })
+        // Nothing else runs relational multi-Region active-active, so Aurora DSQL is shown as the
+        // closest, with the capability as its unmet requirement.
+        let r = engine.recommend(p, withWhatIf: false)
+        #expect(r.pick.service.id == "aurora-dsql" && r.confidence.level == .low && r.pick.exclusions.contains { $0.rule == "region-capability-not-offered" })
+        #expect(finding.text.contains("sa-east-1") && finding.text.contains("10 of the 34"))
+        #expect(!dsql.exclusions.contains { $0.rule == "region-not-offered" })
+        // In us-east-1 both are offered.
+        let us = engine.recommend(profile(#"{"data-shape":"relational","availability":"multi-region-active","region":"us-east-1"}"#), withWhatIf: false)
+        #expect(!us.excluded.contains { $0.service.id == "aurora-dsql" })
+        // MemoryDB: offered in eu-north-1, its Multi-Region clusters are not.
+        let m = engine.assess(profile(#"{"role":"cache","availability":"multi-region-active","region":"eu-north-1"}"#)).first { $0.service.id == "memorydb" }
+        #expect(m?.exclusions.contains { $0.rule == "region-capability-not-offered" } == true)
+    }
+
+    @Test func everyRegionRunsAndRulesOutWhatIsNotOfferedThere() throws {
+        let question = try #require(sharedCatalog.question("region"))
+        #expect(question.valueNames.count == 34)
+        for code in question.valueNames {
+            let p = profile(#"{"data-shape":"relational","region":"\#(code)"}"#)
+            let r = engine.recommend(p, withWhatIf: false)
+            for service in sharedCatalog.services {
+                guard let fact = service.fact("regions") else { continue }
+                let ruledOut = r.excluded.first { $0.service.id == service.id }?.exclusions.first { $0.rule == "region-not-offered" }
+                #expect((ruledOut != nil) == !fact.strings.contains(code), "\(service.id) in \(code)")
+                if let ruledOut { #expect(ruledOut.source == fact.source && ruledOut.text.contains(code)) }
+            }
+            #expect(r.estimates.first?.region == code)
+        }
+    }
+
+    @Test func whatIfReevaluatesRegionAndCostPriority() {
+        // Every what-if entry is what a full evaluation of the changed profile picks, and every
+        // single change that moves the genuine pick is listed.
+        let profiles = [
+            #"{"data-shape":"relational","region":"us-east-1"}"#,
+            #"{"data-shape":"relational","availability":"multi-region-active","region":"eu-west-1"}"#,
+            "{" + LowestCostTests.workload + "}",
+            "{" + LowestCostTests.workload + #","cost-priority":"lowest-cost","region":"eu-central-1"}"#,
+        ]
+        for text in profiles {
+            let p = profile(text)
+            let pick = engine.recommend(p, withWhatIf: false).pick.service.id
+            let listed = engine.whatIfs(p, pick: pick)
+            var expected: [WhatIf] = []
+            for question in sharedCatalog.questions {
+                for value in engine.candidateValues(for: question) {
+                    guard let answer = engine.variant(of: p, question: question, value: value) else { continue }
+                    var changed = p
+                    changed[question.key] = answer
+                    if let best = engine.genuinePick(changed), best != pick { expected.append(WhatIf(key: question.key, value: answer.text, service: best)) }
+                }
+            }
+            #expect(listed == expected, "\(text)")
+        }
+    }
+
+    @Test func regionsNothingTellsApartAreSweptOnce() throws {
+        let swept = try #require(Sweep.representatives(sharedCatalog)["region"])
+        #expect(swept.count > 1 && swept.count < 34)
+        // Two Regions in one group give the same scores and exclusions on any profile.
+        let engine = self.engine
+        for code in try #require(sharedCatalog.question("region")).valueNames where !swept.contains(code) {
+            let p = profile(#"{"data-shape":"graph","availability":"multi-region-active","region":"\#(code)"}"#)
+            let same = swept.contains { rep in
+                var q = p
+                q["region"] = .choice(rep)
+                return engine.assess(q, withReasons: false).map { "\($0.score)/\($0.exclusions.map(\.rule))" } == engine.assess(p, withReasons: false).map { "\($0.score)/\($0.exclusions.map(\.rule))" }
+            }
+            #expect(same, "\(code)")
+        }
+    }
+
+    @Test func pricesFallBackToUSEast1WithANote() {
+        let e = engine.estimate("rds-postgresql", profile(#"{"data-shape":"relational","data-size":"100GB","throughput":"500","availability":"single-az","region":"eu-central-1"}"#))
+        #expect(e.region == "eu-central-1")
+        #expect(e.monthlyUSD != nil)
+        #expect(e.notes.contains { $0.contains("us-east-1") })
     }
 }

@@ -1,0 +1,78 @@
+/// `cost-priority lowest-cost` reads the estimates: among the services that fit (open to new
+/// workloads, nothing rules them out) whose estimates size compute or requests to the load,
+/// the one whose complete monthly estimate is cheapest gains `cheapestEstimateWeight`, and its
+/// reason says by how much it undercuts the next. Services priced alike (the RDS open-source
+/// engines share prices) are favoured together: a tie is a tie.
+///
+/// This is part of the one evaluation, not a step after it: `assess` (recommend, why, batch,
+/// plan), `evaluate` (pick, genuinePick, the lint sweep and its invariants) and `whatIfs`
+/// (each variant, on the changed profile) all call `cheapest`, after the rules have decided
+/// which services fit.
+extension Engine {
+    /// Enough to settle services the rules rank close; not enough to outweigh a requirement
+    /// (lint's invariants prove no pick misses a stated requirement unsaid).
+    public static let cheapestEstimateWeight = 6.0
+    public static let cheapestEstimateRule = "cheapest-estimate"
+
+    /// The services lowest-cost favours, with what their reason says.
+    struct Cheapest {
+        /// Service positions favoured (priced alike), in catalog order.
+        var favoured: [Int]
+        var cost: CostRange
+        var estimate: Estimate
+        /// The next cheapest fitting service and its cost.
+        var next: Int
+        var nextCost: CostRange
+        /// How many fitting services had estimates that price the workload.
+        var compared: Int
+    }
+
+    /// Whether the profile asks for the lowest cost.
+    func wantsLowestCost(_ profile: Profile) -> Bool {
+        if case .choice("lowest-cost")? = profile["cost-priority"] { return true }
+        return false
+    }
+
+    /// The cheapest fitting services for `profile`, given each service's exclusion severity
+    /// from the rules (0: fits); nil when the profile does not ask for the lowest cost or
+    /// fewer than two distinct prices can be compared.
+    func cheapest(_ profile: Profile, severity: [Double]) -> Cheapest? {
+        guard wantsLowestCost(profile) else { return nil }
+        func middle(_ r: CostRange) -> Double { (r.low + r.high) / 2 }
+        var priced: [(index: Int, estimate: Estimate, cost: CostRange)] = []
+        for (i, service) in catalog.services.enumerated() where severity[i] == 0 && service.lifecycle.isAvailableForNewWorkloads {
+            let e = estimate(service.id, profile)
+            guard e.pricesTheLoad, let cost = e.monthlyUSD else { continue }
+            priced.append((i, e, cost))
+        }
+        priced.sort { middle($0.cost) != middle($1.cost) ? middle($0.cost) < middle($1.cost) : $0.index < $1.index }
+        guard let first = priced.first, let next = priced.first(where: { middle($0.cost) > middle(first.cost) }) else { return nil }
+        let favoured = priced.filter { middle($0.cost) == middle(first.cost) }.map(\.index)
+        return Cheapest(favoured: favoured, cost: first.cost, estimate: first.estimate, next: next.index, nextCost: next.cost, compared: priced.count)
+    }
+
+    /// Adds the lowest-cost weight to the favoured services' scores.
+    func addCheapest(_ profile: Profile, scores: inout [Double], severity: [Double]) {
+        guard let c = cheapest(profile, severity: severity) else { return }
+        for i in c.favoured { scores[i] += Engine.cheapestEstimateWeight }
+    }
+
+    /// Adds the lowest-cost finding (and weight) to the favoured services' assessments.
+    func addCheapest(_ profile: Profile, to assessments: inout [Assessment]) {
+        guard let c = cheapest(profile, severity: assessments.map { $0.isExcluded ? 1 : 0 }) else { return }
+        let mid = { (r: CostRange) in (r.low + r.high) / 2 }
+        let saving = mid(c.nextCost) - mid(c.cost)
+        let percent = Int((saving / mid(c.nextCost) * 100).rounded())
+        let nextName = catalog.services[c.next].name
+        for i in c.favoured {
+            let others = c.favoured.filter { $0 != i }.map { catalog.services[$0].name }
+            let text = "Cheapest estimate of the \(c.compared) services that fit and whose estimates price this workload"
+                + (others.isEmpty ? "" : " (priced alike with " + others.joined(separator: ", ") + ")")
+                + ": \(Engine.range(c.cost)) a month, about \(Engine.dollars(saving)) (\(percent)%) less than \(nextName) at \(Engine.range(c.nextCost))"
+                + " (On-Demand, " + (c.estimate.pricesFellBack ? "us-east-1 prices where the table has none for \(c.estimate.region)" : c.estimate.region) + ", middle of each range)."
+            assessments[i].score += Engine.cheapestEstimateWeight
+            assessments[i].scoreFindings.append(Finding(rule: Engine.cheapestEstimateRule, text: text,
+                                                        source: c.estimate.prices.first?.source ?? "", weight: Engine.cheapestEstimateWeight))
+        }
+    }
+}
