@@ -1,4 +1,5 @@
 import AdvisorCore
+import Platform
 import BundledCatalog
 #if canImport(Glibc)
 import Glibc

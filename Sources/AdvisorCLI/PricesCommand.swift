@@ -1,4 +1,5 @@
 import AdvisorCore
+import Platform
 
 extension Commands {
     // MARK: prices

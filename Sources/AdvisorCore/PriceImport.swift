@@ -114,7 +114,7 @@ public enum PriceImport {
     public static func merge(_ table: PriceTable, _ imported: [UnitPrice]) -> (prices: [UnitPrice], replaced: Int) {
         var out = table.prices
         var replaced = 0
-        var index: [String: Int] = [:]
+        var index: [PriceTable.IndexKey: Int] = [:]
         for (i, p) in out.enumerated() { index[PriceTable.indexKey(p.service, p.key, p.region)] = i }
         for p in imported {
             let k = PriceTable.indexKey(p.service, p.key, p.region)
