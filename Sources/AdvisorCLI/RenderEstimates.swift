@@ -43,11 +43,16 @@ extension Render {
     static func estimatesText(_ estimates: [Estimate], width: Int, style st: Style) -> String {
         guard !estimates.isEmpty else { return "" }
         let region = estimates.first?.region ?? PriceTable.defaultRegion
-        var out = "\n" + st.bold("Monthly estimates (not quotes; On-Demand, \(region))") + "\n"
+        var out = "\n" + st.bold(wrap("Monthly estimates (not quotes; On-Demand, \(region))", width: width, indent: 2, firstIndent: 0)) + "\n"
         let idWidth = min(26, estimates.map(\.service.count).max() ?? 10)
         for e in estimates {
-            let body = wrap(estimateLine(e), width: width, indent: idWidth + 4)
-            out += "  " + pad(e.service, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
+            if width - (idWidth + 4) >= 30 {
+                let body = wrap(estimateLine(e), width: width, indent: idWidth + 4)
+                out += "  " + pad(e.service, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
+            } else {
+                // Too narrow for a column: the id, then the estimate below it.
+                out += "  " + e.service + "\n" + wrap(estimateLine(e), width: width, indent: 4) + "\n"
+            }
         }
         let dates = Set(estimates.flatMap { $0.prices.map(\.asOf) }).sorted()
         var footer = "At the peak request rate all month; each part, price, source and assumption: --format json."
