@@ -225,12 +225,13 @@ public enum Render {
         let mine = Set(a.scoreFindings.map(\.rule))
         let missing = pick.scoreFindings.filter { $0.weight > 0 && !mine.contains($0.rule) }
         let gap = pick.score - a.score
+        let behind = "\(JSON.format(number: gap)) point\(gap == 1 ? "" : "s") behind"
         if gap == 0 {
             candidates.append("ties with the pick on score")
         } else if missing.isEmpty {
-            candidates.append("\(JSON.format(number: gap)) points behind on the same rules")
+            candidates.append("\(behind) on the same rules")
         } else {
-            candidates.append("\(JSON.format(number: gap)) points behind: the pick earns \(missing.map(\.rule).prefix(2).joined(separator: ", ")), it does not")
+            candidates.append("\(behind): the pick earns \(missing.map(\.rule).prefix(2).joined(separator: ", ")), it does not")
         }
         return candidates.first { !used.contains($0) } ?? candidates[0]
     }

@@ -98,6 +98,18 @@ import Testing
         }
     }
 
+    /// A one-point lead reads "1 point behind" (the walkthrough's profile: RDS for PostgreSQL
+    /// leads Aurora PostgreSQL by one point).
+    @Test func onePointIsSingular() throws {
+        let args = ["--data-shape", "relational", "--data-size", "2TB", "--access-patterns", "key-lookup,ad-hoc-queries", "--role", "primary", "--project", "new",
+                    "--stage", "production", "--traffic", "steady", "--availability", "multi-az", "--existing-engine", "postgresql", "--ops", "any",
+                    "--features", "geospatial", "--cost-priority", "lowest-cost"]
+        let r = try report(args, columns: 80)
+        let alternatives = Self.alternatives(Array(r.out.split(separator: "\n", omittingEmptySubsequences: false)))
+        #expect(alternatives.contains { $0.text.hasPrefix("1 point behind") }, "\(r.out)")
+        #expect(!r.out.contains(" 1 points behind"))
+    }
+
     /// At 40 columns an alternative's comparison still says something (it moves below the id
     /// instead of being cut to a word), and the ruled-out lists name whole services: what does
     /// not fit is counted ("and 3 more"), never cut in half.
