@@ -64,7 +64,7 @@ public enum Render {
     }
 
     static func migrationText(_ plan: MigrationPlan, width: Int, style st: Style) -> String {
-        var out = "\n" + st.bold("Migration path: \(plan.engine) → \(plan.target.id) (\(plan.kind))") + "\n"
+        var out = "\n" + st.bold(wrap("Migration path: \(plan.engine) → \(plan.target.id) (\(plan.kind))", width: width, indent: 2, firstIndent: 0)) + "\n"
         if let path = plan.path {
             out += wrap("• " + path.text + (path.tools.isEmpty ? "" : " Tools: " + path.tools.joined(separator: ", ") + "."), width: width, indent: 4, firstIndent: 2) + "\n"
         }
@@ -87,26 +87,35 @@ public enum Render {
         verbose ? fullText(r, catalog: catalog, width: width, style: st) : summary(r, catalog: catalog, width: width, style: st)
     }
 
-    /// The screenful: at most `summaryLines` lines. Sections are written at their fullest
-    /// first; if that runs over, each further pass keeps one line per entry, then fewer
-    /// entries, until it fits.
+    /// The screenful: at most `summaryLines` lines at 80 columns. Sections are written at their
+    /// fullest first; if that runs over, each further pass keeps one line per alternative and
+    /// ruled-out cause, then one line per entry everywhere, then fewer entries, until it fits.
     static let summaryLines = 30
+
+    /// The line budget at `width`: 30 lines at 80 columns or more; a narrower terminal needs
+    /// more lines for the same words (at 40 columns, 60), or every entry would be cut to a
+    /// few words.
+    static func summaryBudget(width: Int) -> Int {
+        width >= 80 ? summaryLines : summaryLines * 80 / max(width, 20)
+    }
 
     static func summary(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
         var text = ""
-        for tightness in 0...2 {
+        for tightness in 0...3 {
             text = summary(r, catalog: catalog, width: width, style: st, tightness: tightness)
-            if text.split(separator: "\n", omittingEmptySubsequences: false).count - 1 <= summaryLines { break }
+            if text.split(separator: "\n", omittingEmptySubsequences: false).count - 1 <= summaryBudget(width: width) { break }
         }
         return text
     }
 
     static func summary(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style, tightness: Int) -> String {
         let pick = r.pick
-        // Lines per entry and entries per section, smaller as tightness grows.
-        let lines = tightness == 0 ? 2 : 1
-        let entries = tightness < 2 ? 3 : 2
-        var out = st.bold(wrap("Recommended: \(pick.service.name) (\(pick.service.id))", width: width, indent: 2, firstIndent: 0, maxLines: lines)) + "\n"
+        // Lines per entry (the lists: alternatives, ruled out, cost first) and entries per
+        // section, smaller as tightness grows.
+        let lines = tightness < 2 ? 2 : 1
+        let listLines = tightness == 0 ? 2 : 1
+        let entries = tightness < 3 ? 3 : 2
+        var out = st.bold(wrap("Recommended: \(pick.service.name) (\(pick.service.id))", width: width, indent: 2, firstIndent: 0, maxLines: 2)) + "\n"
         out += wrap("Confidence \(r.confidence.explanation)", width: width, indent: 2, firstIndent: 2, maxLines: lines) + "\n"
         if pick.isExcluded {
             out += st.red("Unmet requirements") + "\n"
@@ -129,10 +138,20 @@ public enum Render {
             out += st.bold("Alternatives") + "\n"
             let shown = r.alternatives.prefix(entries)
             let idWidth = min(24, shown.map(\.0.service.id.count).max() ?? 10)
+            var used = Set<String>()
             for (a, _) in shown {
                 let head = "  " + pad(a.service.id, idWidth) + "  " + pad(JSON.format(number: a.score), 4) + "  "
-                let line = comparison(a, against: pick, profile: r.profile, catalog: catalog)
-                out += clip(head + line, width: width) + "\n"
+                let line = comparison(a, against: pick, profile: r.profile, catalog: catalog, avoiding: used)
+                used.insert(line)
+                if width - head.count >= 30 {
+                    // The comparison beside the id, continued under itself.
+                    let body = wrap(line, width: width, indent: head.count, firstIndent: head.count, maxLines: listLines)
+                    out += head + body.dropFirst(head.count) + "\n"
+                } else {
+                    // Too narrow for a column: the id and score, then the comparison below.
+                    out += clip("  " + a.service.id + "  " + JSON.format(number: a.score), width: width) + "\n"
+                    out += wrap(line, width: width, indent: 4, firstIndent: 4, maxLines: listLines) + "\n"
+                }
             }
         }
         if !r.excluded.isEmpty {
@@ -144,15 +163,17 @@ public enum Render {
             }
             out += st.bold("Ruled out (\(r.excluded.count))") + "\n"
             for (i, cause) in causes.prefix(entries).enumerated() {
-                var line = "  \(cause.rule): \(cause.ids.joined(separator: ", "))"
                 if i == entries - 1 && causes.count > entries {
-                    line = "  \(causes.count - i) more causes: " + causes.dropFirst(i).map(\.rule).joined(separator: ", ")
+                    out += list("\(causes.count - i) more causes:", causes.dropFirst(i).map(\.rule), width: width, maxLines: listLines,
+                                orElse: "\(causes.count - i) more causes (--verbose)") + "\n"
+                } else {
+                    out += list("\(cause.rule):", cause.ids, width: width, maxLines: listLines,
+                                orElse: "\(cause.rule): \(cause.ids.count) service\(cause.ids.count == 1 ? "" : "s")") + "\n"
                 }
-                out += clip(line, width: width) + "\n"
             }
         }
         if let cost = r.estimates.first(where: { $0.service == pick.service.id }) {
-            out += clip("Cost  \(estimateLine(cost)) (\(cost.region), an estimate)", width: width) + "\n"
+            out += wrap("Cost  \(estimateLine(cost)) (\(cost.region), an estimate)", width: width, indent: 5, firstIndent: 0, maxLines: listLines) + "\n"
         }
         if !r.warnings.isEmpty {
             out += st.yellow("Warnings") + "\n"
@@ -160,34 +181,68 @@ public enum Render {
             if r.warnings.count > entries { out += clip("  and \(r.warnings.count - entries) more (--verbose)", width: width) + "\n" }
         }
         if !r.whatIf.isEmpty {
+            // Questions left unanswered first: answering one is something the reader can do;
+            // a different answer to a question already answered means a different workload.
             var seen = Set<String>()
-            let changes = r.whatIf.filter { seen.insert($0.key).inserted }.prefix(entries).map { "--\($0.key) \($0.value) → \($0.service)" }
+            let ordered = r.whatIf.filter { r.profile[$0.key] == nil } + r.whatIf.filter { r.profile[$0.key] != nil }
+            let changes = ordered.filter { seen.insert($0.key).inserted }.prefix(entries).map { "--\($0.key) \($0.value) → \($0.service)" }
             out += wrap("Would change it: " + changes.joined(separator: "; "), width: width, indent: 2, firstIndent: 0, maxLines: lines) + "\n"
         }
-        out += st.dim(clip("More: --verbose for the full report; 'dbadvisor why SERVICE' for one service.", width: width)) + "\n"
+        out += st.dim(wrap("More: --verbose for the full report; 'dbadvisor why SERVICE' for one service.", width: width, indent: 2, firstIndent: 0, maxLines: lines)) + "\n"
         return out
+    }
+
+    /// "  label a, b, c and 4 more": as many items as fit in `maxLines` lines of `width`, then
+    /// how many were left out (never an item cut in half); `orElse` when not one fits.
+    static func list(_ label: String, _ items: [String], width: Int, maxLines: Int, orElse: String) -> String {
+        for shown in stride(from: items.count, through: 1, by: -1) {
+            let left = items.count - shown
+            let text = label + " " + items.prefix(shown).joined(separator: ", ") + (left > 0 ? " and \(left) more" : "")
+            let wrapped = wrap(text, width: width, indent: 4, firstIndent: 2)
+            let lines = wrapped.split(separator: "\n", omittingEmptySubsequences: false)
+            if lines.count <= maxLines && lines.allSatisfy({ $0.count <= width }) { return wrapped }
+        }
+        return wrap(orElse, width: width, indent: 4, firstIndent: 2, maxLines: maxLines)
+    }
+
+    /// A finding's text without the alternative's own name in front ("Amazon DocumentDB (with
+    /// MongoDB compatibility) does not…" → "does not…"): its id already starts the line.
+    static func withoutName(_ text: String, of service: Service) -> String {
+        text.hasPrefix(service.name + " ") ? String(text.dropFirst(service.name.count + 1)) : text
     }
 
     /// One comparative line for an alternative: what it lacks (a requirement it misses, its
     /// heaviest penalty), else how far behind it is and on how many of the pick's reasons.
-    static func comparison(_ a: Assessment, against pick: Assessment, profile: Profile, catalog: Catalog) -> String {
-        if let unmet = catalog.unmetRequirements(a.service, profile).first {
-            return "lacks --\(unmet.key): \(unmet.what)"
-        }
-        if let worst = a.scoreFindings.filter({ $0.weight < 0 }).min(by: { $0.weight < $1.weight }) {
-            return "\(JSON.format(number: worst.weight)): \(worst.text)"
-        }
+    /// A line already given for an alternative above (`avoiding`) gives way to the next one,
+    /// so two alternatives never read the same.
+    static func comparison(_ a: Assessment, against pick: Assessment, profile: Profile, catalog: Catalog, avoiding used: Set<String> = []) -> String {
+        var candidates = catalog.unmetRequirements(a.service, profile).map { "lacks --\($0.key): \($0.what)" }
+        candidates += a.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
+            .map { "\(JSON.format(number: $0.weight)): \(withoutName($0.text, of: a.service))" }
         let mine = Set(a.scoreFindings.map(\.rule))
         let missing = pick.scoreFindings.filter { $0.weight > 0 && !mine.contains($0.rule) }
         let gap = pick.score - a.score
-        if gap == 0 { return "ties with the pick on score" }
-        if missing.isEmpty { return "\(JSON.format(number: gap)) points behind on the same rules" }
-        return "\(JSON.format(number: gap)) points behind: the pick earns \(missing.map(\.rule).prefix(2).joined(separator: ", ")), it does not"
+        let behind = "\(JSON.format(number: gap)) point\(gap == 1 ? "" : "s") behind"
+        if gap == 0 {
+            candidates.append("ties with the pick on score")
+        } else if missing.isEmpty {
+            candidates.append("\(behind) on the same rules")
+        } else {
+            candidates.append("\(behind): the pick earns \(missing.map(\.rule).prefix(2).joined(separator: ", ")), it does not")
+        }
+        return candidates.first { !used.contains($0) } ?? candidates[0]
     }
 
     static func fullText(_ r: Recommendation, catalog: Catalog, width: Int, style st: Style) -> String {
         let pick = r.pick
-        var out = st.bold("Recommended: \(pick.service.name) (\(pick.service.id))") + "  confidence \(r.confidence.level.rawValue), score \(JSON.format(number: pick.score))\n"
+        let header = "Recommended: \(pick.service.name) (\(pick.service.id))"
+        let scoreLine = "confidence \(r.confidence.level.rawValue), score \(JSON.format(number: pick.score))"
+        var out: String
+        if header.count + 2 + scoreLine.count <= width {
+            out = st.bold(header) + "  " + scoreLine + "\n"
+        } else {
+            out = st.bold(wrap(header, width: width, indent: 2, firstIndent: 0)) + "\n" + wrap(scoreLine, width: width, indent: 2, firstIndent: 2) + "\n"
+        }
         out += wrap(pick.service.summary, width: width, indent: 2, firstIndent: 2) + "\n"
         out += st.dim(wrap("Confidence \(r.confidence.explanation)", width: width, indent: 2, firstIndent: 2)) + "\n"
         if pick.isExcluded {
@@ -217,27 +272,34 @@ public enum Render {
             out += "\n" + st.bold("Alternatives") + "\n"
             let top = max(pick.score, r.alternatives.map(\.0.score).max() ?? 0, 1)
             let idWidth = min(26, r.alternatives.map(\.0.service.id.count).max() ?? 10)
+            // The bar takes what is left of the width, at most 20 columns; under 5 it is left out.
+            let room = width - (2 + idWidth + 2 + 2 + 4)
+            let barWidth = room >= 5 ? min(20, room) : 0
             for (a, whyNot) in r.alternatives.prefix(6) {
-                let barWidth = 20
                 let ratio: Double = a.score <= 0 ? 0 : a.score / top
                 let filled: Int = min(barWidth, Int((ratio * Double(barWidth)).rounded()))
                 let bar: String = String(repeating: "█", count: filled) + String(repeating: "░", count: barWidth - filled)
                 let label: String = pad(a.service.id, idWidth)
-                out += "  \(label)  \(st.dim(bar))  \(JSON.format(number: a.score))\n"
+                out += barWidth == 0 ? "  \(label)  \(JSON.format(number: a.score))\n" : "  \(label)  \(st.dim(bar))  \(JSON.format(number: a.score))\n"
                 if let first = whyNot.first {
                     out += st.dim(wrap(first.text, width: width, indent: 6, firstIndent: 6)) + "\n"
                 }
             }
             if r.alternatives.count > 6 {
-                out += "  … and \(r.alternatives.count - 6) more: " + r.alternatives.dropFirst(6).map { "\($0.0.service.id) (\(JSON.format(number: $0.0.score)))" }.joined(separator: ", ") + "\n"
+                out += wrap("… and \(r.alternatives.count - 6) more: " + r.alternatives.dropFirst(6).map { "\($0.0.service.id) (\(JSON.format(number: $0.0.score)))" }.joined(separator: ", "), width: width, indent: 4, firstIndent: 2) + "\n"
             }
         }
         if !r.excluded.isEmpty {
             out += "\n" + st.bold("Ruled out") + "\n"
             let idWidth = min(26, r.excluded.map(\.service.id.count).max() ?? 10)
             for a in r.excluded {
-                let body = wrap(a.exclusions.first?.text ?? "", width: width, indent: idWidth + 4)
-                out += "  " + pad(a.service.id, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
+                if width - (idWidth + 4) >= 30 {
+                    let body = wrap(a.exclusions.first?.text ?? "", width: width, indent: idWidth + 4)
+                    out += "  " + pad(a.service.id, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
+                } else {
+                    // Too narrow for a column: the id, then the reason below it.
+                    out += "  " + a.service.id + "\n" + wrap(a.exclusions.first?.text ?? "", width: width, indent: 4) + "\n"
+                }
             }
         }
         out += estimatesText(r.estimates, width: width, style: st)
@@ -250,7 +312,9 @@ public enum Render {
             var seen = Set<String>()
             for w in r.whatIf where seen.insert(w.key).inserted {
                 let answered = r.profile[w.key] != nil
-                out += "  --\(w.key) \(w.value) → \(w.service)" + (answered ? "" : st.dim("  (unanswered)")) + "\n"
+                var line = wrap("--\(w.key) \(w.value) → \(w.service)" + (answered ? "" : " (unanswered)"), width: width, indent: 2, firstIndent: 2)
+                if !answered { line = line.dropLast("(unanswered)".count) + st.dim("(unanswered)") }
+                out += line + "\n"
                 if seen.count >= 5 { break }
             }
         }

@@ -43,13 +43,18 @@ extension Render {
     static func estimatesText(_ estimates: [Estimate], width: Int, style st: Style) -> String {
         guard !estimates.isEmpty else { return "" }
         let region = estimates.first?.region ?? PriceTable.defaultRegion
-        let fellBack = estimates.contains { $0.notes.contains { $0.hasPrefix("Some prices are us-east-1's") } }
+        let fellBack = estimates.contains(where: \.pricesFellBack)
         let priced = fellBack ? "\(PriceTable.defaultRegion) prices: the table has none for \(region)" : region
-        var out = "\n" + st.bold("Monthly estimates (not quotes; On-Demand, \(priced))") + "\n"
+        var out = "\n" + st.bold(wrap("Monthly estimates (not quotes; On-Demand, \(priced))", width: width, indent: 2, firstIndent: 0)) + "\n"
         let idWidth = min(26, estimates.map(\.service.count).max() ?? 10)
         for e in estimates {
-            let body = wrap(estimateLine(e), width: width, indent: idWidth + 4)
-            out += "  " + pad(e.service, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
+            if width - (idWidth + 4) >= 30 {
+                let body = wrap(estimateLine(e), width: width, indent: idWidth + 4)
+                out += "  " + pad(e.service, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
+            } else {
+                // Too narrow for a column: the id, then the estimate below it.
+                out += "  " + e.service + "\n" + wrap(estimateLine(e), width: width, indent: 4) + "\n"
+            }
         }
         let dates = Set(estimates.flatMap { $0.prices.map(\.asOf) }).sorted()
         var footer = "At the peak request rate all month; each part, price, source and assumption: --format json."
