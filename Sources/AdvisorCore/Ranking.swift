@@ -49,7 +49,7 @@ public struct Confidence: Equatable, Sendable {
         var parts: [String] = []
         if weakFit { parts.append("the pick scores below the catalog's fit threshold") }
         if let margin, let runnerUp {
-            parts.append(margin == 0 ? "tied with \(runnerUp)" : "leads \(runnerUp) by \(JSON.format(number: margin)) points")
+            parts.append(margin == 0 ? "tied with \(runnerUp)" : "leads \(runnerUp) by \(JSON.format(number: margin)) point\(margin == 1 ? "" : "s")")
         } else {
             parts.append("no other service fits")
         }

@@ -430,7 +430,7 @@ let fixedIDs = [
 }
 
 enum CLIRegionCatalog {
-    static let catalog: Catalog = try! Catalog.load(texts: BundledCatalog.texts(), origin: "bundled", validated: true)
+    static let catalog: Catalog = try! Catalog.load(texts: BundledCatalog.texts(), validated: true)
 }
 
 @Suite struct RegionCommandTests {

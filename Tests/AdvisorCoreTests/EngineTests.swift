@@ -41,6 +41,15 @@ import Testing
         #expect(r.warnings.contains { $0.kind == .profile && $0.text.hasPrefix("Conflicting answers") })
     }
 
+    /// The questionnaire asks a new project for the engine the team knows best: naming one is
+    /// not a conflict, and no reason may speak of an existing database the profile never claimed.
+    @Test func newProjectWithTheTeamsEngineIsNoConflict() {
+        let r = engine.recommend(profile(#"{"data-shape":"relational","project":"new","existing-engine":"postgresql"}"#))
+        #expect(!r.warnings.contains { $0.text.hasPrefix("Conflicting answers") })
+        #expect(!r.pick.scoreFindings.contains { $0.text.contains("existing postgresql database") })
+        #expect(r.pick.service.id.contains("postgresql"))
+    }
+
     @Test func impossibleProfileStillGivesAFlaggedPick() {
         let r = engine.recommend(profile(#"{"data-shape":"graph","features":"stored-procedures"}"#))
         #expect(r.confidence.level == .low && r.confidence.fallback)
