@@ -210,7 +210,7 @@ public enum CLI {
         } catch let error as CLIError {
             var text = "Error: \(error.message)\n"
             if let command = error.usageOf {
-                text += "Usage: \(usageLine(command: command))\n  See 'dbadvisor \(command == "dbadvisor" ? "" : command + " ")--help' for more information.\n"
+                text += wrap("Usage: \(usageLine(command: command))", width: io.width, indent: 7, firstIndent: 0) + "\n  See 'dbadvisor \(command == "dbadvisor" ? "" : command + " ")--help' for more information.\n"
             }
             io.writeErr(text)
             return error.status.rawValue
@@ -466,6 +466,10 @@ public enum CLI {
         let all = commands(catalog: catalog)
         func entry(_ label: String, _ text: String) -> String {
             let column = 26
+            // Too narrow for a second column of at least 30: the text goes below its label.
+            if width - column < 30 {
+                return "  \(label)\n" + wrap(text, width: width, indent: 6) + "\n"
+            }
             if label.count + 2 >= column {
                 return "  \(label)\n" + wrap(text, width: width, indent: column) + "\n"
             }

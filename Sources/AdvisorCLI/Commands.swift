@@ -72,7 +72,7 @@ enum Commands {
             out += st.bold(inv.catalog.label(ofFact: fact.kind)) + "\n"
             out += wrap(fact.text, width: width, indent: 2) + "\n"
             if let value = fact.value, fact.kind != "lifecycle" {
-                out += st.dim(wrap("value: \(value.compactText())", width: width, indent: 2)) + "\n"
+                out += st.dim(wrap("value: \(humanValue(value))", width: width, indent: 2)) + "\n"
             }
             out += st.dim(wrap("source: \(fact.source) (as of \(fact.asOf); \(fact.confidence))", width: width, indent: 2)) + "\n"
             if let note = fact.note { out += st.dim(wrap("note: \(note)", width: width, indent: 2)) + "\n" }
@@ -388,4 +388,14 @@ enum Commands {
         for row in rows { out += line(row) + "\n" }
         return out
     }
+}
+
+/// A fact's value as a reader sees it: a list of words comma-separated (so it wraps), a word as
+/// itself; anything else as compact JSON.
+func humanValue(_ value: JSON) -> String {
+    if let s = value.stringValue { return s }
+    if let items = value.arrayValue, items.allSatisfy({ $0.stringValue != nil }) {
+        return items.isEmpty ? "none" : items.compactMap(\.stringValue).joined(separator: ", ")
+    }
+    return value.compactText()
 }
