@@ -34,7 +34,7 @@ public enum Render {
                 .object([("service", .string(a.service.id)), ("name", .string(a.service.name)), ("score", .number(a.score)), ("whyNot", findings(whyNot, withSource: false))])
             })),
             ("excluded", .array(r.excluded.map { a in
-                .object([("service", .string(a.service.id)), ("name", .string(a.service.name)), ("because", findings(a.exclusions, withSource: false))])
+                .object([("service", .string(a.service.id)), ("name", .string(a.service.name)), ("because", findings(a.exclusions, withSource: true))])
             })),
             ("warnings", .array(r.warnings.map { .string($0.text) })),
             ("whatIf", .array(r.whatIf.map { .object([("key", .string($0.key)), ("value", .string($0.value)), ("service", .string($0.service))]) })),

@@ -459,3 +459,18 @@ enum CLIRegionCatalog {
         #expect(why.contains("is not offered in mx-central-1") && why.contains("docs.aws.amazon.com/neptune-analytics/"))
     }
 }
+
+@Suite struct ExcludedSourceTests {
+    /// A service ruled out by the Region is excluded with the fact and the page that states it,
+    /// in JSON as in text.
+    @Test func regionExclusionCitesItsSource() throws {
+        let r = runCLI(["recommend", "--data-shape", "relational", "--region", "af-south-1", "--format", "json"])
+        #expect(r.status == 0)
+        let json = try JSONParser.parse(r.out)
+        let excluded = json["excluded"]?.arrayValue ?? []
+        let dsql = try #require(excluded.first { $0["service"]?.stringValue == "aurora-dsql" })
+        let because = try #require(dsql["because"]?.arrayValue?.first { $0["rule"]?.stringValue == "region-not-offered" })
+        #expect(because["source"]?.stringValue?.hasPrefix("https://") == true)
+        #expect(because["text"]?.stringValue?.contains("af-south-1") == true)
+    }
+}
