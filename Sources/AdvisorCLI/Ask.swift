@@ -45,6 +45,13 @@ enum Ask {
             let plain = plainPrompts(inv)
             profile = plain ? try plainSession(flow: flow, profile: profile, skipped: &skipped, io: io)
                             : try richSession(flow: flow, profile: profile, skipped: &skipped, io: io)
+        } else if io.stdinIsTerminal {
+            // The questions are drawn on stderr: redirected (`ask 2>log`), they would not be
+            // seen, and answers typed blind are not answers. Nothing is read.
+            let missing = flow.remaining(after: profile, skipped: skipped)
+            if !missing.isEmpty {
+                throw CLIError.usage("ask shows its questions on standard error, which is not a terminal here (redirected?), so nothing was asked. Keep standard error on the terminal (redirect standard output instead: dbadvisor ask > result.txt), pipe the answers in one per line, or give them as flags to 'dbadvisor recommend'.", command: "ask")
+            }
         } else {
             profile = try pipedSession(flow: flow, profile: profile, skipped: &skipped, io: io)
         }
@@ -172,34 +179,97 @@ enum Ask {
 
     // MARK: piped
 
+    /// The longest line piped `ask` reads, in bytes: an answer is a value name, a list of
+    /// them or a number, far shorter; a longer line is refused, never held in memory whole.
+    static let maxPipedLine = 65_536
+
     /// One answer per line in question order; an empty line skips; end of input stops asking.
+    /// The input is read as it comes, one line at a time (memory stays flat however long it is).
     static func pipedSession(flow: Questionnaire, profile start: Profile, skipped: inout Set<String>, io: IO) throws -> Profile {
-        var data = try io.readStdin()
-        // A byte-order mark, as Windows editors write, is not part of the first answer.
-        if data.starts(with: [0xEF, 0xBB, 0xBF]) { data.removeFirst(3) }
-        guard let text = String(validating: data, as: UTF8.self) else {
-            throw CLIError.data("the answers on standard input are not valid UTF-8")
-        }
-        // "\r\n" is one Character in Swift, which splitting on "\n" alone does not see: a file
-        // with CRLF line endings would read as a single line.
-        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).map(String.init)
-        if lines.last == "" { lines.removeLast() }
+        var reader = PipedLines(io: io, maxLine: maxPipedLine)
         var profile = start
-        var lineNumber = 0
-        while lineNumber < lines.count, let question = flow.remaining(after: profile, skipped: skipped).first {
-            let line = lines[lineNumber].replacing("\r", with: "")
-            lineNumber += 1
+        while let question = flow.remaining(after: profile, skipped: skipped).first {
+            guard let line = try reader.next() else { break }
             switch flow.parse(line: line, for: question) {
             case let .success(answer?): profile[question.key] = answer
             case .success(nil): skipped.insert(question.key)
             case let .failure(error):
-                throw CLIError.data("line \(lineNumber) answers '\(question.key)': \(error.message)")
+                throw CLIError.data("line \(reader.lineNumber) answers '\(question.key)': \(error.message)")
             }
         }
-        if lineNumber < lines.count, lines[lineNumber...].contains(where: { !$0.trimmedSpaces.isEmpty }) {
-            throw CLIError.data("line \(lineNumber + 1): more answers than questions (every question is answered or skipped by then)")
+        // What follows the last answer may only be blank lines.
+        while let line = try reader.next() {
+            if !line.trimmedSpaces.isEmpty {
+                throw CLIError.data("line \(reader.lineNumber): more answers than questions (every question is answered or skipped by then)")
+            }
         }
         return profile
+    }
+
+    /// The lines of piped answers, read in chunks from standard input (or, for a test's IO
+    /// with no descriptor, from what `readStdin` returns): a byte-order mark at the start and
+    /// a CR before each LF are dropped; a line longer than `maxLine` bytes or not UTF-8 is an
+    /// error naming its number.
+    struct PipedLines {
+        let fd: Int32?
+        let maxLine: Int
+        private var buffer: [UInt8] = []
+        private var start = 0
+        private var finished = false
+        private(set) var lineNumber = 0
+
+        init(io: IO, maxLine: Int) {
+            fd = io.stdinDescriptor
+            self.maxLine = maxLine
+            if fd == nil {
+                buffer = (try? io.readStdin()) ?? []
+                finished = true
+            }
+        }
+
+        mutating func next() throws -> String? {
+            var searched = start
+            while true {
+                if let newline = buffer[searched...].firstIndex(of: 0x0A) {
+                    return try take(upTo: newline, skip: 1)
+                }
+                searched = buffer.count
+                if buffer.count - start > maxLine {
+                    throw CLIError.data("line \(lineNumber + 1) of the answers is longer than \(maxLine) bytes; each line holds one short answer")
+                }
+                if finished {
+                    return start < buffer.count ? try take(upTo: buffer.count, skip: 0) : nil
+                }
+                if start > 0 {
+                    buffer.removeFirst(start)
+                    searched -= start
+                    start = 0
+                }
+                var chunk = [UInt8](repeating: 0, count: 1 << 16)
+                let n = chunk.withUnsafeMutableBytes { read(fd!, $0.baseAddress, $0.count) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw CLIError.noInput("cannot read the answers on standard input: \(String(cString: strerror(errno)))")
+                }
+                if n == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<n]) }
+            }
+        }
+
+        private mutating func take(upTo end: Int, skip: Int) throws -> String {
+            var slice = buffer[start..<end]
+            start = end + skip
+            lineNumber += 1
+            if end - slice.startIndex > maxLine {
+                throw CLIError.data("line \(lineNumber) of the answers is longer than \(maxLine) bytes; each line holds one short answer")
+            }
+            // A byte-order mark, as Windows editors write, is not part of the first answer.
+            if lineNumber == 1, slice.starts(with: [0xEF, 0xBB, 0xBF]) { slice = slice.dropFirst(3) }
+            if slice.last == 0x0D { slice = slice.dropLast() }
+            guard let text = String(validating: slice, as: UTF8.self) else {
+                throw CLIError.data("line \(lineNumber) of the answers on standard input is not valid UTF-8")
+            }
+            return text
+        }
     }
 
     // MARK: plain, line by line
@@ -364,6 +434,10 @@ final class Screen {
         lengths.reduce(0) { $0 + max(1, ($1 + width - 1) / max(1, width)) }
     }
 
+    /// Columns a line may take: one short of the width, so that no terminal wraps it early
+    /// (at least one: a 1-column terminal shows "…" for every line that does not fit).
+    private var columns: Int { max(1, width - 1) }
+
     /// Erases the current frame and leaves the cursor where it began.
     func clear() {
         let n = rows(drawn)
@@ -377,8 +451,8 @@ final class Screen {
         var out = ""
         var lengths: [Int] = []
         for (i, line) in lines.enumerated() {
-            let cut = line.text.count >= width ? String(line.text.prefix(width - 2)) + "…" : line.text
-            lengths.append(cut.count)
+            let cut = fitting(line.text, columns: columns)
+            lengths.append(displayWidth(cut))
             out += line.style(cut) + (i < lines.count - 1 ? "\r\n" : "")
         }
         write(out)
@@ -388,13 +462,13 @@ final class Screen {
     func summarize(_ q: Question, answer: String) {
         clear()
         let line = "✔ \(q.prompt) \(answer)"
-        if line.count < width {
+        if displayWidth(line) <= columns {
             write("\u{1B}[32m✔\u{1B}[0m \(q.prompt) \u{1B}[36m\(answer)\u{1B}[0m\r\n")
-            summaries.append(line.count)
+            summaries.append(displayWidth(line))
         } else {
-            let cut = String(line.prefix(width - 2)) + "…"
+            let cut = fitting(line, columns: columns)
             write(cut + "\r\n")
-            summaries.append(cut.count)
+            summaries.append(displayWidth(cut))
         }
     }
 
@@ -417,6 +491,14 @@ final class Screen {
         case .resize:
             // Lines drawn at the old width may now wrap; rows() counts them at the new width
             // when the frame is cleared, so the redraw lands in place.
+            width = terminal.width
+        case .suspend:
+            terminal.suspend()
+        case .redraw:
+            // Back from a stop (fg): the shell wrote below the old frame, which stays as it
+            // is; the frame is drawn afresh on a new line, in raw mode again.
+            drawn = []
+            summaries = []
             width = terminal.width
         default: break
         }
@@ -447,12 +529,12 @@ final class Screen {
         var showHelp = false
         var cursor = 0
         var selected = Set<String>()
-        var buffer = ""
+        var field = LineEditor()
         var error: String? = nil
         switch preselect {
         case let .choice(v)?: cursor = q.valueNames.firstIndex(of: v) ?? 0
         case let .set(vs)?: selected = Set(vs)
-        case let a?: buffer = a.text
+        case let a?: field = LineEditor(a.text)
         default: break
         }
         let isText = q.kind.isTyped
@@ -464,12 +546,14 @@ final class Screen {
             lines.append(("? \(q.prompt)", { "\u{1B}[1m\($0)\u{1B}[0m" }))
             lines.append(("  \(q.hint)", dim))
             if showHelp {
-                for line in Ask.helpText(q, width: width - 1, style: Style(enabled: false)).split(separator: "\n") {
+                for line in Ask.helpText(q, width: max(20, columns), style: Style(enabled: false)).split(separator: "\n") {
                     lines.append((String(line), { "\u{1B}[36m\($0)\u{1B}[0m" }))
                 }
             }
             if isText {
-                lines.append(("❯ \(buffer)▏", plain))
+                // A field wider than the screen shows its end, where the cursor is.
+                let shown = fittingEnd("❯ \(field.before)", columns: max(1, columns - 2)) + "▏"
+                lines.append((fitting(shown + field.after, columns: columns), plain))
                 if let error { lines.append(("  ✗ \(error)", { "\u{1B}[31m\($0)\u{1B}[0m" })) }
                 lines.append(("  enter accept · s or empty enter skips · e.g. \(q.example ?? "")", dim))
             } else {
@@ -493,24 +577,18 @@ final class Screen {
             if isText {
                 switch key {
                 // No size, rate or percentage starts with s: on an empty field it skips, as everywhere.
-                case .character("s") where buffer.isEmpty: return .skip
-                case let .character(c): buffer.append(c)
-                case .space: buffer.append(" ")
-                // Editing keys edit the field and nothing else: held down, they stop at empty.
-                case .backspace: if !buffer.isEmpty { buffer.removeLast() }
-                case .clearField: buffer = ""
-                case .deleteWord:
-                    while buffer.last == " " { buffer.removeLast() }
-                    while let last = buffer.last, last != " " { _ = last; buffer.removeLast() }
-                case .left: if canGoBack && buffer.isEmpty { return .back }
-                case .escape: buffer = ""
+                case .character("s") where field.isEmpty: return .skip
+                // ← on an empty field goes back; with text, it moves the cursor.
+                case .left where field.isEmpty: if canGoBack { return .back }
+                case .escape: field = LineEditor()
                 case .enter:
-                    switch flow.parse(line: buffer, for: q) {
+                    switch flow.parse(line: field.text, for: q) {
                     case let .success(answer?): return .answer(answer)
                     case .success(nil): return .skip
                     case let .failure(e): error = e.message
                     }
-                default: break
+                // Editing keys edit the field and nothing else: held down, they stop at empty.
+                default: _ = field.apply(key)
                 }
                 continue
             }

@@ -52,6 +52,9 @@ public struct IO: Sendable {
     /// The descriptor behind `writeOut`, when it is a real one: bulk output (batch) writes
     /// there directly, with writev, instead of building strings.
     public var stdoutDescriptor: Int32? = nil
+    /// The descriptor behind `readStdin`, when it is a real one: piped `ask` reads it a
+    /// line at a time instead of whole.
+    public var stdinDescriptor: Int32? = nil
 
     public init(writeOut: @escaping @Sendable (String) throws -> Void, writeErr: @escaping @Sendable (String) -> Void,
                 readStdin: @escaping @Sendable () throws -> [UInt8], environment: [String: String],
@@ -83,6 +86,7 @@ public struct IO: Sendable {
             terminalWidth: width
         )
         io.stdoutDescriptor = STDOUT_FILENO
+        io.stdinDescriptor = STDIN_FILENO
         return io
     }
 

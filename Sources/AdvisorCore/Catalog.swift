@@ -242,6 +242,15 @@ extension Catalog {
     /// `schema`: the schema to validate against instead of the catalog's own catalog.schema.json.
     static func load(paths: Set<String>, validated alreadyValidated: Bool, trusted: Set<String> = [],
                      schema givenSchema: JSON? = nil, parseFile: (String) throws -> JSON) throws -> Catalog {
+        var validator: SchemaValidator? = nil
+        return try load(paths: paths, validated: alreadyValidated, trusted: trusted, schema: givenSchema, validator: &validator, parseFile: parseFile)
+    }
+
+    /// `validator`: the validator to check with, kept by the caller with the patterns it has
+    /// compiled (the fuzzer loads thousands of catalogs against one schema: compiling its
+    /// patterns afresh for each was most of the time); nil builds one from the schema.
+    static func load(paths: Set<String>, validated alreadyValidated: Bool, trusted: Set<String> = [],
+                     schema givenSchema: JSON? = nil, validator: inout SchemaValidator?, parseFile: (String) throws -> JSON) throws -> Catalog {
         var problems: [Problem] = []
         func parse(_ path: String) -> JSON? {
             guard paths.contains(path) else {
@@ -259,8 +268,9 @@ extension Catalog {
             return nil
         }
         // An already validated catalog is not checked again, so its schema is not even parsed.
-        var validator: SchemaValidator? = nil
-        if !alreadyValidated {
+        if alreadyValidated {
+            validator = nil
+        } else if validator == nil {
             guard let schema = givenSchema ?? parse(schemaFile) else { throw CatalogError(problems: problems) }
             validator = SchemaValidator(schema: schema)
         }

@@ -18,3 +18,40 @@ public func handleSignals(_ signals: [Int32], with handler: @convention(c) (Int3
     action.sa_flags = 0
     for signal in signals { sigaction(signal, &action, nil) }
 }
+
+/// Installs `handler` for one signal (no array: safe to call from inside a signal handler).
+public func handleSignal(_ signal: Int32, with handler: @convention(c) (Int32) -> Void) {
+    var action = sigaction()
+    #if os(Linux)
+    action.__sigaction_handler.sa_handler = handler
+    #else
+    action.__sigaction_u.__sa_handler = handler
+    #endif
+    sigemptyset(&action.sa_mask)
+    action.sa_flags = 0
+    sigaction(signal, &action, nil)
+}
+
+/// Puts `signal` back to its default action (async-signal-safe).
+public func defaultSignal(_ signal: Int32) {
+    var action = sigaction()
+    #if os(Linux)
+    action.__sigaction_handler.sa_handler = SIG_DFL
+    #else
+    action.__sigaction_u.__sa_handler = SIG_DFL
+    #endif
+    sigemptyset(&action.sa_mask)
+    sigaction(signal, &action, nil)
+}
+
+/// Whether `signal` is ignored (as a shell without job control leaves SIGTSTP).
+public func signalIsIgnored(_ signal: Int32) -> Bool {
+    var current = sigaction()
+    sigaction(signal, nil, &current)
+    #if os(Linux)
+    let handler = current.__sigaction_handler.sa_handler
+    #else
+    let handler = current.__sigaction_u.__sa_handler
+    #endif
+    return unsafeBitCast(handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+}
