@@ -90,7 +90,7 @@ enum Ask {
             return Render.json(recommendation, catalog: catalog).compactText() + "\n"
         }
         var out = Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style, verbose: inv.flags.contains("verbose"))
-        out += "\n" + inv.style.bold("Reproduce with") + "\n  \(command)\n"
+        out += "\n" + inv.style.bold("Reproduce with") + "\n" + CLI.wrapCommand(command, width: inv.io.width) + "\n"
         if let path = inv.options["save"] { out += "Answers saved to \(Sanitize.forTerminal(path, limit: 400)).\n" }
         return out
     }
@@ -385,7 +385,7 @@ enum Ask {
                 outcome = try screen.ask(question, progress: progress, preselect: preselect, canGoBack: !visited.isEmpty, flow: flow)
             } catch let stop as Ask.Stop where stop.status == .interrupted && !profile.answers.isEmpty {
                 // Ctrl-C keeps what was answered: the command that reproduces it, then 130.
-                throw Ask.Stop(status: .interrupted, message: "Interrupted. The answers so far, as a command:\n  \(flow.commandLine(for: profile))")
+                throw Ask.Stop(status: .interrupted, message: "Interrupted. The answers so far, as a command:\n" + CLI.wrapCommand(flow.commandLine(for: profile), width: io.width))
             }
             preselect = nil
             switch outcome {
@@ -466,7 +466,9 @@ final class Screen {
             write("\u{1B}[32m✔\u{1B}[0m \(q.prompt) \u{1B}[36m\(answer)\u{1B}[0m\r\n")
             summaries.append(displayWidth(line))
         } else {
-            let cut = fitting(line, columns: columns)
+            // The answer is what the line is for: the prompt gives way first.
+            let room = columns - displayWidth("✔  \(answer)")
+            let cut = room >= 6 ? "✔ " + fitting(q.prompt, columns: room) + " " + answer : fitting(line, columns: columns)
             write(cut + "\r\n")
             summaries.append(displayWidth(cut))
         }
@@ -527,7 +529,9 @@ final class Screen {
 
     func ask(_ q: Question, progress: String, preselect: Answer?, canGoBack: Bool, flow: Questionnaire) throws -> Outcome {
         var showHelp = false
-        var cursor = 0
+        // A long list with no natural first answer (the Regions) starts on Skip: Enter never
+        // picks its first entry by accident.
+        var cursor = q.kind.isTyped || q.values.count <= 20 ? 0 : q.values.count
         var selected = Set<String>()
         var field = LineEditor()
         var error: String? = nil
@@ -542,9 +546,15 @@ final class Screen {
         let plain: (String) -> String = { $0 }
         while true {
             var lines: [(text: String, style: (String) -> String)] = []
-            lines.append((progress + (canGoBack ? " · ← back" : "") + " · ? help · Ctrl-C quit", dim))
-            lines.append(("? \(q.prompt)", { "\u{1B}[1m\($0)\u{1B}[0m" }))
-            lines.append(("  \(q.hint)", dim))
+            // Text that may not fit wraps onto more lines (a word wider than the screen is cut).
+            func wrapped(_ text: String, indent: Int, firstIndent: Int, _ style: @escaping (String) -> String) {
+                for line in wrap(text, width: max(1, columns), indent: indent, firstIndent: firstIndent).split(separator: "\n", omittingEmptySubsequences: false) {
+                    lines.append((String(line), style))
+                }
+            }
+            wrapped(progress + (canGoBack ? " · ← back" : "") + " · ? help · Ctrl-C quit", indent: 0, firstIndent: 0, dim)
+            wrapped("? \(q.prompt)", indent: 2, firstIndent: 0, { "\u{1B}[1m\($0)\u{1B}[0m" })
+            wrapped(q.hint, indent: 2, firstIndent: 2, dim)
             if showHelp {
                 for line in Ask.helpText(q, width: max(20, columns), style: Style(enabled: false)).split(separator: "\n") {
                     lines.append((String(line), { "\u{1B}[36m\($0)\u{1B}[0m" }))
@@ -554,20 +564,21 @@ final class Screen {
                 // A field wider than the screen shows its end, where the cursor is.
                 let shown = fittingEnd("❯ \(field.before)", columns: max(1, columns - 2)) + "▏"
                 lines.append((fitting(shown + field.after, columns: columns), plain))
-                if let error { lines.append(("  ✗ \(error)", { "\u{1B}[31m\($0)\u{1B}[0m" })) }
-                lines.append(("  enter accept · s or empty enter skips · e.g. \(q.example ?? "")", dim))
+                if let error { wrapped("✗ \(error)", indent: 4, firstIndent: 2, { "\u{1B}[31m\($0)\u{1B}[0m" }) }
+                wrapped("enter accept · s or empty enter skips · e.g. \(q.example ?? "")", indent: 2, firstIndent: 2, dim)
             } else {
                 let skipIndex = q.values.count
                 for (i, v) in q.values.enumerated() {
                     let mark = q.kind == .set ? (selected.contains(v.value) ? "[x] " : "[ ] ") : ""
                     let pointer = i == cursor ? "❯ " : "  "
                     let label = v.label.lowercased() == v.value.replacing("-", with: " ") ? "" : "  " + v.label
-                    let text = "\(pointer)\(mark)\(i + 1). \(v.value)\(label)"
+                    let number = String(i + 1)
+                    let text = "\(pointer)\(mark)\(String(repeating: " ", count: String(q.values.count).count - number.count))\(number). \(v.value)\(label)"
                     lines.append((text, i == cursor ? { "\u{1B}[36m\($0)\u{1B}[0m" } : plain))
                 }
                 lines.append(((cursor == skipIndex ? "❯ " : "  ") + "Skip (I don't know)", cursor == skipIndex ? { "\u{1B}[36m\($0)\u{1B}[0m" } : dim))
-                if let error { lines.append(("  ✗ \(error)", { "\u{1B}[31m\($0)\u{1B}[0m" })) }
-                lines.append((q.kind == .set ? "  ↑/↓ or 1-\(min(9, q.values.count)) move · space tick · enter confirm · s skip" : "  ↑/↓ move · 1-\(min(9, q.values.count)) jump · enter select · s skip", dim))
+                if let error { wrapped("✗ \(error)", indent: 4, firstIndent: 2, { "\u{1B}[31m\($0)\u{1B}[0m" }) }
+                wrapped(q.kind == .set ? "↑/↓ or 1-\(min(9, q.values.count)) move · space tick · enter confirm · s skip" : "↑/↓ move · 1-\(min(9, q.values.count)) jump · enter select · s skip", indent: 2, firstIndent: 2, dim)
             }
             draw(lines)
             let key = terminal.readKey()

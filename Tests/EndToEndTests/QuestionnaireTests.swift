@@ -127,7 +127,7 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
             pty.send("s")                             // s skips a typed answer
             for _ in 0..<20 where process.isRunning { pty.send(Self.enter, pause: 0.3) }
             #expect(waitForExit(process))
-            let out = pty.output
+            let out = unwrappedCommands(pty.output)
             #expect(out.contains("dbadvisor recommend --data-shape relational --latency single-digit-ms --consistency acid-transactions --data-size 2TB"), "\(out.suffix(1500))")
             #expect(!out.contains("--throughput"))
         }
@@ -166,7 +166,7 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
             }
             #expect(waitForExit(process))
             #expect(process.terminationStatus == 0)
-            let out = pty.output
+            let out = unwrappedCommands(pty.output)
             #expect(out.contains("Recommended: Amazon DynamoDB (dynamodb)"), "\(out.suffix(2000))")
             #expect(out.contains("Reproduce with"))
             #expect(out.contains("dbadvisor recommend --data-shape key-value --latency single-digit-ms --data-size 20TB --throughput 500k"))
@@ -277,4 +277,19 @@ func waitForExit(_ process: Process, timeout: Double = 20) -> Bool {
         let r = try runBinary(bin, ["ask", "--plan", "/tmp/never-written.json"], stdin: "orders\n")
         #expect(r.status == 64 && r.out.isEmpty && r.err.contains("write the stack file by hand"))
     }
+}
+
+/// The reproducing command is wrapped to the terminal with shell continuations (" \" at a
+/// line's end, the next indented): joined back into one line, as the shell reads it.
+func unwrappedCommands(_ text: String) -> String {
+    var out = ""
+    var joining = false
+    // "\r\n" is one Character in Swift: made "\n" before splitting.
+    for raw in text.replacing("\r\n", with: "\n").split(separator: "\n", omittingEmptySubsequences: false) {
+        var line = Substring(raw)
+        if joining { line = line.drop { $0 == " " } }
+        joining = line.hasSuffix(" \\")
+        out += joining ? String(line.dropLast(2)) + " " : String(line) + "\n"
+    }
+    return out
 }
