@@ -186,7 +186,7 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
         let r = runCLI(["recommend", "--answers", "-", "--format", "json"], stdin: saved)
         #expect(r.status == 0)
         #expect(r.out.contains("The pick has changed since these answers were saved: it was rds-postgresql"))
-        let same = runCLI(["recommend", "--answers", "-"], stdin: #"{"data-shape":"graph","_dbadvisor":{"catalogVersion":"2026-11-01","recommendation":"neptune"}}"#)
+        let same = runCLI(["recommend", "--answers", "-"], stdin: #"{"data-shape":"graph","_dbadvisor":{"catalogVersion":"\#(CLIRegionCatalog.catalog.version)","recommendation":"neptune"}}"#)
         #expect(!same.out.contains("The pick has changed"))
     }
 
@@ -201,7 +201,7 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
         for heading in ["# Decision record: ", "## Context", "## Decision", "## Alternatives considered", "## Consequences", "## What would change this decision", "## Sources"] {
             #expect(r.out.contains(heading), "\(heading)")
         }
-        #expect(r.out.contains("catalog 2026-11-01"))
+        #expect(r.out.contains("catalog \(CLIRegionCatalog.catalog.version)"))
         // Every citation number points at a listed source.
         let cited = Set(r.out.matches(of: /\[(\d+)\]/).map { Int($0.1)! })
         let listed = r.out.components(separatedBy: "## Sources")[1].split(separator: "\n").filter { $0.first?.isNumber == true }.count
@@ -210,7 +210,7 @@ func runCLI(_ args: [String], stdin: String = "", env: [String: String] = [:]) -
 
     @Test func versionNamesTheCatalog() {
         let r = runCLI(["--version"])
-        #expect(r.status == 0 && r.out.contains("catalog 2026-11-01"))
+        #expect(r.status == 0 && r.out.contains("catalog \(CLIRegionCatalog.catalog.version)"))
     }
 
     @Test func colourOnlyOnATerminalAndNeverWithNoColor() {

@@ -40,6 +40,14 @@ let smallCatalog: [String: JSON] = {
     }
     let manifest = files[Catalog.manifestFile]!
     files[Catalog.manifestFile] = replacing(manifest, "services", .array(keptServices.map(JSON.string)))
+    // Where services are offered: only the kept services' lists and capabilities stay.
+    if var regions = files["regions.json"] {
+        for section in ["services", "capabilities"] {
+            let kept = (regions[section]?.arrayValue ?? []).filter { $0["service"]?.stringValue.map(keptServices.contains) ?? false }
+            regions = replacing(regions, section, .array(kept))
+        }
+        files["regions.json"] = regions
+    }
     if let links = files[Catalog.integrationsFile]?["links"]?.arrayValue {
         // Each side keeps the services still there (and "*", any service); a link left with
         // an empty side goes.
