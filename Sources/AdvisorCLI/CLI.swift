@@ -380,7 +380,13 @@ public enum CLI {
             return try spec.run(invocation)
         }
         var catalog = try loadCatalog(directory: catalogDirectory)
-        try layPriceOverlay(over: &catalog, io: io)
+        do {
+            try layPriceOverlay(over: &catalog, io: io)
+        } catch let error as CLIError where first == "prices" && arguments.dropFirst().first == "import" {
+            // An overlay that cannot be used must not block the import that replaces it: the
+            // import starts from the catalog's prices alone, and says so.
+            io.writeErr("prices import: the existing overlay is not used (\(error.message.split(separator: "\n").first ?? "")); it is replaced by this import's prices.\n")
+        }
         guard let spec = commands(catalog: catalog).first(where: { $0.name == first }) else {
             throw CLIError.usage("Unknown command '\(first)'", command: "dbadvisor")
         }

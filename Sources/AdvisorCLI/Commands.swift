@@ -289,7 +289,9 @@ enum Commands {
         }
         let st = inv.style, width = inv.io.width
         var out: String
-        if isPick {
+        if isPick && e.assessment.isExcluded {
+            out = st.bold("\(service.name) is shown as the pick though it is ruled out") + ": no service meets every requirement of this profile (score \(JSON.format(number: e.assessment.score))).\n"
+        } else if isPick {
             out = st.bold("\(service.name) is the pick") + " for this profile (score \(JSON.format(number: e.assessment.score))).\n"
         } else if e.assessment.isExcluded {
             out = st.bold("\(service.name) is ruled out") + " for this profile; the pick is \(e.pick.service.name) (\(e.pick.service.id)).\n"

@@ -1,4 +1,5 @@
 import AdvisorCore
+import BundledCatalog
 import Platform
 
 extension Commands {
@@ -101,7 +102,7 @@ extension Commands {
             unmapped += result.unmapped
         }
         guard let overlay = PriceOverlay.path(environment: inv.io.environment) else {
-            throw CLIError.usage("Neither XDG_DATA_HOME nor HOME is an absolute path, so there is nowhere to keep imported prices", command: "prices")
+            throw CLIError(status: .ioError, message: "Neither XDG_DATA_HOME nor HOME is an absolute path, so there is nowhere to keep imported prices; nothing was imported")
         }
         // What the overlay already holds (this run's table marks it by origin), then the new prices.
         let previous = inv.catalog.prices.prices.filter { $0.origin != nil }
@@ -110,14 +111,27 @@ extension Commands {
         guard !imported.isEmpty else {
             return summary + "Nothing of the estimator's dimensions to import; the overlay is unchanged.\n"
         }
+        // What is written must be what later runs accept: checked as they will read it first.
+        let text = PriceOverlay.text(merged)
+        if case let .failure(error) = PriceOverlay.read(Array(text.utf8), file: overlay, schema: try overlaySchema(), catalog: inv.catalog) {
+            let shown = error.problems.prefix(5).map { "  " + Sanitize.forTerminal($0.description) }.joined(separator: "\n")
+            throw CLIError.data("The imported prices would not be usable (\(error.problems.count) problem(s)):\n\(shown)\nNothing was imported; the overlay is unchanged.")
+        }
         let directory = String(overlay[..<overlay.lastIndex(of: "/")!])
         do {
             try FileSystem.makeDirectories(directory)
-            try FileSystem.writeAtomically(Array(PriceOverlay.text(merged).utf8), to: overlay)
+            try FileSystem.writeAtomically(Array(text.utf8), to: overlay)
         } catch {
             throw CLIError(status: .ioError, message: "The price overlay '\(Sanitize.forTerminal(overlay))' could not be written (\(error)); the previous one, if any, is unchanged")
         }
         summary += "Wrote \(merged.count) price\(merged.count == 1 ? "" : "s") to \(Sanitize.forTerminal(overlay)) (\(replaced) replacing earlier imports). Later runs use them over the catalog's prices; 'dbadvisor prices' shows which is which; delete the file to go back.\n"
         return summary
+    }
+
+    /// The bundled schema, which the overlay is checked against (as every later run does).
+    static func overlaySchema() throws -> JSON {
+        do { return try JSONParser.parse(BundledCatalog.files()[Catalog.schemaFile] ?? []) } catch {
+            throw CLIError.data("The bundled schema is not valid JSON: \(error)")
+        }
     }
 }

@@ -173,7 +173,7 @@ public enum Render {
             }
         }
         if let cost = r.estimates.first(where: { $0.service == pick.service.id }) {
-            out += wrap("Cost  \(estimateLine(cost)) (\(cost.region), an estimate)", width: width, indent: 5, firstIndent: 0, maxLines: listLines) + "\n"
+            out += wrap("Cost  (an estimate, \(cost.pricesFellBack ? "\(PriceTable.defaultRegion) prices: none for \(cost.region)" : cost.region)) \(estimateLine(cost))", width: width, indent: 5, firstIndent: 0, maxLines: listLines) + "\n"
         }
         if !r.warnings.isEmpty {
             out += st.yellow("Warnings") + "\n"
@@ -225,10 +225,14 @@ public enum Render {
         let behind = "\(JSON.format(number: gap)) point\(gap == 1 ? "" : "s") behind"
         if gap == 0 {
             candidates.append("ties with the pick on score")
-        } else if missing.isEmpty {
+        } else if missing.isEmpty && mine == Set(pick.scoreFindings.map(\.rule)) {
             candidates.append("\(behind) on the same rules")
+        } else if missing.isEmpty {
+            candidates.append(behind)
         } else {
-            candidates.append("\(behind): the pick earns \(missing.map(\.rule).prefix(2).joined(separator: ", ")), it does not")
+            // The figures first: a line cut to the width keeps what it says; the rules last.
+            let gained = missing.reduce(0) { $0 + $1.weight }
+            candidates.append("\(behind); the pick alone gains +\(JSON.format(number: gained)) (\(missing.map(\.rule).prefix(2).joined(separator: ", ")))")
         }
         return candidates.first { !used.contains($0) } ?? candidates[0]
     }

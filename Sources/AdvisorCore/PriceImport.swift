@@ -24,7 +24,11 @@ public enum PriceImport {
     static func dimensions(offer: String, family: String, a: [String: String]) -> [(service: String, key: String, unit: String, scale: Double)] {
         let usage = a["usagetype"] ?? ""
         let engine = a["databaseEngine"] ?? ""
-        let multi = (a["deploymentOption"] ?? "").hasPrefix("Multi-AZ") || usage.contains("Multi-AZ")
+        // A Multi-AZ DB instance (one standby) only: a Multi-AZ DB cluster ("Multi-AZ (readable
+        // standbys)", usage Multi-AZClusterUsage) is another product, which the estimator does not price.
+        let deployment = a["deploymentOption"] ?? ""
+        if deployment.hasPrefix("Multi-AZ (") || usage.contains("Multi-AZCluster") { return [] }
+        let multi = deployment == "Multi-AZ" || usage.contains("Multi-AZ")
         let az = multi ? "multi-az" : "single-az"
         switch (offer, family) {
         case ("AmazonRDS", "Database Instance"):
@@ -85,13 +89,16 @@ public enum PriceImport {
         let code = offer["offerCode"]?.stringValue ?? ""
         let version = offer["version"]?.stringValue ?? "current"
         let date = String((offer["publicationDate"]?.stringValue ?? "").prefix(10))
-        let terms = offer["terms"]?["OnDemand"]
+        // SKU → its On-Demand terms, indexed once (an object's members are searched in order).
+        var terms: [String: JSON] = [:]
+        for (sku, term) in offer["terms"]?["OnDemand"]?.objectValue ?? [] where terms[sku] == nil { terms[sku] = term }
         for (sku, product) in offer["products"]?.objectValue ?? [] {
             var a: [String: String] = [:]
             for (k, v) in product["attributes"]?.objectValue ?? [] { a[k] = v.stringValue }
-            guard let region = a["regionCode"], let term = terms?[sku]?.objectValue?.first(where: { $0.0.hasSuffix(onDemandTerm) })?.1 else { continue }
+            guard let region = a["regionCode"] else { continue }
             let found = dimensions(offer: code, family: product["productFamily"]?.stringValue ?? "", a: a)
             guard !found.isEmpty else { result.unmapped += 1; continue }
+            guard let term = terms[sku]?.objectValue?.first(where: { $0.0.hasSuffix(onDemandTerm) })?.1 else { continue }
             // The paid tier: the open-ended dimension (free tiers come first, as $0 ranges).
             let dims = (term["priceDimensions"]?.objectValue ?? []).map(\.1)
             guard let dim = dims.first(where: { ($0["endRange"]?.stringValue ?? "Inf") == "Inf" }) ?? dims.first,

@@ -53,6 +53,9 @@ public struct RegionTable: Sendable {
         }
         for o in json["services"]?.arrayValue ?? [] {
             let entry = offering(o, fact: nil)
+            // An unconfirmed list that names no Region is no list at all (nothing was found,
+            // which says nothing of where the service runs): it becomes no fact.
+            if entry.confidence != "stated" && entry.regions.isEmpty { continue }
             offerings[entry.service] = entry
         }
         capabilities = (json["capabilities"]?.arrayValue ?? []).map { offering($0, fact: $0["fact"]?.stringValue ?? "") }

@@ -415,6 +415,47 @@ let fixedIDs = [
         #expect(broken.status == 65 && broken.err.contains("rm '\(home.overlay)'"))
     }
 
+    /// What would leave later runs unable to start is refused before anything is written (an
+    /// offer file without a publication date gives prices without a date); a broken overlay
+    /// does not block the import that replaces it; a Multi-AZ DB cluster's price never lands on
+    /// the Multi-AZ instance's key.
+    @Test func anImportLaterRunsWouldRefuseIsNotWritten() throws {
+        let home = try dataHome("undated")
+        defer { try? FileManager.default.removeItem(atPath: home.dir) }
+        let good = home.dir + "/offer.json", undated = home.dir + "/undated.json", cluster = home.dir + "/cluster.json"
+        try Self.offer.write(toFile: good, atomically: true, encoding: .utf8)
+        try Self.offer.replacing(#""publicationDate":"2026-11-15T00:00:00Z","#, with: "").write(toFile: undated, atomically: true, encoding: .utf8)
+        #expect(runCLI(["prices", "import", good], env: home.env).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: home.overlay))
+        let r = runCLI(["prices", "import", undated], env: home.env)
+        #expect(r.status == 65 && r.err.contains("would not be usable") && r.err.contains("asOf"), "\(r.err)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home.overlay)) == before)
+        #expect(runCLI(["prices"], env: home.env).status == 0)
+        // A broken overlay: the import still runs, says so, and replaces it.
+        try #"{"prices":[{"service":"nosuch"}]}"#.write(toFile: home.overlay, atomically: true, encoding: .utf8)
+        let again = runCLI(["prices", "import", good], env: home.env)
+        #expect(again.status == 0 && again.err.contains("existing overlay is not used"), "\(again.err)")
+        #expect(runCLI(["prices"], env: home.env).status == 0)
+        // A cluster product next to the instance: only the instance's price is kept.
+        let clusterOffer = Self.offer.replacing(#""SKUC":{"sku":"SKUC","productFamily":"Storage Snapshot","attributes":{"regionCode":"us-east-2","usagetype":"USE2-RDS:ChargedBackupUsage"}}"#,
+            with: #""SKUC":{"sku":"SKUC","productFamily":"Database Instance","attributes":{"regionCode":"us-east-2","instanceType":"db.r7g.large","databaseEngine":"PostgreSQL","deploymentOption":"Multi-AZ (readable standbys)","licenseModel":"No license required","usagetype":"USE2-Multi-AZClusterUsage:db.r7g.large"}}"#)
+        try clusterOffer.write(toFile: cluster, atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: home.overlay)
+        #expect(runCLI(["prices", "import", cluster], env: home.env).status == 0)
+        let written = try JSONParser.parse(Array(try Data(contentsOf: URL(fileURLWithPath: home.overlay))))["prices"]?.arrayValue ?? []
+        let instance = try #require(written.first { $0["key"]?.stringValue == "instance-hour-db-r7g-large-multi-az" })
+        #expect(instance["usd"]?.numberValue == 0.478)
+    }
+
+    /// The short report's cost line names the Region whose prices it used.
+    @Test func theCostLineSaysWhenItUsedUSEast1Prices() {
+        let r = runCLI(["recommend", "--data-shape", "relational", "--throughput", "500", "--data-size", "50GB", "--region", "eu-west-1"])
+        #expect(r.status == 0)
+        let cost = r.out.split(separator: "\n").first { $0.hasPrefix("Cost") }.map(String.init) ?? ""
+        // The bundled table prices us-east-1 only (prices --region eu-west-1 lists none).
+        #expect(cost.contains("us-east-1 prices: none for eu-west-1"), "\(cost)")
+    }
+
     @Test func refusesWhatIsNotAnOfferFile() {
         #expect(runCLI(["prices", "import"]).status == 64)
         #expect(runCLI(["prices", "import", "/nonexistent/offer.json"]).status == 66)
@@ -425,7 +466,7 @@ let fixedIDs = [
         try Self.offer.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let r = runCLI(["prices", "import", path], env: ["HOME": "relative"])
-        #expect(r.status == 64 && r.err.contains("nowhere to keep imported prices"))
+        #expect(r.status == 74 && r.err.contains("nowhere to keep imported prices"))
     }
 }
 
