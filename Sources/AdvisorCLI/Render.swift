@@ -207,8 +207,8 @@ public enum Render {
 
     /// A finding's text without the alternative's own name in front ("Amazon DocumentDB (with
     /// MongoDB compatibility) does not…" → "does not…"): its id already starts the line.
-    static func withoutName(_ text: String, of service: Service) -> String {
-        text.hasPrefix(service.name + " ") ? String(text.dropFirst(service.name.count + 1)) : text
+    static func withoutName(_ finding: Finding) -> String {
+        String(finding.text.dropFirst(finding.subjectLength).drop { $0 == " " })
     }
 
     /// One comparative line for an alternative: what it lacks (a requirement it misses, its
@@ -218,7 +218,7 @@ public enum Render {
     static func comparison(_ a: Assessment, against pick: Assessment, profile: Profile, catalog: Catalog, avoiding used: Set<String> = []) -> String {
         var candidates = catalog.unmetRequirements(a.service, profile).map { "lacks --\($0.key): \($0.what)" }
         candidates += a.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
-            .map { "\(JSON.format(number: $0.weight)): \(withoutName($0.text, of: a.service))" }
+            .map { "\(JSON.format(number: $0.weight)): \(withoutName($0))" }
         let mine = Set(a.scoreFindings.map(\.rule))
         let missing = pick.scoreFindings.filter { $0.weight > 0 && !mine.contains($0.rule) }
         let gap = pick.score - a.score

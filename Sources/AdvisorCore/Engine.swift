@@ -95,7 +95,9 @@ public struct Engine: Sendable {
                 }
                 let text = withReasons ? prerendered.isEmpty ? reason(rule, profile: profile, service: catalog.services[s], missing: missing)
                     : prerendered[i * n + s] ?? reason(rule, profile: profile, service: catalog.services[s], missing: missing) : ""
-                let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight)
+                var subject = 0
+                if withReasons, case .service? = rule.template.first { subject = catalog.services[s].name.count }
+                let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subject)
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:

@@ -4,6 +4,10 @@ public struct Finding: Equatable, Sendable {
     public var text: String
     public var source: String
     public var weight: Double
+    /// How many leading characters of `text` name the service it is about (its rule's reason
+    /// begins with {service}); 0 otherwise. A renderer that already shows the service drops
+    /// them by count, without reading the sentence.
+    public var subjectLength: Int = 0
 }
 
 /// How one service fared: its exclusions, its score and the findings behind it.
