@@ -43,17 +43,22 @@ extension Render {
     static func estimatesText(_ estimates: [Estimate], width: Int, style st: Style) -> String {
         guard !estimates.isEmpty else { return "" }
         let region = estimates.first?.region ?? PriceTable.defaultRegion
-        let fellBack = estimates.contains(where: \.pricesFellBack)
-        let priced = fellBack ? "\(PriceTable.defaultRegion) prices: the table has none for \(region)" : region
+        // All on one Region's prices, or each line says which it used.
+        let withPrices = estimates.filter { !$0.prices.isEmpty }
+        let fellBack = !withPrices.isEmpty && withPrices.allSatisfy(\.pricesFellBack)
+        let mixed = !fellBack && withPrices.contains(where: \.pricesFellBack)
+        let priced = fellBack ? "\(PriceTable.defaultRegion) prices: the table has none for \(region)"
+            : mixed ? "\(region) prices, else \(PriceTable.defaultRegion)'s where marked" : region
         var out = "\n" + st.bold(wrap("Monthly estimates (not quotes; On-Demand, \(priced))", width: width, indent: 2, firstIndent: 0)) + "\n"
+        func line(_ e: Estimate) -> String { estimateLine(e) + (mixed && e.pricesFellBack ? " (\(PriceTable.defaultRegion) prices)" : "") }
         let idWidth = min(26, estimates.map(\.service.count).max() ?? 10)
         for e in estimates {
             if width - (idWidth + 4) >= 30 {
-                let body = wrap(estimateLine(e), width: width, indent: idWidth + 4)
+                let body = wrap(line(e), width: width, indent: idWidth + 4)
                 out += "  " + pad(e.service, idWidth) + "  " + body.dropFirst(idWidth + 4) + "\n"
             } else {
                 // Too narrow for a column: the id, then the estimate below it.
-                out += "  " + e.service + "\n" + wrap(estimateLine(e), width: width, indent: 4) + "\n"
+                out += "  " + e.service + "\n" + wrap(line(e), width: width, indent: 4) + "\n"
             }
         }
         let dates = Set(estimates.flatMap { $0.prices.map(\.asOf) }).sorted()

@@ -23,6 +23,7 @@ extension Engine {
         /// The next cheapest fitting service and its cost.
         var next: Int
         var nextCost: CostRange
+        var nextEstimate: Estimate
         /// How many fitting services had estimates that price the workload.
         var compared: Int
     }
@@ -48,7 +49,7 @@ extension Engine {
         priced.sort { middle($0.cost) != middle($1.cost) ? middle($0.cost) < middle($1.cost) : $0.index < $1.index }
         guard let first = priced.first, let next = priced.first(where: { middle($0.cost) > middle(first.cost) }) else { return nil }
         let favoured = priced.filter { middle($0.cost) == middle(first.cost) }.map(\.index)
-        return Cheapest(favoured: favoured, cost: first.cost, estimate: first.estimate, next: next.index, nextCost: next.cost, compared: priced.count)
+        return Cheapest(favoured: favoured, cost: first.cost, estimate: first.estimate, next: next.index, nextCost: next.cost, nextEstimate: next.estimate, compared: priced.count)
     }
 
     /// Adds the lowest-cost weight to the favoured services' scores.
@@ -69,10 +70,20 @@ extension Engine {
             let text = "Cheapest estimate of the \(c.compared) services that fit and whose estimates price this workload"
                 + (others.isEmpty ? "" : " (priced alike with " + others.joined(separator: ", ") + ")")
                 + ": \(Engine.range(c.cost)) a month, about \(Engine.dollars(saving)) (\(percent)%) less than \(nextName) at \(Engine.range(c.nextCost))"
-                + " (On-Demand, " + (c.estimate.pricesFellBack ? "us-east-1 prices where the table has none for \(c.estimate.region)" : c.estimate.region) + ", middle of each range)."
+                + " (On-Demand, " + pricedWhere(c) + ", middle of each range)."
             assessments[i].score += Engine.cheapestEstimateWeight
             assessments[i].scoreFindings.append(Finding(rule: Engine.cheapestEstimateRule, text: text,
                                                         source: c.estimate.prices.first?.source ?? "", weight: Engine.cheapestEstimateWeight))
         }
+    }
+
+    /// Where the compared prices come from; when one side fell back to us-east-1's and the
+    /// other did not, each side's, as part of the difference is then the Region's.
+    func pricedWhere(_ c: Cheapest) -> String {
+        let region = c.estimate.region
+        let fallback = "\(PriceTable.defaultRegion) prices where the table has none for \(region)"
+        if c.estimate.pricesFellBack == c.nextEstimate.pricesFellBack { return c.estimate.pricesFellBack ? fallback : region }
+        func side(_ e: Estimate) -> String { e.pricesFellBack ? "\(PriceTable.defaultRegion) prices" : "\(region) prices" }
+        return "\(side(c.estimate)) for the cheapest, \(side(c.nextEstimate)) for \(catalog.services[c.next].name): part of the difference may be the Region's"
     }
 }
