@@ -186,7 +186,18 @@ public enum Render {
             var seen = Set<String>()
             let ordered = r.whatIf.filter { r.profile[$0.key] == nil } + r.whatIf.filter { r.profile[$0.key] != nil }
             let changes = ordered.filter { seen.insert($0.key).inserted }.prefix(entries).map { "--\($0.key) \($0.value) → \($0.service)" }
-            out += wrap("Would change it: " + changes.joined(separator: "; "), width: width, indent: 2, firstIndent: 0, maxLines: lines) + "\n"
+            // Whole changes only (an answer without the service it leads to says nothing).
+            var line: String? = nil
+            for shown in stride(from: changes.count, through: 1, by: -1) {
+                let left = Set(r.whatIf.map(\.key)).count - shown
+                for suffix in (left > 0 ? ["; \(left) more in --verbose", ""] : [""]) {
+                    let text = wrap("Would change it: " + changes.prefix(shown).joined(separator: "; ") + suffix, width: width, indent: 2, firstIndent: 0)
+                    let rows = text.split(separator: "\n", omittingEmptySubsequences: false)
+                    if rows.count <= lines && rows.allSatisfy({ $0.count <= width }) { line = text; break }
+                }
+                if line != nil { break }
+            }
+            out += (line ?? wrap("Would change it: " + changes.joined(separator: "; "), width: width, indent: 2, firstIndent: 0, maxLines: lines)) + "\n"
         }
         out += st.dim(wrap("More: --verbose for the full report; 'dbadvisor why SERVICE' for one service.", width: width, indent: 2, firstIndent: 0, maxLines: lines)) + "\n"
         return out
