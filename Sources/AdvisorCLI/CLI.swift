@@ -269,6 +269,14 @@ public enum CLI {
 
     private static let retained = Mutex<[Catalog]>([])
 
+    /// The bundled schema, which the price overlay is checked against: by every run that lays
+    /// it, and by `prices import` before it writes one.
+    static func overlaySchema() throws -> JSON {
+        do { return try JSONParser.parse(BundledCatalog.files()[Catalog.schemaFile] ?? []) } catch {
+            throw CLIError.data("The bundled schema is not valid JSON: \(error)")
+        }
+    }
+
     /// The prices `prices import` wrote (PriceOverlay), laid over the catalog's, when the file
     /// exists. One that cannot be used stops every command (65) with how to remove it.
     static func layPriceOverlay(over catalog: inout Catalog, io: IO) throws {
@@ -277,11 +285,7 @@ public enum CLI {
         do { bytes = try FileSystem.readFile(path, limit: 64 * 1_048_576) } catch {
             throw CLIError.noInput("The price overlay '\(Sanitize.forTerminal(path))' cannot be read (\(error)); remove it to use the catalog's prices.")
         }
-        let schema: JSON
-        do { schema = try JSONParser.parse(BundledCatalog.files()[Catalog.schemaFile] ?? []) } catch {
-            throw CLIError.data("The bundled schema is not valid JSON: \(error)")
-        }
-        switch PriceOverlay.read(bytes, file: path, schema: schema, catalog: catalog) {
+        switch PriceOverlay.read(bytes, file: path, schema: try overlaySchema(), catalog: catalog) {
         case let .success(prices): catalog.prices = PriceOverlay.apply(prices, to: catalog.prices)
         case let .failure(error):
             let shown = error.problems.prefix(5).map { "  " + Sanitize.forTerminal($0.description) }.joined(separator: "\n")

@@ -1,5 +1,4 @@
 import AdvisorCore
-import BundledCatalog
 import Platform
 
 extension Commands {
@@ -113,7 +112,7 @@ extension Commands {
         }
         // What is written must be what later runs accept: checked as they will read it first.
         let text = PriceOverlay.text(merged)
-        if case let .failure(error) = PriceOverlay.read(Array(text.utf8), file: overlay, schema: try overlaySchema(), catalog: inv.catalog) {
+        if case let .failure(error) = PriceOverlay.read(Array(text.utf8), file: overlay, schema: try CLI.overlaySchema(), catalog: inv.catalog) {
             let shown = error.problems.prefix(5).map { "  " + Sanitize.forTerminal($0.description) }.joined(separator: "\n")
             throw CLIError.data("The imported prices would not be usable (\(error.problems.count) problem(s)):\n\(shown)\nNothing was imported; the overlay is unchanged.")
         }
@@ -126,12 +125,5 @@ extension Commands {
         }
         summary += "Wrote \(merged.count) price\(merged.count == 1 ? "" : "s") to \(Sanitize.forTerminal(overlay)) (\(replaced) replacing earlier imports). Later runs use them over the catalog's prices; 'dbadvisor prices' shows which is which; delete the file to go back.\n"
         return summary
-    }
-
-    /// The bundled schema, which the overlay is checked against (as every later run does).
-    static func overlaySchema() throws -> JSON {
-        do { return try JSONParser.parse(BundledCatalog.files()[Catalog.schemaFile] ?? []) } catch {
-            throw CLIError.data("The bundled schema is not valid JSON: \(error)")
-        }
     }
 }

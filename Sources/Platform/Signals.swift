@@ -13,6 +13,17 @@ public func handleSignals(_ signals: [Int32], with handler: @convention(c) (Int3
 
 /// Installs `handler` for one signal (no array: safe to call from inside a signal handler).
 public func handleSignal(_ signal: Int32, with handler: @convention(c) (Int32) -> Void) {
+    install(signal, handler)
+}
+
+/// Puts `signal` back to its default action (async-signal-safe).
+public func defaultSignal(_ signal: Int32) {
+    install(signal, SIG_DFL)
+}
+
+/// One sigaction: `handler` (or SIG_DFL), an empty mask, no flags. The handler's field is
+/// named differently by Glibc and Darwin.
+private func install(_ signal: Int32, _ handler: (@convention(c) (Int32) -> Void)?) {
     var action = sigaction()
     #if os(Linux)
     action.__sigaction_handler.sa_handler = handler
@@ -21,18 +32,6 @@ public func handleSignal(_ signal: Int32, with handler: @convention(c) (Int32) -
     #endif
     sigemptyset(&action.sa_mask)
     action.sa_flags = 0
-    sigaction(signal, &action, nil)
-}
-
-/// Puts `signal` back to its default action (async-signal-safe).
-public func defaultSignal(_ signal: Int32) {
-    var action = sigaction()
-    #if os(Linux)
-    action.__sigaction_handler.sa_handler = SIG_DFL
-    #else
-    action.__sigaction_u.__sa_handler = SIG_DFL
-    #endif
-    sigemptyset(&action.sa_mask)
     sigaction(signal, &action, nil)
 }
 
