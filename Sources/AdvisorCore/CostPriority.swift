@@ -39,22 +39,42 @@ extension Engine {
     /// fewer than two distinct prices can be compared.
     func cheapest(_ profile: Profile, severity: [Double]) -> Cheapest? {
         guard wantsLowestCost(profile) else { return nil }
+        let inputs = estimateInputs(profile)
+        var estimates = [Estimate?](repeating: nil, count: catalog.services.count)
+        guard let c = cheapestPositions(severity: severity, cost: { i in
+            let e = estimate(catalog.services[i].id, inputs)
+            estimates[i] = e
+            return e.pricesTheLoad ? e.monthlyUSD : nil
+        }) else { return nil }
+        return Cheapest(favoured: c.favoured, cost: c.cost, estimate: estimates[c.favoured[0]]!, next: c.next, nextCost: c.nextCost,
+                        nextEstimate: estimates[c.next]!, compared: c.compared)
+    }
+
+    /// The positions `cheapest` favours, and the next cheapest, from each fitting service's
+    /// monthly cost when its estimate prices the load (`cost`: nil when it does not).
+    func cheapestPositions(severity: [Double], cost: (Int) -> CostRange?) -> (favoured: [Int], cost: CostRange, next: Int, nextCost: CostRange, compared: Int)? {
         func middle(_ r: CostRange) -> Double { (r.low + r.high) / 2 }
-        var priced: [(index: Int, estimate: Estimate, cost: CostRange)] = []
+        var priced: [(index: Int, cost: CostRange)] = []
         for (i, service) in catalog.services.enumerated() where severity[i] == 0 && service.lifecycle.isAvailableForNewWorkloads {
-            let e = estimate(service.id, profile)
-            guard e.pricesTheLoad, let cost = e.monthlyUSD else { continue }
-            priced.append((i, e, cost))
+            guard let c = cost(i) else { continue }
+            priced.append((i, c))
         }
         priced.sort { middle($0.cost) != middle($1.cost) ? middle($0.cost) < middle($1.cost) : $0.index < $1.index }
         guard let first = priced.first, let next = priced.first(where: { middle($0.cost) > middle(first.cost) }) else { return nil }
         let favoured = priced.filter { middle($0.cost) == middle(first.cost) }.map(\.index)
-        return Cheapest(favoured: favoured, cost: first.cost, estimate: first.estimate, next: next.index, nextCost: next.cost, nextEstimate: next.estimate, compared: priced.count)
+        return (favoured, first.cost, next.index, next.cost, priced.count)
     }
 
     /// Adds the lowest-cost weight to the favoured services' scores.
     func addCheapest(_ profile: Profile, scores: inout [Double], severity: [Double]) {
         guard let c = cheapest(profile, severity: severity) else { return }
+        for i in c.favoured { scores[i] += Engine.cheapestEstimateWeight }
+    }
+
+    /// The same for a profile that asks for the lowest cost, given each service's monthly
+    /// cost as `cheapestPositions` reads it (the lint sweep keeps them between profiles).
+    func addCheapest(scores: inout [Double], severity: [Double], cost: (Int) -> CostRange?) {
+        guard let c = cheapestPositions(severity: severity, cost: cost) else { return }
         for i in c.favoured { scores[i] += Engine.cheapestEstimateWeight }
     }
 

@@ -139,15 +139,17 @@ public struct Engine: Sendable {
     func evaluateRule(_ i: Int, _ a: RuleEvaluator.Answers, into fired: inout [Bool]) {
         let n = catalog.services.count
         let profileOnly = evaluator.whenIsProfileOnly[i]
-        if profileOnly, let when = evaluator.when[i], !evaluator.holds(when, a, -1) {
+        let program = evaluator.program
+        let when = evaluator.whenAt[i], selector = evaluator.selectorAt[i]
+        if profileOnly, when >= 0, !program.holds(when, a, -1) {
             for s in 0..<n { fired[i * n + s] = false }
             return
         }
         let table = staticSelection[i]
         for s in 0..<n {
             var fires = true
-            if let table { fires = table[s] } else { fires = evaluator.holds(evaluator.selector[i], a, s) }
-            if fires, !profileOnly, let when = evaluator.when[i] { fires = evaluator.holds(when, a, s) }
+            if let table { fires = table[s] } else { fires = program.holds(selector, a, s) }
+            if fires, !profileOnly, when >= 0 { fires = program.holds(when, a, s) }
             fired[i * n + s] = fires
         }
     }
@@ -170,7 +172,13 @@ public struct Engine: Sendable {
     /// The warning rules that fire for a profile.
     func firingWarnings(_ profile: Profile) -> [Rule] {
         let a = warnEvaluator.answers(profile)
-        return warnRules.indices.filter { i in warnEvaluator.when[i].map { warnEvaluator.holds($0, a, -1) } ?? true }.map { warnRules[$0] }
+        return warnRules.indices.filter { warningFires($0, a) }.map { warnRules[$0] }
+    }
+
+    /// Whether warning rule `i` (position among warning rules) fires for the answers.
+    func warningFires(_ i: Int, _ a: RuleEvaluator.Answers) -> Bool {
+        let when = warnEvaluator.whenAt[i]
+        return when < 0 || warnEvaluator.program.holds(when, a, -1)
     }
 
     /// The pick alone: the cheap path used for what-if and sweeps. When every service is

@@ -68,7 +68,7 @@ public struct Estimate: Sendable {
 }
 
 /// The workload an estimate prices: the profile's answers, converted.
-struct Workload {
+struct Workload: Hashable {
     var gigabytes: Double?
     var requestsPerSecond: Double?
     var readShare: Double?
@@ -144,8 +144,19 @@ extension Engine {
 
     /// The monthly estimate of one service for a profile.
     public func estimate(_ service: String, _ profile: Profile) -> Estimate {
-        let region = pricingRegion(profile)
-        let w = Workload(profile)
+        estimate(service, estimateInputs(profile))
+    }
+
+    /// All an estimate reads of a profile: profiles with the same inputs get the same
+    /// estimates (the lint sweep keeps them by these).
+    func estimateInputs(_ profile: Profile) -> EstimateInputs {
+        EstimateInputs(workload: Workload(profile), region: pricingRegion(profile))
+    }
+
+    /// The monthly estimate of one service for the inputs read from a profile.
+    func estimate(_ service: String, _ inputs: EstimateInputs) -> Estimate {
+        let region = inputs.region
+        let w = inputs.workload
         var b = EstimateBuilder(service: service, region: region, table: catalog.prices)
         if let multiAZ = w.multiAZ {
             b.multiAZ = multiAZ
@@ -170,6 +181,12 @@ extension Engine {
         }
         return b.build()
     }
+}
+
+/// What an estimate reads of a profile: its workload and the Region priced.
+struct EstimateInputs: Hashable {
+    var workload: Workload
+    var region: String
 }
 
 /// Builds one estimate: looks prices up (recording each one used), adds parts and assumptions.

@@ -54,6 +54,11 @@ struct RuleEvaluator: Sendable {
     let when: [Test?]
     let whenIsProfileOnly: [Bool]
     let selector: [Test]
+    /// The same `when` and selector tests, flat (see `TestProgram`): per rule, the position of
+    /// each in `program` (-1: no `when`).
+    let program: TestProgram
+    let whenAt: [Int]
+    let selectorAt: [Int]
 
     init(catalog: Catalog, rules: [Rule]) {
         questions = catalog.questions
@@ -64,6 +69,10 @@ struct RuleEvaluator: Sendable {
         when = rules.map { $0.when.map(compile) }
         whenIsProfileOnly = rules.map(\.whenIsProfileOnly)
         selector = rules.map { $0.services.map(compile) ?? .constant(false) }
+        var program = TestProgram()
+        whenAt = when.map { $0.map { program.add($0) } ?? -1 }
+        selectorAt = selector.map { program.add($0) }
+        self.program = program
     }
 
     /// A condition that reads answers only (a question's `askWhen`), compiled alone.
@@ -410,6 +419,139 @@ extension Condition.FactTest {
         case .belowAnswer: return "belowAnswer"
         case .slowerThanAnswer: return "slowerThanAnswer"
         case .notSlowerThanAnswer: return "notSlowerThanAnswer"
+        }
+    }
+}
+
+/// Compiled tests laid out flat, for the paths that evaluate many (profile, service) pairs:
+/// the same tests as `RuleEvaluator.Test`, as nodes in one array (a node's children follow it;
+/// `end` is the position after its subtree) and tables of plain values, so that evaluating
+/// retains and releases nothing. It decides exactly as `RuleEvaluator.holds`; it captures
+/// nothing, so the reasons that need a capture still go through `holds`.
+struct TestProgram: Sendable {
+    enum Op: UInt8, Sendable {
+        case constant, all, any, not, perService, answered, answerIntersects, numberAtLeast, numberBelow
+        case factIncludesAnswer, factLacksAnswer, factBelowAnswer, factSlower, familyMatches
+    }
+
+    struct Node: Sendable {
+        var op: Op
+        var flag = false
+        var question: Int32 = 0
+        var end: Int32 = 0
+        /// Offsets of the node's per-service tables (and per-value ranks) in the arrays below.
+        var table: Int32 = 0
+        var presence: Int32 = 0
+        var ranks: Int32 = 0
+        var bits: UInt64 = 0
+        var number = 0.0
+    }
+
+    private(set) var nodes: [Node] = []
+    private var flags: [Bool] = []
+    private var masks: [UInt64] = []
+    private var numbers: [Double] = []
+    private var ints: [Int] = []
+
+    /// Appends `test`; returns the position of its root.
+    mutating func add(_ test: RuleEvaluator.Test) -> Int {
+        let root = nodes.count
+        var node = Node(op: .constant)
+        func optionalTable<T>(_ values: [T?], _ store: inout [T], filler: T) {
+            node.table = Int32(store.count)
+            node.presence = Int32(flags.count)
+            for v in values { store.append(v ?? filler); flags.append(v != nil) }
+        }
+        switch test {
+        case let .constant(b): node.flag = b
+        case let .all(items), let .any(items):
+            if case .all = test { node.op = .all } else { node.op = .any }
+            nodes.append(node)
+            for item in items { _ = add(item) }
+            nodes[root].end = Int32(nodes.count)
+            return root
+        case let .not(inner):
+            node.op = .not
+            nodes.append(node)
+            _ = add(inner)
+            nodes[root].end = Int32(nodes.count)
+            return root
+        case let .perService(table):
+            node.op = .perService
+            node.table = Int32(flags.count)
+            flags += table
+        case let .answered(q, b): node.op = .answered; node.question = Int32(q); node.flag = b
+        case let .answerIntersects(q, m): node.op = .answerIntersects; node.question = Int32(q); node.bits = m
+        case let .numberAtLeast(q, limit): node.op = .numberAtLeast; node.question = Int32(q); node.number = limit
+        case let .numberBelow(q, limit): node.op = .numberBelow; node.question = Int32(q); node.number = limit
+        case let .factIncludesAnswer(q, table), let .factLacksAnswer(q, table):
+            if case .factIncludesAnswer = test { node.op = .factIncludesAnswer } else { node.op = .factLacksAnswer }
+            node.question = Int32(q)
+            optionalTable(table, &masks, filler: 0)
+        case let .factBelowAnswer(q, limits):
+            node.op = .factBelowAnswer; node.question = Int32(q)
+            optionalTable(limits, &numbers, filler: 0)
+        case let .factSlower(q, serviceRanks, valueRanks, slower):
+            node.op = .factSlower; node.question = Int32(q); node.flag = slower
+            optionalTable(serviceRanks, &ints, filler: 0)
+            node.ranks = Int32(ints.count)
+            ints += valueRanks
+        case let .familyMatches(q, families):
+            node.op = .familyMatches; node.question = Int32(q)
+            node.table = Int32(ints.count)
+            ints += families
+        }
+        node.end = Int32(root + 1)
+        nodes.append(node)
+        return root
+    }
+
+    /// Whether the test rooted at `i` holds for the answers and the service at `s` (-1: no
+    /// service): `RuleEvaluator.holds` without the capture.
+    func holds(_ i: Int, _ a: RuleEvaluator.Answers, _ s: Int) -> Bool {
+        let node = nodes[i]
+        let q = Int(node.question)
+        switch node.op {
+        case .constant: return node.flag
+        case .all:
+            var child = i + 1
+            while child < Int(node.end) {
+                if !holds(child, a, s) { return false }
+                child = Int(nodes[child].end)
+            }
+            return true
+        case .any:
+            var child = i + 1
+            while child < Int(node.end) {
+                if holds(child, a, s) { return true }
+                child = Int(nodes[child].end)
+            }
+            return false
+        case .not: return !holds(i + 1, a, s)
+        case .perService: return s >= 0 && flags[Int(node.table) + s]
+        case .answered: return a.answered[q] == node.flag
+        case .answerIntersects: return a.mask[q] & node.bits != 0
+        case .numberAtLeast: return a.answered[q] && a.number[q] >= node.number
+        case .numberBelow: return a.answered[q] && a.number[q] < node.number
+        case .factIncludesAnswer:
+            guard s >= 0, flags[Int(node.presence) + s] else { return false }
+            let m = masks[Int(node.table) + s]
+            let wanted = a.mask[q]
+            return wanted != 0 && wanted & m == wanted
+        case .factLacksAnswer:
+            guard s >= 0, flags[Int(node.presence) + s] else { return false }
+            return a.mask[q] & ~masks[Int(node.table) + s] != 0
+        case .factBelowAnswer:
+            guard s >= 0, flags[Int(node.presence) + s], a.answered[q], !a.number[q].isNaN else { return false }
+            return numbers[Int(node.table) + s] < a.number[q]
+        case .factSlower:
+            guard s >= 0, flags[Int(node.presence) + s], a.mask[q] != 0 else { return false }
+            let have = ints[Int(node.table) + s]
+            let wanted = ints[Int(node.ranks) + a.mask[q].trailingZeroBitCount]
+            return node.flag ? have > wanted : have <= wanted
+        case .familyMatches:
+            guard s >= 0, ints[Int(node.table) + s] >= 0, a.mask[q] != 0 else { return false }
+            return a.mask[q] == 1 << UInt64(ints[Int(node.table) + s])
         }
     }
 }

@@ -18,8 +18,10 @@ struct InvariantChecker {
     let catalog: Catalog
     /// Per service rule and per warning rule: what its reason asserts (its `asserts` and the
     /// answers it quotes), compiled; nil when it asserts nothing.
-    let serviceAsserts: [RuleEvaluator.Test?]
-    let warnAsserts: [RuleEvaluator.Test?]
+    /// Positions in `asserts` (-1: the rule asserts nothing).
+    let serviceAsserts: [Int]
+    let warnAsserts: [Int]
+    let asserts: TestProgram
     /// Swept profiles with a tie, or a retired service that could be named (see `check`).
     var tieCandidates = 0, retiredCandidates = 0
     var invariants: [Invariant] = [
@@ -37,14 +39,16 @@ struct InvariantChecker {
     init(engine: Engine) {
         self.engine = engine
         catalog = engine.catalog
-        func assertTest(_ rule: Rule) -> RuleEvaluator.Test? {
+        var program = TestProgram()
+        func assertTest(_ rule: Rule) -> Int {
             var parts: [Condition] = rule.asserts.map { [$0] } ?? []
             parts += rule.quotedAnswers.map { Condition.answer(key: $0, test: .answered(true)) }
-            if parts.isEmpty { return nil }
-            return RuleEvaluator.compile(answersOnly: .all(parts), catalog: engine.catalog)
+            if parts.isEmpty { return -1 }
+            return program.add(RuleEvaluator.compile(answersOnly: .all(parts), catalog: engine.catalog))
         }
         serviceAsserts = engine.serviceRules.map(assertTest)
         warnAsserts = engine.warnRules.map(assertTest)
+        asserts = program
     }
 
     private mutating func count(_ id: String, _ profile: Profile, _ detail: String) {
@@ -59,21 +63,20 @@ struct InvariantChecker {
         if let i = invariants.firstIndex(where: { $0.id == id }) { invariants[i].handled += 1 }
     }
 
-    /// Checks one swept profile. `firedServiceRules`: positions of service rules that fired for
-    /// some service; `firedWarnings`: the warning rules that fired; `best`: the pick's position
-    /// (nil when nothing fits).
-    mutating func check(_ profile: Profile, scores: [Double], severity: [Double], firedServiceRules: [Int], firedWarnings: [Rule],
-                        best: Int?, order: [Int]) {
-        let answers = engine.evaluator.answers(profile)
+    /// Checks one swept profile (`answers`: the same, as the evaluator reads it).
+    /// `firedServiceRules`: positions of service rules that fired for some service, in rule
+    /// order; `firedWarnings`: positions of the warning rules that fired; `best`: the pick's
+    /// position (nil when nothing fits).
+    mutating func check(_ profile: Profile, _ answers: RuleEvaluator.Answers, scores: [Double], severity: [Double], firedServiceRules: [Int],
+                        firedWarnings: [Int], best: Int?, order: [Int]) {
         for i in firedServiceRules {
-            if let test = serviceAsserts[i], !engine.evaluator.holds(test, answers, -1) {
+            if serviceAsserts[i] >= 0, !asserts.holds(serviceAsserts[i], answers, -1) {
                 count("a", profile, "rule \(engine.serviceRules[i].id) fires, but its reason asserts what the profile does not say")
             }
         }
-        for rule in firedWarnings {
-            guard let i = engine.warnRules.firstIndex(where: { $0 === rule }) else { continue }
-            if let test = warnAsserts[i], !engine.evaluator.holds(test, answers, -1) {
-                count("a", profile, "warning \(rule.id) fires, but its reason asserts what the profile does not say")
+        for i in firedWarnings {
+            if warnAsserts[i] >= 0, !asserts.holds(warnAsserts[i], answers, -1) {
+                count("a", profile, "warning \(engine.warnRules[i].id) fires, but its reason asserts what the profile does not say")
             }
         }
         guard let best else { return }

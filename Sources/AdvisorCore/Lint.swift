@@ -97,13 +97,43 @@ public struct Sweep {
     /// Every rule condition here joins at most three answers, so (2) reaches every
     /// combination a rule can distinguish.
     public func forEachProfile(_ body: (Profile) -> Void) {
-        let enumerated = catalog.questions.filter { $0.isCore && ($0.kind == .choice || $0.kind == .set) }
-        let enumeratedValues = enumerated.map(values)
+        forEachChange { _, profile in body(profile) }
+    }
+
+    /// The profiles of `forEachProfile`, in the same order, each with the answers that differ
+    /// from the previous profile's (question position, then the new answer or nil): consecutive
+    /// profiles differ in one answer or a few, and only the rules reading those need judging again.
+    func forEachChange(_ body: (_ changes: [(question: Int, answer: Answer?)], _ profile: Profile) -> Void) {
+        let questions = catalog.questions
+        let position = Dictionary(questions.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { a, _ in a })
+        var current = [Answer?](repeating: nil, count: questions.count)
+        var answered: [Int] = []
+        var profile = Profile()
+        var changes: [(question: Int, answer: Answer?)] = []
+        var wanted = [Bool](repeating: false, count: questions.count)
+        /// Moves to the profile that answers exactly `desired` (question positions, distinct).
+        func visit(_ desired: [(Int, Answer)]) {
+            changes.removeAll(keepingCapacity: true)
+            for (q, _) in desired { wanted[q] = true }
+            for q in answered where !wanted[q] { changes.append((q, nil)) }
+            for (q, answer) in desired where current[q] != answer { changes.append((q, answer)) }
+            for (q, _) in desired { wanted[q] = false }
+            for (q, answer) in changes {
+                current[q] = answer
+                profile[questions[q].key] = answer
+            }
+            answered.removeAll(keepingCapacity: true)
+            for (q, _) in desired { answered.append(q) }
+            body(changes, profile)
+        }
+        let enumerated = questions.indices.filter { questions[$0].isCore && (questions[$0].kind == .choice || questions[$0].kind == .set) }
+        let enumeratedValues = enumerated.map { values(questions[$0]) }
         var indices = [Int](repeating: 0, count: enumerated.count)
+        var desired: [(Int, Answer)] = []
         while !enumerated.isEmpty {
-            var p = Profile()
-            for (k, q) in enumerated.enumerated() { p[q.key] = enumeratedValues[k][indices[k]] }
-            body(p)
+            desired.removeAll(keepingCapacity: true)
+            for (k, q) in enumerated.enumerated() { if let v = enumeratedValues[k][indices[k]] { desired.append((q, v)) } }
+            visit(desired)
             var k = enumerated.count - 1
             while k >= 0 {
                 indices[k] += 1
@@ -113,19 +143,20 @@ public struct Sweep {
             }
             if k < 0 { break }
         }
-        let shapes = catalog.question("data-shape").map(values) ?? [nil]
-        let others = catalog.questions.filter { $0.key != "data-shape" }
-        let otherValues = others.map { values($0).compactMap { $0 } }
+        let shapeAt = position["data-shape"]
+        let shapes = shapeAt.map { values(questions[$0]) } ?? [nil]
+        let others = questions.indices.filter { questions[$0].key != "data-shape" }
+        let otherValues = others.map { values(questions[$0]).compactMap { $0 } }
         for shape in shapes {
             for a in others.indices {
                 for b in others.indices where b > a {
                     for va in otherValues[a] {
                         for vb in otherValues[b] {
-                            var p = Profile()
-                            p["data-shape"] = shape
-                            p[others[a].key] = va
-                            p[others[b].key] = vb
-                            body(p)
+                            desired.removeAll(keepingCapacity: true)
+                            if let shapeAt, let shape { desired.append((shapeAt, shape)) }
+                            desired.append((others[a], va))
+                            desired.append((others[b], vb))
+                            visit(desired)
                         }
                     }
                 }
@@ -134,54 +165,88 @@ public struct Sweep {
     }
 
     /// Runs the sweep and reports broken properties as problems.
+    ///
+    /// Per profile, only the rules that read a changed answer are judged again, and the
+    /// totals move by the weights of the (rule, service) pairs that changed: weights are
+    /// whole numbers (the schema says so), so the sums are exactly those a full evaluation
+    /// gives. lowest-cost's estimates are worked out once per service and per distinct set of
+    /// the answers an estimate reads.
     public func run() -> LintReport {
         var report = LintReport(problems: [])
         var fired = Set<String>()
-        var picked = Set<String>()
-        var contradictions: [String: Profile] = [:]
+        var picked = [Bool](repeating: false, count: catalog.services.count)
         var retiredPicks: [String: Profile] = [:]
         let pairs = catalog.rules.flatMap { rule in rule.contradicts.map { (rule.id, $0) } }
-        let serviceRules = catalog.rules.filter(\.isServiceRule)
-        let idOrder = Ranking.tieBreakOrder(catalog)
-        var firedIndex = [Bool](repeating: false, count: serviceRules.count)
+        let serviceRules = engine.serviceRules
+        let idOrder = engine.idOrder
+        let n = catalog.services.count
         let ruleIndex = Dictionary(serviceRules.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         let indexPairs = pairs.compactMap { x, y in ruleIndex[x].flatMap { i in ruleIndex[y].map { (i, $0) } } }
-        var perService = [[Bool]](repeating: [Bool](repeating: false, count: serviceRules.count), count: catalog.services.count)
+        /// Per pair and service: the first profile where both rules fire for it.
+        var contradictions = [Profile?](repeating: nil, count: indexPairs.count * n)
         var checker = InvariantChecker(engine: engine)
-        var firedHere = [Bool](repeating: false, count: serviceRules.count)
-        var firedList: [Int] = []
-        forEachProfile { profile in
+        let available = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
+        var state = IncrementalEvaluation(engine: engine)
+        var everFired = [Bool](repeating: false, count: serviceRules.count)
+        var firedRules: [Int] = []
+        var warnings: [Int] = []
+        var everWarned = [Bool](repeating: false, count: engine.warnRules.count)
+        var estimated: [EstimateInputs: [CostRange?]] = [:]
+        let notEstimated = CostRange(low: -1, high: -1)
+
+        forEachChange { changes, profile in
             report.profilesSwept += 1
-            for i in firedList { firedHere[i] = false }
-            firedList.removeAll(keepingCapacity: true)
-            if !indexPairs.isEmpty { for s in perService.indices { for i in perService[s].indices { perService[s][i] = false } } }
-            let (scores, severity) = engine.evaluate(profile) { rule, service in
-                firedIndex[rule] = true
-                if !firedHere[rule] { firedHere[rule] = true; firedList.append(rule) }
-                if !indexPairs.isEmpty { perService[service][rule] = true }
-            }
-            for (x, y) in indexPairs {
-                for s in perService.indices where perService[s][x] && perService[s][y] {
-                    let key = "\(serviceRules[x].id)|\(serviceRules[y].id)|\(catalog.services[s].id)"
-                    contradictions[key] = contradictions[key] ?? profile
+            state.apply(changes)
+            for i in state.judged where state.firingFor[i] > 0 { everFired[i] = true }
+            let firedMatrix = state.fired, firingFor = state.firingFor, severity = state.severity
+            for (p, (x, y)) in indexPairs.enumerated() where firingFor[x] > 0 && firingFor[y] > 0 {
+                for s in 0..<n where firedMatrix[x * n + s] && firedMatrix[y * n + s] && contradictions[p * n + s] == nil {
+                    contradictions[p * n + s] = profile
                 }
             }
-            let warnings = engine.firingWarnings(profile)
-            for rule in warnings { fired.insert(rule.id) }
+            var scores = state.scores
+            if engine.wantsLowestCost(profile) {
+                let inputs = engine.estimateInputs(profile)
+                var costs = estimated[inputs] ?? [CostRange?](repeating: notEstimated, count: n)
+                engine.addCheapest(scores: &scores, severity: severity) { s in
+                    if costs[s] != notEstimated { return costs[s] }
+                    let e = engine.estimate(catalog.services[s].id, inputs)
+                    costs[s] = e.pricesTheLoad ? e.monthlyUSD : nil
+                    return costs[s]
+                }
+                estimated[inputs] = costs
+            }
+            warnings.removeAll(keepingCapacity: true)
+            for w in engine.warnRules.indices where engine.warningFires(w, state.answers) {
+                warnings.append(w)
+                everWarned[w] = true
+            }
+            firedRules.removeAll(keepingCapacity: true)
+            for i in serviceRules.indices where firingFor[i] > 0 { firedRules.append(i) }
             let genuine = Ranking.best(idOrder, scores: scores, where: { severity[$0] == 0 })
-            checker.check(profile, scores: scores, severity: severity, firedServiceRules: firedList, firedWarnings: warnings, best: genuine, order: idOrder)
+            checker.check(profile, state.answers, scores: scores, severity: severity, firedServiceRules: firedRules, firedWarnings: warnings, best: genuine, order: idOrder)
             guard let best = genuine else { return }
-            let pick = catalog.services[best].id
-            picked.insert(pick)
-            if catalog.service(pick)?.lifecycle.isAvailableForNewWorkloads == false {
+            picked[best] = true
+            if !available[best] {
+                let pick = catalog.services[best].id
                 retiredPicks[pick] = retiredPicks[pick] ?? profile
             }
         }
+        for (w, rule) in engine.warnRules.enumerated() where everWarned[w] { fired.insert(rule.id) }
+        var contradictionFound: [String: Profile] = [:]
+        for (p, (x, y)) in indexPairs.enumerated() {
+            for s in 0..<n {
+                guard let profile = contradictions[p * n + s] else { continue }
+                let key = "\(serviceRules[x].id)|\(serviceRules[y].id)|\(catalog.services[s].id)"
+                contradictionFound[key] = contradictionFound[key] ?? profile
+            }
+        }
+        let firedIndex = everFired
         for (i, rule) in serviceRules.enumerated() where firedIndex[i] { fired.insert(rule.id) }
         for rule in catalog.rules where !fired.contains(rule.id) {
             report.problems.append(Problem(file: rule.file, path: "$.rules[\(rule.index)]", message: "rule '\(rule.id)' never fires in the sweep of \(report.profilesSwept) profiles (a dead rule)"))
         }
-        for (key, profile) in contradictions.sorted(by: { $0.key < $1.key }) {
+        for (key, profile) in contradictionFound.sorted(by: { $0.key < $1.key }) {
             let parts = key.split(separator: "|").map(String.init)
             let rule = catalog.rules.first { $0.id == parts[0] }
             report.problems.append(Problem(file: rule?.file ?? "rules", path: "$.rules[\(rule?.index ?? 0)].contradicts",
@@ -192,7 +257,7 @@ public struct Sweep {
             report.problems.append(Problem(file: service?.file ?? id, path: "$.facts.lifecycle",
                 message: "\(id) is not available to new workloads but is the pick for \(profile.json(order: catalog.questions).compactText())"))
         }
-        for service in catalog.services where !picked.contains(service.id) && service.neverPickedBecause == nil {
+        for (s, service) in catalog.services.enumerated() where !picked[s] && service.neverPickedBecause == nil {
             report.problems.append(Problem(file: service.file, path: "$",
                 message: "\(service.id) is never the pick in the sweep, and the service does not say why (neverPickedBecause)"))
         }
@@ -203,9 +268,78 @@ public struct Sweep {
         }
         report.rulesFired = catalog.rules.filter { fired.contains($0.id) }.count
         report.rulesTotal = catalog.rules.count
-        report.servicesPicked = catalog.serviceIDs.filter(picked.contains)
+        report.servicesPicked = catalog.services.indices.filter { picked[$0] }.map { catalog.services[$0].id }
         report.servicesTotal = catalog.services.count
         report.problems += catalog.sourceProblems()
         return report
+    }
+}
+
+/// The evaluation of the sweep, carried from one profile to the next: after `apply(changes)`,
+/// `fired`, `scores` and `severity` are what `Engine.firing` and `Engine.totals` give for the
+/// new profile, found by judging again only the rules that read a changed answer and moving
+/// the totals by the (rule, service) pairs that changed. Weights are whole numbers (the schema
+/// says so), so the sums are exactly those of a full evaluation.
+struct IncrementalEvaluation {
+    let engine: Engine
+    private(set) var answers: RuleEvaluator.Answers
+    /// fired[rule * services + service], as `Engine.firing`.
+    private(set) var fired: [Bool]
+    /// Per service rule: for how many services it fires.
+    private(set) var firingFor: [Int]
+    /// Before any lowest-cost weight, as `Engine.totals`.
+    private(set) var scores: [Double]
+    private(set) var severity: [Double]
+    /// The rules judged by the last `apply`.
+    private(set) var judged: [Int] = []
+    private var stale: [Bool]
+    private var before: [Bool]
+    private var started = false
+    private let effects: [(score: Double, severity: Double)]
+
+    init(engine: Engine) {
+        self.engine = engine
+        let n = engine.catalog.services.count, rules = engine.serviceRules.count
+        answers = engine.evaluator.answers(Profile())
+        fired = [Bool](repeating: false, count: rules * n)
+        firingFor = [Int](repeating: 0, count: rules)
+        scores = [Double](repeating: 0, count: n)
+        severity = [Double](repeating: 0, count: n)
+        stale = [Bool](repeating: false, count: rules)
+        before = [Bool](repeating: false, count: n)
+        effects = engine.serviceRules.map { rule in
+            switch rule.effect {
+            case .exclude: return (0, Ranking.severity(of: rule))
+            case .score: return (rule.weight, 0)
+            case .configure, .warn: return (0, 0)
+            }
+        }
+    }
+
+    /// Moves to the profile whose answers differ from the last one's by `changes`.
+    mutating func apply(_ changes: [(question: Int, answer: Answer?)]) {
+        let n = engine.catalog.services.count
+        for (q, answer) in changes { engine.evaluator.set(&answers, question: q, to: answer) }
+        judged.removeAll(keepingCapacity: true)
+        if !started {
+            // The first profile: every rule, including those that read no answer.
+            judged += engine.serviceRules.indices
+            started = true
+        } else {
+            for (q, _) in changes {
+                for i in engine.rulesReading[q] where !stale[i] { stale[i] = true; judged.append(i) }
+            }
+            for i in judged { stale[i] = false }
+        }
+        for i in judged {
+            for s in 0..<n { before[s] = fired[i * n + s] }
+            engine.evaluateRule(i, answers, into: &fired)
+            for s in 0..<n where fired[i * n + s] != before[s] {
+                let sign: Double = before[s] ? -1 : 1
+                scores[s] += sign * effects[i].score
+                severity[s] += sign * effects[i].severity
+                firingFor[i] += before[s] ? -1 : 1
+            }
+        }
     }
 }

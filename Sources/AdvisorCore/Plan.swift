@@ -125,7 +125,14 @@ extension Engine {
     /// Recommends per component, then joins them along the flows and names where one
     /// service could serve two components.
     public func plan(_ stack: Stack) -> Plan {
-        let recommendations = stack.components.map { ($0.name, recommend($0.profile)) }
+        // Components with the same answers get the same recommendation, worked out once.
+        var byProfile: [Profile: Recommendation] = [:]
+        let recommendations = stack.components.map { component -> (String, Recommendation) in
+            if let known = byProfile[component.profile] { return (component.name, known) }
+            let r = recommend(component.profile)
+            byProfile[component.profile] = r
+            return (component.name, r)
+        }
         let pickOf = Dictionary(recommendations.map { ($0.0, $0.1.pick.service.id) }, uniquingKeysWith: { a, _ in a })
         var links: [Plan.Link] = []
         for flow in stack.flows {
@@ -149,8 +156,20 @@ extension Engine {
         }
         // Where a component's runner-up is another component's pick and close behind, one
         // service could serve both: fewer moving parts, at the cost of the points it gives up.
-        for (name, r) in recommendations {
-            for (other, otherPick) in recommendations.map({ ($0.0, $0.1.pick.service.id) }) where other != name && otherPick != r.pick.service.id {
+        // Per component, only the first other component with each pick can add a line: a later
+        // one with the same pick finds the same alternative, and a line already added for it.
+        let picks = recommendations.map { $0.1.pick.service.id }
+        let pickNumber = Dictionary(picks.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let pickOfComponent = picks.map { pickNumber[$0]! }
+        let names = recommendations.map(\.0)
+        var judged = [Bool](repeating: false, count: picks.count)
+        for (k, (name, r)) in recommendations.enumerated() {
+            for j in judged.indices { judged[j] = false }
+            for j in names.indices {
+                let p = pickOfComponent[j]
+                if p == pickOfComponent[k] || judged[p] || names[j] == name { continue }
+                judged[p] = true
+                let other = names[j], otherPick = picks[j]
                 guard let alt = r.alternatives.first(where: { $0.0.service.id == otherPick }), r.pick.score - alt.0.score <= 15 else { continue }
                 if sharing.contains(where: { $0.service == otherPick && $0.components.contains(name) }) { continue }
                 sharing.append(Plan.Sharing(components: [name, other], service: otherPick,
