@@ -79,10 +79,15 @@ public struct Engine: Sendable {
     /// Every service's assessment, in catalog order: the findings of every rule that fires,
     /// with reasons written out unless `withReasons` is false (sweeps).
     public func assess(_ profile: Profile, withReasons: Bool = true) -> [Assessment] {
-        var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let a = evaluator.answers(profile)
+        return assess(profile, a, fired: firing(a), withReasons: withReasons)
+    }
+
+    /// The same, from the profile's answers and which rules fire (`firing(a)`), when the
+    /// caller has them (the lint sweep).
+    func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, fired: [Bool], withReasons: Bool) -> [Assessment] {
+        var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
-        let fired = firing(a)
         for i in serviceRules.indices {
             let rule = serviceRules[i]
             for s in 0..<n where fired[i * n + s] {
@@ -110,6 +115,17 @@ public struct Engine: Sendable {
         }
         addCheapest(profile, to: &assessments)
         return assessments
+    }
+
+    /// `Ranking.rank` of assessments; for all services in catalog order (as `assess` gives
+    /// them), by the tie-break order worked out once.
+    func rank(_ all: [Assessment]) -> Ranking.Ranked {
+        guard all.count == catalog.services.count, zip(all, catalog.services).allSatisfy({ $0.service === $1 }) else {
+            return Ranking.rank(all, policy: catalog.ranking)
+        }
+        var position = [Int](repeating: 0, count: all.count)
+        for (k, s) in idOrder.enumerated() { position[s] = k }
+        return Ranking.rank(all, tieBreakPosition: position)
     }
 
     /// Scores and exclusion severities of every service. `onFire(rule, service)` hears every
@@ -199,7 +215,7 @@ public struct Engine: Sendable {
     /// without warnings, why-not, estimates or migration (batch's CSV rows show none of them).
     public func recommend(_ profile: Profile, withWhatIf: Bool = true, rankingOnly: Bool = false) -> Recommendation {
         let all = assess(profile)
-        let ranked = Ranking.rank(all, policy: catalog.ranking)
+        let ranked = rank(all)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
         if rankingOnly {

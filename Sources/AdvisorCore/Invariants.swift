@@ -12,8 +12,9 @@ public struct Invariant: Sendable {
 
 /// Checks the invariants of one profile at a time, cheaply: from the totals the sweep already
 /// has, and the warnings recommend would build (without writing out reasons) only for the
-/// profiles where a warning must be checked.
-struct InvariantChecker {
+/// profiles where a warning must be checked. A class: as a struct with mutating `check`, the
+/// sweep's profile showed its engine copied (every field retained and released) per profile.
+final class InvariantChecker {
     let engine: Engine
     let catalog: Catalog
     /// Per service rule and per warning rule: what its reason asserts (its `asserts` and the
@@ -22,6 +23,8 @@ struct InvariantChecker {
     let serviceAsserts: [Int]
     let warnAsserts: [Int]
     let asserts: TestProgram
+    /// Per service: whether it is open to new workloads.
+    let available: [Bool]
     /// Swept profiles with a tie, or a retired service that could be named (see `check`).
     var tieCandidates = 0, retiredCandidates = 0
     var invariants: [Invariant] = [
@@ -49,9 +52,10 @@ struct InvariantChecker {
         serviceAsserts = engine.serviceRules.map(assertTest)
         warnAsserts = engine.warnRules.map(assertTest)
         asserts = program
+        available = engine.catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
     }
 
-    private mutating func count(_ id: String, _ profile: Profile, _ detail: String) {
+    private func count(_ id: String, _ profile: Profile, _ detail: String) {
         guard let i = invariants.firstIndex(where: { $0.id == id }) else { return }
         invariants[i].violations += 1
         if invariants[i].example == nil {
@@ -59,7 +63,7 @@ struct InvariantChecker {
         }
     }
 
-    private mutating func handled(_ id: String) {
+    private func handled(_ id: String) {
         if let i = invariants.firstIndex(where: { $0.id == id }) { invariants[i].handled += 1 }
     }
 
@@ -67,7 +71,7 @@ struct InvariantChecker {
     /// `firedServiceRules`: positions of service rules that fired for some service, in rule
     /// order; `firedWarnings`: positions of the warning rules that fired; `best`: the pick's
     /// position (nil when nothing fits).
-    mutating func check(_ profile: Profile, _ answers: RuleEvaluator.Answers, scores: [Double], severity: [Double], firedServiceRules: [Int],
+    func check(_ profile: Profile, _ answers: RuleEvaluator.Answers, fired: [Bool], scores: [Double], severity: [Double], firedServiceRules: [Int],
                         firedWarnings: [Int], best: Int?, order: [Int]) {
         for i in firedServiceRules {
             if serviceAsserts[i] >= 0, !asserts.holds(serviceAsserts[i], answers, -1) {
@@ -107,7 +111,7 @@ struct InvariantChecker {
         let weak = scores[best] < catalog.ranking.fitThreshold
         let tie = eligible.count > 1 && eligible.filter { $0 != best }.contains { scores[$0] == scores[best] }
         let retired = catalog.services.indices.contains { s in
-            !catalog.services[s].lifecycle.isAvailableForNewWorkloads && scores[s] >= catalog.ranking.fitThreshold
+            !available[s] && scores[s] >= catalog.ranking.fitThreshold
                 && eligible.filter { scores[$0] > scores[s] }.count < 2
         }
         // Ties and retired services arise in thousands of swept profiles and their warnings
@@ -118,8 +122,8 @@ struct InvariantChecker {
         if retired { retiredCandidates += 1; if retiredCandidates <= 400 || retiredCandidates % 16 == 0 { check = true } }
         guard check else { return }
         // The warnings exactly as recommend builds them, without writing out reasons.
-        let all = engine.assess(profile, withReasons: false)
-        let ranked = Ranking.rank(all, policy: catalog.ranking)
+        let all = engine.assess(profile, answers, fired: fired, withReasons: false)
+        let ranked = engine.rank(all)
         let warnings = engine.advise(profile, all: all, ranked: ranked, whatIf: [])
         let confidence = engine.confidence(ranked, profile: profile, whatIf: [])
         let kinds = warnings.map(\.kind)

@@ -172,6 +172,8 @@ public struct Sweep {
     /// gives. lowest-cost's estimates are worked out once per service and per distinct set of
     /// the answers an estimate reads.
     public func run() -> LintReport {
+        // Locals, so that the loop below reads them without going through `self`.
+        let engine = self.engine, catalog = self.catalog
         var report = LintReport(problems: [])
         var fired = Set<String>()
         var picked = [Bool](repeating: false, count: catalog.services.count)
@@ -184,7 +186,7 @@ public struct Sweep {
         let indexPairs = pairs.compactMap { x, y in ruleIndex[x].flatMap { i in ruleIndex[y].map { (i, $0) } } }
         /// Per pair and service: the first profile where both rules fire for it.
         var contradictions = [Profile?](repeating: nil, count: indexPairs.count * n)
-        var checker = InvariantChecker(engine: engine)
+        let checker = InvariantChecker(engine: engine)
         let available = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
         var state = IncrementalEvaluation(engine: engine)
         var everFired = [Bool](repeating: false, count: serviceRules.count)
@@ -224,7 +226,7 @@ public struct Sweep {
             firedRules.removeAll(keepingCapacity: true)
             for i in serviceRules.indices where firingFor[i] > 0 { firedRules.append(i) }
             let genuine = Ranking.best(idOrder, scores: scores, where: { severity[$0] == 0 })
-            checker.check(profile, state.answers, scores: scores, severity: severity, firedServiceRules: firedRules, firedWarnings: warnings, best: genuine, order: idOrder)
+            checker.check(profile, state.answers, fired: state.fired, scores: scores, severity: severity, firedServiceRules: firedRules, firedWarnings: warnings, best: genuine, order: idOrder)
             guard let best = genuine else { return }
             picked[best] = true
             if !available[best] {

@@ -130,6 +130,29 @@ public enum Ranking {
         return best(pool, scores: scores, where: { severity[$0] == least })!
     }
 
+    /// `rank` for assessments in catalog order (as `assess` gives them), with the tie-break
+    /// order worked out once (`tieBreakPosition[s]`: service s's position in
+    /// `tieBreakOrder`). The tie-break compares each rule's fact in turn, then the id: a
+    /// total order, so sorting by position gives exactly the order `rank` gives.
+    static func rank(_ all: [Assessment], tieBreakPosition: [Int]) -> Ranked {
+        let order: (Int, Int) -> Bool = { a, b in
+            all[a].score != all[b].score ? all[a].score > all[b].score : tieBreakPosition[a] < tieBreakPosition[b]
+        }
+        let eligible = all.indices.filter { !all[$0].isExcluded }.sorted(by: order)
+        if let first = eligible.first {
+            return Ranked(pick: all[first], rest: eligible.dropFirst().map { all[$0] },
+                          excluded: all.indices.filter { all[$0].isExcluded }.sorted(by: order).map { all[$0] }, relaxed: false)
+        }
+        let available = all.map(\.service.lifecycle.isAvailableForNewWorkloads)
+        let severities = all.map(severity)
+        let fallback = all.indices.sorted { a, b in
+            if available[a] != available[b] { return available[a] }
+            if severities[a] != severities[b] { return severities[a] < severities[b] }
+            return order(a, b)
+        }
+        return Ranked(pick: all[fallback[0]], rest: [], excluded: fallback.dropFirst().sorted(by: order).map { all[$0] }, relaxed: true)
+    }
+
     static func rank(_ all: [Assessment], policy: RankingPolicy) -> Ranked {
         let order: (Assessment, Assessment) -> Bool = { a, b in
             a.score != b.score ? a.score > b.score : policy.before(a.service, b.service)
