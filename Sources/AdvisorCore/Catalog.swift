@@ -166,6 +166,8 @@ public struct Catalog: Sendable {
     public var ranking = RankingPolicy()
     /// The label people read for each fact kind (catalog.json's `factLabels`).
     public var factLabels: [String: String] = [:]
+    /// The parsed files of a bundled catalog, kept as long as the catalog (see `load(texts:)`).
+    var parsedFiles: [JSON] = []
 
     /// The label of a fact kind; the kind itself when the catalog gives none.
     public func label(ofFact kind: String) -> String { factLabels[kind] ?? kind }
@@ -232,9 +234,22 @@ extension Catalog {
     }
 
     /// Loads a catalog from the text of its files (the bundled copy: string literals, parsed
-    /// where they lie, without a copy).
+    /// where they lie, without a copy). An already validated catalog's texts are parsed as
+    /// trusted (no second duplicate check: `JSONParser.parse(trusted:)`), and the parsed files
+    /// are kept with the catalog (`parsedFiles`): taking their thousands of nodes apart one by
+    /// one as the load returns cost more than building them.
     public static func load(texts: [String: String], validated alreadyValidated: Bool = false) throws -> Catalog {
-        try load(paths: Set(texts.keys), validated: alreadyValidated) { try JSONParser.parse(texts[$0] ?? "") }
+        guard alreadyValidated else {
+            return try load(paths: Set(texts.keys), validated: false) { try JSONParser.parse(texts[$0] ?? "") }
+        }
+        var parsed: [JSON] = []
+        var catalog = try load(paths: Set(texts.keys), validated: true) { path in
+            let json = try JSONParser.parse(trusted: texts[path] ?? "")
+            parsed.append(json)
+            return json
+        }
+        catalog.parsedFiles = parsed
+        return catalog
     }
 
     /// `trusted`: files already checked against the schema (the fuzzer's unchanged files),

@@ -102,6 +102,8 @@ public struct JSONParser {
     /// A member of the top-level object whose value's place in the input is kept (`captured`).
     private var captureKey: String? = nil
     private var captured: Range<Int>? = nil
+    /// Set for a trusted text (see `parse(trusted:)`): member names are not checked for duplicates.
+    private var trusted = false
 
     private init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
         self.bytes = bytes
@@ -134,6 +136,20 @@ public struct JSONParser {
             let value = try parser.parseDocument()
             return (value, parser.captured.map { String(decoding: buffer[$0], as: UTF8.self) })
         }
+    }
+
+    /// Parses a text that was already parsed and validated when the binary was built (the
+    /// bundled catalog): the syntax is still followed (a malformed text still throws), but
+    /// member names are not checked for duplicates again. The value is the one `parse` gives.
+    static func parse(trusted text: String) throws -> JSON {
+        var text = text
+        text.makeContiguousUTF8()
+        func run(_ buffer: UnsafeBufferPointer<UInt8>) throws -> JSON {
+            var parser = JSONParser(bytes: buffer, maxDepth: defaultMaxDepth)
+            parser.trusted = true
+            return try parser.parseDocument()
+        }
+        return try text.utf8.withContiguousStorageIfAvailable(run) ?? Array(text.utf8).withUnsafeBufferPointer(run)
     }
 
     private static func parse(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int) throws -> JSON {
@@ -245,7 +261,9 @@ public struct JSONParser {
             let keyStart = index
             let key = try parseString()
             let duplicate: Bool
-            if seen != nil {
+            if trusted {
+                duplicate = false
+            } else if seen != nil {
                 duplicate = !seen!.insert(key).inserted
             } else if members.count < 16 {
                 duplicate = members.contains { $0.0 == key }
@@ -368,28 +386,41 @@ public struct JSONParser {
             index = end + 1
             return text
         }
-        var scalars = String.UnicodeScalarView()
+        // Slow path: the string's UTF-8 is gathered in a buffer, escapes decoded, and made a
+        // String once (appending scalar by scalar to a String cost ten times as much).
+        var utf8: [UInt8] = []
+        utf8.reserveCapacity(end - index + 16)
+        func append(_ scalar: UInt32) {
+            switch scalar {
+            case ..<0x80: utf8.append(UInt8(scalar))
+            case ..<0x800: utf8.append(0xC0 | UInt8(scalar >> 6)); utf8.append(0x80 | UInt8(scalar & 0x3F))
+            case ..<0x10000:
+                utf8.append(0xE0 | UInt8(scalar >> 12)); utf8.append(0x80 | UInt8((scalar >> 6) & 0x3F)); utf8.append(0x80 | UInt8(scalar & 0x3F))
+            default:
+                utf8.append(0xF0 | UInt8(scalar >> 18)); utf8.append(0x80 | UInt8((scalar >> 12) & 0x3F))
+                utf8.append(0x80 | UInt8((scalar >> 6) & 0x3F)); utf8.append(0x80 | UInt8(scalar & 0x3F))
+            }
+        }
         while true {
             guard index < bytes.count else { throw error("unterminated string") }
             let b = bytes[index]
             switch b {
             case UInt8(ascii: "\""):
                 index += 1
-                return String(scalars)
+                // Well-formed by construction: decoding repairs nothing.
+                return String(decoding: utf8, as: UTF8.self)
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw error("unterminated string") }
                 let e = bytes[index]
                 index += 1
                 switch e {
-                case UInt8(ascii: "\""): scalars.append("\"")
-                case UInt8(ascii: "\\"): scalars.append("\\")
-                case UInt8(ascii: "/"): scalars.append("/")
-                case UInt8(ascii: "b"): scalars.append("\u{08}")
-                case UInt8(ascii: "f"): scalars.append("\u{0C}")
-                case UInt8(ascii: "n"): scalars.append("\n")
-                case UInt8(ascii: "r"): scalars.append("\r")
-                case UInt8(ascii: "t"): scalars.append("\t")
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(e)
+                case UInt8(ascii: "b"): utf8.append(0x08)
+                case UInt8(ascii: "f"): utf8.append(0x0C)
+                case UInt8(ascii: "n"): utf8.append(0x0A)
+                case UInt8(ascii: "r"): utf8.append(0x0D)
+                case UInt8(ascii: "t"): utf8.append(0x09)
                 case UInt8(ascii: "u"):
                     let high = try parseHex4()
                     if (0xD800...0xDBFF).contains(high) {
@@ -399,12 +430,11 @@ public struct JSONParser {
                         index += 2
                         let low = try parseHex4()
                         guard (0xDC00...0xDFFF).contains(low) else { throw error("invalid low surrogate in \\u escape") }
-                        let combined = 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-                        scalars.append(Unicode.Scalar(combined)!)
+                        append(0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00))
                     } else if (0xDC00...0xDFFF).contains(high) {
                         throw error("a lone low surrogate in a \\u escape")
                     } else {
-                        scalars.append(Unicode.Scalar(high)!)
+                        append(high)
                     }
                 default:
                     index -= 1
@@ -413,10 +443,13 @@ public struct JSONParser {
             case 0x00..<0x20:
                 throw error("a control character (byte 0x\(String(b, radix: 16, uppercase: true))) must be escaped inside a string")
             case 0x00..<0x80:
-                scalars.append(Unicode.Scalar(b))
+                utf8.append(b)
                 index += 1
             default:
-                scalars.append(try decodeUTF8Scalar())
+                // A whole, checked sequence, copied as it is.
+                let start = index
+                _ = try decodeUTF8Scalar()
+                utf8.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<index]))
             }
         }
     }

@@ -22,18 +22,42 @@ public struct UnitPrice: Sendable {
     /// Whether the number comes from AWS (its price feed, pricing page or blog).
     public var isFromAWS: Bool { sourceType != "third-party" }
 
+    /// One pass over the members (a price file holds hundreds of prices; looking each field
+    /// up by name scanned the members eleven times). A name given twice keeps its first value,
+    /// as `json[name]` would (the parser refuses such a file anyway).
     init(json: JSON) {
-        service = json["service"]?.stringValue ?? ""
-        key = json["key"]?.stringValue ?? ""
-        item = json["item"]?.stringValue ?? ""
-        usd = json["usd"]?.numberValue ?? 0
-        unit = json["unit"]?.stringValue ?? ""
-        region = json["region"]?.stringValue ?? ""
-        source = json["source"]?.stringValue ?? ""
-        retrievedFrom = json["retrievedFrom"]?.stringValue
-        sourceType = json["sourceType"]?.stringValue ?? ""
-        asOf = json["asOf"]?.stringValue ?? ""
-        note = json["note"]?.stringValue
+        service = ""; key = ""; item = ""; usd = 0; unit = ""; region = ""; source = ""
+        retrievedFrom = nil; sourceType = ""; asOf = ""; note = nil
+        var seen: UInt16 = 0
+        for (name, value) in json.objectValue ?? [] {
+            // By length first: most names are then told apart by one comparison.
+            let field: UInt16
+            switch name.utf8.count {
+            case 3: field = name == "key" ? 1 << 1 : name == "usd" ? 1 << 3 : 0
+            case 4: field = name == "item" ? 1 << 2 : name == "unit" ? 1 << 4 : name == "asOf" ? 1 << 9 : name == "note" ? 1 << 10 : 0
+            case 6: field = name == "region" ? 1 << 5 : name == "source" ? 1 << 6 : 0
+            case 7: field = name == "service" ? 1 << 0 : 0
+            case 10: field = name == "sourceType" ? 1 << 8 : 0
+            case 13: field = name == "retrievedFrom" ? 1 << 7 : 0
+            default: field = 0
+            }
+            if field == 0 { continue }
+            guard seen & field == 0 else { continue }
+            seen |= field
+            switch field {
+            case 1 << 0: service = value.stringValue ?? ""
+            case 1 << 1: key = value.stringValue ?? ""
+            case 1 << 2: item = value.stringValue ?? ""
+            case 1 << 3: usd = value.numberValue ?? 0
+            case 1 << 4: unit = value.stringValue ?? ""
+            case 1 << 5: region = value.stringValue ?? ""
+            case 1 << 6: source = value.stringValue ?? ""
+            case 1 << 7: retrievedFrom = value.stringValue
+            case 1 << 8: sourceType = value.stringValue ?? ""
+            case 1 << 9: asOf = value.stringValue ?? ""
+            default: note = value.stringValue
+            }
+        }
     }
 
     public init(service: String, key: String, item: String, usd: Double, unit: String, region: String, source: String,
