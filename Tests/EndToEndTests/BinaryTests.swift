@@ -5,7 +5,13 @@ import Testing
 /// The built `dbadvisor` binary, run as a user runs it.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// DBADVISOR_TEST_BINARY=/path runs the end-to-end tests against that binary instead (another
+/// commit's build, to show a test fails there); otherwise this package's debug build, else its
+/// release build.
 func binaryPath() -> String? {
+    if let path = ProcessInfo.processInfo.environment["DBADVISOR_TEST_BINARY"], !path.isEmpty {
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
     for config in ["debug", "release"] {
         let path = packageRoot.appendingPathComponent(".build/\(config)/dbadvisor").path
         if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -197,6 +203,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
 @Suite(.serialized) struct LintTests {
     /// The release binary when built (CI builds it first): the sweep is slow in a debug build.
     func fastestBinary() -> String? {
+        if ProcessInfo.processInfo.environment["DBADVISOR_TEST_BINARY"] != nil { return binaryPath() }
         let release = packageRoot.appendingPathComponent(".build/release/dbadvisor").path
         let debug = packageRoot.appendingPathComponent(".build/debug/dbadvisor").path
         func modified(_ path: String) -> Date? {
