@@ -19,6 +19,14 @@ func binaryPath() -> String? {
     return nil
 }
 
+/// The catalog the tests copy to change it (custom catalogs): this package's catalog/, or
+/// DBADVISOR_TEST_CATALOG, the catalog of the commit DBADVISOR_TEST_BINARY was built from,
+/// which that binary can load (a catalog's format changes with the code that reads it).
+var testCatalog: URL {
+    ProcessInfo.processInfo.environment["DBADVISOR_TEST_CATALOG"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        ?? packageRoot.appendingPathComponent("catalog")
+}
+
 func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String? = nil) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
@@ -231,7 +239,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
     @Test func aReasonThatAssertsAnUnheldAnswerFailsLint() throws {
         guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-assert-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: dir)
+        try FileManager.default.copyItem(at: testCatalog, to: dir)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("rules/routing.json")
         var text = try String(contentsOf: url, encoding: .utf8)
@@ -247,7 +255,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
     @Test func brokenCopyIsReportedAndRefused() throws {
         guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-lint-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: dir)
+        try FileManager.default.copyItem(at: testCatalog, to: dir)
         defer { try? FileManager.default.removeItem(at: dir) }
         func rewrite(_ path: String, _ change: (inout String) -> Void) throws {
             let url = dir.appendingPathComponent(path)

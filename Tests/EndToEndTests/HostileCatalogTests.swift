@@ -8,7 +8,7 @@ import Testing
     func copyCatalog(_ name: String) throws -> (URL, URL) {
         let dir = try scratch(name)
         let catalog = dir.appendingPathComponent("catalog")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: catalog)
+        try FileManager.default.copyItem(at: testCatalog, to: catalog)
         return (dir, catalog)
     }
 

@@ -67,7 +67,7 @@ import Testing
         let dir = try scratch("text-catalog")
         defer { try? FileManager.default.removeItem(at: dir) }
         let catalog = dir.appendingPathComponent("catalog")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: catalog)
+        try FileManager.default.copyItem(at: testCatalog, to: catalog)
         for name in ["catalog.json", "questions.json"] {
             let path = catalog.appendingPathComponent(name).path
             let text = try String(contentsOfFile: path, encoding: .utf8)
