@@ -5,12 +5,26 @@ import Testing
 /// The built `dbadvisor` binary, run as a user runs it.
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
+/// DBADVISOR_TEST_BINARY=/path runs the end-to-end tests against that binary instead (another
+/// commit's build, to show a test fails there); otherwise this package's debug build, else its
+/// release build.
 func binaryPath() -> String? {
+    if let path = ProcessInfo.processInfo.environment["DBADVISOR_TEST_BINARY"], !path.isEmpty {
+        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+    }
     for config in ["debug", "release"] {
         let path = packageRoot.appendingPathComponent(".build/\(config)/dbadvisor").path
         if FileManager.default.isExecutableFile(atPath: path) { return path }
     }
     return nil
+}
+
+/// The catalog the tests copy to change it (custom catalogs): this package's catalog/, or
+/// DBADVISOR_TEST_CATALOG, the catalog of the commit DBADVISOR_TEST_BINARY was built from,
+/// which that binary can load (a catalog's format changes with the code that reads it).
+var testCatalog: URL {
+    ProcessInfo.processInfo.environment["DBADVISOR_TEST_CATALOG"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0) }
+        ?? packageRoot.appendingPathComponent("catalog")
 }
 
 func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String? = nil) throws -> (status: Int32, out: String, err: String) {
@@ -197,6 +211,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
 @Suite(.serialized) struct LintTests {
     /// The release binary when built (CI builds it first): the sweep is slow in a debug build.
     func fastestBinary() -> String? {
+        if ProcessInfo.processInfo.environment["DBADVISOR_TEST_BINARY"] != nil { return binaryPath() }
         let release = packageRoot.appendingPathComponent(".build/release/dbadvisor").path
         let debug = packageRoot.appendingPathComponent(".build/debug/dbadvisor").path
         func modified(_ path: String) -> Date? {
@@ -224,7 +239,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
     @Test func aReasonThatAssertsAnUnheldAnswerFailsLint() throws {
         guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-assert-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: dir)
+        try FileManager.default.copyItem(at: testCatalog, to: dir)
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = dir.appendingPathComponent("rules/routing.json")
         var text = try String(contentsOf: url, encoding: .utf8)
@@ -240,7 +255,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
     @Test func brokenCopyIsReportedAndRefused() throws {
         guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-lint-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: dir)
+        try FileManager.default.copyItem(at: testCatalog, to: dir)
         defer { try? FileManager.default.removeItem(at: dir) }
         func rewrite(_ path: String, _ change: (inout String) -> Void) throws {
             let url = dir.appendingPathComponent(path)

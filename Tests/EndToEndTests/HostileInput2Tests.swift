@@ -67,7 +67,7 @@ import Testing
         let dir = try scratch("text-catalog")
         defer { try? FileManager.default.removeItem(at: dir) }
         let catalog = dir.appendingPathComponent("catalog")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: catalog)
+        try FileManager.default.copyItem(at: testCatalog, to: catalog)
         for name in ["catalog.json", "questions.json"] {
             let path = catalog.appendingPathComponent(name).path
             let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -162,8 +162,10 @@ import Testing
         }
     }
 
-    /// A 12 MB line arrives in 64 KB reads: it is scanned for its end once, not once per read
-    /// (192 reads: about 1.2 GB of rescanning before), and refused past 16 MB with the limit named.
+    /// A 12 MB line arrives in 64 KB reads and is answered; one past 16 MB is refused with the
+    /// limit named, and the next line answered. (Scanning it once rather than after every read,
+    /// 192 reads, about 1.2 GB of rescanning before, is speed: the benchmark measures it; the
+    /// timeout here only stops a run that never ends, status 124.)
     @Test func aLongLineIsScannedOnceAndALongerOneRefused() throws {
         guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
         let dir = try scratch("long-line")
@@ -172,15 +174,12 @@ import Testing
         let padding = String(repeating: " ", count: 12 * 1_048_576)
         let text = "{\"id\":1,\"data-shape\":\"graph\"" + padding + "}\n" + "{\"id\":2," + String(repeating: " ", count: 17 * 1_048_576) + "\"data-shape\":\"graph\"}\n{\"id\":3,\"data-shape\":\"graph\"}\n"
         try text.write(toFile: path, atomically: false, encoding: .utf8)
-        let start = Date()
-        let r = try runBinary("/bin/sh", ["-c", #"cat "$2" | "$1" batch"#, "sh", bin, path])
-        let seconds = Date().timeIntervalSince(start)
+        let r = try runBinary("/bin/sh", ["-c", #"cat "$2" | timeout 300 "$1" batch"#, "sh", bin, path])
         #expect(r.status == 2, "\(r.err)")
         let lines = r.out.split(separator: "\n")
         #expect(lines.count == 3)
         #expect(lines.first?.hasPrefix("{\"id\":1,\"schemaVersion\"") == true)
         #expect(lines.dropFirst().first?.contains("16 MB") == true, "\(lines.dropFirst().first?.prefix(200) ?? "")")
         #expect(lines.last?.hasPrefix("{\"id\":3,") == true)
-        #expect(seconds < 20, "\(seconds) s for 29 MB of input")
     }
 }

@@ -83,7 +83,7 @@ let hostileInputs: [Hostile] = [
     @Test func catalogWithMissingFileAndMissingServiceIsRefused() throws {
         guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-hostile-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: packageRoot.appendingPathComponent("catalog"), to: dir)
+        try FileManager.default.copyItem(at: testCatalog, to: dir)
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.removeItem(at: dir.appendingPathComponent("questions.json"))
         let r = try runBinary(bin, ["recommend", "--catalog", dir.path, "--data-shape", "graph"])

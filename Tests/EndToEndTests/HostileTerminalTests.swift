@@ -173,7 +173,10 @@ func waitUntil(timeout: Double = 10, _ condition: () -> Bool) -> Bool {
             let err = Pipe()
             process.standardError = err
             try process.run()
-            #expect(waitForExit(process, timeout: 10), "ask waited for input with stderr redirected")
+            let exited = waitForExit(process, timeout: 10)
+            #expect(exited, "ask waited for input with stderr redirected")
+            // A binary that waits is stopped, so that its status can be read and the tests go on.
+            if !exited { process.terminate(); process.waitUntilExit() }
             return (process.terminationStatus, String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
         }
         let refused = try run(["ask"])

@@ -23,6 +23,13 @@ let fuzzCatalog: Catalog = {
 /// change one of its files per execution.
 let keptServices = ["aurora-postgresql", "dynamodb", "elasticache-valkey", "neptune", "qldb", "timestream-influxdb"]
 
+/// How many rules each rules file of the small catalog keeps (its first ones):
+/// DBADVISOR_FUZZ_RULES, default 2. Every execution loads the whole small catalog, and its
+/// cost is mostly the rules: their references and examples are checked again on each load.
+/// A rules file an input replaces is loaded whole, whatever it holds (the corpus keeps the
+/// full files the earlier runs started from); only the unchanged context is smaller.
+let rulesPerFile = ProcessInfo.processInfo.environment["DBADVISOR_FUZZ_RULES"].flatMap { Int($0) } ?? 2
+
 /// The small catalog, parsed: built from the real files, then rid of every rule or rule
 /// example that names something it no longer has, until it loads with no problem.
 let smallCatalog: [String: JSON] = {
@@ -61,6 +68,9 @@ let smallCatalog: [String: JSON] = {
             return out
         }
         files[Catalog.integrationsFile] = replacing(files[Catalog.integrationsFile]!, "links", .array(kept))
+    }
+    for (path, json) in files where path.hasPrefix("rules/") {
+        if let rules = json["rules"]?.arrayValue { files[path] = replacing(json, "rules", .array(Array(rules.prefix(rulesPerFile)))) }
     }
     for _ in 0..<20 {
         do {
