@@ -116,6 +116,8 @@ enum Batch {
         var byLine: [LineScan.LineKey: Rendered] = [:]
         var byProfile: [Profile: Rendered] = [:]
         let cacheLimit = 512
+        /// The line being written, its capacity kept from one line to the next.
+        var text: [UInt8] = []
 
         /// One answer: the id (as JSON text) leads the object, as if it had been its first member.
         func emit(_ rendered: Rendered, id: UnsafeRawBufferPointer?, idText: String?) throws {
@@ -171,9 +173,16 @@ enum Batch {
                     if let hit = byProfile[profile] {
                         rendered = hit
                     } else {
-                        let recommendation = engine.recommend(profile, withWhatIf: withWhatIf, rankingOnly: csv)
-                        var text = csv ? Array((csvTail(recommendation) + "\n").utf8) : Render.json(recommendation, catalog: catalog).compactBytes()
-                        if !csv { text.append(0x0A) }
+                        // A CSV row: the ranking, with the pick's reasons alone written out.
+                        let recommendation = csv ? engine.rowRanking(profile) : engine.recommend(profile, withWhatIf: withWhatIf)
+                        text.removeAll(keepingCapacity: true)
+                        if csv {
+                            text.append(contentsOf: (csvTail(recommendation) + "\n").utf8)
+                        } else {
+                            // Written straight into bytes: the same bytes as Render.json's tree.
+                            Render.writeJSON(recommendation, catalog: catalog, to: &text)
+                            text.append(0x0A)
+                        }
                         rendered = Rendered(text)
                         if byProfile.count >= cacheLimit { byProfile.removeAll(keepingCapacity: true) }
                         byProfile[profile] = rendered
@@ -279,6 +288,12 @@ enum Batch {
     /// Control characters (ESC, BEL, line breaks...) are shown as visible escapes (`\u{1b}`,
     /// `\n`), as in text output: a CSV file is read in terminals and spreadsheets alike.
     static func csvField(_ s: String) -> String {
+        // Printable ASCII that needs neither quotes nor a formula guard (nearly every field)
+        // is written as it is; the rest the careful way below.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "\"") }),
+           !"=+-@".utf8.contains(s.utf8.first ?? 0) {
+            return s
+        }
         var value = s.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) ? s : Sanitize.forTerminal(s, limit: Int.max)
         if let first = value.first, "=+-@".contains(first) { value = "'" + value }
         guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }

@@ -5,6 +5,8 @@ extension Engine {
     /// {missing} (the values the evaluation found missing), {successor} and {since} filled.
     func reason(_ rule: Rule, profile: Profile, service: Service?, missing: [String]) -> String {
         var out = ""
+        // One allocation for the sentence instead of one for each time it outgrows its buffer.
+        out.reserveCapacity(256)
         for part in rule.template {
             switch part {
             case let .literal(text): out += text

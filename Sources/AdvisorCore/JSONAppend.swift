@@ -1,0 +1,46 @@
+/// The compact writer's pieces, for renderers that write JSON straight into bytes (batch
+/// lines) instead of building a `JSON` tree: the same escaping and number formatting, so the
+/// bytes are those `compactBytes()` would give for the same values.
+extension JSON {
+    /// Appends `s` as a JSON string literal, escaped as `compactBytes()` escapes it. A string
+    /// with nothing to escape (the catalog's texts, nearly always) is copied whole.
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        var s = s
+        let copied = s.withUTF8 { bytes in
+            guard needsNoEscape(bytes) else { return false }
+            out.append(UInt8(ascii: "\""))
+            out.append(contentsOf: bytes)
+            out.append(UInt8(ascii: "\""))
+            return true
+        }
+        if !copied { writeString(s, to: &out) }
+    }
+
+    /// Whether `writeString` would copy these bytes unchanged: plain ASCII from 0x20 to 0x7E
+    /// without a quote or backslash. (Non-ASCII bytes go the careful way, for C1 controls and
+    /// U+2028/9.)
+    @inline(__always)
+    static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        var i = 0
+        while i + 8 <= count {
+            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C), delete = word ^ (ones &* 0x7F)
+            let care = ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote)
+                | ((backslash &- ones) & ~backslash) | ((delete &- ones) & ~delete) | word
+            if care & highs != 0 { return false }
+            i += 8
+        }
+        while i < count {
+            let b = base[i]
+            if b < 0x20 || b >= 0x7F || b == 0x22 || b == 0x5C { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Appends `format(number: n)` (`null` when it is not finite), as `compactBytes()` writes a number.
+    public static func appendNumber(_ n: Double, to out: inout [UInt8]) { writeNumber(n, to: &out) }
+}

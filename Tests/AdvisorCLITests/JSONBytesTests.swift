@@ -1,0 +1,57 @@
+@testable import AdvisorCLI
+import AdvisorCore
+import Testing
+
+/// Batch writes a recommendation's JSON straight into bytes (`Render.writeJSON`), without the
+/// tree `recommend --format json` builds: the two must give the same bytes.
+@Suite struct JSONBytesTests {
+    /// Strings with everything the compact writer escapes (quotes, backslashes, C0 and C1
+    /// controls, DEL, U+2028/9), at every position around the eight-byte steps, and plain
+    /// ones of every length up to 40, non-ASCII included.
+    @Test func stringsAreEscapedAsTheTreeEscapesThem() {
+        let specials = ["\"", "\\", "\n", "\r", "\t", "\u{8}", "\u{C}", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "\u{9F}", "\u{2028}", "\u{2029}", "é", "–", "😀", "\u{A0}"]
+        var samples = [""]
+        for length in 1...40 { samples.append(String(repeating: "a", count: length)) }
+        for special in specials {
+            for position in 0...17 {
+                samples.append(String(repeating: "x", count: position) + special + String(repeating: "y", count: 17 - position))
+            }
+        }
+        for s in samples {
+            var out: [UInt8] = [0x5B]
+            JSON.appendString(s, to: &out)
+            #expect(out == [0x5B] + JSON.string(s).compactBytes(), "\(s.unicodeScalars.map { $0.value })")
+        }
+    }
+
+    @Test func numbersAreWrittenAsTheTreeWritesThem() {
+        let numbers: [Double] = [0, -0.0, 1, -1, 0.5, 1e-7, 123.456789, 1e15, 9e15, 1e20, -2.5e-3, .infinity, -.infinity, .nan, 4_503_599_627_370_497, 0.1 + 0.2]
+        for n in numbers {
+            var out: [UInt8] = []
+            JSON.appendNumber(n, to: &out)
+            #expect(out == JSON.number(n).compactBytes(), "\(n)")
+        }
+    }
+
+    /// Every profile of the equivalence tests' generator (every question; migrations,
+    /// Regions, lowest-cost, no answer at all), with and without what-if.
+    @Test func recommendationsAreWrittenAsTheTreeWritesThem() throws {
+        let catalog = try CLI.loadCatalog(directory: nil)
+        var engine = Engine(catalog: catalog)
+        engine.prerenderReasons()
+        let generated = [[]] + BatchEquivalenceTests.profiles(600, catalog: catalog)
+        var mismatches = 0
+        var buffer: [UInt8] = Array("left over from the line before".utf8)
+        for (i, answers) in generated.enumerated() {
+            let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
+            let recommendation = engine.recommend(profile, withWhatIf: i % 20 == 0)
+            buffer.removeAll(keepingCapacity: true)
+            Render.writeJSON(recommendation, catalog: catalog, to: &buffer)
+            if buffer != Render.json(recommendation, catalog: catalog).compactBytes() {
+                mismatches += 1
+                if mismatches <= 3 { Issue.record("profile \(i) is written differently:\n\(String(decoding: buffer, as: UTF8.self))") }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+}
