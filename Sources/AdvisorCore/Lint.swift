@@ -186,7 +186,7 @@ public struct Sweep {
         let indexPairs = pairs.compactMap { x, y in ruleIndex[x].flatMap { i in ruleIndex[y].map { (i, $0) } } }
         /// Per pair and service: the first profile where both rules fire for it.
         var contradictions = [Profile?](repeating: nil, count: indexPairs.count * n)
-        let checker = InvariantChecker(engine: engine)
+        var checker = InvariantChecker(engine: engine)
         let available = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
         var state = IncrementalEvaluation(engine: engine)
         var everFired = [Bool](repeating: false, count: serviceRules.count)
