@@ -12,9 +12,8 @@ public struct Invariant: Sendable {
 
 /// Checks the invariants of one profile at a time, cheaply: from the totals the sweep already
 /// has, and the warnings recommend would build (without writing out reasons) only for the
-/// profiles where a warning must be checked. A class: as a struct with mutating `check`, the
-/// sweep's profile showed its engine copied (every field retained and released) per profile.
-final class InvariantChecker {
+/// profiles where a warning must be checked.
+struct InvariantChecker {
     let engine: Engine
     let catalog: Catalog
     /// Per service rule and per warning rule: what its reason asserts (its `asserts` and the
@@ -55,7 +54,7 @@ final class InvariantChecker {
         available = engine.catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
     }
 
-    private func count(_ id: String, _ profile: Profile, _ detail: String) {
+    private mutating func count(_ id: String, _ profile: Profile, _ detail: String) {
         guard let i = invariants.firstIndex(where: { $0.id == id }) else { return }
         invariants[i].violations += 1
         if invariants[i].example == nil {
@@ -63,7 +62,7 @@ final class InvariantChecker {
         }
     }
 
-    private func handled(_ id: String) {
+    private mutating func handled(_ id: String) {
         if let i = invariants.firstIndex(where: { $0.id == id }) { invariants[i].handled += 1 }
     }
 
@@ -71,7 +70,7 @@ final class InvariantChecker {
     /// `firedServiceRules`: positions of service rules that fired for some service, in rule
     /// order; `firedWarnings`: positions of the warning rules that fired; `best`: the pick's
     /// position (nil when nothing fits).
-    func check(_ profile: Profile, _ answers: RuleEvaluator.Answers, fired: [Bool], scores: [Double], severity: [Double], firedServiceRules: [Int],
+    mutating func check(_ profile: Profile, _ answers: RuleEvaluator.Answers, fired: [Bool], scores: [Double], severity: [Double], firedServiceRules: [Int],
                         firedWarnings: [Int], best: Int?, order: [Int]) {
         for i in firedServiceRules {
             if serviceAsserts[i] >= 0, !asserts.holds(serviceAsserts[i], answers, -1) {

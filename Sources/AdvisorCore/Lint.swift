@@ -186,9 +186,9 @@ public struct Sweep {
         let indexPairs = pairs.compactMap { x, y in ruleIndex[x].flatMap { i in ruleIndex[y].map { (i, $0) } } }
         /// Per pair and service: the first profile where both rules fire for it.
         var contradictions = [Profile?](repeating: nil, count: indexPairs.count * n)
-        let checker = InvariantChecker(engine: engine)
+        var checker = InvariantChecker(engine: engine)
         let available = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
-        let state = IncrementalEvaluation(engine: engine)
+        var state = IncrementalEvaluation(engine: engine)
         var everFired = [Bool](repeating: false, count: serviceRules.count)
         var firedRules: [Int] = []
         var warnings: [Int] = []
@@ -210,13 +210,13 @@ public struct Sweep {
             if engine.wantsLowestCost(profile) {
                 let inputs = engine.estimateInputs(profile)
                 var costs = estimated[inputs] ?? [CostRange?](repeating: notEstimated, count: n)
-                // The services `cheapestPositions` prices: those that fit and are open to new workloads.
-                for s in 0..<n where severity[s] == 0 && available[s] && costs[s] == notEstimated {
+                engine.addCheapest(scores: &scores, severity: severity) { s in
+                    if costs[s] != notEstimated { return costs[s] }
                     let e = engine.estimate(catalog.services[s].id, inputs)
                     costs[s] = e.pricesTheLoad ? e.monthlyUSD : nil
+                    return costs[s]
                 }
                 estimated[inputs] = costs
-                engine.addCheapest(scores: &scores, severity: severity) { costs[$0] }
             }
             warnings.removeAll(keepingCapacity: true)
             for w in engine.warnRules.indices where engine.warningFires(w, state.answers) {
@@ -281,9 +281,8 @@ public struct Sweep {
 /// `fired`, `scores` and `severity` are what `Engine.firing` and `Engine.totals` give for the
 /// new profile, found by judging again only the rules that read a changed answer and moving
 /// the totals by the (rule, service) pairs that changed. Weights are whole numbers (the schema
-/// says so), so the sums are exactly those of a full evaluation. A class, so that judging a
-/// rule reads the engine in place rather than a copy of it.
-final class IncrementalEvaluation {
+/// says so), so the sums are exactly those of a full evaluation.
+struct IncrementalEvaluation {
     let engine: Engine
     private(set) var answers: RuleEvaluator.Answers
     /// fired[rule * services + service], as `Engine.firing`.
@@ -320,7 +319,7 @@ final class IncrementalEvaluation {
     }
 
     /// Moves to the profile whose answers differ from the last one's by `changes`.
-    func apply(_ changes: [(question: Int, answer: Answer?)]) {
+    mutating func apply(_ changes: [(question: Int, answer: Answer?)]) {
         let n = engine.catalog.services.count
         for (q, answer) in changes { engine.evaluator.set(&answers, question: q, to: answer) }
         judged.removeAll(keepingCapacity: true)

@@ -40,7 +40,7 @@ import Testing
     }
 
     @Test func theSweepsCarriedEvaluationIsAFullEvaluation() {
-        let state = IncrementalEvaluation(engine: engine)
+        var state = IncrementalEvaluation(engine: engine)
         var k = 0, compared = 0
         Sweep(catalog: sharedCatalog).forEachChange { changes, profile in
             state.apply(changes)
