@@ -17,8 +17,8 @@ let fuzzCatalog: Catalog = {
     do { return try Catalog.load(files: files) } catch { fatalError("fuzz: cannot load the catalog at \(fuzzCatalogDirectory): \(error)") }
 }()
 
-/// A small catalog cut from the real one (six services, the rules and examples that concern
-/// only them), parsed: built from the real files, then rid of every rule or rule example that
+/// A small catalog cut from the real one (six services; of the rules that concern only them,
+/// `rulesPerFile` per rules file), parsed: built from the real files, then rid of every rule or rule example that
 /// names something it no longer has, until it loads with no problem. The catalog targets
 /// change one of its files per execution.
 let keptServices = ["aurora-postgresql", "dynamodb", "elasticache-valkey", "neptune", "qldb", "timestream-influxdb"]
