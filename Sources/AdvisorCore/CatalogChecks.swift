@@ -28,6 +28,11 @@ extension Catalog {
             if !seen.insert(rule.id).inserted {
                 problems.append(Problem(file: rule.file, path: "\(path).id", message: "the rule id '\(rule.id)' is used twice"))
             }
+            if rule.id == Engine.cheapestEstimateRule {
+                // The engine's own finding for lowest-cost carries this id; a rule of the same id
+                // would be taken for it (and it for the rule) wherever findings are matched by id.
+                problems.append(Problem(file: rule.file, path: "\(path).id", message: "the rule id '\(rule.id)' is reserved for the engine's lowest-cost finding; choose another"))
+            }
             var refs = ConditionReferences()
             rule.when?.references(into: &refs)
             rule.services?.references(into: &refs)
@@ -95,6 +100,12 @@ extension Catalog {
             if !refs.facts.isEmpty || !refs.services.isEmpty {
                 problems.append(Problem(file: Catalog.questionsFile, path: path, message: "askWhen may test answers only, not services or facts"))
             }
+        }
+        var keys = Set<String>()
+        for (i, question) in questions.enumerated() where !keys.insert(question.key).inserted {
+            // One answer per key: a second question of the same key would be asked and swept
+            // apart from the first while a profile holds only one answer for both.
+            problems.append(Problem(file: Catalog.questionsFile, path: "$.questions[\(i)].key", message: "the question key '\(question.key)' is used twice"))
         }
         for (i, question) in questions.enumerated() {
             let path = "$.questions[\(i)]"

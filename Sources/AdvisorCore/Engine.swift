@@ -128,16 +128,9 @@ public struct Engine: Sendable {
         return Ranking.rank(all, tieBreakPosition: position)
     }
 
-    /// Scores and exclusion severities of every service. `onFire(rule, service)` hears every
-    /// service rule that fires (rule: position among service rules), for sweeps.
-    func evaluate(_ profile: Profile, onFire: ((Int, Int) -> Void)? = nil) -> (scores: [Double], severity: [Double]) {
-        let n = catalog.services.count
+    /// Scores and exclusion severities of every service.
+    func evaluate(_ profile: Profile) -> (scores: [Double], severity: [Double]) {
         let fired = firing(evaluator.answers(profile))
-        if let onFire {
-            for i in serviceRules.indices {
-                for s in 0..<n where fired[i * n + s] { onFire(i, s) }
-            }
-        }
         var (scores, severity) = totals(fired)
         addCheapest(profile, scores: &scores, severity: severity)
         return (scores, severity)
@@ -211,19 +204,12 @@ public struct Engine: Sendable {
     }
 
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
-    /// `rankingOnly`: the pick, its confidence and the ranked services with their findings,
-    /// without warnings, why-not, estimates or migration (batch's CSV rows show none of them).
-    public func recommend(_ profile: Profile, withWhatIf: Bool = true, rankingOnly: Bool = false) -> Recommendation {
+    /// (batch's CSV rows take `rowRanking`: the ranking without what they do not show.)
+    public func recommend(_ profile: Profile, withWhatIf: Bool = true) -> Recommendation {
         let all = assess(profile)
         let ranked = rank(all)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
-        if rankingOnly {
-            var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: ranked.rest.map { ($0, []) },
-                                                excluded: ranked.excluded, warnings: [], whatIf: whatIf)
-            recommendation.whatIfComputed = withWhatIf
-            return recommendation
-        }
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)
         let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick)) }
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,

@@ -714,19 +714,11 @@ extension JSON {
             func flush(_ end: Int) {
                 if end > runStart { out.append(contentsOf: bytes[runStart..<end]) }
             }
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while i < bytes.count {
-                // Eight plain bytes at a time: none below 0x20, none a quote, backslash or DEL,
-                // none outside ASCII (those are looked at one by one, for C1 and U+2028/9).
-                if i + 8 <= bytes.count {
-                    let word = UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)
-                    let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C), delete = word ^ (ones &* 0x7F)
-                    let care = ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote)
-                        | ((backslash &- ones) & ~backslash) | ((delete &- ones) & ~delete) | word
-                    if care & highs == 0 {
-                        i += 8
-                        continue
-                    }
+                // Eight plain bytes at a time (JSON.plainWord).
+                if i + 8 <= bytes.count, JSON.plainWord(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                    i += 8
+                    continue
                 }
                 let b = bytes[i]
                 var escape: String? = nil

@@ -23,14 +23,9 @@ extension JSON {
     static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         var i = 0
         while i + 8 <= count {
-            let word = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
-            let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C), delete = word ^ (ones &* 0x7F)
-            let care = ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote)
-                | ((backslash &- ones) & ~backslash) | ((delete &- ones) & ~delete) | word
-            if care & highs != 0 { return false }
+            if !plainWord(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) { return false }
             i += 8
         }
         while i < count {
@@ -39,6 +34,18 @@ extension JSON {
             i += 1
         }
         return true
+    }
+
+    /// Whether none of eight bytes needs a look of its own when written as a JSON string: none
+    /// below 0x20, none a quote, backslash or DEL, none outside ASCII (those are looked at one by
+    /// one, for C1 controls and U+2028/9). Exact: a word with any such byte is never plain.
+    @inline(__always)
+    static func plainWord(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C), delete = word ^ (ones &* 0x7F)
+        let care = ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote)
+            | ((backslash &- ones) & ~backslash) | ((delete &- ones) & ~delete) | word
+        return care & highs == 0
     }
 
     /// Appends `format(number: n)` (`null` when it is not finite), as `compactBytes()` writes a number.

@@ -2,15 +2,14 @@ extension Engine {
     /// What one CSV row of `batch` shows, and nothing more: the ranking, the confidence
     /// (without what-if), and the pick's findings written out; every other service's findings
     /// carry their rule, weight and source but no text (a row names the runner-up's rules,
-    /// never its sentences). The same as `recommend(profile, withWhatIf: false, rankingOnly: true)`
-    /// for everything a row reads, without writing out about 180 sentences it would not show.
+    /// never its sentences). The same as `recommend(profile, withWhatIf: false)` for everything
+    /// a row reads, without writing out about 180 sentences it would not show.
     public func rowRanking(_ profile: Profile) -> Recommendation {
         let all = assess(profile, withReasons: false)
         var ranked = Ranking.rank(all, policy: catalog.ranking)
         let confidence = self.confidence(ranked, profile: profile, whatIf: [])
         guard let s = catalog.services.firstIndex(where: { $0 === ranked.pick.service }) else {
-            // Not reached (the pick is one of the catalog's services); the full path if it were.
-            return recommend(profile, withWhatIf: false, rankingOnly: true)
+            preconditionFailure("the pick is one of the catalog's services")
         }
         ranked.pick = assessment(s, profile: profile, answers: evaluator.answers(profile), base: ranked.pick)
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: ranked.rest.map { ($0, []) },

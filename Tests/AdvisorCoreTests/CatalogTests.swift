@@ -120,6 +120,21 @@ func rewrite(_ url: URL, _ change: (inout String) -> Void) throws {
         expectProblem(result, file: "services/redshift.json", path: "$", containing: "did you mean 'summary'")
     }
 
+    @Test func aQuestionKeyUsedTwiceIsRefused() throws {
+        // A profile holds one answer a key; two questions of one key would be asked and swept apart.
+        let result = try loadMutated { dir in
+            try rewrite(dir.appendingPathComponent("questions.json")) { $0 = $0.replacingOccurrences(of: "\"key\": \"consistency\"", with: "\"key\": \"latency\"") }
+        }
+        expectProblem(result, file: "questions.json", path: "$.questions[", containing: "the question key 'latency' is used twice")
+    }
+
+    @Test func theEnginesLowestCostRuleIdIsReserved() throws {
+        let result = try loadMutated { dir in
+            try rewrite(dir.appendingPathComponent("rules/routing.json")) { $0 = $0.replacingOccurrences(of: "\"id\": \"cache-role-in-memory\"", with: "\"id\": \"cheapest-estimate\"") }
+        }
+        expectProblem(result, file: "rules/routing.json", path: "$.rules[", containing: "reserved for the engine's lowest-cost finding")
+    }
+
     @Test func malformedJSONIsReported() throws {
         let result = try loadMutated { dir in try "{ \"topic\": ".write(to: dir.appendingPathComponent("rules/limits.json"), atomically: true, encoding: .utf8) }
         expectProblem(result, file: "rules/limits.json", path: "$", containing: "not valid JSON")

@@ -8,10 +8,20 @@ let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
 /// DBADVISOR_TEST_BINARY=/path runs the end-to-end tests against that binary instead (another
 /// commit's build, to show a test fails there); otherwise this package's debug build, else its
 /// release build.
-func binaryPath() -> String? {
-    if let path = ProcessInfo.processInfo.environment["DBADVISOR_TEST_BINARY"], !path.isEmpty {
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
+/// An empty value is no override. A path that is not an executable stops the run loudly (a
+/// mistyped override must not pass tests that skip without a binary); an override in effect is
+/// said once on standard error, so a run never tests another binary unannounced.
+let binaryOverride: String? = {
+    guard let path = ProcessInfo.processInfo.environment["DBADVISOR_TEST_BINARY"], !path.isEmpty else { return nil }
+    guard FileManager.default.isExecutableFile(atPath: path) else {
+        fatalError("DBADVISOR_TEST_BINARY=\(path) is not an executable file")
     }
+    FileHandle.standardError.write(Data("note: end-to-end tests run DBADVISOR_TEST_BINARY=\(path)\n".utf8))
+    return path
+}()
+
+func binaryPath() -> String? {
+    if let path = binaryOverride { return path }
     for config in ["debug", "release"] {
         let path = packageRoot.appendingPathComponent(".build/\(config)/dbadvisor").path
         if FileManager.default.isExecutableFile(atPath: path) { return path }
@@ -211,7 +221,7 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
 @Suite(.serialized) struct LintTests {
     /// The release binary when built (CI builds it first): the sweep is slow in a debug build.
     func fastestBinary() -> String? {
-        if ProcessInfo.processInfo.environment["DBADVISOR_TEST_BINARY"] != nil { return binaryPath() }
+        if let path = binaryOverride { return path }
         let release = packageRoot.appendingPathComponent(".build/release/dbadvisor").path
         let debug = packageRoot.appendingPathComponent(".build/debug/dbadvisor").path
         func modified(_ path: String) -> Date? {
