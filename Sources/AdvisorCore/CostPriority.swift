@@ -29,8 +29,11 @@ extension Engine {
     }
 
     /// Whether the profile asks for the lowest cost.
+    /// The profile key whose answer asks for the lowest cost.
+    static let costPriorityKey = "cost-priority"
+
     func wantsLowestCost(_ profile: Profile) -> Bool {
-        if case .choice("lowest-cost")? = profile["cost-priority"] { return true }
+        if case .choice("lowest-cost")? = profile[Engine.costPriorityKey] { return true }
         return false
     }
 

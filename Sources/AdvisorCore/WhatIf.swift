@@ -18,8 +18,9 @@ extension Engine {
             }
             // Facts that rules compare this answer with (limits) are thresholds too.
             if question.kind == .size {
+                let kinds = (comparedFacts[question.key] ?? []).sorted()
                 for service in catalog.services {
-                    for kind in (comparedFacts[question.key] ?? []).sorted() {
+                    for kind in kinds {
                         if let text = service.fact(kind)?.value?.stringValue, case let .success(size) = DataSize.parse(text) {
                             out += [size.description, DataSize(bytes: size.bytes * 2).description]
                         }
@@ -39,6 +40,12 @@ extension Engine {
         let n = catalog.services.count
         let fired = firing(a)
         let (baseScores, baseSeverity) = totals(fired)
+        // One copy for every variant: a variant writes whole the rows of the rules that read
+        // its answer (evaluateRule sets each service's entry) and reads no other row.
+        var changedFired = fired
+        // lowest-cost can only move a variant's pick when the variant asks for it: the profile
+        // does, or the variant changes the answer that says so.
+        let profileWantsLowestCost = wantsLowestCost(profile)
         var out: [WhatIf] = []
         for (q, question) in catalog.questions.enumerated() {
             for value in candidateValues(for: question) {
@@ -47,7 +54,6 @@ extension Engine {
                 evaluator.set(&changed, question: q, to: answer)
                 // Weights are whole numbers (the schema says so), so adjusting the totals by
                 // the rules that changed gives exactly the sums a full evaluation would.
-                var changedFired = fired
                 var scores = baseScores, severity = baseSeverity
                 for i in rulesReading[q] {
                     evaluateRule(i, changed, into: &changedFired)
@@ -62,9 +68,11 @@ extension Engine {
                     }
                 }
                 // lowest-cost is part of the evaluation: the changed profile's estimates.
-                var changedProfile = profile
-                changedProfile[question.key] = answer
-                addCheapest(changedProfile, scores: &scores, severity: severity)
+                if profileWantsLowestCost || question.key == Engine.costPriorityKey {
+                    var changedProfile = profile
+                    changedProfile[question.key] = answer
+                    addCheapest(changedProfile, scores: &scores, severity: severity)
+                }
                 if let best = Ranking.best(idOrder, scores: scores, where: { severity[$0] == 0 }),
                    catalog.services[best].id != pick {
                     out.append(WhatIf(key: question.key, value: answer.text, service: catalog.services[best].id))
