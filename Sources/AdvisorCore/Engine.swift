@@ -58,7 +58,7 @@ public struct Engine: Sendable {
         let serviceIndices = catalog.services.indices
         staticSelection = rules.indices.map { i in
             guard let selector = rules[i].services, selector.ignoresAnswers else { return nil }
-            return serviceIndices.map { evaluator.holds(evaluator.selector[i], noAnswers, $0) }
+            return serviceIndices.map { evaluator.program.holds(evaluator.selectorAt[i], noAnswers, $0) }
         }
     }
 

@@ -2,7 +2,8 @@
 /// what-if, `batch`, `plan`, the lint sweep, every rule's examples and the questionnaire's
 /// `askWhen` — asks this type. Conditions are compiled once, when the engine is built:
 /// answers become small integers and bitmasks, facts become per-service masks and numbers,
-/// and a condition becomes a tree of integer tests. What explanations need (the values a
+/// and a condition becomes a flat program of integer tests (`TestProgram`, evaluated by its
+/// one `holds`). What explanations need (the values a
 /// `lacksAnswer` found missing) is captured by the same evaluation that decides.
 ///
 /// Conditions are type-checked when the catalog loads (`RuleEvaluator.typeProblems`): a test
@@ -118,9 +119,9 @@ struct RuleEvaluator: Sendable {
     /// Whether rule `i` fires for the answers and the service at `s` (-1: a warning rule),
     /// with what it captured for its reason.
     func fires(_ i: Int, _ a: Answers, _ s: Int, capture: inout Capture) -> Bool {
-        if let w = when[i], !holds(w, a, s, &capture) { return false }
+        if whenAt[i] >= 0, !program.holds(whenAt[i], a, s, &capture) { return false }
         if s < 0 { return true }
-        return holds(selector[i], a, s, &capture)
+        return program.holds(selectorAt[i], a, s, &capture)
     }
 
     /// The names of the values a capture found missing.
@@ -208,64 +209,6 @@ struct RuleEvaluator: Sendable {
     }
 
     // MARK: Evaluating
-
-    /// Whether `test` holds for the answers and the service at `s` (-1: no service).
-    func holds(_ test: Test, _ a: Answers, _ s: Int) -> Bool {
-        var scratch = Capture()
-        return holds(test, a, s, &scratch)
-    }
-
-    /// Whether `test` holds; a `lacksAnswer` that holds records what it found missing.
-    func holds(_ test: Test, _ a: Answers, _ s: Int, _ capture: inout Capture) -> Bool {
-        switch test {
-        case let .constant(b): return b
-        case let .all(items):
-            let before = capture
-            for item in items where !holds(item, a, s, &capture) {
-                capture = before
-                return false
-            }
-            return true
-        case let .any(items):
-            let before = capture
-            for item in items {
-                if holds(item, a, s, &capture) { return true }
-                // A branch that failed found nothing for the reason.
-                capture = before
-            }
-            return false
-        case let .not(inner):
-            // What a negated test found is not what the rule's reason names.
-            var scratch = Capture()
-            return !holds(inner, a, s, &scratch)
-        case let .perService(table): return s >= 0 && table[s]
-        case let .answered(q, b): return a.answered[q] == b
-        case let .answerIntersects(q, m): return a.mask[q] & m != 0
-        case let .numberAtLeast(q, limit): return a.answered[q] && a.number[q] >= limit
-        case let .numberBelow(q, limit): return a.answered[q] && a.number[q] < limit
-        case let .factIncludesAnswer(q, masks):
-            guard s >= 0, let m = masks[s] else { return false }
-            let wanted = a.mask[q]
-            return wanted != 0 && wanted & m == wanted
-        case let .factLacksAnswer(q, masks):
-            guard s >= 0, let m = masks[s] else { return false }
-            let missing = a.mask[q] & ~m
-            if missing == 0 { return false }
-            capture = Capture(question: q, missing: missing)
-            return true
-        case let .factBelowAnswer(q, limits):
-            guard s >= 0, let limit = limits[s], a.answered[q], !a.number[q].isNaN else { return false }
-            return limit < a.number[q]
-        case let .factSlower(q, serviceRanks, valueRanks, slower):
-            guard s >= 0, let have = serviceRanks[s], a.mask[q] != 0 else { return false }
-            let wanted = valueRanks[a.mask[q].trailingZeroBitCount]
-            return slower ? have > wanted : have <= wanted
-        case let .familyMatches(q, families):
-            guard s >= 0, families[s] >= 0, a.mask[q] != 0 else { return false }
-            // Only a choice answer can name a family.
-            return a.mask[q] == 1 << UInt64(families[s])
-        }
-    }
 
     /// The questions (by index) whose answers a test reads, as a bit per question.
     static func questionsRead(by test: Test, into out: inout UInt64) {
@@ -423,11 +366,11 @@ extension Condition.FactTest {
     }
 }
 
-/// Compiled tests laid out flat, for the paths that evaluate many (profile, service) pairs:
-/// the same tests as `RuleEvaluator.Test`, as nodes in one array (a node's children follow it;
+/// Compiled tests laid out flat: the only form a condition is evaluated in. Conditions become
+/// `RuleEvaluator.Test`s, then nodes in one array (a node's children follow it;
 /// `end` is the position after its subtree) and tables of plain values, so that evaluating
-/// retains and releases nothing. It decides exactly as `RuleEvaluator.holds`; it captures
-/// nothing, so the reasons that need a capture still go through `holds`.
+/// retains and releases nothing. `RuleEvaluator.Test` is only the step compiling goes through;
+/// nothing evaluates it.
 struct TestProgram: Sendable {
     enum Op: UInt8, Sendable {
         case constant, all, any, not, perService, answered, answerIntersects, numberAtLeast, numberBelow
@@ -507,27 +450,45 @@ struct TestProgram: Sendable {
     }
 
     /// Whether the test rooted at `i` holds for the answers and the service at `s` (-1: no
-    /// service): `RuleEvaluator.holds` without the capture.
+    /// service).
     func holds(_ i: Int, _ a: RuleEvaluator.Answers, _ s: Int) -> Bool {
+        var scratch = RuleEvaluator.Capture()
+        return holds(i, a, s, &scratch)
+    }
+
+    /// The one place a rule's condition is decided (recommend, why, what-if, batch, plan, the
+    /// lint sweep, rule examples, askWhen). A `lacksAnswer` that holds records what it found
+    /// missing, for the rule's reason; a branch that fails keeps nothing.
+    func holds(_ i: Int, _ a: RuleEvaluator.Answers, _ s: Int, _ capture: inout RuleEvaluator.Capture) -> Bool {
         let node = nodes[i]
         let q = Int(node.question)
         switch node.op {
         case .constant: return node.flag
         case .all:
+            let before = capture
             var child = i + 1
             while child < Int(node.end) {
-                if !holds(child, a, s) { return false }
+                if !holds(child, a, s, &capture) {
+                    capture = before
+                    return false
+                }
                 child = Int(nodes[child].end)
             }
             return true
         case .any:
+            let before = capture
             var child = i + 1
             while child < Int(node.end) {
-                if holds(child, a, s) { return true }
+                if holds(child, a, s, &capture) { return true }
+                // A branch that failed found nothing for the reason.
+                capture = before
                 child = Int(nodes[child].end)
             }
             return false
-        case .not: return !holds(i + 1, a, s)
+        case .not:
+            // What a negated test found is not what the rule's reason names.
+            var scratch = RuleEvaluator.Capture()
+            return !holds(i + 1, a, s, &scratch)
         case .perService: return s >= 0 && flags[Int(node.table) + s]
         case .answered: return a.answered[q] == node.flag
         case .answerIntersects: return a.mask[q] & node.bits != 0
@@ -540,7 +501,10 @@ struct TestProgram: Sendable {
             return wanted != 0 && wanted & m == wanted
         case .factLacksAnswer:
             guard s >= 0, flags[Int(node.presence) + s] else { return false }
-            return a.mask[q] & ~masks[Int(node.table) + s] != 0
+            let missing = a.mask[q] & ~masks[Int(node.table) + s]
+            if missing == 0 { return false }
+            capture = RuleEvaluator.Capture(question: q, missing: missing)
+            return true
         case .factBelowAnswer:
             guard s >= 0, flags[Int(node.presence) + s], a.answered[q], !a.number[q].isNaN else { return false }
             return numbers[Int(node.table) + s] < a.number[q]

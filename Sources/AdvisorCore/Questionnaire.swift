@@ -3,19 +3,23 @@
 public struct Questionnaire: Sendable {
     public let catalog: Catalog
     public let engine: Engine
-    /// Each question's `askWhen`, compiled by the rule evaluator (nil: always asked).
-    private let askWhen: [RuleEvaluator.Test?]
+    /// Each question's `askWhen`, compiled as the rules are: its position in `askWhenProgram`
+    /// (-1: always asked).
+    private let askWhen: [Int]
+    private let askWhenProgram: TestProgram
 
     public init(catalog: Catalog) {
         self.catalog = catalog
         engine = Engine(catalog: catalog)
-        askWhen = catalog.questions.map { $0.askWhen.map { RuleEvaluator.compile(answersOnly: $0, catalog: catalog) } }
+        var program = TestProgram()
+        askWhen = catalog.questions.map { $0.askWhen.map { program.add(RuleEvaluator.compile(answersOnly: $0, catalog: catalog)) } ?? -1 }
+        askWhenProgram = program
     }
 
     /// Whether `question` is worth asking given the answers so far (its `askWhen`, if any).
     public func isRelevant(_ question: Question, given profile: Profile) -> Bool {
-        guard let i = catalog.questions.firstIndex(where: { $0.key == question.key }), let test = askWhen[i] else { return true }
-        return engine.evaluator.holds(test, engine.evaluator.answers(profile), -1)
+        guard let i = catalog.questions.firstIndex(where: { $0.key == question.key }), askWhen[i] >= 0 else { return true }
+        return askWhenProgram.holds(askWhen[i], engine.evaluator.answers(profile), -1)
     }
 
     /// The questions still to ask, in order: unanswered, and relevant to the answers so far.

@@ -1,9 +1,9 @@
 @testable import AdvisorCore
 import Testing
 
-/// The lint sweep's fast paths decide exactly as the engine's plain ones: the flat test
-/// programs as the compiled condition trees, and the sweep's evaluation carried from profile
-/// to profile as a full evaluation of each profile.
+/// The one evaluator's operators, by hand, and the lint sweep's fast paths deciding exactly as
+/// the engine's plain ones: the sweep's evaluation carried from profile to profile as a full
+/// evaluation of each profile.
 @Suite struct SweepEquivalenceTests {
     let engine = Engine(catalog: sharedCatalog)
 
@@ -18,25 +18,50 @@ import Testing
         return out
     }
 
-    @Test func flatProgramsDecideAsTheConditionTrees() {
-        let e = engine.evaluator, w = engine.warnEvaluator
-        var compared = 0
-        for profile in sweptProfiles(stride: 211) {
-            let a = e.answers(profile)
-            for i in e.when.indices {
-                for s in -1..<sharedCatalog.services.count {
-                    if let when = e.when[i] {
-                        #expect(e.program.holds(e.whenAt[i], a, s) == e.holds(when, a, s), "rule \(engine.serviceRules[i].id), service \(s)")
-                    }
-                    #expect(e.program.holds(e.selectorAt[i], a, s) == e.holds(e.selector[i], a, s), "rule \(engine.serviceRules[i].id), service \(s)")
-                    compared += 1
-                }
-            }
-            for i in w.when.indices {
-                #expect(engine.warningFires(i, a) == (w.when[i].map { w.holds($0, a, -1) } ?? true), "warning \(engine.warnRules[i].id)")
-            }
+    /// Each operator of the one evaluator, by hand: question 0 a choice or set (bits), question
+    /// 1 a number; two services. What a `lacksAnswer` captures survives only along the branch
+    /// that decided.
+    @Test func eachOperatorDecidesAndCapturesAsDocumented() {
+        typealias T = RuleEvaluator.Test
+        func run(_ test: T, mask: UInt64, number: Double?, service s: Int) -> (Bool, RuleEvaluator.Capture) {
+            var program = TestProgram()
+            let root = program.add(test)
+            let a = RuleEvaluator.Answers(mask: [mask, 0], number: [.nan, number ?? .nan], answered: [mask != 0, number != nil])
+            var capture = RuleEvaluator.Capture()
+            return (program.holds(root, a, s, &capture), capture)
         }
-        #expect(compared > 100_000)
+        func holds(_ test: T, mask: UInt64 = 0, number: Double? = nil, service s: Int = 0) -> Bool { run(test, mask: mask, number: number, service: s).0 }
+        #expect(holds(.constant(true)) && !holds(.constant(false)))
+        #expect(holds(.perService([false, true]), service: 1) && !holds(.perService([false, true]), service: 0) && !holds(.perService([true, true]), service: -1))
+        #expect(holds(.answered(0, true), mask: 0b1) && !holds(.answered(0, true)) && holds(.answered(0, false)))
+        #expect(holds(.answerIntersects(0, 0b110), mask: 0b010) && !holds(.answerIntersects(0, 0b110), mask: 0b001))
+        #expect(holds(.numberAtLeast(1, 10), number: 10) && !holds(.numberAtLeast(1, 10), number: 9.9) && !holds(.numberAtLeast(1, 10)))
+        #expect(holds(.numberBelow(1, 10), number: 9.9) && !holds(.numberBelow(1, 10), number: 10) && !holds(.numberBelow(1, 10)))
+        #expect(holds(.factIncludesAnswer(0, [0b111, nil]), mask: 0b101) && !holds(.factIncludesAnswer(0, [0b011, nil]), mask: 0b101)
+                && !holds(.factIncludesAnswer(0, [0b111, nil])) && !holds(.factIncludesAnswer(0, [0b111, nil]), mask: 0b1, service: 1))
+        #expect(holds(.factBelowAnswer(1, [5, nil]), number: 6) && !holds(.factBelowAnswer(1, [5, nil]), number: 5)
+                && !holds(.factBelowAnswer(1, [5, nil]), number: 6, service: 1) && !holds(.factBelowAnswer(1, [5, nil])))
+        // Ranks from the data: value 0 ranks 3, value 1 ranks 1; service 0 ranks 2.
+        let slower = T.factSlower(0, serviceRanks: [2, nil], valueRanks: [3, 1], slower: true)
+        let notSlower = T.factSlower(0, serviceRanks: [2, nil], valueRanks: [3, 1], slower: false)
+        #expect(holds(slower, mask: 0b10) && !holds(slower, mask: 0b01) && holds(notSlower, mask: 0b01) && !holds(slower, mask: 0b10, service: 1))
+        #expect(holds(.familyMatches(0, [1, -1]), mask: 0b10) && !holds(.familyMatches(0, [1, -1]), mask: 0b11) && !holds(.familyMatches(0, [1, -1]), mask: 0b10, service: 1))
+        #expect(holds(.all([])) && !holds(.any([])) && holds(.not(.constant(false))))
+        #expect(holds(.all([.constant(true), .answered(0, true)]), mask: 1) && !holds(.all([.constant(true), .answered(0, true)])))
+        #expect(holds(.any([.constant(false), .answered(0, true)]), mask: 1))
+
+        let lacks = T.factLacksAnswer(0, [0b001, nil])
+        let (fires, capture) = run(lacks, mask: 0b101, number: nil, service: 0)
+        #expect(fires && capture.question == 0 && capture.missing == 0b100)
+        #expect(!run(lacks, mask: 0b001, number: nil, service: 0).0 && !run(lacks, mask: 0b101, number: nil, service: 1).0)
+        // An `all` that fails after its lacksAnswer held keeps nothing; an `any` keeps the branch that held.
+        #expect(run(.all([lacks, .constant(false)]), mask: 0b101, number: nil, service: 0).1.question == -1)
+        let either = run(.any([.all([lacks, .constant(false)]), .constant(true)]), mask: 0b101, number: nil, service: 0)
+        #expect(either.0 && either.1.question == -1)
+        #expect(run(.any([.constant(false), lacks]), mask: 0b101, number: nil, service: 0).1.missing == 0b100)
+        // What a negated test found is not the rule's reason.
+        let negated = run(.not(.not(lacks)), mask: 0b101, number: nil, service: 0)
+        #expect(negated.0 && negated.1.question == -1)
     }
 
     @Test func theSweepsCarriedEvaluationIsAFullEvaluation() {
