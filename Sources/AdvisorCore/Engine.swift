@@ -91,17 +91,7 @@ public struct Engine: Sendable {
         for i in serviceRules.indices {
             let rule = serviceRules[i]
             for s in 0..<n where fired[i * n + s] {
-                var missing: [String] = []
-                if withReasons && rule.needsBindings {
-                    // The same evaluation again, for what it captured (the values found missing).
-                    var capture = RuleEvaluator.Capture()
-                    _ = evaluator.fires(i, a, s, capture: &capture)
-                    missing = evaluator.missingValues(capture)
-                }
-                let text = withReasons ? prerendered.isEmpty ? reason(rule, profile: profile, service: catalog.services[s], missing: missing)
-                    : prerendered[i * n + s] ?? reason(rule, profile: profile, service: catalog.services[s], missing: missing) : ""
-                var subject = 0
-                if withReasons, case .service? = rule.template.first { subject = catalog.services[s].name.count }
+                let (text, subject) = withReasons ? writtenReason(i, service: s, profile: profile, answers: a) : ("", 0)
                 let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subject)
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)

@@ -1,6 +1,25 @@
 /// Explanation: reasons written out for the user, why an alternative ranks below the pick,
 /// and `why SERVICE` (a service against the pick, rule by rule, and the smallest change).
 extension Engine {
+    /// Service rule `i`'s reason for the service at `s`, as its finding shows it: the text (the
+    /// pre-rendered one when the reason reads no answer, else written with what the evaluation
+    /// found missing) and how many leading characters name the service.
+    func writtenReason(_ i: Int, service s: Int, profile: Profile, answers a: RuleEvaluator.Answers) -> (text: String, subjectLength: Int) {
+        let rule = serviceRules[i]
+        let service = catalog.services[s]
+        var subject = 0
+        if case .service? = rule.template.first { subject = service.name.count }
+        if !prerendered.isEmpty, let text = prerendered[i * catalog.services.count + s] { return (text, subject) }
+        var missing: [String] = []
+        if rule.needsBindings {
+            // The same evaluation again, for what it captured (the values found missing).
+            var capture = RuleEvaluator.Capture()
+            _ = evaluator.fires(i, a, s, capture: &capture)
+            missing = evaluator.missingValues(capture)
+        }
+        return (reason(rule, profile: profile, service: service, missing: missing), subject)
+    }
+
     /// A rule's reason written out: its placeholders {service}, {answer:KEY}, {fact:KIND},
     /// {missing} (the values the evaluation found missing), {successor} and {since} filled.
     func reason(_ rule: Rule, profile: Profile, service: Service?, missing: [String]) -> String {

@@ -23,20 +23,9 @@ extension Engine {
     /// matched to their rules in one pass.
     func assessment(_ s: Int, profile: Profile, answers a: RuleEvaluator.Answers, base: Assessment) -> Assessment {
         var out = base
-        let service = catalog.services[s]
-        let n = catalog.services.count
         func written(_ i: Int, _ finding: Finding) -> Finding {
-            let rule = serviceRules[i]
-            var missing: [String] = []
-            if rule.needsBindings {
-                var capture = RuleEvaluator.Capture()
-                _ = evaluator.fires(i, a, s, capture: &capture)
-                missing = evaluator.missingValues(capture)
-            }
             var f = finding
-            f.text = prerendered.isEmpty ? reason(rule, profile: profile, service: service, missing: missing)
-                : prerendered[i * n + s] ?? reason(rule, profile: profile, service: service, missing: missing)
-            if case .service? = rule.template.first { f.subjectLength = service.name.count }
+            (f.text, f.subjectLength) = writtenReason(i, service: s, profile: profile, answers: a)
             return f
         }
         var score = 0, exclusion = 0, configuration = 0
