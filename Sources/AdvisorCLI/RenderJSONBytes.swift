@@ -25,34 +25,34 @@ struct JSONBytes {
     @inline(__always) mutating func string(_ s: String) { JSON.appendString(s, to: &out) }
     @inline(__always) mutating func number(_ n: Double) { JSON.appendNumber(n, to: &out) }
 
-    mutating func strings(_ list: [String]) {
+    /// `[`, each element written by `element`, separated by commas, `]`.
+    @inline(__always) mutating func array<T>(_ list: [T], _ element: (inout JSONBytes, T) -> Void) {
         raw("[")
-        for (i, s) in list.enumerated() {
+        for (i, item) in list.enumerated() {
             if i > 0 { raw(",") }
-            string(s)
+            element(&self, item)
         }
         raw("]")
     }
 
-    mutating func findings(_ list: [Finding], withSource: Bool) {
-        raw("[")
-        for (i, f) in list.enumerated() {
-            if i > 0 { raw(",") }
-            raw(#"{"rule":"#)
-            string(f.rule)
-            raw(#","text":"#)
-            string(f.text)
-            if f.weight != 0 {
-                raw(#","weight":"#)
-                number(f.weight)
-            }
-            if withSource && !f.source.isEmpty {
-                raw(#","source":"#)
-                string(f.source)
-            }
-            raw("}")
+    mutating func strings(_ list: [String]) { array(list) { $0.string($1) } }
+
+    mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
+
+    mutating func finding(_ f: Finding, withSource: Bool) {
+        raw(#"{"rule":"#)
+        string(f.rule)
+        raw(#","text":"#)
+        string(f.text)
+        if f.weight != 0 {
+            raw(#","weight":"#)
+            number(f.weight)
         }
-        raw("]")
+        if withSource && !f.source.isEmpty {
+            raw(#","source":"#)
+            string(f.source)
+        }
+        raw("}")
     }
 
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {
@@ -77,12 +77,9 @@ struct JSONBytes {
         number(pick.score)
         raw(#","confidence":"#)
         string(r.confidence.level.rawValue)
-        raw(#","configuration":["#)
-        for (i, f) in pick.configuration.enumerated() {
-            if i > 0 { raw(",") }
-            string(f.text)
-        }
-        raw(#"],"reasons":"#)
+        raw(#","configuration":"#)
+        array(pick.configuration) { $0.string($1.text) }
+        raw(#","reasons":"#)
         findings(pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }, withSource: true)
         raw(#","confidenceExplanation":"#)
         string(r.confidence.explanation)
@@ -94,58 +91,48 @@ struct JSONBytes {
             raw(#","migration":"#)
             migration(plan)
         }
-        raw(#"},"alternatives":["#)
-        for (i, (a, whyNot)) in r.alternatives.enumerated() {
-            if i > 0 { raw(",") }
-            raw(#"{"service":"#)
-            string(a.service.id)
-            raw(#","name":"#)
-            string(a.service.name)
-            raw(#","score":"#)
-            number(a.score)
-            raw(#","whyNot":"#)
-            findings(whyNot, withSource: false)
-            raw("}")
+        raw(#"},"alternatives":"#)
+        array(r.alternatives) { w, alternative in
+            let (a, whyNot) = alternative
+            w.raw(#"{"service":"#)
+            w.string(a.service.id)
+            w.raw(#","name":"#)
+            w.string(a.service.name)
+            w.raw(#","score":"#)
+            w.number(a.score)
+            w.raw(#","whyNot":"#)
+            w.findings(whyNot, withSource: false)
+            w.raw("}")
         }
-        raw(#"],"excluded":["#)
-        for (i, a) in r.excluded.enumerated() {
-            if i > 0 { raw(",") }
-            raw(#"{"service":"#)
-            string(a.service.id)
-            raw(#","name":"#)
-            string(a.service.name)
-            raw(#","because":"#)
-            findings(a.exclusions, withSource: true)
-            raw("}")
+        raw(#","excluded":"#)
+        array(r.excluded) { w, a in
+            w.raw(#"{"service":"#)
+            w.string(a.service.id)
+            w.raw(#","name":"#)
+            w.string(a.service.name)
+            w.raw(#","because":"#)
+            w.findings(a.exclusions, withSource: true)
+            w.raw("}")
         }
-        raw(#"],"warnings":["#)
-        for (i, w) in r.warnings.enumerated() {
-            if i > 0 { raw(",") }
-            string(w.text)
-        }
-        raw("]")
+        raw(#","warnings":"#)
+        array(r.warnings) { $0.string($1.text) }
         // whatIf is absent when it was not computed: an empty list means no single answer
         // changes the pick.
         if r.whatIfComputed {
-            raw(#","whatIf":["#)
-            for (i, w) in r.whatIf.enumerated() {
-                if i > 0 { raw(",") }
-                raw(#"{"key":"#)
-                string(w.key)
-                raw(#","value":"#)
-                string(w.value)
-                raw(#","service":"#)
-                string(w.service)
-                raw("}")
+            raw(#","whatIf":"#)
+            array(r.whatIf) { w, change in
+                w.raw(#"{"key":"#)
+                w.string(change.key)
+                w.raw(#","value":"#)
+                w.string(change.value)
+                w.raw(#","service":"#)
+                w.string(change.service)
+                w.raw("}")
             }
-            raw("]")
         }
-        raw(#","estimates":["#)
-        for (i, e) in r.estimates.enumerated() {
-            if i > 0 { raw(",") }
-            estimate(e)
-        }
-        raw("]}")
+        raw(#","estimates":"#)
+        array(r.estimates) { $0.estimate($1) }
+        raw("}")
     }
 
     mutating func range(_ r: CostRange?) {
@@ -162,35 +149,33 @@ struct JSONBytes {
         string(e.service)
         raw(#","monthlyUSD":"#)
         range(e.monthlyUSD)
-        raw(#","parts":["#)
-        for (i, p) in e.parts.enumerated() {
-            if i > 0 { raw(",") }
-            raw(#"{"item":"#)
-            string(p.item)
-            raw(#","monthlyUSD":"#)
-            range(p.monthlyUSD)
-            raw(#","basis":"#)
-            string(p.basis)
-            raw(#","missing":"#)
-            strings(p.missing)
-            raw("}")
+        raw(#","parts":"#)
+        array(e.parts) { w, p in
+            w.raw(#"{"item":"#)
+            w.string(p.item)
+            w.raw(#","monthlyUSD":"#)
+            w.range(p.monthlyUSD)
+            w.raw(#","basis":"#)
+            w.string(p.basis)
+            w.raw(#","missing":"#)
+            w.strings(p.missing)
+            w.raw("}")
         }
-        raw(#"],"missing":"#)
+        raw(#","missing":"#)
         strings(e.missing)
         raw(#","region":"#)
         string(e.region)
-        raw(#","prices":["#)
-        for (i, p) in e.prices.enumerated() {
-            if i > 0 { raw(",") }
-            raw(#"{"text":"#)
-            string(p.text)
-            raw(#","source":"#)
-            string(p.source)
-            raw(#","asOf":"#)
-            string(p.asOf)
-            raw("}")
+        raw(#","prices":"#)
+        array(e.prices) { w, p in
+            w.raw(#"{"text":"#)
+            w.string(p.text)
+            w.raw(#","source":"#)
+            w.string(p.source)
+            w.raw(#","asOf":"#)
+            w.string(p.asOf)
+            w.raw("}")
         }
-        raw(#"],"assumptions":"#)
+        raw(#","assumptions":"#)
         strings(e.assumptions)
         raw(#","notes":"#)
         strings(e.notes)
@@ -198,18 +183,15 @@ struct JSONBytes {
     }
 
     mutating func entries(_ list: [GuideEntry]) {
-        raw("[")
-        for (i, g) in list.enumerated() {
-            if i > 0 { raw(",") }
-            raw(#"{"id":"#)
-            string(g.id)
-            raw(#","text":"#)
-            string(g.text)
-            raw(#","source":"#)
-            string(g.source)
-            raw("}")
+        array(list) { w, g in
+            w.raw(#"{"id":"#)
+            w.string(g.id)
+            w.raw(#","text":"#)
+            w.string(g.text)
+            w.raw(#","source":"#)
+            w.string(g.source)
+            w.raw("}")
         }
-        raw("]")
     }
 
     mutating func migration(_ plan: MigrationPlan) {
