@@ -258,8 +258,9 @@ public enum CLI {
             // Validated against the bundled schema, never the directory's own (untrusted) one.
             catalog = try CatalogDirectory.load(directory, schema: BundledCatalog.files()[Catalog.schemaFile])
         } else {
-            // The embedder validated the bundled catalog when the binary was built.
-            catalog = try Catalog.load(texts: BundledCatalog.texts(), validated: true)
+            // The embedder validated the bundled catalog when the binary was built, and wrote
+            // the snapshot it is built from here (no JSON text read, nothing validated again).
+            catalog = try Catalog.load(snapshot: BundledCatalog.snapshot)
         }
         // Kept until the process exits, which frees everything at once: taking the catalog's
         // few thousand objects apart one by one on the way out costs more than building them.

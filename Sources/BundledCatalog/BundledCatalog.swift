@@ -7,6 +7,10 @@ public enum BundledCatalog {
         return result
     }
 
+    /// The bundled catalog's files as a snapshot written at build time (`CatalogSnapshot`),
+    /// which `Catalog.load(snapshot:)` builds the catalog from without reading JSON text.
+    public static var snapshot: String { EmbeddedCatalog.snapshot }
+
     /// Every bundled catalog file, keyed by its path relative to `catalog/`.
     public static func files() -> [String: [UInt8]] {
         var result: [String: [UInt8]] = [:]

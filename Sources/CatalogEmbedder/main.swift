@@ -57,17 +57,48 @@ func embed() {
         public static let files: [(path: String, json: String)] = [
 
     """
+    var parsed: [(path: String, json: JSON)] = []
     for (path, data) in files {
-        let compact: String
+        let json: JSON
         do {
-            compact = try JSONParser.parse(data).compactText()
+            json = try JSONParser.parse(data)
         } catch {
             FileHandle.standardError.write(Data("CatalogEmbedder: \(path): \(error)\n".utf8))
             exit(65)
         }
-        source += "        (\(rawLiteral(path)), \(rawLiteral(compact))),\n"
+        parsed.append((path, json))
+        source += "        (\(rawLiteral(path)), \(rawLiteral(json.compactText()))),\n"
     }
-    source += "    ]\n}\n"
+    source += "    ]\n"
+
+    // The same files, parsed, as the snapshot the binary loads its catalog from at start-up
+    // (`Catalog.load(snapshot:)`: no JSON text to read, nothing validated again). It is checked
+    // here: it must decode to exactly the values just parsed, and build the catalog that was
+    // just validated; and it must fit in a one-line raw literal (a validated catalog holds no
+    // control character).
+    let snapshot = CatalogSnapshot.encode(parsed)
+    do {
+        let decoded = try CatalogSnapshot(snapshot).files()
+        guard decoded.map(\.path) == parsed.map(\.path), decoded.map(\.json) == parsed.map(\.json) else {
+            FileHandle.standardError.write(Data("error: the catalog snapshot does not decode to the catalog's files\n".utf8))
+            exit(70)
+        }
+        _ = try Catalog.load(snapshot: snapshot)
+    } catch {
+        FileHandle.standardError.write(Data("error: the catalog snapshot cannot be read back: \(error)\n".utf8))
+        exit(70)
+    }
+    if snapshot.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        FileHandle.standardError.write(Data("error: the catalog snapshot holds a control character\n".utf8))
+        exit(70)
+    }
+    source += """
+
+        /// The same files as a `CatalogSnapshot` (parsed at build time; see Snapshot.swift).
+        public static let snapshot: String = \(rawLiteral(snapshot))
+    }
+
+    """
     do {
         try Data(source.utf8).write(to: output, options: .atomic)
     } catch {
