@@ -178,19 +178,88 @@ public struct Style: Sendable {
 func wrap(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> String {
     var lines: [String] = []
     var line = String(repeating: " ", count: firstIndent ?? indent)
+    // `line.count` (characters), kept as words are added instead of counted again for each
+    // word. Where the line's last byte and the added piece's first byte are both ASCII, the
+    // join is a character boundary, so the counts add; any other join (a combining mark after
+    // the space, say) is counted again in full.
+    var lineCount = line.utf8.count
     var lineHasWord = false
-    for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-        if lineHasWord && line.count + 1 + word.count > width {
+    for word in spaceSeparatedWords(text) {
+        // An ASCII word has a character per byte, but for "\r\n".
+        let wordCount = word.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D } ? word.utf8.count : word.count
+        if lineHasWord && lineCount + 1 + wordCount > width {
             lines.append(line)
             line = String(repeating: " ", count: indent)
+            lineCount = indent
             lineHasWord = false
         }
+        let addsUp = (line.utf8.last ?? 0) < 0x80 && (word.utf8.first ?? 0) < 0x80
         if lineHasWord { line += " " }
         line += word
+        lineCount = addsUp ? lineCount + (lineHasWord ? 1 : 0) + wordCount : line.count
         lineHasWord = true
     }
     lines.append(line)
     return lines.joined(separator: "\n")
+}
+
+/// The words of `text` between spaces: what `text.split(separator: " ")` gives (empty words
+/// left out), found byte by byte instead of character by character. A space byte is the
+/// character " " unless the scalar after it extends it (a combining mark, a joiner) or the
+/// one before it is a prefix that takes it in; when every space's neighbours are scalars that
+/// can do neither (ASCII, Latin letters, punctuation, dashes, quotes, arrows, symbols), the
+/// bytes decide, else the characters do.
+func spaceSeparatedWords(_ text: String) -> [Substring] {
+    let cut = text.utf8.withContiguousStorageIfAvailable { bytes -> [Range<Int>]? in
+        /// Whether the scalar whose first byte is at `i` can neither extend a space before it
+        /// nor take in a space after it.
+        func standsApart(_ i: Int) -> Bool {
+            let lead = bytes[i]
+            if lead < 0x80 { return true }
+            var value = UInt32(lead), length = 1
+            if lead >= 0xF0 { value &= 0x07; length = 4 } else if lead >= 0xE0 { value &= 0x0F; length = 3 } else { value &= 0x1F; length = 2 }
+            guard i + length <= bytes.count else { return false }
+            for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+            return (0xA0...0x2FF).contains(value) || (0x2010...0x2027).contains(value) || (0x2030...0x205E).contains(value)
+                || (0x20A0...0x20C0).contains(value) || (0x2100...0x23FF).contains(value) || (0x2500...0x27BF).contains(value)
+        }
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for i in 0..<bytes.count where bytes[i] == 0x20 {
+            if i + 1 < bytes.count, !standsApart(i + 1) { return nil }
+            if i > 0 {
+                var lead = i - 1
+                while lead > 0, bytes[lead] & 0xC0 == 0x80 { lead -= 1 }
+                if !standsApart(lead) { return nil }
+            }
+            if i > start { ranges.append(start..<i) }
+            start = i + 1
+        }
+        if bytes.count > start { ranges.append(start..<bytes.count) }
+        return ranges
+    }
+    guard let ranges = cut ?? nil else { return text.split(separator: " ", omittingEmptySubsequences: true) }
+    let utf8 = text.utf8
+    return ranges.map { text[utf8.index(utf8.startIndex, offsetBy: $0.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: $0.upperBound)] }
+}
+
+/// The lines of `text`: what `text.split(separator: "\n", omittingEmptySubsequences: false)`
+/// gives, found byte by byte: a line-feed byte is the character "\n" unless a carriage return
+/// comes before it ("\r\n" is one character); nothing else joins a line feed.
+func lineFeedSeparatedLines(_ text: String) -> [Substring] {
+    let cut = text.utf8.withContiguousStorageIfAvailable { bytes -> [Range<Int>] in
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for i in 0..<bytes.count where bytes[i] == 0x0A && (i == 0 || bytes[i - 1] != 0x0D) {
+            ranges.append(start..<i)
+            start = i + 1
+        }
+        ranges.append(start..<bytes.count)
+        return ranges
+    }
+    guard let ranges = cut else { return text.split(separator: "\n", omittingEmptySubsequences: false) }
+    let utf8 = text.utf8
+    return ranges.map { text[utf8.index(utf8.startIndex, offsetBy: $0.lowerBound)..<utf8.index(utf8.startIndex, offsetBy: $0.upperBound)] }
 }
 
 func pad(_ s: String, _ width: Int) -> String {
@@ -206,7 +275,7 @@ func clip(_ s: String, width: Int) -> String {
 /// Word-wrapped like `wrap`, but at most `maxLines` lines; the last ends in an ellipsis
 /// when text was left out.
 func wrap(_ text: String, width: Int, indent: Int, firstIndent: Int? = nil, maxLines: Int) -> String {
-    let lines = wrap(text, width: width, indent: indent, firstIndent: firstIndent).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let lines = lineFeedSeparatedLines(wrap(text, width: width, indent: indent, firstIndent: firstIndent)).map(String.init)
     guard lines.count > maxLines else { return lines.map { clip($0, width: width) }.joined(separator: "\n") }
     var kept = Array(lines.prefix(maxLines))
     kept[maxLines - 1] = clip(kept[maxLines - 1] + " …", width: width)

@@ -1,0 +1,122 @@
+@testable import AdvisorCLI
+import AdvisorCore
+import BundledCatalog
+import Testing
+
+/// The catalog snapshot the embedder writes at build time (`CatalogSnapshot`): it must give
+/// back exactly the values it was written from, refuse (not crash on) a damaged snapshot, and
+/// the binary's snapshot must hold exactly the bundled catalog's files.
+@Suite struct SnapshotTests {
+    @Test func valuesComeBackExactly() throws {
+        let values: [JSON] = [
+            .null, .bool(true), .bool(false), .number(0), .number(-0.0), .number(1e300), .number(-2.5),
+            .number(0.1), .number(Double.leastNonzeroMagnitude), .number(9_007_199_254_740_993),
+            .string(""), .string("a"), .string("fifteen bytes!!"), .string("sixteen bytes!!!"),
+            .string("é"), .string("e\u{301}"), .string("漢字 — “quoted” \"q\" \\ back"), .string("😀🇯🇵"),
+            .string("s12:o3:a0:"), .string(String(repeating: "long text ", count: 300)),
+            .array([]), .object([]), .array([.array([.array([])])]),
+            .object([("", .null), ("ключ", .string("значение")), ("a", .object([("b", .array([.number(1), .string("x")]))]))]),
+            .object([("dup", .number(1)), ("dup", .number(2))]),
+        ]
+        let files = values.enumerated().map { (path: "f\($0.offset).json", json: $0.element) }
+        let text = CatalogSnapshot.encode(files)
+        let snapshot = try CatalogSnapshot(text)
+        #expect(snapshot.paths == files.map(\.path))
+        for file in files {
+            let back = try snapshot.json(at: file.path)
+            #expect(back == file.json, "\(file.path)")
+            if case let .number(n) = file.json, case let .number(m)? = back { #expect(n.bitPattern == m.bitPattern) }
+        }
+        #expect(try snapshot.json(at: "missing.json") == nil)
+        #expect(try CatalogSnapshot(CatalogSnapshot.encode([])).paths.isEmpty)
+    }
+
+    /// Every prefix of a snapshot, and every one-byte change of one, is refused or decodes to
+    /// some value: never a crash, never a read outside the text.
+    @Test func aDamagedSnapshotIsRefused() throws {
+        let files: [(path: String, json: JSON)] = [
+            ("a.json", .object([("k", .array([.string("vé"), .number(3), .bool(true), .null]))])),
+            ("b.json", .string("x")),
+        ]
+        let text = CatalogSnapshot.encode(files)
+        let bytes = Array(text.utf8)
+        var refused = 0
+        for end in 0..<bytes.count {
+            let cut = String(decoding: bytes[..<end], as: UTF8.self)
+            if (try? CatalogSnapshot(cut)) == nil { refused += 1 }
+        }
+        #expect(refused == bytes.count)
+        for i in bytes.indices {
+            for replacement in [UInt8(ascii: "9"), UInt8(ascii: ":"), UInt8(ascii: "o"), UInt8(ascii: "a"), UInt8(ascii: "z")] {
+                var damaged = bytes
+                damaged[i] = replacement
+                guard let snapshot = try? CatalogSnapshot(String(decoding: damaged, as: UTF8.self)) else { continue }
+                for path in snapshot.paths { _ = try? snapshot.json(at: path) }
+            }
+        }
+        #expect(throws: CatalogError.self) { try Catalog.load(snapshot: "not a snapshot") }
+    }
+
+    /// The binary's snapshot holds every bundled file, each the value of its JSON text.
+    @Test func theBundledSnapshotHoldsTheBundledFiles() throws {
+        let snapshot = try CatalogSnapshot(BundledCatalog.snapshot)
+        let texts = BundledCatalog.texts()
+        #expect(snapshot.paths.sorted() == texts.keys.sorted())
+        #expect(texts.count > 30)
+        for (path, text) in texts {
+            #expect(try snapshot.json(at: path) == JSONParser.parse(text), "\(path)")
+        }
+    }
+}
+
+/// `wrap` keeps a running count of the line's characters; these are the lines counting them
+/// afresh for every word gives (the implementation before), over ASCII, wide, combining and
+/// joining text, at many widths and indents.
+@Suite struct WrapTests {
+    static func reference(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) -> String {
+        var lines: [String] = []
+        var line = String(repeating: " ", count: firstIndent ?? indent)
+        var lineHasWord = false
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            if lineHasWord && line.count + 1 + word.count > width {
+                lines.append(line)
+                line = String(repeating: " ", count: indent)
+                lineHasWord = false
+            }
+            if lineHasWord { line += " " }
+            line += word
+            lineHasWord = true
+        }
+        lines.append(line)
+        return lines.joined(separator: "\n")
+    }
+
+    @Test func theLinesAreThoseOfCountingAfresh() throws {
+        let pieces = ["a", "word", "Aurora", "—", "é", "e\u{301}", "\u{301}x", "\u{301}", "漢字", "😀", "🇯🇵", "👩\u{200D}💻",
+                      "\u{200D}", "x\u{200D}", "\u{600}", "a\u{600}", "\r", "\n", "\r\n", "$0.25/GB-month", "(p99)", "—and",
+                      "“q”", "…", "≤", "→", "✓", "✗", "•", "µs", "×", "\u{E33}", "\u{903}", "\u{FE0F}", "\u{1F3FB}", "\u{200C}", "\u{2060}", "\u{AD}"]
+        var random = BatchEquivalenceTests.Random(state: 0x0123_4567_89AB_CDEF)
+        var texts = ["", " ", "   ", "one", "one two", "  leading and trailing  "]
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<random.next(30) {
+                text += pieces[random.next(pieces.count)]
+                text += random.next(4) == 0 ? pieces[random.next(pieces.count)] : String(repeating: " ", count: random.next(3))
+            }
+            texts.append(text)
+        }
+        let catalog = try Catalog.load(snapshot: BundledCatalog.snapshot)
+        texts += catalog.services.flatMap { [$0.summary] + $0.facts.map(\.text) }
+        texts += catalog.rules.map(\.reason)
+        var compared = 0
+        for (i, text) in texts.enumerated() {
+            let width = [1, 5, 10, 20, 40, 72, 78, 100][i % 8], indent = i % 5, first: Int? = i % 3 == 0 ? nil : i % 7
+            #expect(wrap(text, width: width, indent: indent, firstIndent: first) == Self.reference(text, width: width, indent: indent, firstIndent: first),
+                    "\(text.debugDescription) at \(width)")
+            #expect(spaceSeparatedWords(text) == text.split(separator: " ", omittingEmptySubsequences: true), "\(text.debugDescription)")
+            #expect(lineFeedSeparatedLines(text) == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+            compared += 1
+        }
+        #expect(compared > 3_000)
+    }
+}
