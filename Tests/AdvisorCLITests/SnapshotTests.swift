@@ -10,7 +10,7 @@ import Testing
     @Test func valuesComeBackExactly() throws {
         let values: [JSON] = [
             .null, .bool(true), .bool(false), .number(0), .number(-0.0), .number(1e300), .number(-2.5),
-            .number(0.1), .number(Double.leastNonzeroMagnitude), .number(9_007_199_254_740_993),
+            .number(0.1), .number(Double.leastNonzeroMagnitude), .number(9_007_199_254_740_992), .number(Double.greatestFiniteMagnitude),
             .string(""), .string("a"), .string("fifteen bytes!!"), .string("sixteen bytes!!!"),
             .string("é"), .string("e\u{301}"), .string("漢字 — “quoted” \"q\" \\ back"), .string("😀🇯🇵"),
             .string("s12:o3:a0:"), .string(String(repeating: "long text ", count: 300)),
