@@ -180,8 +180,9 @@ func wrap(_ text: String, width: Int, indent: Int = 0, firstIndent: Int? = nil) 
     var line = String(repeating: " ", count: firstIndent ?? indent)
     // `line.count` (characters), kept as words are added instead of counted again for each
     // word. Where the line's last byte and the added piece's first byte are both ASCII, the
-    // join is a character boundary, so the counts add; any other join (a combining mark after
-    // the space, say) is counted again in full.
+    // join is a character boundary (a space or the indent always sits at it, so never the
+    // "\r" "\n" pair), and the counts add; any other join (a combining mark after the space,
+    // say) is counted again in full.
     var lineCount = line.utf8.count
     var lineHasWord = false
     for word in spaceSeparatedWords(text) {

@@ -1,7 +1,8 @@
 /// The bundled catalog's files as the embedder writes them when the binary is built: each file
 /// already parsed (and the catalog validated), laid out so that the binary rebuilds the same
-/// `JSON` values without reading JSON text (no whitespace, escapes or digits to scan, no
-/// duplicate member names to look for: every string is a slice of the snapshot, its length known).
+/// `JSON` values without reading JSON text (no whitespace or escapes to scan, no number text to
+/// parse, no duplicate member names to look for: each string is made from a byte run of known
+/// length).
 ///
 /// The layout is one line of text, so that it can sit in a Swift raw string literal (the
 /// compiler stores its bytes in the binary as they are; a validated catalog holds no control
@@ -78,6 +79,7 @@ public struct CatalogSnapshot: Sendable {
                 let path = try reader.string(length: try reader.count())
                 let length = try reader.count()
                 guard length <= buffer.count - reader.index else { throw Malformed(offset: reader.index) }
+                guard ranges[path] == nil else { throw Malformed(offset: reader.index) }
                 paths.append(path)
                 ranges[path] = reader.index..<reader.index + length
                 reader.index += length
@@ -136,7 +138,7 @@ public struct CatalogSnapshot: Sendable {
         /// (no UTF-8 validation) measured costlier, its index checks outweighing the validation.
         mutating func string(length: Int) throws -> String {
             guard length <= bytes.count - index else { throw malformed() }
-            // A slice must start and end on a character's first byte.
+            // A run must start and end on a scalar's first byte.
             guard index + length == bytes.count || bytes[index + length] & 0xC0 != 0x80,
                   length == 0 || bytes[index] & 0xC0 != 0x80 else { throw malformed() }
             defer { index += length }
@@ -202,7 +204,8 @@ extension Catalog {
         }
         var decoded: [JSON] = []
         var catalog = try load(paths: Set(snapshot.paths), validated: true) { path in
-            guard let json = try snapshot.json(at: path) else { throw CatalogSnapshot.Malformed(offset: 0) }
+            // `load` asks only for the paths it was given, which are the snapshot's own.
+            guard let json = try snapshot.json(at: path) else { preconditionFailure("the snapshot has no file \(path)") }
             decoded.append(json)
             return json
         }

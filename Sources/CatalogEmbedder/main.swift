@@ -66,30 +66,40 @@ func embed() {
             FileHandle.standardError.write(Data("CatalogEmbedder: \(path): \(error)\n".utf8))
             exit(65)
         }
+        // The embedded text (what `lint` and `schema` read) and the snapshot (what every
+        // other command reads) must hold the same values bit for bit, and the snapshot must
+        // fit a one-line raw literal: a number the compact writer would round, or a control
+        // character in a string, fails the build here, naming the file.
+        let compact = json.compactText()
+        let exact = CatalogSnapshot.encode([(path, json)])
+        guard let reparsed = try? JSONParser.parse(compact),
+              CatalogSnapshot.encode([(path, reparsed)]).utf8.elementsEqual(exact.utf8) else {
+            FileHandle.standardError.write(Data("error: catalog/\(path): a value does not survive the compact JSON text exactly (a number with more digits than the writer keeps?)\n".utf8))
+            exit(65)
+        }
+        if exact.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            FileHandle.standardError.write(Data("error: catalog/\(path): a string holds a control character, which the one-line snapshot cannot carry\n".utf8))
+            exit(65)
+        }
         parsed.append((path, json))
-        source += "        (\(rawLiteral(path)), \(rawLiteral(json.compactText()))),\n"
+        source += "        (\(rawLiteral(path)), \(rawLiteral(compact))),\n"
     }
     source += "    ]\n"
 
     // The same files, parsed, as the snapshot the binary loads its catalog from at start-up
     // (`Catalog.load(snapshot:)`: no JSON text to read, nothing validated again). It is checked
-    // here: it must decode to exactly the values just parsed, and build the catalog that was
-    // just validated; and it must fit in a one-line raw literal (a validated catalog holds no
-    // control character).
+    // here: decoded and written again it must give back the very same bytes, and it must load
+    // as a catalog.
     let snapshot = CatalogSnapshot.encode(parsed)
     do {
         let decoded = try CatalogSnapshot(snapshot).files()
-        guard decoded.map(\.path) == parsed.map(\.path), decoded.map(\.json) == parsed.map(\.json) else {
+        guard CatalogSnapshot.encode(decoded).utf8.elementsEqual(snapshot.utf8) else {
             FileHandle.standardError.write(Data("error: the catalog snapshot does not decode to the catalog's files\n".utf8))
             exit(70)
         }
         _ = try Catalog.load(snapshot: snapshot)
     } catch {
         FileHandle.standardError.write(Data("error: the catalog snapshot cannot be read back: \(error)\n".utf8))
-        exit(70)
-    }
-    if snapshot.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-        FileHandle.standardError.write(Data("error: the catalog snapshot holds a control character\n".utf8))
         exit(70)
     }
     source += """

@@ -23,17 +23,18 @@ import Testing
         let snapshot = try CatalogSnapshot(text)
         #expect(snapshot.paths == files.map(\.path))
         for file in files {
-            let back = try snapshot.json(at: file.path)
-            #expect(back == file.json, "\(file.path)")
-            if case let .number(n) = file.json, case let .number(m)? = back { #expect(n.bitPattern == m.bitPattern) }
+            // Compared by their bytes written again (numbers by their bits, strings by their
+            // UTF-8): `==` on JSON would take "é" for "e\u{301}" and -0 for 0.
+            let back = try #require(try snapshot.json(at: file.path))
+            #expect(Array(CatalogSnapshot.encode([(file.path, back)]).utf8) == Array(CatalogSnapshot.encode([file]).utf8), "\(file.path)")
         }
         #expect(try snapshot.json(at: "missing.json") == nil)
         #expect(try CatalogSnapshot(CatalogSnapshot.encode([])).paths.isEmpty)
     }
 
-    /// Every prefix of a snapshot, and every one-byte change of one, is refused or decodes to
-    /// some value: never a crash, never a read outside the text.
-    @Test func aDamagedSnapshotIsRefused() throws {
+    /// Every prefix of a snapshot is refused; every one-byte change of one is refused or decodes
+    /// to some value (never a crash, never a read outside the text), and most are refused.
+    @Test func aDamagedSnapshotIsRefusedOrReadSafely() throws {
         let files: [(path: String, json: JSON)] = [
             ("a.json", .object([("k", .array([.string("vé"), .number(3), .bool(true), .null]))])),
             ("b.json", .string("x")),
@@ -46,14 +47,19 @@ import Testing
             if (try? CatalogSnapshot(cut)) == nil { refused += 1 }
         }
         #expect(refused == bytes.count)
+        var changed = 0, changedRefused = 0
         for i in bytes.indices {
-            for replacement in [UInt8(ascii: "9"), UInt8(ascii: ":"), UInt8(ascii: "o"), UInt8(ascii: "a"), UInt8(ascii: "z")] {
+            for replacement in [UInt8(ascii: "9"), UInt8(ascii: ":"), UInt8(ascii: "o"), UInt8(ascii: "a"), UInt8(ascii: "z")] where bytes[i] != replacement {
                 var damaged = bytes
                 damaged[i] = replacement
-                guard let snapshot = try? CatalogSnapshot(String(decoding: damaged, as: UTF8.self)) else { continue }
-                for path in snapshot.paths { _ = try? snapshot.json(at: path) }
+                changed += 1
+                guard let snapshot = try? CatalogSnapshot(String(decoding: damaged, as: UTF8.self)) else { changedRefused += 1; continue }
+                var readable = true
+                for path in snapshot.paths where (try? snapshot.json(at: path)) == nil { readable = false }
+                if !readable { changedRefused += 1 }
             }
         }
+        #expect(changedRefused * 2 > changed, "\(changedRefused) of \(changed) changes refused")
         #expect(throws: CatalogError.self) { try Catalog.load(snapshot: "not a snapshot") }
     }
 
@@ -64,7 +70,8 @@ import Testing
         #expect(snapshot.paths.sorted() == texts.keys.sorted())
         #expect(texts.count > 30)
         for (path, text) in texts {
-            #expect(try snapshot.json(at: path) == JSONParser.parse(text), "\(path)")
+            let back = try #require(try snapshot.json(at: path))
+            #expect(Array(CatalogSnapshot.encode([(path, back)]).utf8) == Array(CatalogSnapshot.encode([(path, try JSONParser.parse(text))]).utf8), "\(path)")
         }
     }
 }
@@ -111,12 +118,32 @@ import Testing
         var compared = 0
         for (i, text) in texts.enumerated() {
             let width = [1, 5, 10, 20, 40, 72, 78, 100][i % 8], indent = i % 5, first: Int? = i % 3 == 0 ? nil : i % 7
-            #expect(wrap(text, width: width, indent: indent, firstIndent: first) == Self.reference(text, width: width, indent: indent, firstIndent: first),
+            #expect(wrap(text, width: width, indent: indent, firstIndent: first).utf8.elementsEqual(Self.reference(text, width: width, indent: indent, firstIndent: first).utf8),
                     "\(text.debugDescription) at \(width)")
-            #expect(spaceSeparatedWords(text) == text.split(separator: " ", omittingEmptySubsequences: true), "\(text.debugDescription)")
-            #expect(lineFeedSeparatedLines(text) == text.split(separator: "\n", omittingEmptySubsequences: false), "\(text.debugDescription)")
+            #expect(Self.bytes(spaceSeparatedWords(text)) == Self.bytes(text.split(separator: " ", omittingEmptySubsequences: true)), "\(text.debugDescription)")
+            #expect(Self.bytes(lineFeedSeparatedLines(text)) == Self.bytes(text.split(separator: "\n", omittingEmptySubsequences: false)), "\(text.debugDescription)")
             compared += 1
         }
         #expect(compared > 3_000)
+    }
+
+    /// Substrings by their bytes (`==` on strings is canonical equivalence: "é" == "e\u{301}").
+    static func bytes(_ pieces: [Substring]) -> [[UInt8]] { pieces.map { Array($0.utf8) } }
+
+    /// Every scalar from U+00A0 to U+27FF (all that the byte-wise split lets stand beside a
+    /// space, and more) before, after and between spaces: the split is the character split's.
+    @Test func everyScalarBesideASpaceSplitsAsCharactersDo() {
+        var compared = 0
+        for v in UInt32(0xA0)...0x27FF {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            let s = String(Character(scalar))
+            for text in ["a \(s)", "\(s) a", "\(s) \(s)", "x\(s) \(s)y", " \(s) "] {
+                #expect(Self.bytes(spaceSeparatedWords(text)) == Self.bytes(text.split(separator: " ", omittingEmptySubsequences: true)),
+                        "U+\(String(v, radix: 16)) in \(text.debugDescription)")
+                #expect(wrap(text, width: 2, indent: 1).utf8.elementsEqual(Self.reference(text, width: 2, indent: 1).utf8), "U+\(String(v, radix: 16))")
+                compared += 1
+            }
+        }
+        #expect(compared > 40_000)
     }
 }
