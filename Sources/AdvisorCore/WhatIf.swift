@@ -33,15 +33,18 @@ extension Engine {
     }
 
     /// Works out what-if's candidate values and their classes once, for every later
-    /// `whatIfs` (and `recommend`) of this engine: for plan and batch, where many profiles
-    /// would otherwise each work them out again. The results are the same either way.
+    /// `whatIfs` (and `recommend`) of this engine: for plan (and batch --what-if), where many
+    /// profiles share the work. Without it each candidate is judged on its own, which is
+    /// quicker for one profile. The results are the same either way (WhatIfClassTests).
     public mutating func prepareWhatIfs() {
         whatIfTable = WhatIfTable(engine: self)
     }
 
     /// Single-answer changes that would change the pick, in questionnaire order.
     public func whatIfs(_ profile: Profile, pick: String) -> [WhatIf] {
-        let table = whatIfTable ?? WhatIfTable(engine: self)
+        // With no table worked out (a one-shot recommend), every candidate is judged on its own:
+        // working out the classes costs more than one profile saves.
+        let table = whatIfTable
         // The profile is evaluated once; each variant re-evaluates only the rules that read
         // the answer it changes (the others fire exactly as before).
         let a = evaluator.answers(profile)
@@ -59,20 +62,21 @@ extension Engine {
         // class gives before lowest-cost, worked out by the first variant of the class.
         var known: [(scores: [Double], severity: [Double])?] = []
         for (q, question) in catalog.questions.enumerated() {
-            let candidates = table.candidates[q]
+            let candidates = table?.candidates[q]
+                ?? candidateValues(for: question).map { WhatIfTable.Candidate(value: $0, answer: nil, class: -1) }
             if candidates.isEmpty { continue }
             // The class of the current answer: a variant in it changes no test's result, so
             // its totals are the profile's own.
-            let current = table.classifies(q) ? table.classOf(q, a) : -1
+            let current = table.map { $0.classifies(q) ? $0.classOf(q, a) : -1 } ?? -1
             known.removeAll(keepingCapacity: true)
-            for _ in 0..<table.classCount[q] { known.append(nil) }
+            for _ in 0..<(table?.classCount[q] ?? 0) { known.append(nil) }
             // What the rules that read this answer alone add now (from the profile's own
             // evaluation), to be swapped for what they add in a variant's class.
-            let single = table.singleRules[q]
+            let single = table?.singleRules[q] ?? [], effects = table?.effects ?? []
             var ownScores = [Double](repeating: 0, count: single.isEmpty ? 0 : n)
             var ownSeverity = ownScores
             for i in single {
-                let (score, severity) = table.effects[i]
+                let (score, severity) = effects[i]
                 for s in 0..<n where fired[i * n + s] {
                     ownScores[s] += score
                     ownSeverity[s] += severity
@@ -99,7 +103,7 @@ extension Engine {
                     // the rules that changed gives exactly the sums a full evaluation would.
                     scores = baseScores; severity = baseSeverity
                     var judged = rulesReading[q]
-                    if candidate.class >= 0, !single.isEmpty {
+                    if candidate.class >= 0, !single.isEmpty, let table {
                         // The rules that read this answer alone: what they add in the class,
                         // worked out once for every profile, in place of what they add now.
                         let (classScores, classSeverity) = table.singleTotals[q][candidate.class]
