@@ -20,7 +20,7 @@ enum PlanCommand {
         let plan = Engine(catalog: inv.catalog).plan(stack)
         let out: String
         switch inv.format {
-        case .json: out = PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n"
+        case .json: out = String(decoding: jsonBytes(plan, catalog: inv.catalog), as: UTF8.self)
         case .markdown: out = markdown(plan, catalog: inv.catalog)
         case .text: out = text(plan, catalog: inv.catalog, width: inv.io.width, style: inv.style)
         case .csv: throw CLIError.usage("plan does not write csv", command: "plan")
@@ -47,6 +47,70 @@ enum PlanCommand {
             ("sharing", .array(plan.sharing.map { .object([("components", .array($0.components.map(JSON.string))), ("service", .string($0.service)), ("text", .string($0.text))]) })),
             ("errors", .array(plan.stack.errors.map { .object([("component", .string($0.component)), ("error", .string($0.message))]) })),
         ])
+    }
+
+    /// `json(plan, catalog:).compactText() + "\n"`, written straight into bytes: each
+    /// component's recommendation by batch's writer (`JSONBytes.recommendation`), the rest
+    /// member by member in the same order, with no tree to build or free. A test holds the
+    /// two together (PlanJSONBytesTests).
+    static func jsonBytes(_ plan: Plan, catalog: Catalog) -> [UInt8] {
+        var w = JSONBytes(out: [])
+        w.raw(#"{"schemaVersion":1,"catalogVersion":"#)
+        w.string(catalog.version)
+        w.raw(#","name":"#)
+        w.string(plan.stack.name)
+        w.raw(#","components":"#)
+        w.array(plan.recommendations) { w, component in
+            w.raw(#"{"name":"#)
+            w.string(component.name)
+            w.raw(#","result":"#)
+            w.recommendation(component.recommendation, catalog: catalog)
+            w.raw("}")
+        }
+        w.raw(#","links":"#)
+        w.array(plan.links) { w, link in
+            w.raw(#"{"from":"#)
+            w.string(link.from)
+            w.raw(#","to":"#)
+            w.string(link.to)
+            w.raw(#","fromService":"#)
+            w.string(link.fromService)
+            w.raw(#","toService":"#)
+            w.string(link.toService)
+            w.raw(#","ways":"#)
+            w.array(link.ways) { w, way in
+                w.raw(#"{"id":"#)
+                w.string(way.id)
+                w.raw(#","kind":"#)
+                w.string(way.kind)
+                w.raw(#","text":"#)
+                w.string(way.text)
+                w.raw(#","source":"#)
+                w.string(way.source)
+                w.raw("}")
+            }
+            w.raw("}")
+        }
+        w.raw(#","sharing":"#)
+        w.array(plan.sharing) { w, s in
+            w.raw(#"{"components":"#)
+            w.strings(s.components)
+            w.raw(#","service":"#)
+            w.string(s.service)
+            w.raw(#","text":"#)
+            w.string(s.text)
+            w.raw("}")
+        }
+        w.raw(#","errors":"#)
+        w.array(plan.stack.errors) { w, e in
+            w.raw(#"{"component":"#)
+            w.string(e.component)
+            w.raw(#","error":"#)
+            w.string(e.message)
+            w.raw("}")
+        }
+        w.raw("}\n")
+        return w.out
     }
 
     /// A name or text from the stack file, with control characters (ESC, BEL, line breaks)

@@ -70,7 +70,7 @@ extension Engine {
         // A retired service that would have fit: excluded by nothing but its lifecycle (the
         // rules that read the lifecycle fact) and scoring into the top two, name it, its dates
         // and its successor.
-        for a in all where !a.service.lifecycle.isAvailableForNewWorkloads && a.score >= catalog.ranking.fitThreshold {
+        for a in all where a.score >= catalog.ranking.fitThreshold && !a.service.lifecycle.isAvailableForNewWorkloads {
             let onlyLifecycle = !a.exclusions.isEmpty && a.exclusions.allSatisfy { finding in lifecycleRules.contains(finding.rule) }
             let higher = ([pick] + ranked.rest).filter { $0.score > a.score }.count
             guard onlyLifecycle, !ranked.relaxed, higher < 2 else { continue }
@@ -119,21 +119,30 @@ extension Engine {
         let pick = ranked.pick
         let unmetByPick = catalog.unmetRequirements(pick.service, profile)
         guard !unmetByPick.isEmpty else { return [] }
-        // What each service that fits misses, worked out once for every requirement below.
-        let missedByRest = ranked.rest.map { Set(catalog.unmetRequirements($0.service, profile).map(\.key)) }
-        return unmetByPick.map { unmet in
+        // What each service that fits misses, worked out when first asked (the best-ranked
+        // that meets a requirement is usually among the first) and kept for the next requirement.
+        var missedByRest = [Set<String>?](repeating: nil, count: ranked.rest.count)
+        func missedBy(_ i: Int) -> Set<String> {
+            if let known = missedByRest[i] { return known }
+            let missed = Set(catalog.unmetRequirements(ranked.rest[i].service, profile).map(\.key))
+            missedByRest[i] = missed
+            return missed
+        }
+        var warnings: [Warning] = []
+        for unmet in unmetByPick {
             var text = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
             if let configuration = unmet.byConfiguration {
                 text += " A configuration meets it: \(configuration)"
                 if !text.hasSuffix(".") { text += "." }
-            } else if let i = missedByRest.firstIndex(where: { !$0.contains(unmet.key) }) {
+            } else if let i = ranked.rest.indices.first(where: { !missedBy($0).contains(unmet.key) }) {
                 let other = ranked.rest[i]
                 text += " \(other.service.name) (\(other.service.id), score \(JSON.format(number: other.score))) meets it."
             } else {
                 text += " No service that fits this profile meets it; a second service beside \(pick.service.name) would."
             }
-            return Warning(kind: .unmet, text: text)
+            warnings.append(Warning(kind: .unmet, text: text))
         }
+        return warnings
     }
 
     /// When the pick and the runner-up tie, what broke the tie.

@@ -32,6 +32,9 @@ public struct Engine: Sendable {
     let lifecycleRules: Set<String>
     /// Reasons that read no answer, written out once (see `prerenderReasons`); empty unless asked.
     var prerendered: [String?] = []
+    /// What-if's candidate values and their classes, worked out once (see `prepareWhatIfs`);
+    /// nil unless asked, when each `whatIfs` works them out.
+    var whatIfTable: WhatIfTable? = nil
 
     public init(catalog: Catalog) {
         self.catalog = catalog

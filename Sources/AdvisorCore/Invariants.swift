@@ -54,6 +54,21 @@ struct InvariantChecker {
         available = engine.catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
     }
 
+    /// Whether `text` holds `needle`, byte for byte (UTF-8): the option names looked for are
+    /// ASCII. A plain search, where `String.contains` goes through the regex engine's
+    /// character matching (about 40,000 instructions a call).
+    static func mentions(_ text: String, _ needle: String) -> Bool {
+        let t = Array(text.utf8), n = Array(needle.utf8)
+        guard !n.isEmpty else { return true }
+        guard t.count >= n.count else { return false }
+        for start in 0...(t.count - n.count) where t[start] == n[0] {
+            var k = 1
+            while k < n.count, t[start + k] == n[k] { k += 1 }
+            if k == n.count { return true }
+        }
+        return false
+    }
+
     private mutating func count(_ id: String, _ profile: Profile, _ detail: String) {
         guard let i = invariants.firstIndex(where: { $0.id == id }) else { return }
         invariants[i].violations += 1
@@ -127,7 +142,7 @@ struct InvariantChecker {
         let confidence = engine.confidence(ranked, profile: profile, whatIf: [])
         let kinds = warnings.map(\.kind)
         let unmetText = warnings.filter { $0.kind == .unmet }.map(\.text)
-        for u in unmet where !unmetText.contains(where: { $0.contains("--\(u.key)") }) {
+        for u in unmet where !unmetText.contains(where: { InvariantChecker.mentions($0, "--\(u.key)") }) {
             count("b", profile, "\(pick.id) misses --\(u.key) (\(u.what)) and no warning says so")
         }
         if analytics { if kinds.contains(.unaskedAnalytics) { handled("e") } else { count("e", profile, "\(pick.id) picked, unsaid") } }

@@ -121,15 +121,23 @@ public struct Plan: Sendable {
 
 extension Engine {
     static let linkOrder = ["zero-etl", "stream", "cdc", "export", "cache"]
+    /// From how many components `plan` writes out the reasons that read no answer up front.
+    static let prerenderFrom = 32
 
     /// Recommends per component, then joins them along the flows and names where one
     /// service could serve two components.
     public func plan(_ stack: Stack) -> Plan {
+        // What-if's candidate values and their classes are worked out once for every
+        // component; on a large stack, so are the reasons that read no answer (writing them all
+        // out costs about what some tens of components' reasons do). Same results either way.
+        var engine = self
+        if engine.whatIfTable == nil { engine.prepareWhatIfs() }
+        if stack.components.count >= Engine.prerenderFrom, engine.prerendered.isEmpty { engine.prerenderReasons() }
         // Components with the same answers get the same recommendation, worked out once.
         var byProfile: [Profile: Recommendation] = [:]
         let recommendations = stack.components.map { component -> (String, Recommendation) in
             if let known = byProfile[component.profile] { return (component.name, known) }
-            let r = recommend(component.profile)
+            let r = engine.recommend(component.profile)
             byProfile[component.profile] = r
             return (component.name, r)
         }

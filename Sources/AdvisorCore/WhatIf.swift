@@ -32,8 +32,19 @@ extension Engine {
         }
     }
 
+    /// Works out what-if's candidate values and their classes once, for every later
+    /// `whatIfs` (and `recommend`) of this engine: for plan (and batch --what-if), where many
+    /// profiles share the work. Without it each candidate is judged on its own, which is
+    /// quicker for one profile. The results are the same either way (WhatIfClassTests).
+    public mutating func prepareWhatIfs() {
+        whatIfTable = WhatIfTable(engine: self)
+    }
+
     /// Single-answer changes that would change the pick, in questionnaire order.
     public func whatIfs(_ profile: Profile, pick: String) -> [WhatIf] {
+        // With no table worked out (a one-shot recommend), every candidate is judged on its own:
+        // working out the classes costs more than one profile saves.
+        let table = whatIfTable
         // The profile is evaluated once; each variant re-evaluates only the rules that read
         // the answer it changes (the others fire exactly as before).
         let a = evaluator.answers(profile)
@@ -47,25 +58,74 @@ extension Engine {
         // does, or the variant changes the answer that says so.
         let profileWantsLowestCost = wantsLowestCost(profile)
         var out: [WhatIf] = []
+        // Per class of the question's answer (see WhatIfTable): the totals a variant of that
+        // class gives before lowest-cost, worked out by the first variant of the class.
+        var known: [(scores: [Double], severity: [Double])?] = []
         for (q, question) in catalog.questions.enumerated() {
-            for value in candidateValues(for: question) {
-                guard let answer = variant(of: profile, question: question, value: value) else { continue }
-                var changed = a
-                evaluator.set(&changed, question: q, to: answer)
-                // Weights are whole numbers (the schema says so), so adjusting the totals by
-                // the rules that changed gives exactly the sums a full evaluation would.
-                var scores = baseScores, severity = baseSeverity
-                for i in rulesReading[q] {
-                    evaluateRule(i, changed, into: &changedFired)
-                    let rule = serviceRules[i]
-                    for s in 0..<n where changedFired[i * n + s] != fired[i * n + s] {
-                        let sign: Double = changedFired[i * n + s] ? 1 : -1
-                        switch rule.effect {
-                        case .exclude: severity[s] += sign * Ranking.severity(of: rule)
-                        case .score: scores[s] += sign * rule.weight
-                        case .configure, .warn: break
+            let candidates = table?.candidates[q]
+                ?? candidateValues(for: question).map { WhatIfTable.Candidate(value: $0, answer: nil, class: -1) }
+            if candidates.isEmpty { continue }
+            // The class of the current answer: a variant in it changes no test's result, so
+            // its totals are the profile's own.
+            let current = table.map { $0.classifies(q) ? $0.classOf(q, a) : -1 } ?? -1
+            known.removeAll(keepingCapacity: true)
+            for _ in 0..<(table?.classCount[q] ?? 0) { known.append(nil) }
+            // What the rules that read this answer alone add now (from the profile's own
+            // evaluation), to be swapped for what they add in a variant's class.
+            let single = table?.singleRules[q] ?? [], effects = table?.effects ?? []
+            var ownScores = [Double](repeating: 0, count: single.isEmpty ? 0 : n)
+            var ownSeverity = ownScores
+            for i in single {
+                let (score, severity) = effects[i]
+                for s in 0..<n where fired[i * n + s] {
+                    ownScores[s] += score
+                    ownSeverity[s] += severity
+                }
+            }
+            for candidate in candidates {
+                // The answer tried, as `variant` gives it: nil when it is the current answer.
+                let tried: Answer?
+                if let answer = candidate.answer {
+                    tried = profile[question.key] == answer ? nil : answer
+                } else {
+                    tried = variant(of: profile, question: question, value: candidate.value)
+                }
+                guard let answer = tried else { continue }
+                var scores: [Double], severity: [Double]
+                if candidate.class >= 0, candidate.class == current {
+                    scores = baseScores; severity = baseSeverity
+                } else if candidate.class >= 0, let totals = known[candidate.class] {
+                    (scores, severity) = totals
+                } else {
+                    var changed = a
+                    evaluator.set(&changed, question: q, to: answer)
+                    // Weights are whole numbers (the schema says so), so adjusting the totals by
+                    // the rules that changed gives exactly the sums a full evaluation would.
+                    scores = baseScores; severity = baseSeverity
+                    var judged = rulesReading[q]
+                    if candidate.class >= 0, !single.isEmpty, let table {
+                        // The rules that read this answer alone: what they add in the class,
+                        // worked out once for every profile, in place of what they add now.
+                        let (classScores, classSeverity) = table.singleTotals[q][candidate.class]
+                        for s in 0..<n {
+                            scores[s] += classScores[s] - ownScores[s]
+                            severity[s] += classSeverity[s] - ownSeverity[s]
+                        }
+                        judged = table.otherRules[q]
+                    }
+                    for i in judged {
+                        evaluateRule(i, changed, into: &changedFired)
+                        let rule = serviceRules[i]
+                        for s in 0..<n where changedFired[i * n + s] != fired[i * n + s] {
+                            let sign: Double = changedFired[i * n + s] ? 1 : -1
+                            switch rule.effect {
+                            case .exclude: severity[s] += sign * Ranking.severity(of: rule)
+                            case .score: scores[s] += sign * rule.weight
+                            case .configure, .warn: break
+                            }
                         }
                     }
+                    if candidate.class >= 0 { known[candidate.class] = (scores, severity) }
                 }
                 // lowest-cost is part of the evaluation: the changed profile's estimates.
                 if profileWantsLowestCost || question.key == Engine.costPriorityKey {
@@ -104,5 +164,159 @@ extension Engine {
         case .percent:
             return nil
         }
+    }
+}
+
+/// What-if's candidate values for every question, each with its class: two answers to a
+/// question are in one class when every compiled test that reads the question (the leaves of
+/// the service rules' programs: `answered`, `answerIntersects`, the number comparisons and the
+/// per-service fact tests, for every service) gives the same result for both. Changing an
+/// answer to another of its class changes no rule's result for any service, so it gives the
+/// same scores and exclusions: what-if judges the rules once per class, and not at all for
+/// the class of the current answer. The classes come from the programs themselves, never from
+/// a list kept by hand. Set questions (a variant adds a value to what the profile holds) are
+/// judged per variant.
+struct WhatIfTable: Sendable {
+    struct Candidate: Sendable {
+        var value: String
+        /// The answer tried, when it does not depend on the profile (choices, sizes, rates);
+        /// nil for sets and for values that do not read as an answer.
+        var answer: Answer?
+        /// The class of `answer` (-1: none, judged on its own).
+        var `class`: Int
+    }
+
+    /// Per question: the candidate values, in `candidateValues` order.
+    let candidates: [[Candidate]]
+    /// Per question: how many classes its candidates fall into.
+    let classCount: [Int]
+    /// Per question: the service rules that read no other answer, and the other rules that
+    /// read it.
+    let singleRules: [[Int]]
+    let otherRules: [[Int]]
+    /// Per question and class: the scores and exclusion severities the rules of `singleRules`
+    /// add for each service, when the answer is in that class.
+    let singleTotals: [[(scores: [Double], severity: [Double])]]
+    /// Per service rule: the score and the severity it adds when it fires.
+    let effects: [(score: Double, severity: Double)]
+    /// Per question: the leaves that read it and give the same result for every service, and
+    /// those judged per service.
+    private let plainLeaves: [[Int]]
+    private let serviceLeaves: [[Int]]
+    /// Per question: the class of each signature (the leaves' results) a candidate has.
+    private let classes: [[[UInt64]: Int]]
+    private let program: TestProgram
+    private let services: Int
+
+    init(engine: Engine) {
+        let questions = engine.catalog.questions
+        let program = engine.evaluator.program, services = engine.catalog.services.count
+        self.program = program
+        self.services = services
+        var plain = [[Int]](repeating: [], count: questions.count)
+        var perService = [[Int]](repeating: [], count: questions.count)
+        for (i, node) in program.nodes.enumerated() {
+            switch node.op {
+            case .constant, .all, .any, .not, .perService: continue
+            case .answered, .answerIntersects, .numberAtLeast, .numberBelow: plain[Int(node.question)].append(i)
+            case .factIncludesAnswer, .factLacksAnswer, .factBelowAnswer, .factSlower, .familyMatches: perService[Int(node.question)].append(i)
+            }
+        }
+        plainLeaves = plain
+        serviceLeaves = perService
+        var candidates: [[Candidate]] = []
+        var classes: [[[UInt64]: Int]] = []
+        var scratch = engine.evaluator.answers(Profile())
+        for (q, question) in questions.enumerated() {
+            var byClass: [[UInt64]: Int] = [:]
+            let list = engine.candidateValues(for: question).map { value -> Candidate in
+                let answer: Answer?
+                switch question.kind {
+                case .choice: answer = .choice(value)
+                case .size: if case let .success(size) = DataSize.parse(value) { answer = .size(size) } else { answer = nil }
+                case .rate: if case let .success(rate) = RequestRate.parse(value) { answer = .rate(rate) } else { answer = nil }
+                case .set, .percent: answer = nil
+                }
+                guard let answer else { return Candidate(value: value, answer: nil, class: -1) }
+                engine.evaluator.set(&scratch, question: q, to: answer)
+                let signature = WhatIfTable.signature(q, scratch, program: program, plain: plain[q], perService: perService[q], services: services)
+                let id = byClass[signature] ?? byClass.count
+                byClass[signature] = id
+                return Candidate(value: value, answer: answer, class: id)
+            }
+            engine.evaluator.set(&scratch, question: q, to: nil)
+            candidates.append(list)
+            classes.append(byClass)
+        }
+        self.candidates = candidates
+        self.classes = classes
+        classCount = classes.map(\.count)
+        let effects = engine.serviceRules.map { rule -> (score: Double, severity: Double) in
+            switch rule.effect {
+            case .exclude: return (0, Ranking.severity(of: rule))
+            case .score: return (rule.weight, 0)
+            case .configure, .warn: return (0, 0)
+            }
+        }
+        self.effects = effects
+        // Which questions each rule reads (as `RuleEvaluator.rulesReading` works it out).
+        let evaluator = engine.evaluator
+        let reads = evaluator.when.indices.map { i -> UInt64 in
+            var read: UInt64 = 0
+            if let w = evaluator.when[i] { RuleEvaluator.questionsRead(by: w, into: &read) }
+            RuleEvaluator.questionsRead(by: evaluator.selector[i], into: &read)
+            return read
+        }
+        var single: [[Int]] = [], other: [[Int]] = [], totals: [[(scores: [Double], severity: [Double])]] = []
+        var fired = [Bool](repeating: false, count: engine.serviceRules.count * services)
+        for (q, reading) in engine.rulesReading.enumerated() {
+            // Past 64 questions `reads` cannot say; every rule is then judged per variant.
+            let alone = questions.count <= 64 ? reading.filter { reads[$0] == 1 << UInt64(q) } : []
+            single.append(alone)
+            other.append(reading.filter { !alone.contains($0) })
+            var byClass = [(scores: [Double], severity: [Double])](repeating: ([], []), count: classCount[q])
+            for candidate in candidates[q] where candidate.class >= 0 && byClass[candidate.class].scores.isEmpty {
+                guard let answer = candidate.answer else { continue }
+                engine.evaluator.set(&scratch, question: q, to: answer)
+                var scores = [Double](repeating: 0, count: services), severity = scores
+                for i in alone {
+                    engine.evaluateRule(i, scratch, into: &fired)
+                    for s in 0..<services where fired[i * services + s] {
+                        scores[s] += effects[i].score
+                        severity[s] += effects[i].severity
+                    }
+                }
+                byClass[candidate.class] = (scores, severity)
+            }
+            engine.evaluator.set(&scratch, question: q, to: nil)
+            totals.append(byClass)
+        }
+        singleRules = single
+        otherRules = other
+        singleTotals = totals
+    }
+
+    /// Whether any candidate of question `q` has a class.
+    func classifies(_ q: Int) -> Bool { classCount[q] > 0 }
+
+    /// The class of question `q`'s answer in `a`, or -1 when no candidate shares it.
+    func classOf(_ q: Int, _ a: RuleEvaluator.Answers) -> Int {
+        classes[q][WhatIfTable.signature(q, a, program: program, plain: plainLeaves[q], perService: serviceLeaves[q], services: services)] ?? -1
+    }
+
+    /// The results of every leaf that reads question `q`, as bits.
+    static func signature(_ q: Int, _ a: RuleEvaluator.Answers, program: TestProgram, plain: [Int], perService: [Int], services: Int) -> [UInt64] {
+        var bits: [UInt64] = []
+        bits.reserveCapacity((plain.count + perService.count * services) / 64 + 1)
+        var word: UInt64 = 0, used = 0
+        func push(_ b: Bool) {
+            if b { word |= 1 << UInt64(used) }
+            used += 1
+            if used == 64 { bits.append(word); word = 0; used = 0 }
+        }
+        for leaf in plain { push(program.holds(leaf, a, -1)) }
+        for leaf in perService { for s in 0..<services { push(program.holds(leaf, a, s)) } }
+        bits.append(word)
+        return bits
     }
 }

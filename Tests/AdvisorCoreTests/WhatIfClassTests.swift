@@ -1,0 +1,98 @@
+@testable import AdvisorCore
+import Testing
+
+/// What-if judges the rules once per class of answers (WhatIfTable): the list must be exactly
+/// what a full evaluation of every changed profile gives, with the table worked out per call
+/// or once for the engine (plan, batch).
+@Suite struct WhatIfClassTests {
+    /// Profiles over every question: choices, sets, sizes and rates at a candidate value
+    /// exactly, just beside one, or anywhere; lowest-cost and Regions included.
+    static func profiles(_ count: Int, engine: Engine) -> [Profile] {
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next(_ n: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let catalog = engine.catalog
+        return (0..<count).map { _ in
+            var p = Profile()
+            for question in catalog.questions where next(3) > 0 {
+                let values = question.valueNames
+                let candidates = engine.candidateValues(for: question)
+                switch question.kind {
+                case .choice:
+                    if !values.isEmpty { p[question.key] = .choice(values[next(values.count)]) }
+                case .set:
+                    if !values.isEmpty { p[question.key] = .set(values.filter { _ in next(4) == 0 }.isEmpty ? [values[next(values.count)]] : values.filter { _ in next(3) == 0 }) }
+                case .size:
+                    let bytes: Double
+                    if !candidates.isEmpty, next(2) == 0, case let .success(size) = DataSize.parse(candidates[next(candidates.count)]) {
+                        bytes = size.bytes + Double(next(3) - 1)
+                    } else {
+                        bytes = Double(1 + next(5_000)) * 1_073_741_824
+                    }
+                    p[question.key] = .size(DataSize(bytes: max(1, bytes)))
+                case .rate:
+                    let rate: Double
+                    if !candidates.isEmpty, next(2) == 0, case let .success(r) = RequestRate.parse(candidates[next(candidates.count)]) {
+                        rate = r.perSecond + Double(next(3) - 1)
+                    } else {
+                        rate = Double(1 + next(3_000_000))
+                    }
+                    p[question.key] = .rate(RequestRate(perSecond: max(1, rate)))
+                case .percent:
+                    p[question.key] = .percent(Double(next(101)))
+                }
+            }
+            if next(4) == 0 { p[Engine.costPriorityKey] = .choice("lowest-cost") }
+            return p
+        }
+    }
+
+    @Test func whatIfIsWhatAFullEvaluationOfEachChangeGives() {
+        let engine = Engine(catalog: sharedCatalog)
+        var prepared = engine
+        prepared.prepareWhatIfs()
+        var mismatches = 0, listed = 0
+        for (k, p) in WhatIfClassTests.profiles(160, engine: engine).enumerated() {
+            let pick = engine.recommend(p, withWhatIf: false).pick.service.id
+            var expected: [WhatIf] = []
+            for question in sharedCatalog.questions {
+                for value in engine.candidateValues(for: question) {
+                    guard let answer = engine.variant(of: p, question: question, value: value) else { continue }
+                    var changed = p
+                    changed[question.key] = answer
+                    if let best = engine.genuinePick(changed), best != pick { expected.append(WhatIf(key: question.key, value: answer.text, service: best)) }
+                }
+            }
+            listed += expected.count
+            let once = engine.whatIfs(p, pick: pick), shared = prepared.whatIfs(p, pick: pick)
+            if once != expected || shared != expected {
+                mismatches += 1
+                if mismatches <= 3 { Issue.record("profile \(k) \(p.json(order: sharedCatalog.questions).compactText()): \(once.count) and \(shared.count) listed, \(expected.count) expected") }
+            }
+        }
+        #expect(mismatches == 0)
+        // The profiles do reach changes that move the pick.
+        #expect(listed > 160)
+    }
+
+    /// The classes are finer than nothing: some candidate values share a class (else there
+    /// would be nothing to save), and values a rule tells apart never do.
+    @Test func valuesRulesTellApartAreInDifferentClasses() throws {
+        let engine = Engine(catalog: sharedCatalog)
+        let table = WhatIfTable(engine: engine)
+        let q = try #require(sharedCatalog.questions.firstIndex { $0.key == "data-size" })
+        let candidates = table.candidates[q]
+        #expect(table.classCount[q] > 1 && table.classCount[q] < candidates.count)
+        for x in candidates {
+            for y in candidates where x.class == y.class {
+                var px = Profile(), py = Profile()
+                px["data-size"] = x.answer
+                py["data-size"] = y.answer
+                let ax = engine.assess(px, withReasons: false), ay = engine.assess(py, withReasons: false)
+                #expect(ax.map(\.score) == ay.map(\.score) && ax.map { $0.exclusions.map(\.rule) } == ay.map { $0.exclusions.map(\.rule) }, "\(x.value) \(y.value)")
+            }
+        }
+    }
+}
