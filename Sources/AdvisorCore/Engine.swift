@@ -33,7 +33,7 @@ public struct Engine: Sendable {
     /// Reasons that read no answer, written out once (see `prerenderReasons`); empty unless asked.
     var prerendered: [String?] = []
     /// What-if's candidate values and their classes, worked out once (see `prepareWhatIfs`);
-    /// nil unless asked, when each `whatIfs` works them out.
+    /// nil unless asked, when each `whatIfs` judges every candidate on its own.
     var whatIfTable: WhatIfTable? = nil
 
     public init(catalog: Catalog) {

@@ -121,8 +121,9 @@ public struct Plan: Sendable {
 
 extension Engine {
     static let linkOrder = ["zero-etl", "stream", "cdc", "export", "cache"]
-    /// From how many components `plan` writes out the reasons that read no answer up front.
-    static let prerenderFrom = 32
+    /// From how many distinct profiles `plan` writes out the reasons that read no answer up
+    /// front: writing them all costs about what 80 profiles' reasons do (README, benchmark).
+    static let prerenderFrom = 80
 
     /// Recommends per component, then joins them along the flows and names where one
     /// service could serve two components.
@@ -130,9 +131,11 @@ extension Engine {
         // What-if's candidate values and their classes are worked out once for every
         // component; on a large stack, so are the reasons that read no answer (writing them all
         // out costs about what some tens of components' reasons do). Same results either way.
+        // Both pay only across profiles: counted as distinct profiles, since each is recommended once.
         var engine = self
-        if engine.whatIfTable == nil { engine.prepareWhatIfs() }
-        if stack.components.count >= Engine.prerenderFrom, engine.prerendered.isEmpty { engine.prerenderReasons() }
+        let distinct = Set(stack.components.map(\.profile)).count
+        if distinct >= 2, engine.whatIfTable == nil { engine.prepareWhatIfs() }
+        if distinct >= Engine.prerenderFrom, engine.prerendered.isEmpty { engine.prerenderReasons() }
         // Components with the same answers get the same recommendation, worked out once.
         var byProfile: [Profile: Recommendation] = [:]
         let recommendations = stack.components.map { component -> (String, Recommendation) in

@@ -33,8 +33,8 @@ extension Engine {
     }
 
     /// Works out what-if's candidate values and their classes once, for every later
-    /// `whatIfs` (and `recommend`) of this engine: for plan (and batch --what-if), where many
-    /// profiles share the work. Without it each candidate is judged on its own, which is
+    /// `whatIfs` (and `recommend`) of this engine: for plan, where many profiles share the
+    /// work (batch --what-if does not ask for it yet). Without it each candidate is judged on its own, which is
     /// quicker for one profile. The results are the same either way (WhatIfClassTests).
     public mutating func prepareWhatIfs() {
         whatIfTable = WhatIfTable(engine: self)

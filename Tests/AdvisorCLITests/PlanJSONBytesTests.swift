@@ -39,6 +39,9 @@ import Testing
         flows.append(#"{"from":"c7","to":"nowhere"}"#)
         let stack = #"{"name":"generated \"stack\"","components":[\#(components.joined(separator: ","))],"flows":[\#(flows.joined(separator: ","))]}"#
         #expect(try PlanJSONBytesTests.same(stack, catalog: catalog))
+        // Every part of a plan was written: links, sharing and errors are not empty.
+        let plan = Engine(catalog: catalog).plan(try Stack.parse(JSONParser.parse(Array(stack.utf8)), catalog: catalog).get())
+        #expect(!plan.links.isEmpty && !plan.sharing.isEmpty && !plan.stack.errors.isEmpty)
     }
 
     @Test func theExampleStackIsWrittenAsTheTreeWritesIt() throws {

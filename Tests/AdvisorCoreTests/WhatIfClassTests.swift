@@ -78,8 +78,8 @@ import Testing
     }
 
     /// The classes are finer than nothing: some candidate values share a class (else there
-    /// would be nothing to save), and values a rule tells apart never do.
-    @Test func valuesRulesTellApartAreInDifferentClasses() throws {
+    /// would be nothing to save), and values in one class are judged alike.
+    @Test func valuesInOneClassAreJudgedAlike() throws {
         let engine = Engine(catalog: sharedCatalog)
         let table = WhatIfTable(engine: engine)
         let q = try #require(sharedCatalog.questions.firstIndex { $0.key == "data-size" })
