@@ -166,7 +166,7 @@ enum Ask {
             throw CLIError(status: .software, message: "the stack just written does not read back")
         }
         let plan = flow.engine.plan(stack)
-        let out = inv.format == .json ? PlanCommand.json(plan, catalog: inv.catalog).compactText() + "\n" : PlanCommand.text(plan, catalog: inv.catalog, width: io.width, style: inv.style)
+        let out = inv.format == .json ? String(decoding: PlanCommand.jsonBytes(plan, catalog: inv.catalog), as: UTF8.self) : PlanCommand.text(plan, catalog: inv.catalog, width: io.width, style: inv.style)
         return out + (inv.format == .json ? "" : "\nStack saved to \(Sanitize.forTerminal(stackPath, limit: 400)); replan with: dbadvisor plan \(Sanitize.forTerminal(stackPath, limit: 400))\n")
     }
 

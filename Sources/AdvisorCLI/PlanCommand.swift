@@ -32,27 +32,9 @@ enum PlanCommand {
         return out
     }
 
-    static func json(_ plan: Plan, catalog: Catalog) -> JSON {
-        .object([
-            ("schemaVersion", .number(1)), ("catalogVersion", .string(catalog.version)), ("name", .string(plan.stack.name)),
-            ("components", .array(plan.recommendations.map { name, r in
-                .object([("name", .string(name)), ("result", Render.json(r, catalog: catalog))])
-            })),
-            ("links", .array(plan.links.map { link in
-                .object([
-                    ("from", .string(link.from)), ("to", .string(link.to)), ("fromService", .string(link.fromService)), ("toService", .string(link.toService)),
-                    ("ways", .array(link.ways.map { .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("text", .string($0.text)), ("source", .string($0.source))]) })),
-                ])
-            })),
-            ("sharing", .array(plan.sharing.map { .object([("components", .array($0.components.map(JSON.string))), ("service", .string($0.service)), ("text", .string($0.text))]) })),
-            ("errors", .array(plan.stack.errors.map { .object([("component", .string($0.component)), ("error", .string($0.message))]) })),
-        ])
-    }
-
-    /// `json(plan, catalog:).compactText() + "\n"`, written straight into bytes: each
-    /// component's recommendation by batch's writer (`JSONBytes.recommendation`), the rest
-    /// member by member in the same order, with no tree to build or free. A test holds the
-    /// two together (PlanJSONBytesTests).
+    /// A plan as JSON, written straight into bytes: each component's recommendation by
+    /// batch's writer (`JSONBytes.recommendation`), the rest member by member, with no tree to
+    /// build or free. PlanJSONBytesTests holds it to the tree the compact writer would write.
     static func jsonBytes(_ plan: Plan, catalog: Catalog) -> [UInt8] {
         var w = JSONBytes(out: [])
         w.raw(#"{"schemaVersion":1,"catalogVersion":"#)

@@ -309,13 +309,7 @@ struct IncrementalEvaluation {
         severity = [Double](repeating: 0, count: n)
         stale = [Bool](repeating: false, count: rules)
         before = [Bool](repeating: false, count: n)
-        effects = engine.serviceRules.map { rule in
-            switch rule.effect {
-            case .exclude: return (0, Ranking.severity(of: rule))
-            case .score: return (rule.weight, 0)
-            case .configure, .warn: return (0, 0)
-            }
-        }
+        effects = engine.serviceRules.map(Ranking.effect(of:))
     }
 
     /// Moves to the profile whose answers differ from the last one's by `changes`.

@@ -107,6 +107,16 @@ public enum Ranking {
     /// How much one exclusion rule weighs: its weight, 100 when it has none.
     static func severity(of rule: Rule) -> Double { rule.weight == 0 ? 100 : abs(rule.weight) }
 
+    /// What a service rule adds when it fires: to the score (a score rule's weight) or to the
+    /// exclusions' severity (an exclude rule's); configure and warn rules add to neither.
+    static func effect(of rule: Rule) -> (score: Double, severity: Double) {
+        switch rule.effect {
+        case .exclude: return (0, severity(of: rule))
+        case .score: return (rule.weight, 0)
+        case .configure, .warn: return (0, 0)
+        }
+    }
+
     /// How much a service's exclusions weigh.
     static func severity(_ a: Assessment) -> Double {
         a.exclusions.reduce(0) { $0 + ($1.weight == 0 ? 100 : abs($1.weight)) }

@@ -251,13 +251,7 @@ struct WhatIfTable: Sendable {
         self.candidates = candidates
         self.classes = classes
         classCount = classes.map(\.count)
-        let effects = engine.serviceRules.map { rule -> (score: Double, severity: Double) in
-            switch rule.effect {
-            case .exclude: return (0, Ranking.severity(of: rule))
-            case .score: return (rule.weight, 0)
-            case .configure, .warn: return (0, 0)
-            }
-        }
+        let effects = engine.serviceRules.map(Ranking.effect(of:))
         self.effects = effects
         // Which questions each rule reads (as `RuleEvaluator.rulesReading` works it out).
         let evaluator = engine.evaluator

@@ -3,14 +3,32 @@ import AdvisorCore
 import Foundation
 import Testing
 
-/// `plan --format json` writes its JSON straight into bytes (`PlanCommand.jsonBytes`); the
-/// tree (`PlanCommand.json`, which `ask --plan` still renders) must give the same bytes.
+/// `plan --format json` and `ask --plan` write their JSON straight into bytes
+/// (`PlanCommand.jsonBytes`); they must be the bytes the compact writer gives for the tree
+/// below (the plan's members around `Render.json` of each component's recommendation).
 @Suite struct PlanJSONBytesTests {
+    static func tree(_ plan: Plan, catalog: Catalog) -> JSON {
+        .object([
+            ("schemaVersion", .number(1)), ("catalogVersion", .string(catalog.version)), ("name", .string(plan.stack.name)),
+            ("components", .array(plan.recommendations.map { name, r in
+                .object([("name", .string(name)), ("result", Render.json(r, catalog: catalog))])
+            })),
+            ("links", .array(plan.links.map { link in
+                .object([
+                    ("from", .string(link.from)), ("to", .string(link.to)), ("fromService", .string(link.fromService)), ("toService", .string(link.toService)),
+                    ("ways", .array(link.ways.map { .object([("id", .string($0.id)), ("kind", .string($0.kind)), ("text", .string($0.text)), ("source", .string($0.source))]) })),
+                ])
+            })),
+            ("sharing", .array(plan.sharing.map { .object([("components", .array($0.components.map(JSON.string))), ("service", .string($0.service)), ("text", .string($0.text))]) })),
+            ("errors", .array(plan.stack.errors.map { .object([("component", .string($0.component)), ("error", .string($0.message))]) })),
+        ])
+    }
+
     static func same(_ stackText: String, catalog: Catalog) throws -> Bool {
         let stack = try Stack.parse(JSONParser.parse(Array(stackText.utf8)), catalog: catalog).get()
         let plan = Engine(catalog: catalog).plan(stack)
         let bytes = PlanCommand.jsonBytes(plan, catalog: catalog)
-        let tree = Array((PlanCommand.json(plan, catalog: catalog).compactText() + "\n").utf8)
+        let tree = Array((Self.tree(plan, catalog: catalog).compactText() + "\n").utf8)
         if bytes != tree { Issue.record("written differently:\n\(String(decoding: bytes, as: UTF8.self).prefix(2_000))") }
         return bytes == tree
     }
