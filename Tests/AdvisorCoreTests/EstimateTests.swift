@@ -255,15 +255,7 @@ import Testing
             let p = profile(text)
             let pick = engine.recommend(p, withWhatIf: false).pick.service.id
             let listed = engine.whatIfs(p, pick: pick)
-            var expected: [WhatIf] = []
-            for question in sharedCatalog.questions {
-                for value in engine.candidateValues(for: question) {
-                    guard let answer = engine.variant(of: p, question: question, value: value) else { continue }
-                    var changed = p
-                    changed[question.key] = answer
-                    if let best = engine.genuinePick(changed), best != pick { expected.append(WhatIf(key: question.key, value: answer.text, service: best)) }
-                }
-            }
+            let expected = engine.whatIfsByFullEvaluation(p, pick: pick)
             #expect(listed == expected, "\(text)")
         }
     }

@@ -56,15 +56,7 @@ import Testing
         var mismatches = 0, listed = 0
         for (k, p) in WhatIfClassTests.profiles(160, engine: engine).enumerated() {
             let pick = engine.recommend(p, withWhatIf: false).pick.service.id
-            var expected: [WhatIf] = []
-            for question in sharedCatalog.questions {
-                for value in engine.candidateValues(for: question) {
-                    guard let answer = engine.variant(of: p, question: question, value: value) else { continue }
-                    var changed = p
-                    changed[question.key] = answer
-                    if let best = engine.genuinePick(changed), best != pick { expected.append(WhatIf(key: question.key, value: answer.text, service: best)) }
-                }
-            }
+            let expected = engine.whatIfsByFullEvaluation(p, pick: pick)
             listed += expected.count
             let once = engine.whatIfs(p, pick: pick), shared = prepared.whatIfs(p, pick: pick)
             if once != expected || shared != expected {
@@ -94,5 +86,22 @@ import Testing
                 #expect(ax.map(\.score) == ay.map(\.score) && ax.map { $0.exclusions.map(\.rule) } == ay.map { $0.exclusions.map(\.rule) }, "\(x.value) \(y.value)")
             }
         }
+    }
+}
+
+extension Engine {
+    /// What-if the long way: every candidate value of every question, the changed profile
+    /// evaluated in full, each change that moves the pick listed.
+    func whatIfsByFullEvaluation(_ p: Profile, pick: String) -> [WhatIf] {
+        var expected: [WhatIf] = []
+        for question in catalog.questions {
+            for value in candidateValues(for: question) {
+                guard let answer = variant(of: p, question: question, value: value) else { continue }
+                var changed = p
+                changed[question.key] = answer
+                if let best = genuinePick(changed), best != pick { expected.append(WhatIf(key: question.key, value: answer.text, service: best)) }
+            }
+        }
+        return expected
     }
 }
