@@ -223,16 +223,24 @@ struct RuleEvaluator: Sendable {
         }
     }
 
+    /// For each rule (by position), the questions its `when` or selector reads, a bit per
+    /// question by index (it can say only for the first 64 questions).
+    var questionsReadByRule: [UInt64] {
+        when.indices.map { i in
+            var read: UInt64 = 0
+            if let w = when[i] { RuleEvaluator.questionsRead(by: w, into: &read) }
+            RuleEvaluator.questionsRead(by: selector[i], into: &read)
+            return read
+        }
+    }
+
     /// For each question (by index), the rules (by position) whose `when` or selector reads it:
     /// the only rules whose firing can change when that one answer changes.
     var rulesReading: [[Int]] {
         // A bit per question: past 64 questions (no catalog has so many), every rule counts.
         guard questions.count <= 64 else { return Array(repeating: Array(when.indices), count: questions.count) }
         var out = Array(repeating: [Int](), count: questions.count)
-        for i in when.indices {
-            var read: UInt64 = 0
-            if let w = when[i] { RuleEvaluator.questionsRead(by: w, into: &read) }
-            RuleEvaluator.questionsRead(by: selector[i], into: &read)
+        for (i, read) in questionsReadByRule.enumerated() {
             for q in 0..<questions.count where read & (1 << UInt64(q)) != 0 { out[q].append(i) }
         }
         return out

@@ -253,14 +253,7 @@ struct WhatIfTable: Sendable {
         classCount = classes.map(\.count)
         let effects = engine.serviceRules.map(Ranking.effect(of:))
         self.effects = effects
-        // Which questions each rule reads (as `RuleEvaluator.rulesReading` works it out).
-        let evaluator = engine.evaluator
-        let reads = evaluator.when.indices.map { i -> UInt64 in
-            var read: UInt64 = 0
-            if let w = evaluator.when[i] { RuleEvaluator.questionsRead(by: w, into: &read) }
-            RuleEvaluator.questionsRead(by: evaluator.selector[i], into: &read)
-            return read
-        }
+        let reads = engine.evaluator.questionsReadByRule
         var single: [[Int]] = [], other: [[Int]] = [], totals: [[(scores: [Double], severity: [Double])]] = []
         var fired = [Bool](repeating: false, count: engine.serviceRules.count * services)
         for (q, reading) in engine.rulesReading.enumerated() {
