@@ -26,6 +26,8 @@ public struct Engine: Sendable {
     let staticSelection: [[Bool]?]
     /// Service positions in tie-break order (see Ranking.swift).
     let idOrder: [Int]
+    /// Per service (catalog order): its position in `idOrder`.
+    let tieBreakPosition: [Int]
     /// Per question (by index): the service rules that read its answer.
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
@@ -56,6 +58,9 @@ public struct Engine: Sendable {
         rulesReading = evaluator.rulesReading
         lifecycleRules = Engine.lifecycleRules(serviceRules)
         idOrder = Ranking.tieBreakOrder(catalog)
+        var position = [Int](repeating: 0, count: idOrder.count)
+        for (k, s) in idOrder.enumerated() { position[s] = k }
+        tieBreakPosition = position
         let noAnswers = evaluator.answers(Profile())
         let rules = serviceRules
         let serviceIndices = catalog.services.indices
@@ -111,14 +116,12 @@ public struct Engine: Sendable {
     }
 
     /// `Ranking.rank` of assessments; for all services in catalog order (as `assess` gives
-    /// them), by the tie-break order worked out once.
+    /// them), by the tie-break positions worked out once.
     func rank(_ all: [Assessment]) -> Ranking.Ranked {
         guard all.count == catalog.services.count, zip(all, catalog.services).allSatisfy({ $0.service === $1 }) else {
             return Ranking.rank(all, policy: catalog.ranking)
         }
-        var position = [Int](repeating: 0, count: all.count)
-        for (k, s) in idOrder.enumerated() { position[s] = k }
-        return Ranking.rank(all, tieBreakPosition: position)
+        return Ranking.rank(all, tieBreakPosition: tieBreakPosition)
     }
 
     /// Scores and exclusion severities of every service.

@@ -140,10 +140,10 @@ public enum Ranking {
         return best(pool, scores: scores, where: { severity[$0] == least })!
     }
 
-    /// `rank` for assessments in catalog order (as `assess` gives them), with the tie-break
-    /// order worked out once (`tieBreakPosition[s]`: service s's position in
-    /// `tieBreakOrder`). The tie-break compares each rule's fact in turn, then the id: a
-    /// total order, so sorting by position gives exactly the order `rank` gives.
+    /// Ranks assessments: the eligible by score, ties broken by `tieBreakPosition[i]` (the
+    /// position of assessment i's service in the policy's tie-break order, which compares each
+    /// rule's fact in turn, then the id: a total order); when nothing is eligible, the fallback
+    /// (available first, then the least severe exclusions) as the relaxed pick.
     static func rank(_ all: [Assessment], tieBreakPosition: [Int]) -> Ranked {
         let order: (Int, Int) -> Bool = { a, b in
             all[a].score != all[b].score ? all[a].score > all[b].score : tieBreakPosition[a] < tieBreakPosition[b]
@@ -163,22 +163,12 @@ public enum Ranking {
         return Ranked(pick: all[fallback[0]], rest: [], excluded: fallback.dropFirst().sorted(by: order).map { all[$0] }, relaxed: true)
     }
 
+    /// `rank` for assessments in any order: their tie-break positions are worked out here
+    /// (the policy's order is total, so positions decide as it does).
     static func rank(_ all: [Assessment], policy: RankingPolicy) -> Ranked {
-        let order: (Assessment, Assessment) -> Bool = { a, b in
-            a.score != b.score ? a.score > b.score : policy.before(a.service, b.service)
-        }
-        let eligible = all.filter { !$0.isExcluded }.sorted(by: order)
-        if let first = eligible.first {
-            return Ranked(pick: first, rest: Array(eligible.dropFirst()), excluded: all.filter(\.isExcluded).sorted(by: order), relaxed: false)
-        }
-        let fallback = all.sorted { a, b in
-            let ra = a.service.lifecycle.isAvailableForNewWorkloads, rb = b.service.lifecycle.isAvailableForNewWorkloads
-            if ra != rb { return ra }
-            let sa = severity(a), sb = severity(b)
-            if sa != sb { return sa < sb }
-            return order(a, b)
-        }
-        return Ranked(pick: fallback[0], rest: [], excluded: Array(fallback.dropFirst()).sorted(by: order), relaxed: true)
+        var position = [Int](repeating: 0, count: all.count)
+        for (k, i) in all.indices.sorted(by: { policy.before(all[$0].service, all[$1].service) }).enumerated() { position[i] = k }
+        return rank(all, tieBreakPosition: position)
     }
 }
 

@@ -6,7 +6,7 @@ extension Engine {
     /// a row reads, without writing out about 180 sentences it would not show.
     public func rowRanking(_ profile: Profile) -> Recommendation {
         let all = assess(profile, withReasons: false)
-        var ranked = Ranking.rank(all, policy: catalog.ranking)
+        var ranked = rank(all)
         let confidence = self.confidence(ranked, profile: profile, whatIf: [])
         guard let s = catalog.services.firstIndex(where: { $0 === ranked.pick.service }) else {
             preconditionFailure("the pick is one of the catalog's services")
