@@ -28,6 +28,8 @@ public struct Engine: Sendable {
     let idOrder: [Int]
     /// Per service (catalog order): its position in `idOrder`.
     let tieBreakPosition: [Int]
+    /// Per service rule: what it adds to a service's score and exclusion severity when it fires.
+    let ruleEffects: [(score: Double, severity: Double)]
     /// Per question (by index): the service rules that read its answer.
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
@@ -61,6 +63,7 @@ public struct Engine: Sendable {
         var position = [Int](repeating: 0, count: idOrder.count)
         for (k, s) in idOrder.enumerated() { position[s] = k }
         tieBreakPosition = position
+        ruleEffects = serviceRules.map(Ranking.effect(of:))
         let noAnswers = evaluator.answers(Profile())
         let rules = serviceRules
         let serviceIndices = catalog.services.indices
@@ -164,11 +167,10 @@ public struct Engine: Sendable {
         let n = catalog.services.count
         var scores = [Double](repeating: 0, count: n)
         var severity = [Double](repeating: 0, count: n)
-        for (i, rule) in serviceRules.enumerated() {
-            switch rule.effect {
-            case .exclude: for s in 0..<n where fired[i * n + s] { severity[s] += Ranking.severity(of: rule) }
-            case .score: for s in 0..<n where fired[i * n + s] { scores[s] += rule.weight }
-            case .configure, .warn: break
+        for (i, (score, weight)) in ruleEffects.enumerated() where score != 0 || weight != 0 {
+            for s in 0..<n where fired[i * n + s] {
+                scores[s] += score
+                severity[s] += weight
             }
         }
         return (scores, severity)

@@ -297,7 +297,6 @@ struct IncrementalEvaluation {
     private var stale: [Bool]
     private var before: [Bool]
     private var started = false
-    private let effects: [(score: Double, severity: Double)]
 
     init(engine: Engine) {
         self.engine = engine
@@ -309,7 +308,6 @@ struct IncrementalEvaluation {
         severity = [Double](repeating: 0, count: n)
         stale = [Bool](repeating: false, count: rules)
         before = [Bool](repeating: false, count: n)
-        effects = engine.serviceRules.map(Ranking.effect(of:))
     }
 
     /// Moves to the profile whose answers differ from the last one's by `changes`.
@@ -332,8 +330,8 @@ struct IncrementalEvaluation {
             engine.evaluateRule(i, answers, into: &fired)
             for s in 0..<n where fired[i * n + s] != before[s] {
                 let sign: Double = before[s] ? -1 : 1
-                scores[s] += sign * effects[i].score
-                severity[s] += sign * effects[i].severity
+                scores[s] += sign * engine.ruleEffects[i].score
+                severity[s] += sign * engine.ruleEffects[i].severity
                 firingFor[i] += before[s] ? -1 : 1
             }
         }

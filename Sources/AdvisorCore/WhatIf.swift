@@ -72,7 +72,7 @@ extension Engine {
             for _ in 0..<(table?.classCount[q] ?? 0) { known.append(nil) }
             // What the rules that read this answer alone add now (from the profile's own
             // evaluation), to be swapped for what they add in a variant's class.
-            let single = table?.singleRules[q] ?? [], effects = table?.effects ?? []
+            let single = table?.singleRules[q] ?? [], effects = ruleEffects
             var ownScores = [Double](repeating: 0, count: single.isEmpty ? 0 : n)
             var ownSeverity = ownScores
             for i in single {
@@ -115,14 +115,11 @@ extension Engine {
                     }
                     for i in judged {
                         evaluateRule(i, changed, into: &changedFired)
-                        let rule = serviceRules[i]
+                        let (score, weight) = ruleEffects[i]
                         for s in 0..<n where changedFired[i * n + s] != fired[i * n + s] {
                             let sign: Double = changedFired[i * n + s] ? 1 : -1
-                            switch rule.effect {
-                            case .exclude: severity[s] += sign * Ranking.severity(of: rule)
-                            case .score: scores[s] += sign * rule.weight
-                            case .configure, .warn: break
-                            }
+                            scores[s] += sign * score
+                            severity[s] += sign * weight
                         }
                     }
                     if candidate.class >= 0 { known[candidate.class] = (scores, severity) }
@@ -197,8 +194,6 @@ struct WhatIfTable: Sendable {
     /// Per question and class: the scores and exclusion severities the rules of `singleRules`
     /// add for each service, when the answer is in that class.
     let singleTotals: [[(scores: [Double], severity: [Double])]]
-    /// Per service rule: the score and the severity it adds when it fires.
-    let effects: [(score: Double, severity: Double)]
     /// Per question: the leaves that read it and give the same result for every service, and
     /// those judged per service.
     private let plainLeaves: [[Int]]
@@ -251,8 +246,7 @@ struct WhatIfTable: Sendable {
         self.candidates = candidates
         self.classes = classes
         classCount = classes.map(\.count)
-        let effects = engine.serviceRules.map(Ranking.effect(of:))
-        self.effects = effects
+        let effects = engine.ruleEffects
         let reads = engine.evaluator.questionsReadByRule
         var single: [[Int]] = [], other: [[Int]] = [], totals: [[(scores: [Double], severity: [Double])]] = []
         var fired = [Bool](repeating: false, count: engine.serviceRules.count * services)
