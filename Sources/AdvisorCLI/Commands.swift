@@ -229,7 +229,14 @@ enum Commands {
             recommendation.warnings.insert(Warning(kind: .changedPick, text: "The pick has changed since these answers were saved: it was \(Sanitize.forTerminal(earlier, limit: 40)) with catalog \(Sanitize.forTerminal(version, limit: 20)); with catalog \(catalog.version) it is \(recommendation.pick.service.id). " + reasons.joined(separator: " ")), at: 0)
         }
         if inv.format == .json {
-            return Render.json(recommendation, catalog: catalog).compactText() + "\n"
+            // Written straight into bytes, as batch writes its lines: the bytes of
+            // `Render.json(recommendation, catalog:).compactText()` without building the tree
+            // (JSONBytesTests holds the two together, what-if included).
+            var out: [UInt8] = []
+            out.reserveCapacity(8192)
+            Render.writeJSON(recommendation, catalog: catalog, to: &out)
+            out.append(UInt8(ascii: "\n"))
+            return String(decoding: out, as: UTF8.self)
         }
         if inv.format == .markdown {
             return Render.markdown(recommendation, catalog: catalog, toolVersion: toolVersion)

@@ -66,7 +66,8 @@ struct RuleEvaluator: Sendable {
         var index: [String: Int] = [:]
         for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
         questionIndex = index
-        let compile = { (c: Condition) in RuleEvaluator.compile(c, catalog: catalog, index: index) }
+        let facts = FactColumns(services: catalog.services)
+        let compile = { (c: Condition) in RuleEvaluator.compile(c, catalog: catalog, index: index, facts: facts) }
         when = rules.map { $0.when.map(compile) }
         whenIsProfileOnly = rules.map(\.whenIsProfileOnly)
         selector = rules.map { $0.services.map(compile) ?? .constant(false) }
@@ -134,15 +135,39 @@ struct RuleEvaluator: Sendable {
     // MARK: Compiling
 
     static func mask(_ values: [String], in vocabulary: [String]) -> UInt64 {
-        values.reduce(0) { m, v in vocabulary.firstIndex(of: v).map { m | (1 << UInt64($0)) } ?? m }
+        var m: UInt64 = 0
+        for v in values {
+            // The first equal value, as `firstIndex(of:)` finds it; `isSameKey` is `==` with
+            // the lengths compared first (most values of a vocabulary differ in length).
+            for (k, name) in vocabulary.enumerated() where name.isSameKey(v) {
+                m |= 1 << UInt64(k)
+                break
+            }
+        }
+        return m
     }
 
-    static func compile(_ c: Condition, catalog: Catalog, index: [String: Int]) -> Test {
+    /// Per fact kind, each service's fact of that kind (by service index), looked up once per
+    /// kind while compiling instead of once per test and service.
+    final class FactColumns {
+        let services: [Service]
+        var byKind: [String: [Fact?]] = [:]
+        init(services: [Service]) { self.services = services }
+        func column(_ kind: String) -> [Fact?] {
+            if let column = byKind[kind] { return column }
+            let column = services.map { $0.fact(kind) }
+            byKind[kind] = column
+            return column
+        }
+    }
+
+    static func compile(_ c: Condition, catalog: Catalog, index: [String: Int], facts: FactColumns? = nil) -> Test {
         let services = catalog.services
+        let facts = facts ?? FactColumns(services: services)
         switch c {
-        case let .all(items): return .all(items.map { compile($0, catalog: catalog, index: index) })
-        case let .any(items): return .any(items.map { compile($0, catalog: catalog, index: index) })
-        case let .not(inner): return .not(compile(inner, catalog: catalog, index: index))
+        case let .all(items): return .all(items.map { compile($0, catalog: catalog, index: index, facts: facts) })
+        case let .any(items): return .any(items.map { compile($0, catalog: catalog, index: index, facts: facts) })
+        case let .not(inner): return .not(compile(inner, catalog: catalog, index: index, facts: facts))
         case .invalid: return .constant(false)
         case let .serviceIn(ids): return .perService(services.map { ids.contains($0.id) })
         case let .familyIn(families): return .perService(services.map { families.contains($0.family) })
@@ -169,24 +194,24 @@ struct RuleEvaluator: Sendable {
             switch test {
             case .present, .isValue, .inValues, .includes:
                 // Depends on the service alone: folded to a table, one entry per service.
-                return .perService(services.map { staticFactHolds($0.fact(kind), field: field, test) })
+                return .perService(facts.column(kind).map { staticFactHolds($0, field: field, test) })
             case let .includesAnswer(key), let .lacksAnswer(key):
                 guard let q = index[key], field == nil else { return .constant(false) }
                 let vocabulary = catalog.questions[q].valueNames
-                let masks: [UInt64?] = services.map { s in s.fact(kind).map { mask($0.strings, in: vocabulary) } }
+                let masks: [UInt64?] = facts.column(kind).map { fact in fact.map { mask($0.strings, in: vocabulary) } }
                 if case .includesAnswer = test { return .factIncludesAnswer(q, masks) }
                 return .factLacksAnswer(q, masks)
             case let .belowAnswer(key):
                 guard let q = index[key], field == nil else { return .constant(false) }
                 let isSize = catalog.questions[q].kind == .size
-                return .factBelowAnswer(q, services.map { s in
-                    guard let text = s.fact(kind)?.value?.stringValue, text != "unlimited" else { return nil }
+                return .factBelowAnswer(q, facts.column(kind).map { fact in
+                    guard let text = fact?.value?.stringValue, text != "unlimited" else { return nil }
                     return isSize ? Condition.sizeValue(text) : Condition.rateValue(text)
                 })
             case let .slowerThanAnswer(key), let .notSlowerThanAnswer(key):
                 guard let q = index[key], field == nil else { return .constant(false) }
                 let question = catalog.questions[q]
-                let serviceRanks: [Int?] = services.map { s in s.fact(kind)?.value?.stringValue.flatMap(question.rank(of:)) }
+                let serviceRanks: [Int?] = facts.column(kind).map { fact in fact?.value?.stringValue.flatMap(question.rank(of:)) }
                 let valueRanks = question.values.map { $0.rank ?? -1 }
                 var slower = true
                 if case .notSlowerThanAnswer = test { slower = false }

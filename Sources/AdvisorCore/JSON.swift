@@ -24,7 +24,8 @@ public enum JSON: Equatable, Sendable {
     /// The member named `key`, when this is an object that has it.
     public subscript(key: String) -> JSON? {
         guard case let .object(members) = self else { return nil }
-        return members.first { $0.0.isSameKey(key) }?.1
+        for member in members where member.0.isSameKey(key) { return member.1 }
+        return nil
     }
 
     public var stringValue: String? {

@@ -54,4 +54,40 @@ import Testing
         }
         #expect(mismatches == 0)
     }
+
+    /// `recommend --format json` writes through the byte writer: its output is the tree's
+    /// compact text, line break added, for profiles of every question with what-if (the
+    /// command computes it), migrations, Regions and estimates, no answer at all, and saved
+    /// answers whose recorded pick has changed (the warning the command adds).
+    @Test func theRecommendCommandWritesTheTreesBytes() throws {
+        let catalog = try CLI.loadCatalog(directory: nil)
+        let engine = Engine(catalog: catalog)
+        let generated = [[]] + BatchEquivalenceTests.profiles(120, catalog: catalog)
+        var mismatches = 0, withWhatIf = 0, withMigration = 0, withEstimates = 0
+        for (i, answers) in generated.enumerated() {
+            let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
+            let recommendation = engine.recommend(profile)
+            if !recommendation.whatIf.isEmpty { withWhatIf += 1 }
+            if recommendation.migration != nil { withMigration += 1 }
+            if !recommendation.estimates.isEmpty { withEstimates += 1 }
+            let expected = Render.json(recommendation, catalog: catalog).compactText() + "\n"
+            let r = runCLI(["recommend", "--format", "json"] + answers.flatMap { ["--\($0.0)", $0.1] })
+            #expect(r.status == 0, "\(r.err)")
+            if !r.out.utf8.elementsEqual(expected.utf8) {
+                mismatches += 1
+                if mismatches <= 3 { Issue.record("profile \(i) is written differently:\n\(r.out)\n\(expected)") }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(withWhatIf > 10 && withMigration > 5 && withEstimates > 10, "\(withWhatIf) \(withMigration) \(withEstimates)")
+
+        // Saved answers recording another pick: the command adds a warning to the recommendation.
+        let saved = #"{"data-shape":"key-value","latency":"microseconds","_dbadvisor":{"recommendation":"dynamodb","catalogVersion":"2020-01-01"}}"#
+        let r = runCLI(["recommend", "--format", "json", "--answers", "-"], stdin: saved)
+        #expect(r.status == 0, "\(r.err)")
+        let json = try JSONParser.parse(r.out)
+        let warnings = json["warnings"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        #expect(warnings.first?.hasPrefix("The pick has changed since these answers were saved") == true, "\(warnings)")
+        #expect(json.compactText() + "\n" == r.out)
+    }
 }

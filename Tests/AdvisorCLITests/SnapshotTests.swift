@@ -1,5 +1,5 @@
 @testable import AdvisorCLI
-import AdvisorCore
+@testable import AdvisorCore
 import BundledCatalog
 import Testing
 
@@ -61,6 +61,41 @@ import Testing
         }
         #expect(changedRefused * 2 > changed, "\(changedRefused) of \(changed) changes refused")
         #expect(throws: CatalogError.self) { try Catalog.load(snapshot: "not a snapshot") }
+    }
+
+    /// Each distinct string (member name or value, told apart by its bytes: "é" and
+    /// "e\u{301}" are two) is stored once in the table, whichever files use it; the bundled
+    /// snapshot's table holds exactly its files' distinct strings.
+    @Test func eachDistinctStringIsStoredOnce() throws {
+        let files: [(path: String, json: JSON)] = [
+            ("a.json", .object([("id", .string("same")), ("list", .array([.string("same"), .string("é"), .string("e\u{301}"), .string("id")]))])),
+            ("b.json", .object([("id", .string("same")), ("same", .string("a sentence long enough to be allocated"))])),
+            ("c.json", .string("a sentence long enough to be allocated")),
+        ]
+        let text = CatalogSnapshot.encode(files)
+        let snapshot = try CatalogSnapshot(text)
+        #expect(snapshot.strings.count == 6)
+        let bytes = Array(text.utf8), word = Array("allocated".utf8)
+        #expect((0...(bytes.count - word.count)).filter { bytes[$0..<$0 + word.count].elementsEqual(word) }.count == 1)
+        let decoded = try snapshot.files()
+        #expect(decoded.map(\.path) == files.map(\.path))
+        for (file, back) in zip(files, decoded) {
+            #expect(Array(CatalogSnapshot.encode([back]).utf8) == Array(CatalogSnapshot.encode([file]).utf8), "\(file.path)")
+        }
+
+        let bundled = try CatalogSnapshot(BundledCatalog.snapshot)
+        var distinct = Set<[UInt8]>(), occurrences = 0
+        func walk(_ json: JSON) {
+            switch json {
+            case let .string(s): distinct.insert(Array(s.utf8)); occurrences += 1
+            case let .array(items): items.forEach(walk)
+            case let .object(members): for (name, member) in members { distinct.insert(Array(name.utf8)); occurrences += 1; walk(member) }
+            default: break
+            }
+        }
+        try bundled.files().forEach { walk($0.json) }
+        #expect(bundled.strings.count == distinct.count)
+        #expect(occurrences > 5 * distinct.count, "\(occurrences) strings, \(distinct.count) distinct")
     }
 
     /// The binary's snapshot holds every bundled file, each the value of its JSON text.
