@@ -1,4 +1,9 @@
 import AdvisorCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// `dbadvisor plan STACK.json`: a pick per component and what joins them.
 enum PlanCommand {
@@ -20,7 +25,16 @@ enum PlanCommand {
         let plan = Engine(catalog: inv.catalog).plan(stack)
         let out: String
         switch inv.format {
-        case .json: out = String(decoding: jsonBytes(plan, catalog: inv.catalog), as: UTF8.self)
+        case .json:
+            // Written to stdout as the bytes they are, when it is a real descriptor: no copy into
+            // a String and back (a large plan is some megabytes). Otherwise through `writeOut`.
+            let bytes = jsonBytes(plan, catalog: inv.catalog)
+            if let fd = inv.io.stdoutDescriptor {
+                try writeBytes(fd, bytes)
+                out = ""
+            } else {
+                out = String(decoding: bytes, as: UTF8.self)
+            }
         case .markdown: out = markdown(plan, catalog: inv.catalog)
         case .text: out = text(plan, catalog: inv.catalog, width: inv.io.width, style: inv.style)
         case .csv: throw CLIError.usage("plan does not write csv", command: "plan")
@@ -30,6 +44,20 @@ enum PlanCommand {
             throw Ask.Stop(status: .batchLinesFailed, message: stack.errors.map { "plan: \(Sanitize.forTerminal($0.component)): \($0.message)" }.joined(separator: "\n"))
         }
         return out
+    }
+
+    /// Every byte of `bytes` to `fd`, as `writeOut` writes a string: a failed write throws
+    /// its errno (EPIPE included, which the caller treats as the reader going away).
+    static func writeBytes(_ fd: Int32, _ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw WriteError(code: errno)
+            }
+            offset += n
+        }
     }
 
     /// A plan as JSON, written straight into bytes: each component's recommendation by

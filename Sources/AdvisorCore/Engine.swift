@@ -145,16 +145,22 @@ public struct Engine: Sendable {
     /// Whether service rule `i` fires for each service: fired[i * services + s]. A `when` that
     /// reads answers only is judged once; a selector that reads none comes from the table.
     func evaluateRule(_ i: Int, _ a: RuleEvaluator.Answers, into fired: inout [Bool]) {
+        evaluateRule(i, a, into: &fired, only: 0..<catalog.services.count)
+    }
+
+    /// The same for the services of `only` alone; the other entries of the row stay as they
+    /// were (what-if judges only the services that may fit).
+    func evaluateRule<Services: Sequence<Int>>(_ i: Int, _ a: RuleEvaluator.Answers, into fired: inout [Bool], only services: Services) {
         let n = catalog.services.count
         let profileOnly = evaluator.whenIsProfileOnly[i]
         let program = evaluator.program
         let when = evaluator.whenAt[i], selector = evaluator.selectorAt[i]
         if profileOnly, when >= 0, !program.holds(when, a, -1) {
-            for s in 0..<n { fired[i * n + s] = false }
+            for s in services { fired[i * n + s] = false }
             return
         }
         let table = staticSelection[i]
-        for s in 0..<n {
+        for s in services {
             var fires = true
             if let table { fires = table[s] } else { fires = program.holds(selector, a, s) }
             if fires, !profileOnly, when >= 0 { fires = program.holds(when, a, s) }
@@ -204,9 +210,11 @@ public struct Engine: Sendable {
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
     /// (batch's CSV rows take `rowRanking`: the ranking without what they do not show.)
     public func recommend(_ profile: Profile, withWhatIf: Bool = true) -> Recommendation {
-        let all = assess(profile)
+        let a = evaluator.answers(profile)
+        let fired = firing(a)
+        let all = assess(profile, a, fired: fired, withReasons: true)
         let ranked = rank(all)
-        let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id) : []
+        let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, fired: fired) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)
         let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick)) }

@@ -42,15 +42,31 @@ extension Engine {
 
     /// Single-answer changes that would change the pick, in questionnaire order.
     public func whatIfs(_ profile: Profile, pick: String) -> [WhatIf] {
+        let a = evaluator.answers(profile)
+        return whatIfs(profile, pick: pick, answers: a, fired: firing(a))
+    }
+
+    /// The same, from the profile's answers and which rules fire (`firing(a)`), when the
+    /// caller has them (`recommend`, which has just assessed the profile).
+    func whatIfs(_ profile: Profile, pick: String, answers a: RuleEvaluator.Answers, fired: [Bool]) -> [WhatIf] {
         // With no table worked out (a one-shot recommend), every candidate is judged on its own:
         // working out the classes costs more than one profile saves.
         let table = whatIfTable
         // The profile is evaluated once; each variant re-evaluates only the rules that read
         // the answer it changes (the others fire exactly as before).
-        let a = evaluator.answers(profile)
         let n = catalog.services.count
-        let fired = firing(a)
         let (baseScores, baseSeverity) = totals(fired)
+        // The pick, when it fits: a question whose answer cannot move the best fitting service
+        // away from it (`pickHolds`) needs no variant judged.
+        let pickIndex = catalog.services.firstIndex { $0.id == pick }.flatMap { baseSeverity[$0] == 0 ? $0 : nil }
+        var bound = [Double](repeating: 0, count: n)
+        // Per question: the services that may fit in one of its variants (`servicesThatMayFit`);
+        // only they are judged, since only a fitting service can be a variant's best.
+        var fitting: [Int] = []
+        fitting.reserveCapacity(n)
+        // The answers a variant judges: the profile's, with one question's changed in place and
+        // put back after its variants.
+        var changed = a
         // One copy for every variant: a variant writes whole the rows of the rules that read
         // its answer (evaluateRule sets each service's entry) and reads no other row.
         var changedFired = fired
@@ -65,6 +81,13 @@ extension Engine {
             let candidates = table?.candidates[q]
                 ?? candidateValues(for: question).map { WhatIfTable.Candidate(value: $0, answer: nil, class: -1) }
             if candidates.isEmpty { continue }
+            servicesThatMayFit(q, fired: fired, severity: baseSeverity, lowest: &bound, into: &fitting)
+            if let p = pickIndex, pickHolds(q, pick: p, fired: fired, scores: baseScores, mayFit: fitting,
+                                             cheapest: profileWantsLowestCost || question.key == Engine.costPriorityKey, bound: &bound) {
+                continue
+            }
+            let saved = (changed.mask[q], changed.number[q], changed.answered[q])
+            defer { (changed.mask[q], changed.number[q], changed.answered[q]) = saved }
             // The class of the current answer: a variant in it changes no test's result, so
             // its totals are the profile's own.
             let current = table.map { $0.classifies(q) ? $0.classOf(q, a) : -1 } ?? -1
@@ -97,7 +120,6 @@ extension Engine {
                 } else if candidate.class >= 0, let totals = known[candidate.class] {
                     (scores, severity) = totals
                 } else {
-                    var changed = a
                     evaluator.set(&changed, question: q, to: answer)
                     // Weights are whole numbers (the schema says so), so adjusting the totals by
                     // the rules that changed gives exactly the sums a full evaluation would.
@@ -113,10 +135,12 @@ extension Engine {
                         }
                         judged = table.otherRules[q]
                     }
+                    // A service that cannot fit keeps a severity above zero whatever these rules
+                    // do (`servicesThatMayFit`): its totals are left as they are.
                     for i in judged {
-                        evaluateRule(i, changed, into: &changedFired)
+                        evaluateRule(i, changed, into: &changedFired, only: fitting)
                         let (score, weight) = ruleEffects[i]
-                        for s in 0..<n where changedFired[i * n + s] != fired[i * n + s] {
+                        for s in fitting where changedFired[i * n + s] != fired[i * n + s] {
                             let sign: Double = changedFired[i * n + s] ? 1 : -1
                             scores[s] += sign * score
                             severity[s] += sign * weight
@@ -126,6 +150,10 @@ extension Engine {
                 }
                 // lowest-cost is part of the evaluation: the changed profile's estimates.
                 if profileWantsLowestCost || question.key == Engine.costPriorityKey {
+                    // Unless the pick fits and leads every other fitting service by more than
+                    // lowest-cost's weight: then it stays the best whichever services the
+                    // estimates favour, and nothing is listed.
+                    if let p = pickIndex, leadsBeyondCheapest(p, scores: scores, severity: severity) { continue }
                     var changedProfile = profile
                     changedProfile[question.key] = answer
                     addCheapest(changedProfile, scores: &scores, severity: severity)
@@ -137,6 +165,64 @@ extension Engine {
             }
         }
         return out
+    }
+
+    /// The services that may fit in some variant of question `q`, in catalog order: those whose
+    /// severity can reach zero when the rules that read `q` (`rulesReading`) change, each by
+    /// its severity (`ruleEffects`) and only for the services its selector can name
+    /// (`staticSelection`). Any other keeps a severity above zero in every variant, whatever
+    /// the rules that read `q` give for it. Weights are whole numbers, so the sums are exact.
+    /// `lowest` is scratch space of one entry per service.
+    func servicesThatMayFit(_ q: Int, fired: [Bool], severity: [Double], lowest: inout [Double], into list: inout [Int]) {
+        let n = catalog.services.count
+        for s in 0..<n { lowest[s] = severity[s] }
+        for i in rulesReading[q] {
+            let weight = ruleEffects[i].severity
+            if weight == 0 { continue }
+            let selection = staticSelection[i]
+            for s in 0..<n where selection?[s] ?? true {
+                lowest[s] -= fired[i * n + s] ? max(0, weight) : max(0, -weight)
+            }
+        }
+        list.removeAll(keepingCapacity: true)
+        for s in 0..<n where lowest[s] <= 0 { list.append(s) }
+    }
+
+    /// Whether no answer to question `q` can make another service than `pick` the best fitting
+    /// one, judged from bounds alone, as `servicesThatMayFit` judges severities: the pick must
+    /// stay fitting (no rule that reads `q` and can apply to it carries a severity) and keep
+    /// more points, at its lowest, than any other service of `mayFit` has at its highest (plus
+    /// lowest-cost's weight when `cheapest`: the variant may then favour any fitting service).
+    /// Strictly more: a tie would go by the tie-break order. `bound` is scratch space of one
+    /// entry per service.
+    func pickHolds(_ q: Int, pick p: Int, fired: [Bool], scores: [Double], mayFit: [Int], cheapest: Bool, bound: inout [Double]) -> Bool {
+        let n = catalog.services.count
+        var pickLowest = scores[p]
+        for s in mayFit { bound[s] = 0 }
+        for i in rulesReading[q] {
+            let (score, weight) = ruleEffects[i]
+            if score == 0 && weight == 0 { continue }
+            let selection = staticSelection[i]
+            if selection?[p] ?? true {
+                if weight != 0 { return false }
+                pickLowest -= fired[i * n + p] ? max(0, score) : max(0, -score)
+            }
+            // Per other service that may fit: the most points it may gain.
+            for s in mayFit where selection?[s] ?? true {
+                bound[s] += fired[i * n + s] ? max(0, -score) : max(0, score)
+            }
+        }
+        let extra = cheapest ? Engine.cheapestEstimateWeight : 0
+        for s in mayFit where s != p && scores[s] + bound[s] + extra >= pickLowest { return false }
+        return true
+    }
+
+    /// Whether service `p` fits and has more points than every other fitting service by more
+    /// than lowest-cost's weight, so that adding it to any of them leaves `p` the best.
+    func leadsBeyondCheapest(_ p: Int, scores: [Double], severity: [Double]) -> Bool {
+        guard severity[p] == 0 else { return false }
+        for s in scores.indices where s != p && severity[s] == 0 && scores[s] + Engine.cheapestEstimateWeight >= scores[p] { return false }
+        return true
     }
 
     /// The answer a what-if would try for `value`, or nil when it is the current answer.

@@ -105,3 +105,66 @@ extension Engine {
         return expected
     }
 }
+
+/// What-if judges only the services that may fit in a question's variants
+/// (`servicesThatMayFit`), passes over a question when bounds alone show that no answer to it
+/// can move the pick (`pickHolds`), and over lowest-cost's estimates when the pick leads by
+/// more than their weight (`leadsBeyondCheapest`). Each must be what the full evaluation of
+/// every variant agrees with.
+@Suite struct WhatIfBoundTests {
+    @Test func aQuestionPassedOverHasNoVariantThatMovesThePick() {
+        let engine = Engine(catalog: sharedCatalog)
+        let n = sharedCatalog.services.count
+        var bound = [Double](repeating: 0, count: n)
+        var fitting: [Int] = []
+        var passed = 0, judged = 0, leftOut = 0
+        for p in WhatIfClassTests.profiles(120, engine: engine) {
+            let pick = engine.recommend(p, withWhatIf: false).pick.service.id
+            let a = engine.evaluator.answers(p)
+            let fired = engine.firing(a)
+            let (scores, severity) = engine.totals(fired)
+            for (q, question) in sharedCatalog.questions.enumerated() {
+                engine.servicesThatMayFit(q, fired: fired, severity: severity, lowest: &bound, into: &fitting)
+                leftOut += n - fitting.count
+                for value in engine.candidateValues(for: question) {
+                    guard let answer = engine.variant(of: p, question: question, value: value) else { continue }
+                    var changed = p
+                    changed[question.key] = answer
+                    let excluded = engine.assess(changed, withReasons: false).map(\.isExcluded)
+                    for t in 0..<n where !fitting.contains(t) { #expect(excluded[t], "\(question.key)=\(value): \(sharedCatalog.services[t].id)") }
+                }
+            }
+            guard let s = sharedCatalog.services.firstIndex(where: { $0.id == pick }), severity[s] == 0 else { continue }
+            for (q, question) in sharedCatalog.questions.enumerated() {
+                let cheapest = engine.wantsLowestCost(p) || question.key == Engine.costPriorityKey
+                judged += 1
+                engine.servicesThatMayFit(q, fired: fired, severity: severity, lowest: &bound, into: &fitting)
+                guard engine.pickHolds(q, pick: s, fired: fired, scores: scores, mayFit: fitting, cheapest: cheapest, bound: &bound) else { continue }
+                passed += 1
+                for value in engine.candidateValues(for: question) {
+                    guard let answer = engine.variant(of: p, question: question, value: value) else { continue }
+                    var changed = p
+                    changed[question.key] = answer
+                    #expect(engine.genuinePick(changed) == pick, "\(question.key)=\(value) on \(p.json(order: sharedCatalog.questions).compactText())")
+                }
+            }
+        }
+        // The bounds do pass over questions (else they would save nothing), and not over all.
+        #expect(passed > 0 && passed < judged)
+        #expect(leftOut > 0)
+    }
+
+    @Test func aPickThatLeadsBeyondLowestCostsWeightStays() {
+        let engine = Engine(catalog: sharedCatalog)
+        var kept = 0
+        for var p in WhatIfClassTests.profiles(120, engine: engine) {
+            p[Engine.costPriorityKey] = .choice("lowest-cost")
+            let (scores, severity) = engine.totals(engine.firing(engine.evaluator.answers(p)))
+            guard let best = Ranking.best(engine.idOrder, scores: scores, where: { severity[$0] == 0 }),
+                  engine.leadsBeyondCheapest(best, scores: scores, severity: severity) else { continue }
+            kept += 1
+            #expect(engine.genuinePick(p) == sharedCatalog.services[best].id)
+        }
+        #expect(kept > 0)
+    }
+}
