@@ -222,12 +222,7 @@ enum Commands {
         let catalog = inv.catalog
         let (profile, record) = try profileAndRecord(inv)
         var recommendation = Engine(catalog: catalog).recommend(profile)
-        // Re-check: answers saved by `ask --save` carry the pick of their day.
-        if let earlier = record?["recommendation"]?.stringValue, earlier != recommendation.pick.service.id {
-            let version = record?["catalogVersion"]?.stringValue ?? "an earlier catalog"
-            let reasons = recommendation.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }.prefix(2).map(\.text)
-            recommendation.warnings.insert(Warning(kind: .changedPick, text: "The pick has changed since these answers were saved: it was \(Sanitize.forTerminal(earlier, limit: 40)) with catalog \(Sanitize.forTerminal(version, limit: 20)); with catalog \(catalog.version) it is \(recommendation.pick.service.id). " + reasons.joined(separator: " ")), at: 0)
-        }
+        noteChangedPick(&recommendation, record: record, catalog: catalog)
         if inv.format == .json {
             // Written straight into bytes, as batch writes its lines: the bytes of
             // `Render.json(recommendation, catalog:).compactText()` without building the tree
@@ -242,6 +237,15 @@ enum Commands {
             return Render.markdown(recommendation, catalog: catalog, toolVersion: toolVersion)
         }
         return Render.text(recommendation, catalog: catalog, width: inv.io.width, style: inv.style, verbose: inv.flags.contains("verbose"))
+    }
+
+    /// Re-check: answers saved by `ask --save` carry the pick of their day; when today's pick
+    /// differs, the recommendation leads with a warning that says so.
+    static func noteChangedPick(_ recommendation: inout Recommendation, record: JSON?, catalog: Catalog) {
+        guard let earlier = record?["recommendation"]?.stringValue, earlier != recommendation.pick.service.id else { return }
+        let version = record?["catalogVersion"]?.stringValue ?? "an earlier catalog"
+        let reasons = recommendation.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }.prefix(2).map(\.text)
+        recommendation.warnings.insert(Warning(kind: .changedPick, text: "The pick has changed since these answers were saved: it was \(Sanitize.forTerminal(earlier, limit: 40)) with catalog \(Sanitize.forTerminal(version, limit: 20)); with catalog \(catalog.version) it is \(recommendation.pick.service.id). " + reasons.joined(separator: " ")), at: 0)
     }
 
     // MARK: helpers

@@ -137,8 +137,10 @@ struct RuleEvaluator: Sendable {
     static func mask(_ values: [String], in vocabulary: [String]) -> UInt64 {
         var m: UInt64 = 0
         for v in values {
-            // The first equal value, as `firstIndex(of:)` finds it; `isSameKey` is `==` with
-            // the lengths compared first (most values of a vocabulary differ in length).
+            // The first equal value, as `firstIndex(of:)` finds it. `isSameKey` compares bytes
+            // (lengths first: most values of a vocabulary differ in length), which is `==` here
+            // only because the schema keeps question values to `^[a-z0-9]+(-[a-z0-9]+)*$`
+            // (for `--catalog DIR` too), an alphabet no other spelling normalises into.
             for (k, name) in vocabulary.enumerated() where name.isSameKey(v) {
                 m |= 1 << UInt64(k)
                 break

@@ -124,14 +124,14 @@ public struct CatalogSnapshot: Sendable {
     }
 
     /// The strings of the table made so far, shared by the files decoded with them.
-    public struct Strings {
+    struct Strings {
         var made: [String?]
-        public init(count: Int) { made = Array(repeating: nil, count: count) }
+        init(count: Int) { made = Array(repeating: nil, count: count) }
     }
 
     /// The value of the file at `path`, or nil; the table's strings are taken from `made`
     /// when another file already made them (so files decoded together share them).
-    public func json(at path: String, strings made: inout Strings) throws -> JSON? {
+    func json(at path: String, strings made: inout Strings) throws -> JSON? {
         guard let range = ranges[path] else { return nil }
         guard made.made.count == strings.count else { preconditionFailure("strings made for another snapshot") }
         return try text.utf8.withContiguousStorageIfAvailable { buffer in
