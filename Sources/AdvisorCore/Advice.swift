@@ -111,7 +111,7 @@ extension Engine {
         let pick = ranked.pick
         return pickWarnings(profile, pick: pick.service, pickScore: pick.score, runnerUpScore: ranked.rest.first?.score,
                             fitScores: [pick.score] + ranked.rest.map(\.score), unmet: unmetByPick.map(\.key),
-                            services: all.count, score: { all[$0].score }, service: { all[$0].service },
+                            services: all.count, score: { all[$0].score }, available: { all[$0].service.lifecycle.isAvailableForNewWorkloads },
                             onlyLifecycle: { a in !all[a].exclusions.isEmpty && all[a].exclusions.allSatisfy { lifecycleRules.contains($0.rule) } })
     }
 
@@ -122,11 +122,11 @@ extension Engine {
     /// retired service that would have fit: excluded by nothing but its lifecycle (the rules
     /// that read the lifecycle fact), scoring at least the fit threshold and into the top two
     /// of the services that fit. `fitScores`: the scores of every service that fits, the pick's
-    /// among them; services are positions 0..<services (`score`, `service`, `onlyLifecycle`:
-    /// excluded, and by lifecycle rules alone). `advise` writes its warnings from this, and
+    /// among them; services are positions 0..<services (`score`; `available`: open to new
+    /// workloads; `onlyLifecycle`: excluded, and by lifecycle rules alone). `advise` writes its warnings from this, and
     /// the lint sweep checks its invariants against it, from its own totals.
     func pickWarnings(_ profile: Profile, pick: Service, pickScore: Double, runnerUpScore: Double?, fitScores: [Double], unmet: [String],
-                      services: Int, score: (Int) -> Double, service: (Int) -> Service, onlyLifecycle: (Int) -> Bool) -> PickWarnings {
+                      services: Int, score: (Int) -> Double, available: (Int) -> Bool, onlyLifecycle: (Int) -> Bool) -> PickWarnings {
         var out = PickWarnings()
         out.unmet = unmet
         out.tie = runnerUpScore == pickScore
@@ -135,7 +135,7 @@ extension Engine {
             out.elimination = Condition.answerValues(profile["existing-engine"]).allSatisfy { $0 == "none" }
         }
         out.unaskedAnalytics = pick.family == "analytics" && !saysAnalytics(profile)
-        for s in 0..<services where score(s) >= catalog.ranking.fitThreshold && !service(s).lifecycle.isAvailableForNewWorkloads {
+        for s in 0..<services where score(s) >= catalog.ranking.fitThreshold && !available(s) {
             let higher = fitScores.reduce(0) { $0 + ($1 > score(s) ? 1 : 0) }
             guard onlyLifecycle(s), higher < 2 else { continue }
             out.retired.append(s)

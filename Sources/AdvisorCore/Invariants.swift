@@ -26,7 +26,10 @@ struct InvariantChecker {
     let available: [Bool]
     /// Per service: its facts as the unmet requirements read them.
     let requirementFacts: [RequirementFacts]
-    let latencyScale: Question?
+    /// Per latency value: its rank on the latency question's scale.
+    let latencyRanks: [String: Int]
+    /// Per service: whether it carries a commercial licence.
+    let commercial: [Bool]
     /// Per service rule: whether it excludes, and whether it is one of the rules that read the
     /// lifecycle fact (`Engine.lifecycleRules`).
     let excludes: [Bool]
@@ -61,8 +64,12 @@ struct InvariantChecker {
         warnAsserts = engine.warnRules.map(assertTest)
         asserts = program
         available = engine.catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
-        latencyScale = engine.catalog.question("latency")
-        requirementFacts = engine.catalog.services.map { [latencyScale] in RequirementFacts($0, latencyScale: latencyScale) }
+        let latencyScale = engine.catalog.question("latency")
+        requirementFacts = engine.catalog.services.map { RequirementFacts($0, latencyScale: latencyScale) }
+        var ranks: [String: Int] = [:]
+        for value in latencyScale?.valueNames ?? [] where ranks[value] == nil { ranks[value] = latencyScale?.rank(of: value) }
+        latencyRanks = ranks
+        commercial = engine.catalog.services.map { $0.fact("commercialLicense")?.value == .bool(true) }
         excludes = engine.serviceRules.map { $0.effect == .exclude }
         readsLifecycle = engine.serviceRules.map { engine.lifecycleRules.contains($0.id) }
     }
@@ -119,14 +126,14 @@ struct InvariantChecker {
         let engineNamed = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
 
         // c: role cache while a caching service fits.
-        let stated = StatedRequirements(profile, latencyScale: latencyScale)
+        let stated = StatedRequirements(profile, latencyRank: { latencyRanks[$0] })
         let unmet = stated.unmet(by: requirementFacts[best], texts: false)
         if unmet.contains(where: { $0.key == "role" }),
            let cache = eligible.first(where: { !stated.unmet(by: requirementFacts[$0], texts: false).contains { $0.key == "role" } }) {
             count("c", profile, "\(pick.id) is picked as a cache while \(catalog.services[cache].id) fits")
         }
         // d: commercial licence with no engine named while others fit.
-        if engineNamed.isEmpty, pick.fact("commercialLicense")?.value == .bool(true) {
+        if engineNamed.isEmpty, commercial[best] {
             if eligible.count > 1 { count("d", profile, "\(pick.id) carries a commercial licence; \(eligible.count - 1) other service(s) fit") } else { handled("d") }
         }
         // i: migrate keeps the engine when a fitting service runs it; refactor leaves it.
@@ -187,7 +194,7 @@ struct InvariantChecker {
         let runnerUp = eligible.lazy.filter { $0 != best }.map { scores[$0] }.max()
         return engine.pickWarnings(profile, pick: catalog.services[best], pickScore: scores[best], runnerUpScore: runnerUp,
                                    fitScores: eligible.map { scores[$0] }, unmet: unmet, services: n,
-                                   score: { scores[$0] }, service: { catalog.services[$0] }, onlyLifecycle: { s in
+                                   score: { scores[$0] }, available: { available[$0] }, onlyLifecycle: { s in
             var excluded = false
             for i in excludes.indices where excludes[i] && fired[i * n + s] {
                 if !readsLifecycle[i] { return false }

@@ -9,8 +9,9 @@ public struct UnmetRequirement: Equatable, Sendable {
 }
 
 /// A service's facts as `unmetRequirements` reads them, read (and their sizes parsed) once:
-/// the lint sweep asks about the pick on every profile.
-struct RequirementFacts {
+/// the lint sweep asks about the pick on every profile. (A class: the sweep reads one from its
+/// table per profile without copying its members.)
+final class RequirementFacts {
     /// dataModels, then alsoServes.
     let models: [String]
     /// maxStorage, when limited and it parses.
@@ -69,16 +70,35 @@ struct StatedRequirements {
     let latency: (text: String, rank: Int)?
 
     init(_ profile: Profile, latencyScale: Question?) {
-        isCache = { if case .choice("cache")? = profile["role"] { return true } else { return false } }()
-        if case let .choice(shape)? = profile["data-shape"] { self.shape = shape } else { shape = nil }
-        if case let .size(wanted)? = profile["data-size"] { dataSize = wanted } else { dataSize = nil }
-        if case let .size(wanted)? = profile["max-item-size"] { itemSize = wanted } else { itemSize = nil }
-        lists = RequirementFacts.listKeys.map { Condition.answerValues(profile[$0]) }
-        if case let .choice(wanted)? = profile["latency"], let scale = latencyScale, let want = scale.rank(of: wanted) {
-            latency = (wanted, want)
-        } else {
-            latency = nil
+        self.init(profile, latencyRank: { value in latencyScale.flatMap { $0.rank(of: value) } })
+    }
+
+    /// `latencyRank`: a value's rank on the latency question's scale (nil when there is no
+    /// such question, or the value is not on it). The profile's answers are visited once
+    /// (a swept profile answers a few questions) rather than looked up key by key.
+    init(_ profile: Profile, latencyRank: (String) -> Int?) {
+        var isCache = false, shape: String? = nil, dataSize: DataSize? = nil, itemSize: DataSize? = nil
+        var lists: [[String]] = [[], [], []]
+        var latency: (text: String, rank: Int)? = nil
+        for (key, answer) in profile.answers {
+            switch (key, answer) {
+            case ("role", .choice(let role)): isCache = role == "cache"
+            case ("data-shape", .choice(let value)): shape = value
+            case ("data-size", .size(let wanted)): dataSize = wanted
+            case ("max-item-size", .size(let wanted)): itemSize = wanted
+            case ("features", _): lists[0] = Condition.answerValues(answer)
+            case ("availability", _): lists[1] = Condition.answerValues(answer)
+            case ("consistency", _): lists[2] = Condition.answerValues(answer)
+            case ("latency", .choice(let wanted)): latency = latencyRank(wanted).map { (wanted, $0) }
+            default: break
+            }
         }
+        self.isCache = isCache
+        self.shape = shape
+        self.dataSize = dataSize
+        self.itemSize = itemSize
+        self.lists = lists
+        self.latency = latency
     }
 
     /// The requirements these leave unmet by a service with `facts`, in the order
