@@ -195,9 +195,6 @@ public struct Sweep {
         var everWarned = [Bool](repeating: false, count: engine.warnRules.count)
         var estimated: [EstimateInputs: [CostRange?]] = [:]
         let notEstimated = CostRange(low: -1, high: -1)
-        let serviceIds = catalog.services.map(\.id)
-        // The loop reads the engine through `state` (and the catalog not at all): a closure
-        // that captured them would copy both on every profile.
 
         forEachChange { changes, profile in
             report.profilesSwept += 1
@@ -210,19 +207,19 @@ public struct Sweep {
                 }
             }
             var scores = state.scores
-            if state.engine.wantsLowestCost(profile) {
-                let inputs = state.engine.estimateInputs(profile)
+            if engine.wantsLowestCost(profile) {
+                let inputs = engine.estimateInputs(profile)
                 var costs = estimated[inputs] ?? [CostRange?](repeating: notEstimated, count: n)
-                state.engine.addCheapest(scores: &scores, severity: severity) { s in
+                engine.addCheapest(scores: &scores, severity: severity) { s in
                     if costs[s] != notEstimated { return costs[s] }
-                    let e = state.engine.estimate(serviceIds[s], inputs)
+                    let e = engine.estimate(catalog.services[s].id, inputs)
                     costs[s] = e.pricesTheLoad ? e.monthlyUSD : nil
                     return costs[s]
                 }
                 estimated[inputs] = costs
             }
             warnings.removeAll(keepingCapacity: true)
-            for w in everWarned.indices where state.engine.warningFires(w, state.answers) {
+            for w in engine.warnRules.indices where engine.warningFires(w, state.answers) {
                 warnings.append(w)
                 everWarned[w] = true
             }
@@ -233,7 +230,7 @@ public struct Sweep {
             guard let best = genuine else { return }
             picked[best] = true
             if !available[best] {
-                let pick = serviceIds[best]
+                let pick = catalog.services[best].id
                 retiredPicks[pick] = retiredPicks[pick] ?? profile
             }
         }
