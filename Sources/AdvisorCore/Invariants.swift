@@ -24,6 +24,18 @@ struct InvariantChecker {
     let asserts: TestProgram
     /// Per service: whether it is open to new workloads.
     let available: [Bool]
+    /// Per service: its facts as the unmet requirements read them.
+    let requirementFacts: [RequirementFacts]
+    /// Per latency value: its rank on the latency question's scale.
+    let latencyRanks: [String: Int]
+    /// Per service: whether it carries a commercial licence.
+    let commercial: [Bool]
+    /// Per service rule: whether it excludes, and whether it is one of the rules that read the
+    /// lifecycle fact (`Engine.lifecycleRules`).
+    let excludes: [Bool]
+    let readsLifecycle: [Bool]
+    /// The services that fit, in tie-break order (reused from profile to profile).
+    private var eligible: [Int] = []
     /// Swept profiles with a tie, or a retired service that could be named (see `check`).
     var tieCandidates = 0, retiredCandidates = 0
     var invariants: [Invariant] = [
@@ -52,6 +64,14 @@ struct InvariantChecker {
         warnAsserts = engine.warnRules.map(assertTest)
         asserts = program
         available = engine.catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
+        let latencyScale = engine.catalog.question("latency")
+        requirementFacts = engine.catalog.services.map { RequirementFacts($0, latencyScale: latencyScale) }
+        var ranks: [String: Int] = [:]
+        for value in latencyScale?.valueNames ?? [] where ranks[value] == nil { ranks[value] = latencyScale?.rank(of: value) }
+        latencyRanks = ranks
+        commercial = engine.catalog.services.map { $0.fact("commercialLicense")?.value == .bool(true) }
+        excludes = engine.serviceRules.map { $0.effect == .exclude }
+        readsLifecycle = engine.serviceRules.map { engine.lifecycleRules.contains($0.id) }
     }
 
     /// Whether `text` holds `needle`, byte for byte (UTF-8): the option names looked for are
@@ -101,17 +121,19 @@ struct InvariantChecker {
         }
         guard let best else { return }
         let pick = catalog.services[best]
-        let eligible = order.filter { severity[$0] == 0 }
+        eligible.removeAll(keepingCapacity: true)
+        for s in order where severity[s] == 0 { eligible.append(s) }
         let engineNamed = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
 
         // c: role cache while a caching service fits.
-        let unmet = catalog.unmetRequirements(pick, profile)
+        let stated = StatedRequirements(profile, latencyRank: { latencyRanks[$0] })
+        let unmet = stated.unmet(by: requirementFacts[best], texts: false)
         if unmet.contains(where: { $0.key == "role" }),
-           let cache = eligible.first(where: { !catalog.unmetRequirements(catalog.services[$0], profile).contains { $0.key == "role" } }) {
+           let cache = eligible.first(where: { !stated.unmet(by: requirementFacts[$0], texts: false).contains { $0.key == "role" } }) {
             count("c", profile, "\(pick.id) is picked as a cache while \(catalog.services[cache].id) fits")
         }
         // d: commercial licence with no engine named while others fit.
-        if engineNamed.isEmpty, pick.fact("commercialLicense")?.value == .bool(true) {
+        if engineNamed.isEmpty, commercial[best] {
             if eligible.count > 1 { count("d", profile, "\(pick.id) carries a commercial licence; \(eligible.count - 1) other service(s) fit") } else { handled("d") }
         }
         // i: migrate keeps the engine when a fitting service runs it; refactor leaves it.
@@ -123,12 +145,12 @@ struct InvariantChecker {
             if project == "refactor", runs(pick) { count("i", profile, "refactor picks \(pick.id), which keeps \(engineName)") }
         }
         // The rest are warnings the full recommendation must carry: checked only where they arise.
+        let threshold = catalog.ranking.fitThreshold
         let analytics = pick.family == "analytics" && !engine.saysAnalytics(profile)
-        let weak = scores[best] < catalog.ranking.fitThreshold
-        let tie = eligible.count > 1 && eligible.filter { $0 != best }.contains { scores[$0] == scores[best] }
+        let weak = scores[best] < threshold
+        let tie = eligible.contains { $0 != best && scores[$0] == scores[best] }
         let retired = catalog.services.indices.contains { s in
-            !available[s] && scores[s] >= catalog.ranking.fitThreshold
-                && eligible.filter { scores[$0] > scores[s] }.count < 2
+            !available[s] && scores[s] >= threshold && eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) } < 2
         }
         // Ties and retired services arise in thousands of swept profiles and their warnings
         // come from one branch each of `advise`: the first 400 of each are checked, then
@@ -137,29 +159,48 @@ struct InvariantChecker {
         if tie { tieCandidates += 1; if tieCandidates <= 400 || tieCandidates % 16 == 0 { check = true } }
         if retired { retiredCandidates += 1; if retiredCandidates <= 400 || retiredCandidates % 16 == 0 { check = true } }
         guard check else { return }
-        // The warnings exactly as recommend builds them, without writing out reasons.
-        let all = engine.assess(profile, answers, fired: fired, withReasons: false)
-        let ranked = engine.rank(all)
-        let warnings = engine.advise(profile, all: all, ranked: ranked, whatIf: [])
-        let confidence = engine.confidence(ranked, profile: profile, whatIf: [])
-        let kinds = warnings.map(\.kind)
-        let unmetText = warnings.filter { $0.kind == .unmet }.map(\.text)
-        for u in unmet where !unmetText.contains(where: { InvariantChecker.mentions($0, "--\(u.key)") }) {
-            count("b", profile, "\(pick.id) misses --\(u.key) (\(u.what)) and no warning says so")
+        // The warnings recommend writes, as `advise` decides them (without writing them), from
+        // the sweep's totals: a test compares these decisions with advise's on the full
+        // recommendation of sampled profiles.
+        let decided = decide(profile, fired: fired, scores: scores, best: best, eligible: eligible, unmet: unmet.map(\.key))
+        for u in unmet where !decided.unmet.contains(u.key) {
+            let what = catalog.unmetRequirements(pick, profile).first { $0.key == u.key }?.what ?? ""
+            count("b", profile, "\(pick.id) misses --\(u.key) (\(what)) and no warning says so")
         }
-        if analytics { if kinds.contains(.unaskedAnalytics) { handled("e") } else { count("e", profile, "\(pick.id) picked, unsaid") } }
+        if analytics { if decided.unaskedAnalytics { handled("e") } else { count("e", profile, "\(pick.id) picked, unsaid") } }
         if weak {
-            if kinds.contains(.weakFit) && confidence.level == .low { handled("h") } else { count("h", profile, "\(pick.id) scores \(scores[best])") }
+            let runnerUp = eligible.lazy.filter { $0 != best }.map { scores[$0] }.max()
+            let answered = catalog.questions.reduce(0) { $0 + ($1.isCore && profile[$1.key] != nil ? 1 : 0) }
+            let level = Engine.confidenceLevel(relaxed: false, weak: weak, margin: runnerUp.map { scores[best] - $0 }, coreAnswered: answered)
+            if decided.weakFit && level == .low { handled("h") } else { count("h", profile, "\(pick.id) scores \(scores[best])") }
         }
-        if tie { if kinds.contains(.tie) { handled("g") } else { count("g", profile, "\(pick.id) ties, unsaid") } }
-        for w in warnings where w.kind == .retired {
+        if tie { if decided.tie { handled("g") } else { count("g", profile, "\(pick.id) ties, unsaid") } }
+        for s in decided.retired {
             // Named only when it would rank in the top two of the services that fit.
-            if let s = catalog.services.indices.first(where: { w.text.hasPrefix(catalog.services[$0].name + " ") }) {
-                let higher = eligible.filter { scores[$0] > scores[s] }.count
-                if higher >= 2 || scores[s] < catalog.ranking.fitThreshold {
-                    count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1), score \(scores[s])")
-                } else { handled("f") }
-            }
+            let higher = eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) }
+            if higher >= 2 || scores[s] < threshold {
+                count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1), score \(scores[s])")
+            } else { handled("f") }
         }
+    }
+
+    /// `Engine.pickWarnings` for the pick `best` of the services that fit (`eligible`), from
+    /// the sweep's totals and which rules fire, where `advise` reads them from the ranked
+    /// assessments: the runner-up's score is the best of the others that fit; a service is
+    /// excluded by lifecycle rules alone when some exclusion fires for it and every one that
+    /// does reads the lifecycle fact.
+    func decide(_ profile: Profile, fired: [Bool], scores: [Double], best: Int, eligible: [Int], unmet: [String]) -> PickWarnings {
+        let n = catalog.services.count
+        let runnerUp = eligible.lazy.filter { $0 != best }.map { scores[$0] }.max()
+        return engine.pickWarnings(profile, pick: catalog.services[best], pickScore: scores[best], runnerUpScore: runnerUp,
+                                   fitScores: eligible.map { scores[$0] }, unmet: unmet, services: n,
+                                   score: { scores[$0] }, available: { available[$0] }, onlyLifecycle: { s in
+            var excluded = false
+            for i in excludes.indices where excludes[i] && fired[i * n + s] {
+                if !readsLifecycle[i] { return false }
+                excluded = true
+            }
+            return excluded
+        })
     }
 }

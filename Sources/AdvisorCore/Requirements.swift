@@ -8,6 +8,131 @@ public struct UnmetRequirement: Equatable, Sendable {
     public var byConfiguration: String?
 }
 
+/// A service's facts as `unmetRequirements` reads them, read (and their sizes parsed) once:
+/// the lint sweep asks about the pick on every profile. (A class: the sweep reads one from its
+/// table per profile without copying its members.)
+final class RequirementFacts {
+    /// dataModels, then alsoServes.
+    let models: [String]
+    /// maxStorage, when limited and it parses.
+    let maxStorage: (text: String, limit: DataSize)?
+    /// scaleOutStorage: "unlimited", or its size when it parses; and its sentence.
+    let scaleOutUnlimited: Bool
+    let scaleOutLimit: DataSize?
+    let scaleOutText: String?
+    let maxItemSize: (text: String, limit: DataSize)?
+    /// features, availability, consistency: what the service lists, nil when it has no such fact.
+    let lists: [[String]?]
+    /// The latency the service answers in, with its rank on the latency question's scale.
+    let latency: (text: String, rank: Int)?
+    /// acceleratedLatency's rank on that scale (nil when it has none or it is off the scale), and its sentence.
+    let accelerated: (rank: Int, text: String)?
+    /// Neither in-memory nor accelerated: a system of record, not a cache.
+    let notACache: Bool
+
+    static let listKeys = ["features", "availability", "consistency"]
+
+    init(_ service: Service, latencyScale: Question?) {
+        func list(_ kind: String) -> [String]? { service.fact(kind).map(\.strings) }
+        models = (list("dataModels") ?? []) + (list("alsoServes") ?? [])
+        func size(_ kind: String) -> (text: String, limit: DataSize)? {
+            guard let text = service.fact(kind)?.value?.stringValue, case let .success(limit) = DataSize.parse(text) else { return nil }
+            return (text, limit)
+        }
+        maxStorage = service.fact("maxStorage")?.value?.stringValue == "unlimited" ? nil : size("maxStorage")
+        let scaleOut = service.fact("scaleOutStorage")?.value?.stringValue
+        scaleOutUnlimited = scaleOut == "unlimited"
+        scaleOutLimit = scaleOut.flatMap { if case let .success(s) = DataSize.parse($0) { return s } else { return nil } }
+        scaleOutText = service.fact("scaleOutStorage")?.text
+        maxItemSize = size("maxItemSize")
+        lists = RequirementFacts.listKeys.map(list)
+        if let scale = latencyScale, let have = service.fact("latency")?.value?.stringValue, let rank = scale.rank(of: have) {
+            latency = (have, rank)
+        } else {
+            latency = nil
+        }
+        accelerated = latencyScale.flatMap { scale in
+            service.fact("acceleratedLatency").flatMap { fact in fact.value?.stringValue.flatMap(scale.rank(of:)).map { ($0, fact.text) } }
+        }
+        notACache = service.family != "in-memory" && service.fact("acceleratedLatency")?.value == nil
+    }
+}
+
+/// The requirements a profile states, as `unmetRequirements` reads them, read once per profile.
+struct StatedRequirements {
+    let shape: String?
+    let isCache: Bool
+    let dataSize: DataSize?
+    let itemSize: DataSize?
+    /// features, availability, consistency (as `RequirementFacts.listKeys`): the values wanted.
+    let lists: [[String]]
+    /// The latency asked for, with its rank on the latency question's scale.
+    let latency: (text: String, rank: Int)?
+
+    init(_ profile: Profile, latencyScale: Question?) {
+        self.init(profile, latencyRank: { value in latencyScale.flatMap { $0.rank(of: value) } })
+    }
+
+    /// `latencyRank`: a value's rank on the latency question's scale (nil when there is no
+    /// such question, or the value is not on it). The profile's answers are visited once
+    /// (a swept profile answers a few questions) rather than looked up key by key.
+    init(_ profile: Profile, latencyRank: (String) -> Int?) {
+        var isCache = false, shape: String? = nil, dataSize: DataSize? = nil, itemSize: DataSize? = nil
+        var lists: [[String]] = [[], [], []]
+        var latency: (text: String, rank: Int)? = nil
+        for (key, answer) in profile.answers {
+            switch (key, answer) {
+            case ("role", .choice(let role)): isCache = role == "cache"
+            case ("data-shape", .choice(let value)): shape = value
+            case ("data-size", .size(let wanted)): dataSize = wanted
+            case ("max-item-size", .size(let wanted)): itemSize = wanted
+            case ("features", _): lists[0] = Condition.answerValues(answer)
+            case ("availability", _): lists[1] = Condition.answerValues(answer)
+            case ("consistency", _): lists[2] = Condition.answerValues(answer)
+            case ("latency", .choice(let wanted)): latency = latencyRank(wanted).map { (wanted, $0) }
+            default: break
+            }
+        }
+        self.isCache = isCache
+        self.shape = shape
+        self.dataSize = dataSize
+        self.itemSize = itemSize
+        self.lists = lists
+        self.latency = latency
+    }
+
+    /// The requirements these leave unmet by a service with `facts`, in the order
+    /// `Catalog.unmetRequirements` gives; without `texts`, each `what` is left empty (the
+    /// lint sweep reads the keys) and nothing is written out.
+    func unmet(by facts: RequirementFacts, texts: Bool = true) -> [UnmetRequirement] {
+        var out: [UnmetRequirement] = []
+        if let shape, !isCache, !facts.models.contains(shape) {
+            out.append(UnmetRequirement(key: "data-shape", what: texts ? "\(shape) data (it stores \(facts.models.joined(separator: ", ")))" : ""))
+        }
+        if let wanted = dataSize, let storage = facts.maxStorage, storage.limit < wanted {
+            let covered = facts.scaleOutUnlimited || facts.scaleOutLimit.map { !($0 < wanted) } == true
+            out.append(UnmetRequirement(key: "data-size", what: texts ? "\(wanted) of data in one database (it holds \(storage.text))" : "",
+                                        byConfiguration: covered ? facts.scaleOutText : nil))
+        }
+        if let wanted = itemSize, let item = facts.maxItemSize, item.limit < wanted {
+            out.append(UnmetRequirement(key: "max-item-size", what: texts ? "items of \(wanted) (its limit is \(item.text)); store large items in Amazon S3 and keep a pointer" : ""))
+        }
+        for k in RequirementFacts.listKeys.indices {
+            guard let have = facts.lists[k], !lists[k].isEmpty else { continue }
+            let missing = lists[k].filter { !have.contains($0) }
+            if !missing.isEmpty { out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: texts ? missing.joined(separator: ", ") : "")) }
+        }
+        if let wanted = latency, let have = facts.latency, have.rank > wanted.rank {
+            let byConfiguration = facts.accelerated.flatMap { $0.rank <= wanted.rank ? $0.text : nil }
+            out.append(UnmetRequirement(key: "latency", what: texts ? "\(wanted.text) reads (it answers in \(have.text))" : "", byConfiguration: byConfiguration))
+        }
+        if isCache, facts.notACache {
+            out.append(UnmetRequirement(key: "role", what: "a cache (it is a system of record, not an in-memory cache)"))
+        }
+        return out
+    }
+}
+
 extension Catalog {
     /// The requirements of `profile` that `service` does not meet by its facts: data shape,
     /// storage, item size, features, availability, consistency, latency class and role.
@@ -25,40 +150,11 @@ extension Catalog {
     /// that misses a stated requirement is never silent", and of the unmet warnings; were it
     /// written as rules, a rule missing from the catalog would be missing from the check of
     /// the catalog too. It never changes a score or an exclusion, so the pick does not depend on it.
+    ///
+    /// The service's facts (`RequirementFacts`) and the profile's requirements
+    /// (`StatedRequirements`) are read apart, so that the lint sweep reads each once.
     public func unmetRequirements(_ service: Service, _ profile: Profile) -> [UnmetRequirement] {
-        var out: [UnmetRequirement] = []
-        func list(_ kind: String) -> [String]? { service.fact(kind).map(\.strings) }
-        let isCache: Bool = { if case .choice("cache")? = profile["role"] { return true } else { return false } }()
-        if case let .choice(shape)? = profile["data-shape"], !isCache {
-            let models = (list("dataModels") ?? []) + (list("alsoServes") ?? [])
-            if !models.contains(shape) { out.append(UnmetRequirement(key: "data-shape", what: "\(shape) data (it stores \(models.joined(separator: ", ")))")) }
-        }
-        if case let .size(wanted)? = profile["data-size"], let text = service.fact("maxStorage")?.value?.stringValue,
-           text != "unlimited", case let .success(limit) = DataSize.parse(text), limit < wanted {
-            let scaleOut = service.fact("scaleOutStorage")?.value?.stringValue
-            let covered = scaleOut == "unlimited" || scaleOut.flatMap { if case let .success(s) = DataSize.parse($0) { return !(s < wanted) } else { return nil } } == true
-            out.append(UnmetRequirement(key: "data-size", what: "\(wanted) of data in one database (it holds \(text))",
-                                        byConfiguration: covered ? service.fact("scaleOutStorage")?.text : nil))
-        }
-        if case let .size(wanted)? = profile["max-item-size"], let text = service.fact("maxItemSize")?.value?.stringValue,
-           case let .success(limit) = DataSize.parse(text), limit < wanted {
-            out.append(UnmetRequirement(key: "max-item-size", what: "items of \(wanted) (its limit is \(text)); store large items in Amazon S3 and keep a pointer"))
-        }
-        for (key, kind) in [("features", "features"), ("availability", "availability"), ("consistency", "consistency")] {
-            guard let have = list(kind) else { continue }
-            let wanted = Condition.answerValues(profile[key])
-            let missing = wanted.filter { !have.contains($0) }
-            if !missing.isEmpty { out.append(UnmetRequirement(key: key, what: missing.joined(separator: ", "))) }
-        }
-        if case let .choice(wanted)? = profile["latency"], let scale = question("latency"),
-           let want = scale.rank(of: wanted), let have = service.fact("latency")?.value?.stringValue, let rank = scale.rank(of: have), rank > want {
-            let accelerated = service.fact("acceleratedLatency").flatMap { fact in fact.value?.stringValue.flatMap(scale.rank(of:)).map { ($0, fact.text) } }
-            let byConfiguration = accelerated.flatMap { $0.0 <= want ? $0.1 : nil }
-            out.append(UnmetRequirement(key: "latency", what: "\(wanted) reads (it answers in \(have))", byConfiguration: byConfiguration))
-        }
-        if isCache, service.family != "in-memory", service.fact("acceleratedLatency")?.value == nil {
-            out.append(UnmetRequirement(key: "role", what: "a cache (it is a system of record, not an in-memory cache)"))
-        }
-        return out
+        let scale = question("latency")
+        return StatedRequirements(profile, latencyScale: scale).unmet(by: RequirementFacts(service, latencyScale: scale))
     }
 }

@@ -1,0 +1,134 @@
+@testable import AdvisorCore
+import Testing
+
+/// The lint sweep's invariant checker reads `advise`'s decisions from its own totals, and the
+/// unmet requirements from each service's facts read once: both compared here, over sampled
+/// profiles of the sweep, with what the full recommendation and the requirements written out
+/// the long way give.
+@Suite struct InvariantDecisionTests {
+    let engine = Engine(catalog: sharedCatalog)
+
+    /// Every `stride`-th profile of the sweep.
+    func sweptProfiles(stride: Int) -> [Profile] {
+        var out: [Profile] = []
+        var k = 0
+        Sweep(catalog: sharedCatalog).forEachProfile { p in
+            if k % stride == 0 { out.append(p) }
+            k += 1
+        }
+        return out
+    }
+
+    /// `Catalog.unmetRequirements` as it was written before it read the service's facts once
+    /// (`RequirementFacts`) and the profile's requirements once (`StatedRequirements`): the
+    /// reference the compiled form must equal.
+    func unmetTheLongWay(_ service: Service, _ profile: Profile) -> [UnmetRequirement] {
+        let catalog = sharedCatalog
+        var out: [UnmetRequirement] = []
+        func list(_ kind: String) -> [String]? { service.fact(kind).map(\.strings) }
+        let isCache: Bool = { if case .choice("cache")? = profile["role"] { return true } else { return false } }()
+        if case let .choice(shape)? = profile["data-shape"], !isCache {
+            let models = (list("dataModels") ?? []) + (list("alsoServes") ?? [])
+            if !models.contains(shape) { out.append(UnmetRequirement(key: "data-shape", what: "\(shape) data (it stores \(models.joined(separator: ", ")))")) }
+        }
+        if case let .size(wanted)? = profile["data-size"], let text = service.fact("maxStorage")?.value?.stringValue,
+           text != "unlimited", case let .success(limit) = DataSize.parse(text), limit < wanted {
+            let scaleOut = service.fact("scaleOutStorage")?.value?.stringValue
+            let covered = scaleOut == "unlimited" || scaleOut.flatMap { if case let .success(s) = DataSize.parse($0) { return !(s < wanted) } else { return nil } } == true
+            out.append(UnmetRequirement(key: "data-size", what: "\(wanted) of data in one database (it holds \(text))",
+                                        byConfiguration: covered ? service.fact("scaleOutStorage")?.text : nil))
+        }
+        if case let .size(wanted)? = profile["max-item-size"], let text = service.fact("maxItemSize")?.value?.stringValue,
+           case let .success(limit) = DataSize.parse(text), limit < wanted {
+            out.append(UnmetRequirement(key: "max-item-size", what: "items of \(wanted) (its limit is \(text)); store large items in Amazon S3 and keep a pointer"))
+        }
+        for (key, kind) in [("features", "features"), ("availability", "availability"), ("consistency", "consistency")] {
+            guard let have = list(kind) else { continue }
+            let missing = Condition.answerValues(profile[key]).filter { !have.contains($0) }
+            if !missing.isEmpty { out.append(UnmetRequirement(key: key, what: missing.joined(separator: ", "))) }
+        }
+        if case let .choice(wanted)? = profile["latency"], let scale = catalog.question("latency"),
+           let want = scale.rank(of: wanted), let have = service.fact("latency")?.value?.stringValue, let rank = scale.rank(of: have), rank > want {
+            let accelerated = service.fact("acceleratedLatency").flatMap { fact in fact.value?.stringValue.flatMap(scale.rank(of:)).map { ($0, fact.text) } }
+            out.append(UnmetRequirement(key: "latency", what: "\(wanted) reads (it answers in \(have))", byConfiguration: accelerated.flatMap { $0.0 <= want ? $0.1 : nil }))
+        }
+        if isCache, service.family != "in-memory", service.fact("acceleratedLatency")?.value == nil {
+            out.append(UnmetRequirement(key: "role", what: "a cache (it is a system of record, not an in-memory cache)"))
+        }
+        return out
+    }
+
+    @Test func unmetRequirementsFromFactsReadOnceAreTheLongWay() {
+        let scale = sharedCatalog.question("latency")
+        let facts = sharedCatalog.services.map { RequirementFacts($0, latencyScale: scale) }
+        var unmet = Set<String>()
+        for profile in sweptProfiles(stride: 11) {
+            let stated = StatedRequirements(profile, latencyScale: scale)
+            for (s, service) in sharedCatalog.services.enumerated() {
+                let reference = unmetTheLongWay(service, profile)
+                #expect(sharedCatalog.unmetRequirements(service, profile) == reference, "\(service.id) \(profile)")
+                let keysOnly = stated.unmet(by: facts[s], texts: false)
+                #expect(keysOnly.map(\.key) == reference.map(\.key) && keysOnly.map(\.byConfiguration) == reference.map(\.byConfiguration), "\(service.id) \(profile)")
+                for u in reference { unmet.insert(u.key + (u.byConfiguration == nil ? "" : "+configuration")) }
+            }
+        }
+        // Every requirement is missed somewhere in the sample, and some are met by a configuration.
+        for key in ["data-shape", "data-size", "max-item-size", "features", "availability", "consistency", "latency", "role"] {
+            #expect(unmet.contains(key), "\(key) never unmet in the sample")
+        }
+        #expect(unmet.contains("data-size+configuration") && unmet.contains("latency+configuration"), "\(unmet)")
+    }
+
+    /// What the checker decides from the sweep's totals is what `advise` decides from the full
+    /// assessments, and `advise` writes exactly those warnings (an unmet warning names its
+    /// `--KEY`, a retired one begins with the service's name).
+    @Test func theCheckersDecisionsAreAdvises() {
+        let catalog = sharedCatalog
+        let checker = InvariantChecker(engine: engine)
+        var compared = 0
+        var seen = PickWarnings()
+        var eliminations = 0
+        for profile in sweptProfiles(stride: 23) {
+            let fired = engine.firing(engine.evaluator.answers(profile))
+            var (scores, severity) = engine.totals(fired)
+            engine.addCheapest(profile, scores: &scores, severity: severity)
+            let all = engine.assess(profile, withReasons: false)
+            let ranked = engine.rank(all)
+            guard let best = Ranking.best(engine.idOrder, scores: scores, where: { severity[$0] == 0 }) else {
+                #expect(ranked.relaxed, "\(profile)")
+                continue
+            }
+            #expect(!ranked.relaxed && ranked.pick.service === catalog.services[best], "\(profile)")
+            let eligible = engine.idOrder.filter { severity[$0] == 0 }
+            let unmet = catalog.unmetRequirements(catalog.services[best], profile)
+            let fromAdvise = engine.pickWarnings(profile, all: all, ranked: ranked, unmetByPick: unmet)
+            let fromSweep = checker.decide(profile, fired: fired, scores: scores, best: best, eligible: eligible, unmet: unmet.map(\.key))
+            #expect(fromAdvise == fromSweep, "\(profile)")
+
+            let written = engine.advise(profile, all: all, ranked: ranked, whatIf: []).filter { $0.kind != .profile }
+            var kinds: [Warning.Kind] = fromAdvise.unmet.map { _ in .unmet }
+            if fromAdvise.tie { kinds.append(.tie) }
+            if fromAdvise.weakFit { kinds.append(.weakFit) }
+            if fromAdvise.elimination { kinds.append(.elimination) }
+            if fromAdvise.unaskedAnalytics { kinds.append(.unaskedAnalytics) }
+            kinds += fromAdvise.retired.map { _ in .retired }
+            #expect(written.map(\.kind) == kinds, "\(profile)")
+            let unmetTexts = written.filter { $0.kind == .unmet }.map(\.text)
+            for (key, text) in zip(fromAdvise.unmet, unmetTexts) { #expect(text.contains("--\(key) "), "\(text)") }
+            let retiredTexts = written.filter { $0.kind == .retired }.map(\.text)
+            for (s, text) in zip(fromAdvise.retired, retiredTexts) { #expect(text.hasPrefix(catalog.services[s].name + " "), "\(text)") }
+
+            compared += 1
+            if !fromAdvise.unmet.isEmpty { seen.unmet.append(fromAdvise.unmet[0]) }
+            seen.tie = seen.tie || fromAdvise.tie
+            seen.weakFit = seen.weakFit || fromAdvise.weakFit
+            seen.unaskedAnalytics = seen.unaskedAnalytics || fromAdvise.unaskedAnalytics
+            if fromAdvise.elimination { eliminations += 1 }
+            seen.retired += fromAdvise.retired
+        }
+        #expect(compared > 2_000)
+        // The sample reaches every decision.
+        #expect(seen.unmet.count > 100 && seen.tie && seen.weakFit && seen.unaskedAnalytics && eliminations > 0 && !seen.retired.isEmpty,
+                "\(seen.unmet.count) \(seen) \(eliminations)")
+    }
+}
