@@ -30,7 +30,7 @@ enum PlanCommand {
             // a String and back (a large plan is some megabytes). Otherwise through `writeOut`.
             let bytes = jsonBytes(plan, catalog: inv.catalog)
             if let fd = inv.io.stdoutDescriptor {
-                try writeBytes(fd, bytes)
+                try writeAll(fd, bytes)
                 out = ""
             } else {
                 out = String(decoding: bytes, as: UTF8.self)
@@ -44,20 +44,6 @@ enum PlanCommand {
             throw Ask.Stop(status: .batchLinesFailed, message: stack.errors.map { "plan: \(Sanitize.forTerminal($0.component)): \($0.message)" }.joined(separator: "\n"))
         }
         return out
-    }
-
-    /// Every byte of `bytes` to `fd`, as `writeOut` writes a string: a failed write throws
-    /// its errno (EPIPE included, which the caller treats as the reader going away).
-    static func writeBytes(_ fd: Int32, _ bytes: [UInt8]) throws {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw WriteError(code: errno)
-            }
-            offset += n
-        }
     }
 
     /// A plan as JSON, written straight into bytes: each component's recommendation by

@@ -116,10 +116,15 @@ public struct WriteError: Error, Sendable {
 }
 
 func writeAll(_ fd: Int32, _ text: String) throws {
-    var bytes = Array(text.utf8)
+    try writeAll(fd, Array(text.utf8))
+}
+
+/// Every byte of `bytes` to `fd`, retried after EINTR and short writes: a failed write
+/// throws its errno (EPIPE included, which the caller treats as the reader going away).
+func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
     var offset = 0
     while offset < bytes.count {
-        let n = bytes.withUnsafeMutableBytes { buffer in
+        let n = bytes.withUnsafeBytes { buffer in
             write(fd, buffer.baseAddress! + offset, buffer.count - offset)
         }
         if n < 0 {
@@ -128,7 +133,6 @@ func writeAll(_ fd: Int32, _ text: String) throws {
         }
         offset += n
     }
-    bytes.removeAll()
 }
 
 func readAll(_ fd: Int32, limit: Int = 256 * 1_048_576) throws -> [UInt8] {

@@ -35,8 +35,8 @@ public struct Warning: Equatable, Sendable {
     }
 }
 
-/// The warnings `advise` writes about a pick when some service fits, decided and not yet
-/// written (`Engine.pickWarnings`): what lint's invariants read.
+/// The warnings `advise` writes about a pick when some service fits, decided before any is
+/// written (`Engine.pickWarnings`).
 struct PickWarnings: Equatable {
     /// The keys of the requirements the pick misses, one unmet warning each, in order.
     var unmet: [String] = []
@@ -123,8 +123,7 @@ extension Engine {
     /// that read the lifecycle fact), scoring at least the fit threshold and into the top two
     /// of the services that fit. `fitScores`: the scores of every service that fits, the pick's
     /// among them; services are positions 0..<services (`score`; `available`: open to new
-    /// workloads; `onlyLifecycle`: excluded, and by lifecycle rules alone). `advise` writes its warnings from this, and
-    /// the lint sweep checks its invariants against it, from its own totals.
+    /// workloads; `onlyLifecycle`: excluded, and by lifecycle rules alone). `advise` writes its warnings from this.
     func pickWarnings(_ profile: Profile, pick: Service, pickScore: Double, runnerUpScore: Double?, fitScores: [Double], unmet: [String],
                       services: Int, score: (Int) -> Double, available: (Int) -> Bool, onlyLifecycle: (Int) -> Bool) -> PickWarnings {
         var out = PickWarnings()

@@ -11,8 +11,8 @@ public struct Invariant: Sendable {
 }
 
 /// Checks the invariants of one profile at a time, cheaply: from the totals the sweep already
-/// has, and the warnings recommend would build (without writing out reasons) only for the
-/// profiles where a warning must be checked.
+/// has, and the warnings recommend would build (without writing out reasons) for sampled
+/// profiles where a warning must be said.
 struct InvariantChecker {
     let engine: Engine
     let catalog: Catalog
@@ -30,14 +30,10 @@ struct InvariantChecker {
     let latencyRanks: [String: Int]
     /// Per service: whether it carries a commercial licence.
     let commercial: [Bool]
-    /// Per service rule: whether it excludes, and whether it is one of the rules that read the
-    /// lifecycle fact (`Engine.lifecycleRules`).
-    let excludes: [Bool]
-    let readsLifecycle: [Bool]
     /// The services that fit, in tie-break order (reused from profile to profile).
     private var eligible: [Int] = []
-    /// Swept profiles with a tie, or a retired service that could be named (see `check`).
-    var tieCandidates = 0, retiredCandidates = 0
+    /// Swept profiles where each situation arose so far (see `check`).
+    var sampled = (unmet: 0, analytics: 0, weak: 0, tie: 0, retired: 0)
     var invariants: [Invariant] = [
         Invariant(id: "a", name: "reasons that assert an answer the profile does not hold"),
         Invariant(id: "b", name: "picks that miss a stated requirement without a warning naming it"),
@@ -70,8 +66,6 @@ struct InvariantChecker {
         for value in latencyScale?.valueNames ?? [] where ranks[value] == nil { ranks[value] = latencyScale?.rank(of: value) }
         latencyRanks = ranks
         commercial = engine.catalog.services.map { $0.fact("commercialLicense")?.value == .bool(true) }
-        excludes = engine.serviceRules.map { $0.effect == .exclude }
-        readsLifecycle = engine.serviceRules.map { engine.lifecycleRules.contains($0.id) }
     }
 
     /// Whether `text` holds `needle`, byte for byte (UTF-8): the option names looked for are
@@ -152,55 +146,48 @@ struct InvariantChecker {
         let retired = catalog.services.indices.contains { s in
             !available[s] && scores[s] >= threshold && eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) } < 2
         }
-        // Ties and retired services arise in thousands of swept profiles and their warnings
-        // come from one branch each of `advise`: the first 400 of each are checked, then
-        // every 16th (the lint output gives the counts checked).
-        var check = !unmet.isEmpty || analytics || weak
-        if tie { tieCandidates += 1; if tieCandidates <= 400 || tieCandidates % 16 == 0 { check = true } }
-        if retired { retiredCandidates += 1; if retiredCandidates <= 400 || retiredCandidates % 16 == 0 { check = true } }
+        // Where a warning must be said, the warnings are built exactly as recommend builds them
+        // (without writing out reasons) and read. That full path is the check: the decisions
+        // `advise` writes from (`Engine.pickWarnings`) come from the same formulas as the
+        // situations above, so reading them instead could not fail. Each situation arises in
+        // hundreds to thousands of swept profiles: the first 400 of each are checked, then every
+        // 16th (the `handled` counts say how many were checked and said).
+        var check = false
+        if !unmet.isEmpty, Self.sample(&sampled.unmet) { check = true }
+        if analytics, Self.sample(&sampled.analytics) { check = true }
+        if weak, Self.sample(&sampled.weak) { check = true }
+        if tie, Self.sample(&sampled.tie) { check = true }
+        if retired, Self.sample(&sampled.retired) { check = true }
         guard check else { return }
-        // The warnings recommend writes, as `advise` decides them (without writing them), from
-        // the sweep's totals: a test compares these decisions with advise's on the full
-        // recommendation of sampled profiles.
-        let decided = decide(profile, fired: fired, scores: scores, best: best, eligible: eligible, unmet: unmet.map(\.key))
-        for u in unmet where !decided.unmet.contains(u.key) {
+        let all = engine.assess(profile, answers, fired: fired, withReasons: false)
+        let ranked = engine.rank(all)
+        let warnings = engine.advise(profile, all: all, ranked: ranked, whatIf: [])
+        let confidence = engine.confidence(ranked, profile: profile, whatIf: [])
+        let kinds = warnings.map(\.kind)
+        let unmetText = warnings.filter { $0.kind == .unmet }.map(\.text)
+        for u in unmet where !unmetText.contains(where: { InvariantChecker.mentions($0, "--\(u.key)") }) {
             let what = catalog.unmetRequirements(pick, profile).first { $0.key == u.key }?.what ?? ""
             count("b", profile, "\(pick.id) misses --\(u.key) (\(what)) and no warning says so")
         }
-        if analytics { if decided.unaskedAnalytics { handled("e") } else { count("e", profile, "\(pick.id) picked, unsaid") } }
+        if analytics { if kinds.contains(.unaskedAnalytics) { handled("e") } else { count("e", profile, "\(pick.id) picked, unsaid") } }
         if weak {
-            let runnerUp = eligible.lazy.filter { $0 != best }.map { scores[$0] }.max()
-            let answered = catalog.questions.reduce(0) { $0 + ($1.isCore && profile[$1.key] != nil ? 1 : 0) }
-            let level = Engine.confidenceLevel(relaxed: false, weak: weak, margin: runnerUp.map { scores[best] - $0 }, coreAnswered: answered)
-            if decided.weakFit && level == .low { handled("h") } else { count("h", profile, "\(pick.id) scores \(scores[best])") }
+            if kinds.contains(.weakFit) && confidence.level == .low { handled("h") } else { count("h", profile, "\(pick.id) scores \(scores[best])") }
         }
-        if tie { if decided.tie { handled("g") } else { count("g", profile, "\(pick.id) ties, unsaid") } }
-        for s in decided.retired {
+        if tie { if kinds.contains(.tie) { handled("g") } else { count("g", profile, "\(pick.id) ties, unsaid") } }
+        for w in warnings where w.kind == .retired {
             // Named only when it would rank in the top two of the services that fit.
-            let higher = eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) }
-            if higher >= 2 || scores[s] < threshold {
-                count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1), score \(scores[s])")
-            } else { handled("f") }
+            if let s = catalog.services.indices.first(where: { w.text.hasPrefix(catalog.services[$0].name + " ") }) {
+                let higher = eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) }
+                if higher >= 2 || scores[s] < threshold {
+                    count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1), score \(scores[s])")
+                } else { handled("f") }
+            }
         }
     }
 
-    /// `Engine.pickWarnings` for the pick `best` of the services that fit (`eligible`), from
-    /// the sweep's totals and which rules fire, where `advise` reads them from the ranked
-    /// assessments: the runner-up's score is the best of the others that fit; a service is
-    /// excluded by lifecycle rules alone when some exclusion fires for it and every one that
-    /// does reads the lifecycle fact.
-    func decide(_ profile: Profile, fired: [Bool], scores: [Double], best: Int, eligible: [Int], unmet: [String]) -> PickWarnings {
-        let n = catalog.services.count
-        let runnerUp = eligible.lazy.filter { $0 != best }.map { scores[$0] }.max()
-        return engine.pickWarnings(profile, pick: catalog.services[best], pickScore: scores[best], runnerUpScore: runnerUp,
-                                   fitScores: eligible.map { scores[$0] }, unmet: unmet, services: n,
-                                   score: { scores[$0] }, available: { available[$0] }, onlyLifecycle: { s in
-            var excluded = false
-            for i in excludes.indices where excludes[i] && fired[i * n + s] {
-                if !readsLifecycle[i] { return false }
-                excluded = true
-            }
-            return excluded
-        })
+    /// Counts one more profile where a situation arose; true for the first 400, then every 16th.
+    static func sample(_ seen: inout Int) -> Bool {
+        seen += 1
+        return seen <= 400 || seen % 16 == 0
     }
 }

@@ -104,18 +104,22 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(!text.contains("Fatal") && !text.contains("Broken pipe"))
     }
 
+    /// Output to a full device: `services` writes a string, `plan --format json` its bytes.
     @Test func fullDiskIsAnIOError() throws {
         guard let bin = binaryPath(), FileManager.default.fileExists(atPath: "/dev/full") else { return }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = ["services"]
-        process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 74)
-        #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("cannot write"))
+        let stack = packageRoot.appendingPathComponent("Tests/Fixtures/stacks/ecommerce.json").path
+        for arguments in [["services"], ["plan", stack, "--format", "json"]] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: bin)
+            process.arguments = arguments
+            process.standardOutput = FileHandle(forWritingAtPath: "/dev/full")
+            let err = Pipe()
+            process.standardError = err
+            try process.run()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 74, "\(arguments)")
+            #expect(String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("cannot write"), "\(arguments)")
+        }
     }
 }
 
