@@ -99,6 +99,7 @@ enum Batch {
         let catalog = inv.catalog
         var engine = Engine(catalog: catalog)
         engine.prerenderReasons()
+        engine.prepareRequirementFacts()
         let csv = inv.format == .csv
         // A CSV row shows the pick, the confidence level, the runner-up and the decisive
         // reason: no what-if, warning, why-not, estimate or migration, so none is worked out.

@@ -35,19 +35,6 @@ public struct Warning: Equatable, Sendable {
     }
 }
 
-/// The warnings `advise` writes about a pick when some service fits, decided before any is
-/// written (`Engine.pickWarnings`).
-struct PickWarnings: Equatable {
-    /// The keys of the requirements the pick misses, one unmet warning each, in order.
-    var unmet: [String] = []
-    var tie = false
-    var weakFit = false
-    var elimination = false
-    var unaskedAnalytics = false
-    /// The retired services named as fits (positions among the services), in order.
-    var retired: [Int] = []
-}
-
 extension Engine {
     /// The warnings for one recommendation, in the order they are shown.
     func advise(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, whatIf: [WhatIf]) -> [Warning] {
@@ -65,33 +52,35 @@ extension Engine {
             warnings.append(Warning(kind: .profile, text: reason(rule, profile: profile, service: nil, missing: []), rule: rule.id))
         }
         if !ranked.relaxed {
-            // Which warnings, decided before any is written (the lint sweep reads the decisions).
-            let unmetByPick = catalog.unmetRequirements(pick.service, profile)
-            let decided = pickWarnings(profile, all: all, ranked: ranked, unmetByPick: unmetByPick)
-            warnings += unmetWarnings(profile, ranked: ranked, unmetByPick: unmetByPick)
-            if decided.tie, let tie = tieWarning(ranked) { warnings.append(tie) }
-            if decided.weakFit { warnings.append(weakFitWarning(ranked)) }
-            if decided.elimination {
+            warnings += unmetWarnings(profile, ranked: ranked)
+            if let tie = tieWarning(ranked) { warnings.append(tie) }
+            if pick.score < catalog.ranking.fitThreshold { warnings.append(weakFitWarning(ranked)) }
+            let named = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
+            if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true) {
                 let others = ranked.rest.map(\.service.name)
                 let text = others.isEmpty
                     ? "\(pick.service.name) carries a commercial licence that no engine named here asks for; it is shown because nothing else fits this profile."
                     : "\(pick.service.name) carries a commercial licence that no engine named here asks for, and \(others.prefix(2).joined(separator: " and ")) also fit."
                 warnings.append(Warning(kind: .elimination, text: text))
             }
-            if decided.unaskedAnalytics {
+            if pick.service.family == "analytics" && !saysAnalytics(profile) {
                 warnings.append(Warning(kind: .unaskedAnalytics, text: "\(pick.service.name) is an analytics service, and nothing in this profile says analytics (role analytics, aggregations, or files in S3): answer --role to confirm it or to get a system of record."))
             }
-            // A retired service that would have fit: name it, its dates and its successor.
-            for s in decided.retired {
-                let a = all[s]
-                let life = a.service.lifecycle
-                let what = life.status == "end-of-support" ? "reached end of support on \(life.since ?? "an announced date")" : "has been closed to new customers since \(life.since ?? "an announced date")"
-                var text = "\(a.service.name) would have fit this profile, but it \(what)."
-                if let successor = life.successor.flatMap(catalog.service) {
-                    text += " AWS names \(successor.name) as its successor" + (successor.id == pick.service.id ? ", which is the recommendation." : ".")
-                }
-                warnings.append(Warning(kind: .retired, text: text))
+        }
+        // A retired service that would have fit: excluded by nothing but its lifecycle (the
+        // rules that read the lifecycle fact) and scoring into the top two, name it, its dates
+        // and its successor.
+        for a in all where a.score >= catalog.ranking.fitThreshold && !a.service.lifecycle.isAvailableForNewWorkloads {
+            let onlyLifecycle = !a.exclusions.isEmpty && a.exclusions.allSatisfy { finding in lifecycleRules.contains(finding.rule) }
+            let higher = ([pick] + ranked.rest).filter { $0.score > a.score }.count
+            guard onlyLifecycle, !ranked.relaxed, higher < 2 else { continue }
+            let life = a.service.lifecycle
+            let what = life.status == "end-of-support" ? "reached end of support on \(life.since ?? "an announced date")" : "has been closed to new customers since \(life.since ?? "an announced date")"
+            var text = "\(a.service.name) would have fit this profile, but it \(what)."
+            if let successor = life.successor.flatMap(catalog.service) {
+                text += " AWS names \(successor.name) as its successor" + (successor.id == pick.service.id ? ", which is the recommendation." : ".")
             }
+            warnings.append(Warning(kind: .retired, text: text))
         }
         let unansweredCore = catalog.questions.filter { $0.isCore && profile[$0.key] == nil }
         let changing = unansweredCore.filter { q in whatIf.contains { $0.key == q.key } }
@@ -103,43 +92,6 @@ extension Engine {
             warnings.append(Warning(kind: .unanswered, text: "Unanswered core questions could change the pick: \(parts.joined(separator: "; "))."))
         }
         return warnings
-    }
-
-    /// `pickWarnings` from the assessments (`all`, in catalog order, as `assess` gives them)
-    /// and their ranking, as `advise` reads them.
-    func pickWarnings(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, unmetByPick: [UnmetRequirement]) -> PickWarnings {
-        let pick = ranked.pick
-        return pickWarnings(profile, pick: pick.service, pickScore: pick.score, runnerUpScore: ranked.rest.first?.score,
-                            fitScores: [pick.score] + ranked.rest.map(\.score), unmet: unmetByPick.map(\.key),
-                            services: all.count, score: { all[$0].score }, available: { all[$0].service.lifecycle.isAvailableForNewWorkloads },
-                            onlyLifecycle: { a in !all[a].exclusions.isEmpty && all[a].exclusions.allSatisfy { lifecycleRules.contains($0.rule) } })
-    }
-
-    /// What `advise` decides when some service fits, before it writes a sentence: one
-    /// warning per requirement the pick misses (`unmet`, the keys of
-    /// `Catalog.unmetRequirements`), a tie with the runner-up, a pick below the fit threshold,
-    /// a commercial licence nobody asked for, an analytics pick nothing asked for, and each
-    /// retired service that would have fit: excluded by nothing but its lifecycle (the rules
-    /// that read the lifecycle fact), scoring at least the fit threshold and into the top two
-    /// of the services that fit. `fitScores`: the scores of every service that fits, the pick's
-    /// among them; services are positions 0..<services (`score`; `available`: open to new
-    /// workloads; `onlyLifecycle`: excluded, and by lifecycle rules alone). `advise` writes its warnings from this.
-    func pickWarnings(_ profile: Profile, pick: Service, pickScore: Double, runnerUpScore: Double?, fitScores: [Double], unmet: [String],
-                      services: Int, score: (Int) -> Double, available: (Int) -> Bool, onlyLifecycle: (Int) -> Bool) -> PickWarnings {
-        var out = PickWarnings()
-        out.unmet = unmet
-        out.tie = runnerUpScore == pickScore
-        out.weakFit = pickScore < catalog.ranking.fitThreshold
-        if pick.fact("commercialLicense")?.value == .bool(true) {
-            out.elimination = Condition.answerValues(profile["existing-engine"]).allSatisfy { $0 == "none" }
-        }
-        out.unaskedAnalytics = pick.family == "analytics" && !saysAnalytics(profile)
-        for s in 0..<services where score(s) >= catalog.ranking.fitThreshold && !available(s) {
-            let higher = fitScores.reduce(0) { $0 + ($1 > score(s) ? 1 : 0) }
-            guard onlyLifecycle(s), higher < 2 else { continue }
-            out.retired.append(s)
-        }
-        return out
     }
 
     /// The exclusion rules that read a service's lifecycle fact: a retired service excluded by
@@ -161,17 +113,30 @@ extension Engine {
         return Condition.answerValues(profile["access-patterns"]).contains("aggregations")
     }
 
+    /// Reads every service's facts for the unmet requirements once, for an engine that
+    /// advises on many profiles (the lint sweep, batch, plan); a one-shot reads only the
+    /// services it asks about.
+    public mutating func prepareRequirementFacts() {
+        requirementFacts = Dictionary(uniqueKeysWithValues: catalog.services.map { (ObjectIdentifier($0), RequirementFacts($0, latencyScale: latencyScale)) })
+    }
+
     /// A warning for each stated requirement the pick misses, with what would meet it: a
     /// configuration of the pick, or the best-ranked service that fits and meets it.
-    func unmetWarnings(_ profile: Profile, ranked: Ranking.Ranked, unmetByPick: [UnmetRequirement]) -> [Warning] {
+    func unmetWarnings(_ profile: Profile, ranked: Ranking.Ranked) -> [Warning] {
         let pick = ranked.pick
+        // The profile's requirements read once, each service's facts as read at init.
+        let stated = StatedRequirements(profile, latencyScale: latencyScale)
+        func unmet(_ service: Service) -> [UnmetRequirement] {
+            stated.unmet(by: requirementFacts[ObjectIdentifier(service)] ?? RequirementFacts(service, latencyScale: latencyScale))
+        }
+        let unmetByPick = unmet(pick.service)
         guard !unmetByPick.isEmpty else { return [] }
         // What each service that fits misses, worked out when first asked (the best-ranked
         // that meets a requirement is usually among the first) and kept for the next requirement.
         var missedByRest = [Set<String>?](repeating: nil, count: ranked.rest.count)
         func missedBy(_ i: Int) -> Set<String> {
             if let known = missedByRest[i] { return known }
-            let missed = Set(catalog.unmetRequirements(ranked.rest[i].service, profile).map(\.key))
+            let missed = Set(unmet(ranked.rest[i].service).map(\.key))
             missedByRest[i] = missed
             return missed
         }

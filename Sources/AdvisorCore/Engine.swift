@@ -34,6 +34,11 @@ public struct Engine: Sendable {
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
     let lifecycleRules: Set<String>
+    /// Each service's facts as the unmet requirements read them, read once (by the service's
+    /// identity; see `prepareRequirementFacts`): empty unless asked, when each call reads them.
+    var requirementFacts: [ObjectIdentifier: RequirementFacts] = [:]
+    /// The latency question the unmet requirements rank latencies on.
+    let latencyScale: Question?
     /// Reasons that read no answer, written out once (see `prerenderReasons`); empty unless asked.
     var prerendered: [String?] = []
     /// What-if's candidate values and their classes, worked out once (see `prepareWhatIfs`);
@@ -59,6 +64,8 @@ public struct Engine: Sendable {
         warnEvaluator = RuleEvaluator(catalog: catalog, rules: warnRules)
         rulesReading = evaluator.rulesReading
         lifecycleRules = Engine.lifecycleRules(serviceRules)
+        let latencyScale = catalog.question("latency")
+        self.latencyScale = latencyScale
         idOrder = Ranking.tieBreakOrder(catalog)
         var position = [Int](repeating: 0, count: idOrder.count)
         for (k, s) in idOrder.enumerated() { position[s] = k }

@@ -11,7 +11,7 @@ public struct Invariant: Sendable {
 }
 
 /// Checks the invariants of one profile at a time, cheaply: from the totals the sweep already
-/// has, and the warnings recommend would build (without writing out reasons) for sampled
+/// has, and the warnings recommend would build (without writing out reasons) only for the
 /// profiles where a warning must be said.
 struct InvariantChecker {
     let engine: Engine
@@ -32,8 +32,8 @@ struct InvariantChecker {
     let commercial: [Bool]
     /// The services that fit, in tie-break order (reused from profile to profile).
     private var eligible: [Int] = []
-    /// Swept profiles where each situation arose so far (see `check`).
-    var sampled = (unmet: 0, analytics: 0, weak: 0, tie: 0, retired: 0)
+    /// Swept profiles with a tie, or a retired service that could be named, so far (see `check`).
+    var sampled = (tie: 0, retired: 0)
     var invariants: [Invariant] = [
         Invariant(id: "a", name: "reasons that assert an answer the profile does not hold"),
         Invariant(id: "b", name: "picks that miss a stated requirement without a warning naming it"),
@@ -147,15 +147,11 @@ struct InvariantChecker {
             !available[s] && scores[s] >= threshold && eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) } < 2
         }
         // Where a warning must be said, the warnings are built exactly as recommend builds them
-        // (without writing out reasons) and read. That full path is the check: the decisions
-        // `advise` writes from (`Engine.pickWarnings`) come from the same formulas as the
-        // situations above, so reading them instead could not fail. Each situation arises in
-        // hundreds to thousands of swept profiles: the first 400 of each are checked, then every
-        // 16th (the `handled` counts say how many were checked and said).
-        var check = false
-        if !unmet.isEmpty, Self.sample(&sampled.unmet) { check = true }
-        if analytics, Self.sample(&sampled.analytics) { check = true }
-        if weak, Self.sample(&sampled.weak) { check = true }
+        // (without writing out reasons) and read: for every profile with a requirement the pick
+        // misses, an analytics pick or a weak fit. Ties and retired services arise in thousands
+        // of swept profiles and their warnings come from one branch each of `advise`: the first
+        // 400 of each are checked, then every 16th.
+        var check = !unmet.isEmpty || analytics || weak
         if tie, Self.sample(&sampled.tie) { check = true }
         if retired, Self.sample(&sampled.retired) { check = true }
         guard check else { return }

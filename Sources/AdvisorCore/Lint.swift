@@ -43,7 +43,9 @@ public struct Sweep {
 
     public init(catalog: Catalog) {
         self.catalog = catalog
-        engine = Engine(catalog: catalog)
+        var engine = Engine(catalog: catalog)
+        engine.prepareRequirementFacts()
+        self.engine = engine
         representatives = Sweep.representatives(catalog)
     }
 

@@ -135,6 +135,7 @@ extension Engine {
         var engine = self
         let distinct = Set(stack.components.map(\.profile)).count
         if distinct >= 2, engine.whatIfTable == nil { engine.prepareWhatIfs() }
+        if distinct >= 2, engine.requirementFacts.isEmpty { engine.prepareRequirementFacts() }
         if distinct >= Engine.prerenderFrom, engine.prerendered.isEmpty { engine.prerenderReasons() }
         // Components with the same answers get the same recommendation, worked out once.
         var byProfile: [Profile: Recommendation] = [:]

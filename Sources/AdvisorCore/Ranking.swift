@@ -173,14 +173,6 @@ public enum Ranking {
 }
 
 extension Engine {
-    /// The level of `confidence`, from the pick's lead over the runner-up (nil: none fits
-    /// beside it) and how many core questions are answered.
-    static func confidenceLevel(relaxed: Bool, weak: Bool, margin: Double?, coreAnswered: Int) -> Confidence.Level {
-        let marginLevel = (margin ?? 100) >= 20 ? 2 : (margin ?? 100) >= 8 ? 1 : 0
-        let coverageLevel = coreAnswered >= 4 ? 2 : coreAnswered >= 2 ? 1 : 0
-        return relaxed || weak ? .low : [.low, .medium, .high][min(marginLevel, coverageLevel)]
-    }
-
     /// High when the pick leads by 20 points or more and at least four core questions are
     /// answered; low when it leads by under 8 or fewer than two are answered, when nothing
     /// fits, or when the pick scores below the catalog's fit threshold; medium otherwise.
@@ -193,8 +185,10 @@ extension Engine {
         let changing = unanswered.filter { key in whatIf.contains { $0.key == key } }
         let runnerUp = ranked.rest.first
         let margin = runnerUp.map { ranked.pick.score - $0.score }
+        let marginLevel = (margin ?? 100) >= 20 ? 2 : (margin ?? 100) >= 8 ? 1 : 0
+        let coverageLevel = answered.count >= 4 ? 2 : answered.count >= 2 ? 1 : 0
         let weak = ranked.pick.score < catalog.ranking.fitThreshold
-        let level = Engine.confidenceLevel(relaxed: ranked.relaxed, weak: weak, margin: margin, coreAnswered: answered.count)
+        let level: Confidence.Level = ranked.relaxed || weak ? .low : [.low, .medium, .high][min(marginLevel, coverageLevel)]
         return Confidence(level: level, margin: ranked.relaxed ? nil : margin, runnerUp: ranked.relaxed ? nil : runnerUp?.service.id,
                           coreAnswered: answered, coreUnanswered: unanswered, couldChangePick: changing, fallback: ranked.relaxed,
                           weakFit: weak && !ranked.relaxed)

@@ -11,7 +11,7 @@ public struct UnmetRequirement: Equatable, Sendable {
 /// A service's facts as `unmetRequirements` reads them, read (and their sizes parsed) once:
 /// the lint sweep asks about the pick on every profile. (A class: the sweep reads one from its
 /// table per profile without copying its members.)
-final class RequirementFacts {
+final class RequirementFacts: Sendable {
     /// dataModels, then alsoServes.
     let models: [String]
     /// maxStorage, when limited and it parses.

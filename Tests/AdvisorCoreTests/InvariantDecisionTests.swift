@@ -1,10 +1,9 @@
 @testable import AdvisorCore
 import Testing
 
-/// `advise` writes the warnings it decides, and the lint sweep's invariant checker reads the
-/// unmet requirements from each service's facts read once: both compared here, over sampled
-/// profiles of the sweep, with what the full recommendation and the requirements written out
-/// the long way give.
+/// The lint sweep's invariant checker, and every caller of `Catalog.unmetRequirements`, read
+/// the unmet requirements from each service's facts read once: compared here, over sampled
+/// profiles of the sweep, with the requirements written out the long way.
 @Suite struct InvariantDecisionTests {
     let engine = Engine(catalog: sharedCatalog)
 
@@ -77,53 +76,5 @@ import Testing
             #expect(unmet.contains(key), "\(key) never unmet in the sample")
         }
         #expect(unmet.contains("data-size+configuration") && unmet.contains("latency+configuration"), "\(unmet)")
-    }
-
-    /// `advise` writes exactly the warnings it decides (`Engine.pickWarnings`) (an unmet warning names its
-    /// `--KEY`, a retired one begins with the service's name).
-    @Test func theCheckersDecisionsAreAdvises() {
-        let catalog = sharedCatalog
-        var compared = 0
-        var seen = PickWarnings()
-        var eliminations = 0
-        for profile in sweptProfiles(stride: 23) {
-            let fired = engine.firing(engine.evaluator.answers(profile))
-            var (scores, severity) = engine.totals(fired)
-            engine.addCheapest(profile, scores: &scores, severity: severity)
-            let all = engine.assess(profile, withReasons: false)
-            let ranked = engine.rank(all)
-            guard let best = Ranking.best(engine.idOrder, scores: scores, where: { severity[$0] == 0 }) else {
-                #expect(ranked.relaxed, "\(profile)")
-                continue
-            }
-            #expect(!ranked.relaxed && ranked.pick.service === catalog.services[best], "\(profile)")
-            let unmet = catalog.unmetRequirements(catalog.services[best], profile)
-            let fromAdvise = engine.pickWarnings(profile, all: all, ranked: ranked, unmetByPick: unmet)
-
-            let written = engine.advise(profile, all: all, ranked: ranked, whatIf: []).filter { $0.kind != .profile }
-            var kinds: [Warning.Kind] = fromAdvise.unmet.map { _ in .unmet }
-            if fromAdvise.tie { kinds.append(.tie) }
-            if fromAdvise.weakFit { kinds.append(.weakFit) }
-            if fromAdvise.elimination { kinds.append(.elimination) }
-            if fromAdvise.unaskedAnalytics { kinds.append(.unaskedAnalytics) }
-            kinds += fromAdvise.retired.map { _ in .retired }
-            #expect(written.map(\.kind) == kinds, "\(profile)")
-            let unmetTexts = written.filter { $0.kind == .unmet }.map(\.text)
-            for (key, text) in zip(fromAdvise.unmet, unmetTexts) { #expect(text.contains("--\(key) "), "\(text)") }
-            let retiredTexts = written.filter { $0.kind == .retired }.map(\.text)
-            for (s, text) in zip(fromAdvise.retired, retiredTexts) { #expect(text.hasPrefix(catalog.services[s].name + " "), "\(text)") }
-
-            compared += 1
-            if !fromAdvise.unmet.isEmpty { seen.unmet.append(fromAdvise.unmet[0]) }
-            seen.tie = seen.tie || fromAdvise.tie
-            seen.weakFit = seen.weakFit || fromAdvise.weakFit
-            seen.unaskedAnalytics = seen.unaskedAnalytics || fromAdvise.unaskedAnalytics
-            if fromAdvise.elimination { eliminations += 1 }
-            seen.retired += fromAdvise.retired
-        }
-        #expect(compared > 2_000)
-        // The sample reaches every decision.
-        #expect(seen.unmet.count > 100 && seen.tie && seen.weakFit && seen.unaskedAnalytics && eliminations > 0 && !seen.retired.isEmpty,
-                "\(seen.unmet.count) \(seen) \(eliminations)")
     }
 }
