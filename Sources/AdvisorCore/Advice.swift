@@ -124,7 +124,8 @@ extension Engine {
     /// configuration of the pick, or the best-ranked service that fits and meets it.
     func unmetWarnings(_ profile: Profile, ranked: Ranking.Ranked) -> [Warning] {
         let pick = ranked.pick
-        // The profile's requirements read once, each service's facts as read at init.
+        // The profile's requirements read once; each service's facts as prepared
+        // (`prepareRequirementFacts`), or read here for a one-shot.
         let stated = StatedRequirements(profile, latencyScale: latencyScale)
         func unmet(_ service: Service) -> [UnmetRequirement] {
             stated.unmet(by: requirementFacts[ObjectIdentifier(service)] ?? RequirementFacts(service, latencyScale: latencyScale))
