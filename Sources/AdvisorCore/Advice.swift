@@ -117,7 +117,7 @@ extension Engine {
     /// advises on many profiles (the lint sweep, batch, plan); a one-shot reads only the
     /// services it asks about.
     public mutating func prepareRequirementFacts() {
-        requirementFacts = Dictionary(uniqueKeysWithValues: catalog.services.map { (ObjectIdentifier($0), RequirementFacts($0, latencyScale: latencyScale)) })
+        requirementFacts = catalog.services.map { RequirementFacts($0, latencyScale: latencyScale) }
     }
 
     /// A warning for each stated requirement the pick misses, with what would meet it: a
@@ -128,7 +128,10 @@ extension Engine {
         // (`prepareRequirementFacts`), or read here for a one-shot.
         let stated = StatedRequirements(profile, latencyScale: latencyScale)
         func unmet(_ service: Service) -> [UnmetRequirement] {
-            stated.unmet(by: requirementFacts[ObjectIdentifier(service)] ?? RequirementFacts(service, latencyScale: latencyScale))
+            if !requirementFacts.isEmpty, let s = catalog.services.firstIndex(where: { $0 === service }) {
+                return stated.unmet(by: requirementFacts[s])
+            }
+            return stated.unmet(by: RequirementFacts(service, latencyScale: latencyScale))
         }
         let unmetByPick = unmet(pick.service)
         guard !unmetByPick.isEmpty else { return [] }

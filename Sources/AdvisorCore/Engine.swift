@@ -34,9 +34,9 @@ public struct Engine: Sendable {
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
     let lifecycleRules: Set<String>
-    /// Each service's facts as the unmet requirements read them, read once (by the service's
-    /// identity; see `prepareRequirementFacts`): empty unless asked, when each call reads them.
-    var requirementFacts: [ObjectIdentifier: RequirementFacts] = [:]
+    /// Each service's facts as the unmet requirements read them, read once (by service
+    /// position; see `prepareRequirementFacts`): empty unless asked, when each call reads them.
+    var requirementFacts: [RequirementFacts] = []
     /// The latency question the unmet requirements rank latencies on.
     let latencyScale: Question?
     /// Reasons that read no answer, written out once (see `prerenderReasons`); empty unless asked.

@@ -24,8 +24,6 @@ struct InvariantChecker {
     let asserts: TestProgram
     /// Per service: whether it is open to new workloads.
     let available: [Bool]
-    /// Per service: its facts as the unmet requirements read them.
-    let requirementFacts: [RequirementFacts]
     /// Per latency value: its rank on the latency question's scale.
     let latencyRanks: [String: Int]
     /// Per service: whether it carries a commercial licence.
@@ -47,6 +45,9 @@ struct InvariantChecker {
     ]
 
     init(engine: Engine) {
+        // Each service's facts as the unmet requirements read them: the engine's, read once.
+        var engine = engine
+        if engine.requirementFacts.isEmpty { engine.prepareRequirementFacts() }
         self.engine = engine
         catalog = engine.catalog
         var program = TestProgram()
@@ -61,7 +62,6 @@ struct InvariantChecker {
         asserts = program
         available = engine.catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
         let latencyScale = engine.catalog.question("latency")
-        requirementFacts = engine.catalog.services.map { RequirementFacts($0, latencyScale: latencyScale) }
         var ranks: [String: Int] = [:]
         for value in latencyScale?.valueNames ?? [] where ranks[value] == nil { ranks[value] = latencyScale?.rank(of: value) }
         latencyRanks = ranks
@@ -121,9 +121,9 @@ struct InvariantChecker {
 
         // c: role cache while a caching service fits.
         let stated = StatedRequirements(profile, latencyRank: { latencyRanks[$0] })
-        let unmet = stated.unmet(by: requirementFacts[best], texts: false)
+        let unmet = stated.unmet(by: engine.requirementFacts[best], texts: false)
         if unmet.contains(where: { $0.key == "role" }),
-           let cache = eligible.first(where: { !stated.unmet(by: requirementFacts[$0], texts: false).contains { $0.key == "role" } }) {
+           let cache = eligible.first(where: { !stated.unmet(by: engine.requirementFacts[$0], texts: false).contains { $0.key == "role" } }) {
             count("c", profile, "\(pick.id) is picked as a cache while \(catalog.services[cache].id) fits")
         }
         // d: commercial licence with no engine named while others fit.

@@ -7,17 +7,6 @@ import Testing
 @Suite struct InvariantDecisionTests {
     let engine = Engine(catalog: sharedCatalog)
 
-    /// Every `stride`-th profile of the sweep.
-    func sweptProfiles(stride: Int) -> [Profile] {
-        var out: [Profile] = []
-        var k = 0
-        Sweep(catalog: sharedCatalog).forEachProfile { p in
-            if k % stride == 0 { out.append(p) }
-            k += 1
-        }
-        return out
-    }
-
     /// `Catalog.unmetRequirements` as it was written before it read the service's facts once
     /// (`RequirementFacts`) and the profile's requirements once (`StatedRequirements`): the
     /// reference the compiled form must equal.

@@ -32,6 +32,17 @@ let sharedCatalog: Catalog = {
     }
 }()
 
+/// Every `stride`-th profile of the lint sweep over the shared catalog.
+func sweptProfiles(stride: Int) -> [Profile] {
+    var out: [Profile] = []
+    var k = 0
+    Sweep(catalog: sharedCatalog).forEachProfile { p in
+        if k % stride == 0 { out.append(p) }
+        k += 1
+    }
+    return out
+}
+
 /// A profile parsed from a JSON object literal in a test.
 func profile(_ json: String) -> Profile {
     guard let parsed = try? JSONParser.parse(json), case let .success((p, _)) = sharedCatalog.parseProfile(parsed) else {

@@ -7,16 +7,6 @@ import Testing
 @Suite struct SweepEquivalenceTests {
     let engine = Engine(catalog: sharedCatalog)
 
-    /// Every `stride`-th profile of the sweep, with the answers as the evaluator reads them.
-    func sweptProfiles(stride: Int) -> [Profile] {
-        var out: [Profile] = []
-        var k = 0
-        Sweep(catalog: sharedCatalog).forEachProfile { p in
-            if k % stride == 0 { out.append(p) }
-            k += 1
-        }
-        return out
-    }
 
     /// Each operator of the one evaluator, by hand: question 0 a choice or set (bits), question
     /// 1 a number; two services. What a `lacksAnswer` captures survives only along the branch
