@@ -119,20 +119,10 @@ func writeAll(_ fd: Int32, _ text: String) throws {
     try writeAll(fd, Array(text.utf8))
 }
 
-/// Every byte of `bytes` to `fd`, retried after EINTR and short writes: a failed write
-/// throws its errno (EPIPE included, which the caller treats as the reader going away).
+/// Every byte of `bytes` to `fd` (`FileSystem.writeAll`): a failed write throws its errno,
+/// EPIPE included, which the caller treats as the reader going away.
 func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws {
-    var offset = 0
-    while offset < bytes.count {
-        let n = bytes.withUnsafeBytes { buffer in
-            write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-        }
-        if n < 0 {
-            if errno == EINTR { continue }
-            throw WriteError(code: errno)
-        }
-        offset += n
-    }
+    if let code = FileSystem.writeAll(fd, bytes) { throw WriteError(code: code) }
 }
 
 func readAll(_ fd: Int32, limit: Int = 256 * 1_048_576) throws -> [UInt8] {

@@ -151,8 +151,9 @@ public enum FileSystem {
         if close(fd) != 0 { throw Failure(code: errno) }
     }
 
-    /// Every byte of `bytes` to `fd`; the errno of a failed write, or nil.
-    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+    /// Every byte of `bytes` to `fd`, retried after EINTR and short writes; the errno of a
+    /// failed write (EPIPE included), or nil. The one write loop: files and standard output.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
         var offset = 0
         while offset < bytes.count {
             let n = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
