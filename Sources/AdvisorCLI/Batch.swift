@@ -104,6 +104,8 @@ enum Batch {
         // A CSV row shows the pick, the confidence level, the runner-up and the decisive
         // reason: no what-if, warning, why-not, estimate or migration, so none is worked out.
         let withWhatIf = inv.flags.contains("what-if") && !csv
+        // What-if judges each class of candidate answers once for the whole run (as `plan`).
+        if withWhatIf { engine.prepareWhatIfs() }
         var reader = LineReader(fd: fd)
         var lineNumber = 0, answered = 0
         var failedLines: [Int] = []
