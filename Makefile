@@ -17,7 +17,7 @@ FILES = $(BINDIR)/dbadvisor $(MANDIR)/dbadvisor.1 $(BASHDIR)/dbadvisor $(ZSHDIR)
 .PHONY: build install uninstall check-prefix
 
 build:
-	swift build -c release --static-swift-stdlib
+	swift build -c release
 
 # The nearest existing directory of $(DESTDIR)$(PREFIX) must be writable, or nothing is built.
 check-prefix:

@@ -21,7 +21,14 @@ let package = Package(
         ),
         // Commands, argument parsing, renderers, terminal handling; reads --catalog directories.
         .target(name: "AdvisorCLI", dependencies: ["AdvisorCore", "BundledCatalog", "Platform"]),
-        .executableTarget(name: "dbadvisor", dependencies: ["AdvisorCLI"]),
+        // Linked with the Swift runtime in it on Linux, so the built binary runs when copied to a
+        // machine without the toolchain, and starts without loading the runtime's shared
+        // libraries (Apple platforms have the runtime in the OS and no static one).
+        .executableTarget(
+            name: "dbadvisor",
+            dependencies: ["AdvisorCLI"],
+            linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]
+        ),
         // The benchmark: swift run -c release dbadvisor-bench (prints figures; asserts nothing).
         .executableTarget(name: "dbadvisor-bench", path: "Sources/Benchmark"),
 

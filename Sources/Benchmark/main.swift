@@ -124,6 +124,11 @@ guard let swiftc = which("swiftc"), run(swiftc, ["-O", helloSource.path, "-o", h
     FileHandle.standardError.write(Data("dbadvisor-bench: could not build the hello-world with swiftc\n".utf8))
     exit(70)
 }
+// Baseline 2: the same hello-world with the Swift runtime and Foundation linked in, as
+// dbadvisor's runtime is on Linux (Package.swift): what start-up costs without loading shared
+// libraries. Not every platform can link them statically; then the row is left out.
+let helloStatic = work.appendingPathComponent("hello-static").path
+let haveHelloStatic = run(swiftc, ["-O", "-static-stdlib", helloSource.path, "-o", helloStatic]).status == 0
 
 // Input: deterministic JSON Lines of valid profiles (jq stops at the first malformed line).
 /// A pseudo-random sequence with a fixed seed: the same files on every machine and run.
@@ -176,16 +181,21 @@ func repeatingProfile(_ i: Int, _ r: inout Sequence64) -> String {
 print("dbadvisor benchmark · \(ProcessInfo.processInfo.processorCount) CPU(s) · \(runs) runs per one-shot figure\n")
 
 // One-shot: recommend against hello-world.
-var helloTimes: [Double] = [], recTimes: [Double] = []
+var helloTimes: [Double] = [], recTimes: [Double] = [], helloStaticTimes: [Double] = []
 var helloRSS = 0, recRSS = 0
 for _ in 0..<runs {
     let h = run(hello, [])
     helloTimes.append(h.seconds); helloRSS = max(helloRSS, h.maxRSSKiB)
+    if haveHelloStatic { helloStaticTimes.append(run(helloStatic, []).seconds) }
     let r = run(advisor, ["recommend", "--data-shape", "relational", "--consistency", "acid-transactions", "--format", "json"])
     recTimes.append(r.seconds); recRSS = max(recRSS, r.maxRSSKiB)
 }
 let hm = median(helloTimes), rm = median(recTimes)
 print(String(format: "one-shot   hello-world %6.1f ms   recommend %6.1f ms   ratio %.2f×   peak RSS %d / %d KiB", hm * 1000, rm * 1000, rm / hm, helloRSS, recRSS))
+if haveHelloStatic {
+    let sm = median(helloStaticTimes)
+    print(String(format: "one-shot   hello-world linked statically %6.1f ms   recommend %6.1f ms   ratio %.2f×", sm * 1000, rm * 1000, rm / sm))
+}
 
 // Batch throughput against jq -c . on the same file. Ratios are of CPU time (user + system):
 // the machine is shared, and wall time counts the waits for other processes; wall is shown.

@@ -69,6 +69,17 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         let r = try runBinary(copy, ["services"], cwd: dir.path)
         #expect(r.status == 0)
         #expect(r.out.contains("aurora-dsql") && r.out.contains("26 services"))
+        #if os(Linux)
+        // Here the toolchain's libraries are found through the binary's run path; a machine
+        // without the toolchain has none, so the Swift runtime must be linked in (Package.swift).
+        guard binaryOverride == nil else { return }
+        let ldd = "/usr/bin/ldd"
+        guard FileManager.default.isExecutableFile(atPath: ldd) else { Issue.record("\(ldd) is missing: cannot list the binary's libraries"); return }
+        let libraries = try runBinary(ldd, [copy])
+        #expect(libraries.status == 0)
+        #expect(libraries.out.contains("libc.so"), "ldd listed: \(libraries.out)")
+        #expect(!libraries.out.contains("libswift"), "the binary needs the toolchain's libraries: \(libraries.out)")
+        #endif
     }
 
     @Test func recommendFromStdinGivesTheContract() throws {
