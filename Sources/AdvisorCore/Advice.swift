@@ -36,11 +36,16 @@ public struct Warning: Equatable, Sendable {
 }
 
 extension Engine {
-    /// The warnings for one recommendation, in the order they are shown.
-    func advise(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, whatIf: [WhatIf]) -> [Warning] {
+    /// The warnings for one recommendation, in the order they are shown. Without `texts` (the
+    /// lint sweep's invariant checker), the same warnings of the same kinds, but only the
+    /// texts of unmet and retired warnings are written (the checker reads those); the others
+    /// are left empty (a test compares both over swept profiles).
+    func advise(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, whatIf: [WhatIf], texts: Bool = true) -> [Warning] {
         let pick = ranked.pick
         var warnings: [Warning] = []
-        if ranked.relaxed {
+        if ranked.relaxed, !texts {
+            warnings.append(Warning(kind: .nothingFits, text: ""))
+        } else if ranked.relaxed {
             var text = "No service meets every requirement of this profile. \(pick.service.name) is shown because what it lacks weighs least: \(pick.exclusions.map(\.text).joined(separator: " "))"
             if let next = ranked.excluded.first(where: { $0.service.lifecycle.isAvailableForNewWorkloads }) {
                 text += " The next closest, \(next.service.name), lacks: \(next.exclusions.map(\.text).joined(separator: " "))"
@@ -49,14 +54,16 @@ extension Engine {
         }
         // A warning reads answers only, so there is nothing missing for its reason to name.
         for rule in firingWarnings(profile) {
-            warnings.append(Warning(kind: .profile, text: reason(rule, profile: profile, service: nil, missing: []), rule: rule.id))
+            warnings.append(Warning(kind: .profile, text: texts ? reason(rule, profile: profile, service: nil, missing: []) : "", rule: rule.id))
         }
         if !ranked.relaxed {
             warnings += unmetWarnings(profile, ranked: ranked)
-            if let tie = tieWarning(ranked) { warnings.append(tie) }
-            if pick.score < catalog.ranking.fitThreshold { warnings.append(weakFitWarning(ranked)) }
+            if let tie = tieWarning(ranked, text: texts) { warnings.append(tie) }
+            if pick.score < catalog.ranking.fitThreshold { warnings.append(texts ? weakFitWarning(ranked) : Warning(kind: .weakFit, text: "")) }
             let named = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
-            if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true) {
+            if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true), !texts {
+                warnings.append(Warning(kind: .elimination, text: ""))
+            } else if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true) {
                 let others = ranked.rest.map(\.service.name)
                 let text = others.isEmpty
                     ? "\(pick.service.name) carries a commercial licence that no engine named here asks for; it is shown because nothing else fits this profile."
@@ -64,15 +71,17 @@ extension Engine {
                 warnings.append(Warning(kind: .elimination, text: text))
             }
             if pick.service.family == "analytics" && !saysAnalytics(profile) {
-                warnings.append(Warning(kind: .unaskedAnalytics, text: "\(pick.service.name) is an analytics service, and nothing in this profile says analytics (role analytics, aggregations, or files in S3): answer --role to confirm it or to get a system of record."))
+                warnings.append(Warning(kind: .unaskedAnalytics, text: !texts ? "" : "\(pick.service.name) is an analytics service, and nothing in this profile says analytics (role analytics, aggregations, or files in S3): answer --role to confirm it or to get a system of record."))
             }
         }
         // A retired service that would have fit: excluded by nothing but its lifecycle (the
         // rules that read the lifecycle fact) and scoring into the top two, name it, its dates
         // and its successor.
-        for a in all where a.score >= catalog.ranking.fitThreshold && !a.service.lifecycle.isAvailableForNewWorkloads {
+        // The threshold read once: read in the loop's condition, the catalog was copied at each service.
+        let threshold = catalog.ranking.fitThreshold
+        for a in all where a.score >= threshold && !a.service.lifecycle.isAvailableForNewWorkloads {
             let onlyLifecycle = !a.exclusions.isEmpty && a.exclusions.allSatisfy { finding in lifecycleRules.contains(finding.rule) }
-            let higher = ([pick] + ranked.rest).filter { $0.score > a.score }.count
+            let higher = (pick.score > a.score ? 1 : 0) + ranked.rest.reduce(0) { $0 + ($1.score > a.score ? 1 : 0) }
             guard onlyLifecycle, !ranked.relaxed, higher < 2 else { continue }
             let life = a.service.lifecycle
             let what = life.status == "end-of-support" ? "reached end of support on \(life.since ?? "an announced date")" : "has been closed to new customers since \(life.since ?? "an announced date")"
@@ -82,7 +91,8 @@ extension Engine {
             }
             warnings.append(Warning(kind: .retired, text: text))
         }
-        let unansweredCore = catalog.questions.filter { $0.isCore && profile[$0.key] == nil }
+        // Without what-if (batch, the lint sweep) no question could change the pick.
+        let unansweredCore = whatIf.isEmpty ? [] : catalog.questions.filter { $0.isCore && profile[$0.key] == nil }
         let changing = unansweredCore.filter { q in whatIf.contains { $0.key == q.key } }
         if !changing.isEmpty {
             let parts = changing.map { q -> String in
@@ -161,9 +171,10 @@ extension Engine {
         return warnings
     }
 
-    /// When the pick and the runner-up tie, what broke the tie.
-    func tieWarning(_ ranked: Ranking.Ranked) -> Warning? {
+    /// When the pick and the runner-up tie, what broke the tie (its text empty without `text`).
+    func tieWarning(_ ranked: Ranking.Ranked, text: Bool = true) -> Warning? {
         guard let next = ranked.rest.first, next.score == ranked.pick.score else { return nil }
+        guard text else { return Warning(kind: .tie, text: "") }
         let a = ranked.pick.service, b = next.service
         let score = JSON.format(number: ranked.pick.score)
         if let rule = catalog.ranking.decidingRule(a, b) {

@@ -122,9 +122,15 @@ struct InvariantChecker {
         // c: role cache while a caching service fits.
         let stated = StatedRequirements(profile, latencyRank: { latencyRanks[$0] })
         let unmet = stated.unmet(by: engine.requirementFacts[best], texts: false)
-        if unmet.contains(where: { $0.key == "role" }),
-           let cache = eligible.first(where: { !stated.unmet(by: engine.requirementFacts[$0], texts: false).contains { $0.key == "role" } }) {
-            count("c", profile, "\(pick.id) is picked as a cache while \(catalog.services[cache].id) fits")
+        // (Loops rather than closures here and below: a closure reading the checker's engine or
+        // catalog copied it, about 50 reference counts, on every profile.)
+        if unmet.contains(where: { $0.key == "role" }) {
+            var cache: Int? = nil
+            for s in eligible where !stated.unmet(by: engine.requirementFacts[s], texts: false).contains(where: { $0.key == "role" }) {
+                cache = s
+                break
+            }
+            if let cache { count("c", profile, "\(pick.id) is picked as a cache while \(catalog.services[cache].id) fits") }
         }
         // d: commercial licence with no engine named while others fit.
         if engineNamed.isEmpty, commercial[best] {
@@ -133,8 +139,13 @@ struct InvariantChecker {
         // i: migrate keeps the engine when a fitting service runs it; refactor leaves it.
         if let engineName = engineNamed.first, case let .choice(project)? = profile["project"] {
             let runs = { (s: Service) in s.fact("engineCompatibility")?.strings.contains(engineName) == true }
-            if project == "migrate", !runs(pick), let keeper = eligible.first(where: { runs(catalog.services[$0]) }) {
-                count("i", profile, "migrate picks \(pick.id) though \(catalog.services[keeper].id) runs \(engineName) and fits")
+            if project == "migrate", !runs(pick) {
+                var keeper: Int? = nil
+                for s in eligible where runs(catalog.services[s]) {
+                    keeper = s
+                    break
+                }
+                if let keeper { count("i", profile, "migrate picks \(pick.id) though \(catalog.services[keeper].id) runs \(engineName) and fits") }
             }
             if project == "refactor", runs(pick) { count("i", profile, "refactor picks \(pick.id), which keeps \(engineName)") }
         }
@@ -143,8 +154,11 @@ struct InvariantChecker {
         let analytics = pick.family == "analytics" && !engine.saysAnalytics(profile)
         let weak = scores[best] < threshold
         let tie = eligible.contains { $0 != best && scores[$0] == scores[best] }
-        let retired = catalog.services.indices.contains { s in
-            !available[s] && scores[s] >= threshold && eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) } < 2
+        var retired = false
+        for s in available.indices where !available[s] && scores[s] >= threshold {
+            var higher = 0
+            for e in eligible where scores[e] > scores[s] { higher += 1 }
+            if higher < 2 { retired = true; break }
         }
         // Where a warning must be said, the warnings are built exactly as recommend builds them
         // (without writing out reasons) and read: for every profile with a requirement the pick
@@ -157,7 +171,7 @@ struct InvariantChecker {
         guard check else { return }
         let all = engine.assess(profile, answers, fired: fired, withReasons: false)
         let ranked = engine.rank(all)
-        let warnings = engine.advise(profile, all: all, ranked: ranked, whatIf: [])
+        let warnings = engine.advise(profile, all: all, ranked: ranked, whatIf: [], texts: false)
         let confidence = engine.confidence(ranked, profile: profile, whatIf: [])
         let kinds = warnings.map(\.kind)
         let unmetText = warnings.filter { $0.kind == .unmet }.map(\.text)
@@ -172,7 +186,12 @@ struct InvariantChecker {
         if tie { if kinds.contains(.tie) { handled("g") } else { count("g", profile, "\(pick.id) ties, unsaid") } }
         for w in warnings where w.kind == .retired {
             // Named only when it would rank in the top two of the services that fit.
-            if let s = catalog.services.indices.first(where: { w.text.hasPrefix(catalog.services[$0].name + " ") }) {
+            var named: Int? = nil
+            for s in catalog.services.indices where w.text.hasPrefix(catalog.services[s].name + " ") {
+                named = s
+                break
+            }
+            if let s = named {
                 let higher = eligible.reduce(0) { $0 + (scores[$1] > scores[s] ? 1 : 0) }
                 if higher >= 2 || scores[s] < threshold {
                     count("f", profile, "\(catalog.services[s].id) named as a fit at rank \(higher + 1), score \(scores[s])")

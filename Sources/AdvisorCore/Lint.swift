@@ -198,6 +198,9 @@ public struct Sweep {
         var estimated: [EstimateInputs: [CostRange?]] = [:]
         let notEstimated = CostRange(low: -1, high: -1)
 
+        // The loop's closure reads the engine and catalog through one reference: captured as
+        // structs, both were copied (about 50 reference counts) at every profile.
+        let ctx = SweepContext(engine: engine, catalog: catalog)
         forEachChange { changes, profile in
             report.profilesSwept += 1
             state.apply(changes)
@@ -209,19 +212,19 @@ public struct Sweep {
                 }
             }
             var scores = state.scores
-            if engine.wantsLowestCost(profile) {
-                let inputs = engine.estimateInputs(profile)
+            if ctx.engine.wantsLowestCost(profile) {
+                let inputs = ctx.engine.estimateInputs(profile)
                 var costs = estimated[inputs] ?? [CostRange?](repeating: notEstimated, count: n)
-                engine.addCheapest(scores: &scores, severity: severity) { s in
+                ctx.engine.addCheapest(scores: &scores, severity: severity) { s in
                     if costs[s] != notEstimated { return costs[s] }
-                    let e = engine.estimate(catalog.services[s].id, inputs)
+                    let e = ctx.engine.estimate(ctx.catalog.services[s].id, inputs)
                     costs[s] = e.pricesTheLoad ? e.monthlyUSD : nil
                     return costs[s]
                 }
                 estimated[inputs] = costs
             }
             warnings.removeAll(keepingCapacity: true)
-            for w in engine.warnRules.indices where engine.warningFires(w, state.answers) {
+            for w in ctx.engine.warnRules.indices where ctx.engine.warningFires(w, state.answers) {
                 warnings.append(w)
                 everWarned[w] = true
             }
@@ -232,7 +235,7 @@ public struct Sweep {
             guard let best = genuine else { return }
             picked[best] = true
             if !available[best] {
-                let pick = catalog.services[best].id
+                let pick = ctx.catalog.services[best].id
                 retiredPicks[pick] = retiredPicks[pick] ?? profile
             }
         }
@@ -276,6 +279,16 @@ public struct Sweep {
         report.servicesTotal = catalog.services.count
         report.problems += catalog.sourceProblems()
         return report
+    }
+}
+
+/// The engine and catalog of a sweep, behind one reference (see `Sweep.run`).
+final class SweepContext {
+    let engine: Engine
+    let catalog: Catalog
+    init(engine: Engine, catalog: Catalog) {
+        self.engine = engine
+        self.catalog = catalog
     }
 }
 

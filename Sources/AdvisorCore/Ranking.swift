@@ -179,9 +179,12 @@ extension Engine {
     /// Unanswered questions that could change the pick come from `whatIf` (none when it was
     /// not computed).
     func confidence(_ ranked: Ranking.Ranked, profile: Profile, whatIf: [WhatIf]) -> Confidence {
-        let core = catalog.questions.filter(\.isCore)
-        let answered = core.filter { profile[$0.key] != nil }.map(\.key)
-        let unanswered = core.filter { profile[$0.key] == nil }.map(\.key)
+        // The core questions' keys, answered or not, in catalog order (no question copied).
+        var answered: [String] = [], unanswered: [String] = []
+        for q in catalog.questions.indices where catalog.questions[q].isCore {
+            let key = catalog.questions[q].key
+            if profile[key] != nil { answered.append(key) } else { unanswered.append(key) }
+        }
         let changing = unanswered.filter { key in whatIf.contains { $0.key == key } }
         let runnerUp = ranked.rest.first
         let margin = runnerUp.map { ranked.pick.score - $0.score }

@@ -40,6 +40,7 @@ indirect enum JSONPath {
 public struct SchemaValidator {
     public let root: JSON
     private var patterns: [String: Regex<AnyRegexOutput>?] = [:]
+    private var knownPatterns: [String: SchemaPattern?] = [:]
     private var resolved: [String: JSON] = [:]
 
     static let knownKeywords: Set<String> = [
@@ -171,7 +172,10 @@ public struct SchemaValidator {
                 fail("must be at most \(JSON.format(number: maximum)) characters long")
             }
             if let pattern = schema["pattern"]?.stringValue {
-                if let regex = regex(pattern) {
+                if let known = known(pattern), let matched = known.matches(text) {
+                    // The schema's own patterns, matched byte by byte (see `SchemaPattern`).
+                    if !matched { fail("\(describe(value)) does not match the pattern \(pattern)") }
+                } else if let regex = regex(pattern) {
                     if (try? regex.firstMatch(in: text)) == nil {
                         fail("\(describe(value)) does not match the pattern \(pattern)")
                     }
@@ -235,12 +239,139 @@ public struct SchemaValidator {
         return compiled
     }
 
+    /// The pattern's own matcher, when it is one of the bundled schema's (`SchemaPattern`).
+    private mutating func known(_ pattern: String) -> SchemaPattern? {
+        if let cached = knownPatterns[pattern] { return cached }
+        let known = SchemaPattern(pattern)
+        knownPatterns[pattern] = known
+        return known
+    }
+
     private func describe(_ value: JSON) -> String {
         switch value {
         case .object: return "an object"
         case .array: return "an array"
         case let .string(s): return "\"\(Sanitize.forTerminal(s, limit: 60))\""
         default: return value.compactText()
+        }
+    }
+}
+
+/// The bundled schema's own patterns, matched without the regex engine (which took about
+/// 226 M instructions of `lint`'s 5,002 M matching catalog strings): each is recognised by its
+/// exact text and matched by hand, for text of printable ASCII (bytes 0x20 to 0x7E, one
+/// character each, no line ending for `$` to stop before). Any other text, and any other
+/// pattern, goes to the regex engine. A test compares every matcher with the regex on the
+/// catalog's strings and on generated ones.
+enum SchemaPattern: CaseIterable {
+    /// `^[a-z0-9]+(-[a-z0-9]+)*$`
+    case slug
+    /// `^[0-9]{4}-[0-9]{2}-[0-9]{2}$`
+    case date
+    /// `^https://[^\s]+$`
+    case https
+    /// `^per `
+    case per
+    /// `^rules/[a-z0-9-]+\.json$`
+    case ruleFile
+    /// `^[a-z]{2}(-gov)?-[a-z]+-[0-9]$`
+    case region
+    /// `^[a-z][A-Za-z]*Regions$`
+    case regionsFact
+    /// `^([0-9]+(\.[0-9]+)?(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|PiB)|unlimited)$`
+    case size
+
+    var pattern: String {
+        switch self {
+        case .slug: return "^[a-z0-9]+(-[a-z0-9]+)*$"
+        case .date: return "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+        case .https: return "^https://[^\\s]+$"
+        case .per: return "^per "
+        case .ruleFile: return "^rules/[a-z0-9-]+\\.json$"
+        case .region: return "^[a-z]{2}(-gov)?-[a-z]+-[0-9]$"
+        case .regionsFact: return "^[a-z][A-Za-z]*Regions$"
+        case .size: return "^([0-9]+(\\.[0-9]+)?(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB|PB|PiB)|unlimited)$"
+        }
+    }
+
+    init?(_ pattern: String) {
+        guard let known = SchemaPattern.allCases.first(where: { $0.pattern == pattern }) else { return nil }
+        self = known
+    }
+
+    /// Whether `text` matches; nil when the text is not all printable ASCII (the regex decides).
+    func matches(_ text: String) -> Bool? {
+        if let result = text.utf8.withContiguousStorageIfAvailable({ matches(bytes: $0) }) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer { matches(bytes: $0) }
+    }
+
+    func matches(bytes t: UnsafeBufferPointer<UInt8>) -> Bool? {
+        for b in t where b < 0x20 || b > 0x7E { return nil }
+        func lower(_ b: UInt8) -> Bool { b >= 0x61 && b <= 0x7A }
+        func digit(_ b: UInt8) -> Bool { b >= 0x30 && b <= 0x39 }
+        func letter(_ b: UInt8) -> Bool { lower(b) || (b >= 0x41 && b <= 0x5A) }
+        func has(_ prefix: String, at start: Int) -> Bool {
+            var i = start
+            for b in prefix.utf8 {
+                guard i < t.count, t[i] == b else { return false }
+                i += 1
+            }
+            return true
+        }
+        let n = t.count
+        switch self {
+        case .slug:
+            // Runs of [a-z0-9] joined by single hyphens.
+            guard n > 0, t[0] != 0x2D, t[n - 1] != 0x2D else { return false }
+            for i in 0..<n {
+                let b = t[i]
+                if b == 0x2D { if t[i - 1] == 0x2D { return false } } else if !(lower(b) || digit(b)) { return false }
+            }
+            return true
+        case .date:
+            guard n == 10 else { return false }
+            for i in 0..<n where !(i == 4 || i == 7 ? t[i] == 0x2D : digit(t[i])) { return false }
+            return true
+        case .https:
+            // No whitespace among printable ASCII but the space.
+            guard n > 8, has("https://", at: 0) else { return false }
+            for i in 8..<n where t[i] == 0x20 { return false }
+            return true
+        case .per:
+            return has("per ", at: 0)
+        case .ruleFile:
+            guard n > 11, has("rules/", at: 0), has(".json", at: n - 5) else { return false }
+            for i in 6..<(n - 5) where !(lower(t[i]) || digit(t[i]) || t[i] == 0x2D) { return false }
+            return true
+        case .region:
+            // Two letters, then `-gov` or not, then `-`, letters, `-`, one digit: the middle is
+            // `-[a-z]+`, or `-gov` followed by `-[a-z]+`.
+            guard n >= 7, lower(t[0]), lower(t[1]), digit(t[n - 1]), t[n - 2] == 0x2D else { return false }
+            func hyphenLetters(_ from: Int) -> Bool {
+                guard from < n - 3, t[from] == 0x2D else { return false }
+                for i in (from + 1)..<(n - 2) where !lower(t[i]) { return false }
+                return true
+            }
+            return hyphenLetters(2) || (has("-gov", at: 2) && hyphenLetters(6))
+        case .regionsFact:
+            guard n >= 8, lower(t[0]), has("Regions", at: n - 7) else { return false }
+            for i in 1..<(n - 7) where !letter(t[i]) { return false }
+            return true
+        case .size:
+            if n == 9, has("unlimited", at: 0) { return true }
+            var i = 0
+            while i < n, digit(t[i]) { i += 1 }
+            guard i > 0 else { return false }
+            if i < n, t[i] == 0x2E {
+                let start = i + 1
+                i = start
+                while i < n, digit(t[i]) { i += 1 }
+                guard i > start else { return false }
+            }
+            let unit = n - i
+            guard unit >= 1, unit <= 3 else { return false }
+            let units = ["B", "KB", "KiB", "MB", "MiB", "GB", "GiB", "TB", "TiB", "PB", "PiB"]
+            return units.contains { $0.utf8.count == unit && has($0, at: i) }
         }
     }
 }

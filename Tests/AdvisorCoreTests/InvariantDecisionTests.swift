@@ -66,4 +66,28 @@ import Testing
         }
         #expect(unmet.contains("data-size+configuration") && unmet.contains("latency+configuration"), "\(unmet)")
     }
+
+    /// `advise` without texts (the invariant checker's) gives the same warnings, of the same
+    /// kinds, in the same order, with the same texts for unmet and retired warnings (the
+    /// checker reads those) and empty texts for the rest, over sampled swept profiles.
+    @Test func adviceWithoutTextsIsAdviceWithTheTextsLeftOut() {
+        var prepared = engine
+        prepared.prepareRequirementFacts()
+        var kinds = Set<String>()
+        for profile in sweptProfiles(stride: 13) {
+            let all = prepared.assess(profile, withReasons: false)
+            let ranked = prepared.rank(all)
+            let full = prepared.advise(profile, all: all, ranked: ranked, whatIf: [])
+            let bare = prepared.advise(profile, all: all, ranked: ranked, whatIf: [], texts: false)
+            let expected = full.map { w in
+                w.kind == .unmet || w.kind == .retired ? w : Warning(kind: w.kind, text: "", rule: w.rule)
+            }
+            #expect(bare == expected, "\(profile)")
+            for w in full { kinds.insert(w.kind.rawValue) }
+        }
+        // The sample reaches every kind of warning a swept profile can have (no what-if here).
+        for kind in ["profile", "unmet", "tie", "weak-fit", "elimination", "unasked-analytics", "retired"] {
+            #expect(kinds.contains(kind), "\(kind) never arises in the sample")
+        }
+    }
 }
