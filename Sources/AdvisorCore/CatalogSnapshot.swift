@@ -4,11 +4,10 @@
 /// here into the same types, with no JSON value in between (only the JSON a catalog type
 /// stores as JSON: fact values, dated lists, example profiles, `is` tests on facts).
 ///
-/// Same text layout as the file snapshot (Snapshot.swift): one line, the string table, then
-/// the catalog. Every field is written in a fixed order: a string as its index in the table
-/// (`INDEX:`), a count or whole number in decimal ended by `:` (negative: `-` first), a
+/// The text layout is Snapshot.swift's: one line, the string table, then the catalog. Every
+/// field is written in a fixed order: a string as its index in the table (`INDEX:`), a count or whole number in decimal ended by `:` (negative: `-` first), a
 /// number's bits as 16 hex digits, a Bool as `t`/`f`, an optional as `n` or `y` then the
-/// value, a list as its count then its items, a JSON value as in the file snapshot, a
+/// value, a list as its count then its items, a JSON value as Snapshot.swift lays it out, a
 /// condition or template part as a one-letter tag then its fields. Dictionaries and sets are
 /// written in sorted order, so the same catalog gives the same bytes.
 ///
