@@ -12,15 +12,21 @@ public final class Fact: Sendable {
     /// The value as a list of strings, computed once (empty when absent or not a list).
     public let strings: [String]
 
-    init(kind: String, json: JSON) {
+    convenience init(kind: String, json: JSON) {
+        self.init(kind: kind, value: json["value"], text: json["text"]?.stringValue ?? "", source: json["source"]?.stringValue ?? "",
+                  asOf: json["asOf"]?.stringValue ?? "", confidence: json["confidence"]?.stringValue ?? "", note: json["note"]?.stringValue)
+    }
+
+    /// Every field but `strings`, which is worked out from the value.
+    init(kind: String, value: JSON?, text: String, source: String, asOf: String, confidence: String, note: String?) {
         self.kind = kind
-        value = json["value"]
-        text = json["text"]?.stringValue ?? ""
-        source = json["source"]?.stringValue ?? ""
-        asOf = json["asOf"]?.stringValue ?? ""
-        confidence = json["confidence"]?.stringValue ?? ""
-        note = json["note"]?.stringValue
-        strings = json["value"]?.arrayValue?.compactMap(\.stringValue) ?? (json["value"]?.stringValue.map { [$0] } ?? [])
+        self.value = value
+        self.text = text
+        self.source = source
+        self.asOf = asOf
+        self.confidence = confidence
+        self.note = note
+        strings = value?.arrayValue?.compactMap(\.stringValue) ?? (value?.stringValue.map { [$0] } ?? [])
     }
 }
 
@@ -61,6 +67,19 @@ public final class Service: Sendable {
         neverPickedBecause = json["neverPickedBecause"]?.stringValue
         lists = ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) }
         self.file = file
+    }
+
+    /// Every field but the facts' index, which is worked out from the facts.
+    init(id: String, name: String, family: String, summary: String, facts: [Fact], lists: [(String, [JSON])], file: String, neverPickedBecause: String?) {
+        self.id = id
+        self.name = name
+        self.family = family
+        self.summary = summary
+        self.facts = facts
+        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.lists = lists
+        self.file = file
+        self.neverPickedBecause = neverPickedBecause
     }
 
     /// `other` with `facts` in place of its own (facts joined from other files, such as
@@ -406,6 +425,22 @@ extension Catalog {
 }
 
 extension Question {
+    /// Every field but `valueNames`, which is worked out from the values.
+    init(key: String, isCore: Bool, kind: Kind, prompt: String, hint: String, help: String, values: [Value],
+         example: String?, askWhen: Condition?, ranked: String?) {
+        self.key = key
+        self.isCore = isCore
+        self.kind = kind
+        self.prompt = prompt
+        self.hint = hint
+        self.help = help
+        self.values = values
+        valueNames = values.map(\.value)
+        self.example = example
+        self.askWhen = askWhen
+        self.ranked = ranked
+    }
+
     init(json: JSON) {
         key = json["key"]?.stringValue ?? ""
         isCore = json["core"]?.boolValue ?? false

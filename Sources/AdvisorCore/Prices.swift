@@ -98,6 +98,8 @@ public struct PriceTable: Sendable {
 
     public init(prices: [UnitPrice]) {
         self.prices = prices
+        // Sized once: growing it while filling it moved every key again at each doubling.
+        index.reserveCapacity(prices.count)
         for (i, p) in prices.enumerated() where index[Self.indexKey(p.service, p.key, p.region)] == nil {
             index[Self.indexKey(p.service, p.key, p.region)] = i
         }

@@ -83,26 +83,43 @@ public final class Rule: Sendable {
         return parts
     }
 
-    init(json: JSON, file: String, index: Int) {
-        id = json["id"]?.stringValue ?? ""
-        effect = Effect(rawValue: json["effect"]?.stringValue ?? "") ?? .warn
-        weight = json["weight"]?.numberValue ?? 0
-        when = json["when"].map(Condition.init(json:))
-        services = json["services"].map(Condition.init(json:))
-        asserts = json["asserts"].map(Condition.init(json:))
-        reason = json["reason"]?.stringValue ?? ""
-        source = json["source"]?.stringValue ?? ""
-        sourceFact = json["sourceFact"]?.stringValue
-        follows = json["follows"]?.stringValue
-        contradicts = json["contradicts"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        fires = Rule.examples(json, "fires")
-        doesNotFire = Rule.examples(json, "doesNotFire")
-        self.file = file
-        self.index = index
+    convenience init(json: JSON, file: String, index: Int) {
+        let when = json["when"].map(Condition.init(json:))
+        let reason = json["reason"]?.stringValue ?? ""
         var refs = ConditionReferences()
         when?.references(into: &refs)
-        template = Rule.compile(reason)
-        whenIsProfileOnly = refs.facts.isEmpty && refs.services.isEmpty && !(when?.mentionsFamily ?? false)
+        self.init(id: json["id"]?.stringValue ?? "", effect: Effect(rawValue: json["effect"]?.stringValue ?? "") ?? .warn,
+                  weight: json["weight"]?.numberValue ?? 0, when: when, services: json["services"].map(Condition.init(json:)),
+                  asserts: json["asserts"].map(Condition.init(json:)), reason: reason, source: json["source"]?.stringValue ?? "",
+                  sourceFact: json["sourceFact"]?.stringValue, follows: json["follows"]?.stringValue,
+                  fires: Rule.examples(json, "fires"), doesNotFire: Rule.examples(json, "doesNotFire"),
+                  contradicts: json["contradicts"]?.arrayValue?.compactMap(\.stringValue) ?? [], file: file, index: index,
+                  whenIsProfileOnly: refs.facts.isEmpty && refs.services.isEmpty && !(when?.mentionsFamily ?? false),
+                  template: Rule.compile(reason))
+    }
+
+    /// Every field as given (the typed snapshot stores them all, `template` and
+    /// `whenIsProfileOnly` included, as `init(json:file:index:)` worked them out).
+    init(id: String, effect: Effect, weight: Double, when: Condition?, services: Condition?, asserts: Condition?,
+         reason: String, source: String, sourceFact: String?, follows: String?, fires: [Example], doesNotFire: [Example],
+         contradicts: [String], file: String, index: Int, whenIsProfileOnly: Bool, template: [TemplatePart]) {
+        self.id = id
+        self.effect = effect
+        self.weight = weight
+        self.when = when
+        self.services = services
+        self.asserts = asserts
+        self.reason = reason
+        self.source = source
+        self.sourceFact = sourceFact
+        self.follows = follows
+        self.fires = fires
+        self.doesNotFire = doesNotFire
+        self.contradicts = contradicts
+        self.file = file
+        self.index = index
+        self.whenIsProfileOnly = whenIsProfileOnly
+        self.template = template
     }
 
     static func examples(_ json: JSON, _ name: String) -> [Example] {

@@ -7,8 +7,9 @@ public enum BundledCatalog {
         return result
     }
 
-    /// The bundled catalog's files as a snapshot written at build time (`CatalogSnapshot`),
-    /// which `Catalog.load(snapshot:)` builds the catalog from without reading JSON text.
+    /// The bundled catalog, loaded and validated from its files at build time, as a typed
+    /// snapshot (CatalogSnapshot.swift), which `Catalog.load(snapshot:)` reads back into the
+    /// catalog's types without reading JSON text.
     public static var snapshot: String { EmbeddedCatalog.snapshot }
 
     /// Every bundled catalog file, keyed by its path relative to `catalog/`.

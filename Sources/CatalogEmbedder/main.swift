@@ -32,10 +32,11 @@ func embed() {
     // The catalog is validated here, at build time, from the very bytes that are embedded: a
     // catalog with any problem fails the build, so the binary never carries one, and it need
     // not re-validate its own catalog at each start.
+    let catalog: Catalog
     do {
         var bytes: [String: [UInt8]] = [:]
         for (path, data) in files { bytes[path] = [UInt8](data) }
-        _ = try Catalog.load(files: bytes)
+        catalog = try Catalog.load(files: bytes)
     } catch let error as CatalogError {
         var text = "error: catalog/ fails validation; \(error.problems.count) problem(s):\n"
         for problem in error.problems { text += "catalog/\(problem.file): \(problem.path): \(problem.message)\n" }
@@ -57,7 +58,6 @@ func embed() {
         public static let files: [(path: String, json: String)] = [
 
     """
-    var parsed: [(path: String, json: JSON)] = []
     for (path, data) in files {
         let json: JSON
         do {
@@ -66,45 +66,51 @@ func embed() {
             FileHandle.standardError.write(Data("CatalogEmbedder: \(path): \(error)\n".utf8))
             exit(65)
         }
-        // The embedded text (what `lint` and `schema` read) and the snapshot (what every
-        // other command reads) must hold the same values bit for bit, and the snapshot must
-        // fit a one-line raw literal: a number the compact writer would round, or a control
-        // character in a string, fails the build here, naming the file.
+        // The embedded text (what `lint` and `schema` read) and the file (what the catalog
+        // in the snapshot every other command reads is loaded from) must hold the same values
+        // bit for bit: a number the compact writer would round fails the build here, naming
+        // the file.
         let compact = json.compactText()
-        let exact = CatalogSnapshot.encode([(path, json)])
         guard let reparsed = try? JSONParser.parse(compact),
-              CatalogSnapshot.encode([(path, reparsed)]).utf8.elementsEqual(exact.utf8) else {
+              CatalogDump.differences(CatalogDump.lines(reparsed), CatalogDump.lines(json), limit: 1).isEmpty else {
             FileHandle.standardError.write(Data("error: catalog/\(path): a value does not survive the compact JSON text exactly (a number with more digits than the writer keeps?)\n".utf8))
             exit(65)
         }
-        if exact.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
-            FileHandle.standardError.write(Data("error: catalog/\(path): a string holds a control character, which the one-line snapshot cannot carry\n".utf8))
-            exit(65)
-        }
-        parsed.append((path, json))
         source += "        (\(rawLiteral(path)), \(rawLiteral(compact))),\n"
     }
     source += "    ]\n"
 
-    // The same files, parsed, as the snapshot the binary loads its catalog from at start-up
-    // (`Catalog.load(snapshot:)`: no JSON text to read, nothing validated again). It is checked
-    // here: decoded and written again it must give back the very same bytes, and it must load
-    // as a catalog.
-    let snapshot = CatalogSnapshot.encode(parsed)
+    // The catalog just loaded and validated, written as the typed snapshot the binary loads
+    // at start-up (`Catalog.load(snapshot:)`: no JSON text read, nothing validated again; see
+    // CatalogSnapshot.swift). It is checked here: decoded, it must be the very catalog it was
+    // written from, every stored property (`CatalogDump`), and written again the same bytes;
+    // else the build fails, naming the first properties that differ.
+    let snapshot = CatalogSnapshot.encode(catalog: catalog)
+    if snapshot.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+        FileHandle.standardError.write(Data("error: the typed catalog snapshot holds a control character, which a one-line literal cannot carry\n".utf8))
+        exit(70)
+    }
     do {
-        let decoded = try CatalogSnapshot(snapshot).files()
-        guard CatalogSnapshot.encode(decoded).utf8.elementsEqual(snapshot.utf8) else {
-            FileHandle.standardError.write(Data("error: the catalog snapshot does not decode to the catalog's files\n".utf8))
+        let decoded = try Catalog.load(snapshot: snapshot)
+        let differences = CatalogDump.differences(CatalogDump.lines(catalog), CatalogDump.lines(decoded))
+        guard differences.isEmpty else {
+            let text = "error: the typed catalog snapshot does not decode to the catalog loaded from catalog/:\n"
+                + differences.map { "  \($0)\n" }.joined()
+            FileHandle.standardError.write(Data(text.utf8))
             exit(70)
         }
-        _ = try Catalog.load(snapshot: snapshot)
+        guard CatalogSnapshot.encode(catalog: decoded).utf8.elementsEqual(snapshot.utf8) else {
+            FileHandle.standardError.write(Data("error: the typed catalog snapshot, decoded and written again, gives other bytes\n".utf8))
+            exit(70)
+        }
     } catch {
-        FileHandle.standardError.write(Data("error: the catalog snapshot cannot be read back: \(error)\n".utf8))
+        FileHandle.standardError.write(Data("error: the typed catalog snapshot cannot be read back: \(error)\n".utf8))
         exit(70)
     }
     source += """
 
-        /// The same files as a `CatalogSnapshot` (parsed at build time; see Snapshot.swift).
+        /// The catalog, loaded and validated from these files at build time, as a typed
+        /// snapshot (see CatalogSnapshot.swift), which the binary loads at start-up.
         public static let snapshot: String = \(rawLiteral(snapshot))
     }
 
