@@ -41,6 +41,12 @@ public struct Engine: Sendable {
     let latencyScale: Question?
     /// Reasons that read no answer, written out once (see `prerenderReasons`); empty unless asked.
     var prerendered: [String?] = []
+    /// The other reasons cut into bytes written out once and the answers filled per profile
+    /// (see `prerenderReasons`), by rule and service position; empty unless asked.
+    var reasonPieces: [[ReasonPiece]] = []
+    /// Each service's name length in characters (a finding's `subjectLength`), counted once
+    /// by `prerenderReasons`; empty unless asked, when each finding counts it.
+    var serviceNameLengths: [Int] = []
     /// What-if's candidate values and their classes, worked out once (see `prepareWhatIfs`);
     /// nil unless asked, when each `whatIfs` judges every candidate on its own.
     var whatIfTable: WhatIfTable? = nil
@@ -106,6 +112,24 @@ public struct Engine: Sendable {
     func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, fired: [Bool], withReasons: Bool) -> [Assessment] {
         var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
+        // Each list is given its room once, counted from which rules fire, instead of growing
+        // one finding at a time.
+        var counts = [Int](repeating: 0, count: 3 * n)
+        for i in serviceRules.indices {
+            let kind: Int
+            switch serviceRules[i].effect {
+            case .exclude: kind = 0
+            case .score: kind = 1
+            case .configure: kind = 2
+            case .warn: continue
+            }
+            for s in 0..<n where fired[i * n + s] { counts[kind * n + s] += 1 }
+        }
+        for s in 0..<n {
+            assessments[s].exclusions.reserveCapacity(counts[s])
+            assessments[s].scoreFindings.reserveCapacity(counts[n + s])
+            assessments[s].configuration.reserveCapacity(counts[2 * n + s])
+        }
         for i in serviceRules.indices {
             let rule = serviceRules[i]
             for s in 0..<n where fired[i * n + s] {

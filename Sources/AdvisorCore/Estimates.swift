@@ -277,15 +277,49 @@ struct EstimateBuilder {
         return (low, high)
     }
 
+    /// `key.replacing("%", with: value)`: byte by byte when the key is ASCII (every '%' is then
+    /// a character of its own), which is what the price keys are; through `replacing` otherwise.
+    static func substituting(_ key: String, _ value: String) -> String {
+        let bytes = key.utf8
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return key.replacing("%", with: value) }
+        guard bytes.contains(UInt8(ascii: "%")) else { return key }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + value.utf8.count)
+        for b in bytes {
+            if b == UInt8(ascii: "%") { out.append(contentsOf: value.utf8) } else { out.append(b) }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `price.text`, written into one buffer instead of through six concatenations.
+    static func citation(_ price: UnitPrice) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(32 + price.unit.utf8.count + price.item.utf8.count + price.region.utf8.count)
+        func append(_ s: String) {
+            var s = s
+            s.withUTF8 { out.append(contentsOf: $0) }
+        }
+        out.append(UInt8(ascii: "$"))
+        append(JSON.format(number: price.usd))
+        out.append(UInt8(ascii: " "))
+        append(price.unit)
+        out.append(UInt8(ascii: " ")); out.append(UInt8(ascii: "("))
+        append(price.item)
+        out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " "))
+        append(price.region)
+        out.append(UInt8(ascii: ")"))
+        return String(decoding: out, as: UTF8.self)
+    }
+
     mutating func rds(_ w: Workload, instanceKey: String, family: String, licence: String? = nil) {
         let deployment = multiAZ ? "multi" : "single"
         let az = multiAZ ? "Multi-AZ (the standby is billed: the Multi-AZ rate is twice the single-AZ one)" : "single-AZ"
-        let hourly = price(instanceKey.replacing("%", with: deployment))
+        let hourly = price(EstimateBuilder.substituting(instanceKey, deployment))
         if let s = sizes(w, family: family), let hourly {
             let cost = { (v: Double) in hourly * v / 2 * CostMath.hoursPerMonth }
             var range = CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus))
             var basis = "\(family).\(s.low.name) to \(family).\(s.high.name), \(az), 730 h at $\(JSON.format(number: hourly)) per large-hour × vCPUs/2"
-            if w.regions > 1, let replica = price(instanceKey.replacing("%", with: "single")) {
+            if w.regions > 1, let replica = price(EstimateBuilder.substituting(instanceKey, "single")) {
                 range = range + CostRange(low: replica * s.low.vcpus / 2 * CostMath.hoursPerMonth, high: replica * s.high.vcpus / 2 * CostMath.hoursPerMonth)
                 basis += "; plus one cross-Region read replica of the same size, single-AZ"
             }
@@ -489,10 +523,13 @@ struct EstimateBuilder {
         if parts.contains(where: { $0.monthlyUSD != nil }) {
             assumptions.insert("On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted", at: 0)
         }
-        var seen = Set<String>()
-        assumptions = assumptions.filter { seen.insert($0).inserted }
+        // The first of each sentence, kept in order (a handful: compared one by one, not hashed).
+        var kept: [String] = []
+        kept.reserveCapacity(assumptions.count)
+        for sentence in assumptions where !kept.contains(sentence) { kept.append(sentence) }
+        assumptions = kept
         return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
-                        prices: used.map { PriceCitation(text: $0.text, source: $0.source, asOf: $0.asOf) },
+                        prices: used.map { PriceCitation(text: EstimateBuilder.citation($0), source: $0.source, asOf: $0.asOf) },
                         assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
     }
 }

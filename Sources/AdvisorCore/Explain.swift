@@ -8,7 +8,7 @@ extension Engine {
         let rule = serviceRules[i]
         let service = catalog.services[s]
         var subject = 0
-        if case .service? = rule.template.first { subject = service.name.count }
+        if case .service? = rule.template.first { subject = serviceNameLengths.isEmpty ? service.name.count : serviceNameLengths[s] }
         if !prerendered.isEmpty, let text = prerendered[i * catalog.services.count + s] { return (text, subject) }
         var missing: [String] = []
         if rule.needsBindings {
@@ -17,16 +17,45 @@ extension Engine {
             _ = evaluator.fires(i, a, s, capture: &capture)
             missing = evaluator.missingValues(capture)
         }
+        if !reasonPieces.isEmpty { return (Engine.write(reasonPieces[i * catalog.services.count + s], profile: profile, missing: missing), subject) }
         return (reason(rule, profile: profile, service: service, missing: missing), subject)
+    }
+
+    /// A reason from its pieces (`prerenderReasons`): the bytes written out once, the answers
+    /// and the values found missing as `reason` writes them, into one buffer.
+    static func write(_ pieces: [ReasonPiece], profile: Profile, missing: [String]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
+        func append(_ s: String) {
+            var s = s
+            s.withUTF8 { out.append(contentsOf: $0) }
+        }
+        for piece in pieces {
+            switch piece {
+            case let .bytes(bytes): out.append(contentsOf: bytes)
+            case let .answer(key): append(profile[key]?.text ?? "?")
+            case .missing:
+                for (k, value) in missing.enumerated() {
+                    if k > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " ")) }
+                    append(value)
+                }
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A rule's reason written out: its placeholders {service}, {answer:KEY}, {fact:KIND},
     /// {missing} (the values the evaluation found missing), {successor} and {since} filled.
     func reason(_ rule: Rule, profile: Profile, service: Service?, missing: [String]) -> String {
+        reason(rule.template, profile: profile, service: service, missing: missing)
+    }
+
+    /// The same for a template's parts.
+    func reason(_ template: [Rule.TemplatePart], profile: Profile, service: Service?, missing: [String]) -> String {
         var out = ""
         // One allocation for the sentence instead of one for each time it outgrows its buffer.
         out.reserveCapacity(256)
-        for part in rule.template {
+        for part in template {
             switch part {
             case let .literal(text): out += text
             case .service: out += service?.name ?? ""
@@ -63,13 +92,47 @@ extension Engine {
             }
             return services.map { readsProfile ? nil : reason(rule, profile: Profile(), service: $0, missing: []) }
         }
+        // The reasons that read answers: each run of parts that reads none is written out once,
+        // per service, as `reason` writes it; the answers and missing values are filled per profile.
+        let n = services.count
+        reasonPieces = serviceRules.indices.flatMap { i -> [[ReasonPiece]] in
+            services.indices.map { s -> [ReasonPiece] in
+                guard prerendered[i * n + s] == nil else { return [] }
+                var pieces: [ReasonPiece] = [], run: [Rule.TemplatePart] = []
+                func flush() {
+                    if !run.isEmpty { pieces.append(.bytes(Array(reason(run, profile: Profile(), service: services[s], missing: []).utf8))) }
+                    run.removeAll()
+                }
+                for part in serviceRules[i].template {
+                    switch part {
+                    case let .answer(key): flush(); pieces.append(.answer(key))
+                    case .missing: flush(); pieces.append(.missing)
+                    default: run.append(part)
+                    }
+                }
+                flush()
+                return pieces
+            }
+        }
+        serviceNameLengths = services.map(\.name.count)
+    }
+
+    /// A piece of a reason that reads answers (`prerenderReasons`).
+    enum ReasonPiece: Sendable {
+        /// Parts that read no answer, written out once.
+        case bytes([UInt8])
+        /// The answer to a question, as `reason` writes it (`?` when unanswered).
+        case answer(String)
+        /// The values the evaluation found missing, joined by ", ".
+        case missing
     }
 
     /// Why `other` ranks below the pick: its own penalties, then what the pick earned that it did not.
     func whyNot(_ other: Assessment, against pick: Assessment) -> [Finding] {
         var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
-        let otherRules = Set(other.scoreFindings.map(\.rule))
-        for finding in pick.scoreFindings.sorted(by: { $0.weight > $1.weight }) where finding.weight > 0 && !otherRules.contains(finding.rule) {
+        // Only the first four are shown: the pick's gains are written out until there are four.
+        for finding in pick.scoreFindings.sorted(by: { $0.weight > $1.weight }) where out.count < 4 && finding.weight > 0
+            && !other.scoreFindings.contains(where: { $0.rule == finding.rule }) {
             out.append(Finding(rule: finding.rule, text: "\(pick.service.name) gains here: \(finding.text)", source: finding.source, weight: -finding.weight))
         }
         if out.isEmpty {

@@ -76,7 +76,10 @@ extension Engine {
         var out: [WhatIf] = []
         // Per class of the question's answer (see WhatIfTable): the totals a variant of that
         // class gives before lowest-cost, worked out by the first variant of the class.
-        var known: [(scores: [Double], severity: [Double])?] = []
+        // Kept flat, by class and service, with whether each class is worked out yet; a
+        // variant's totals go into `scores` and `severity`, reused for every variant.
+        var knownScores: [Double] = [], knownSeverity: [Double] = [], isKnown: [Bool] = []
+        var scores = [Double](repeating: 0, count: n), severity = scores
         for (q, question) in catalog.questions.enumerated() {
             let candidates = table?.candidates[q]
                 ?? candidateValues(for: question).map { WhatIfTable.Candidate(value: $0, answer: nil, class: -1) }
@@ -90,9 +93,24 @@ extension Engine {
             defer { (changed.mask[q], changed.number[q], changed.answered[q]) = saved }
             // The class of the current answer: a variant in it changes no test's result, so
             // its totals are the profile's own.
-            let current = table.map { $0.classifies(q) ? $0.classOf(q, a) : -1 } ?? -1
-            known.removeAll(keepingCapacity: true)
-            for _ in 0..<(table?.classCount[q] ?? 0) { known.append(nil) }
+            // A current answer that is one of the candidates is in that candidate's class (the
+            // class is worked out from the answer alone).
+            let currentAnswer = profile[question.key]
+            var current = -1
+            if let table, table.classifies(q) {
+                if let answer = currentAnswer, let same = candidates.first(where: { $0.class >= 0 && $0.answer == answer }) {
+                    current = same.class
+                } else {
+                    current = table.classOf(q, a)
+                }
+            }
+            let classes = table?.classCount[q] ?? 0
+            isKnown.removeAll(keepingCapacity: true)
+            isKnown.append(contentsOf: repeatElement(false, count: classes))
+            if knownScores.count < classes * n {
+                knownScores = [Double](repeating: 0, count: classes * n)
+                knownSeverity = knownScores
+            }
             // What the rules that read this answer alone add now (from the profile's own
             // evaluation), to be swapped for what they add in a variant's class.
             let single = table?.singleRules[q] ?? [], effects = ruleEffects
@@ -109,21 +127,21 @@ extension Engine {
                 // The answer tried, as `variant` gives it: nil when it is the current answer.
                 let tried: Answer?
                 if let answer = candidate.answer {
-                    tried = profile[question.key] == answer ? nil : answer
+                    tried = currentAnswer == answer ? nil : answer
                 } else {
                     tried = variant(of: profile, question: question, value: candidate.value)
                 }
                 guard let answer = tried else { continue }
-                var scores: [Double], severity: [Double]
                 if candidate.class >= 0, candidate.class == current {
-                    scores = baseScores; severity = baseSeverity
-                } else if candidate.class >= 0, let totals = known[candidate.class] {
-                    (scores, severity) = totals
+                    for s in 0..<n { scores[s] = baseScores[s]; severity[s] = baseSeverity[s] }
+                } else if candidate.class >= 0, isKnown[candidate.class] {
+                    let at = candidate.class * n
+                    for s in 0..<n { scores[s] = knownScores[at + s]; severity[s] = knownSeverity[at + s] }
                 } else {
                     evaluator.set(&changed, question: q, to: answer)
                     // Weights are whole numbers (the schema says so), so adjusting the totals by
                     // the rules that changed gives exactly the sums a full evaluation would.
-                    scores = baseScores; severity = baseSeverity
+                    for s in 0..<n { scores[s] = baseScores[s]; severity[s] = baseSeverity[s] }
                     var judged = rulesReading[q]
                     if candidate.class >= 0, !single.isEmpty, let table {
                         // The rules that read this answer alone: what they add in the class,
@@ -138,15 +156,22 @@ extension Engine {
                     // A service that cannot fit keeps a severity above zero whatever these rules
                     // do (`servicesThatMayFit`): its totals are left as they are.
                     for i in judged {
-                        evaluateRule(i, changed, into: &changedFired, only: fitting)
+                        // A rule that adds neither points nor severity (a configure rule) moves
+                        // no total: it is not judged, and its row is neither written nor read.
                         let (score, weight) = ruleEffects[i]
+                        if score == 0 && weight == 0 { continue }
+                        evaluateRule(i, changed, into: &changedFired, only: fitting)
                         for s in fitting where changedFired[i * n + s] != fired[i * n + s] {
                             let sign: Double = changedFired[i * n + s] ? 1 : -1
                             scores[s] += sign * score
                             severity[s] += sign * weight
                         }
                     }
-                    if candidate.class >= 0 { known[candidate.class] = (scores, severity) }
+                    if candidate.class >= 0 {
+                        let at = candidate.class * n
+                        for s in 0..<n { knownScores[at + s] = scores[s]; knownSeverity[at + s] = severity[s] }
+                        isKnown[candidate.class] = true
+                    }
                 }
                 // lowest-cost is part of the evaluation: the changed profile's estimates.
                 if profileWantsLowestCost || question.key == Engine.costPriorityKey {

@@ -283,3 +283,23 @@ import Testing
         #expect(e.notes.contains { $0.contains("us-east-1") })
     }
 }
+
+/// A price key's '%' filled byte by byte is what `replacing` gives, for the instance keys the
+/// estimates fill, the catalog's price keys, and keys where a '%' is not a character of its own.
+@Suite struct PriceKeySubstitutionTests {
+    @Test func substitutingIsReplacing() {
+        let keys = ["instance-hour-db-r7g-large-%-az", "instance-hour-db-r6i-large-%-az-se2-license-included"]
+            + sharedCatalog.prices.prices.map(\.key) + ["%", "%%a%", "", "no-percent", "caf\u{E9}:%", "%\u{301}:x", "a%\u{301}%"]
+        for key in keys {
+            for value in ["multi", "single", "", "\u{301}"] {
+                #expect(EstimateBuilder.substituting(key, value) == key.replacing("%", with: value), "\(key) \(value)")
+            }
+        }
+    }
+
+    /// A price's citation, written into one buffer, is its `text`, for every price of the catalog.
+    @Test func citationIsThePricesText() {
+        #expect(!sharedCatalog.prices.prices.isEmpty)
+        for price in sharedCatalog.prices.prices { #expect(EstimateBuilder.citation(price) == price.text) }
+    }
+}
