@@ -43,12 +43,13 @@ extension Engine {
     func advise(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, whatIf: [WhatIf], texts: Bool = true) -> [Warning] {
         let pick = ranked.pick
         var warnings: [Warning] = []
-        if ranked.relaxed, !texts {
-            warnings.append(Warning(kind: .nothingFits, text: ""))
-        } else if ranked.relaxed {
-            var text = "No service meets every requirement of this profile. \(pick.service.name) is shown because what it lacks weighs least: \(pick.exclusions.map(\.text).joined(separator: " "))"
-            if let next = ranked.excluded.first(where: { $0.service.lifecycle.isAvailableForNewWorkloads }) {
-                text += " The next closest, \(next.service.name), lacks: \(next.exclusions.map(\.text).joined(separator: " "))"
+        if ranked.relaxed {
+            var text = ""
+            if texts {
+                text = "No service meets every requirement of this profile. \(pick.service.name) is shown because what it lacks weighs least: \(pick.exclusions.map(\.text).joined(separator: " "))"
+                if let next = ranked.excluded.first(where: { $0.service.lifecycle.isAvailableForNewWorkloads }) {
+                    text += " The next closest, \(next.service.name), lacks: \(next.exclusions.map(\.text).joined(separator: " "))"
+                }
             }
             warnings.append(Warning(kind: .nothingFits, text: text))
         }
@@ -61,13 +62,14 @@ extension Engine {
             if let tie = tieWarning(ranked, text: texts) { warnings.append(tie) }
             if pick.score < catalog.ranking.fitThreshold { warnings.append(texts ? weakFitWarning(ranked) : Warning(kind: .weakFit, text: "")) }
             let named = Condition.answerValues(profile["existing-engine"]).filter { $0 != "none" }
-            if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true), !texts {
-                warnings.append(Warning(kind: .elimination, text: ""))
-            } else if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true) {
-                let others = ranked.rest.map(\.service.name)
-                let text = others.isEmpty
-                    ? "\(pick.service.name) carries a commercial licence that no engine named here asks for; it is shown because nothing else fits this profile."
-                    : "\(pick.service.name) carries a commercial licence that no engine named here asks for, and \(others.prefix(2).joined(separator: " and ")) also fit."
+            if named.isEmpty, pick.service.fact("commercialLicense")?.value == .bool(true) {
+                var text = ""
+                if texts {
+                    let others = ranked.rest.map(\.service.name)
+                    text = others.isEmpty
+                        ? "\(pick.service.name) carries a commercial licence that no engine named here asks for; it is shown because nothing else fits this profile."
+                        : "\(pick.service.name) carries a commercial licence that no engine named here asks for, and \(others.prefix(2).joined(separator: " and ")) also fit."
+                }
                 warnings.append(Warning(kind: .elimination, text: text))
             }
             if pick.service.family == "analytics" && !saysAnalytics(profile) {

@@ -56,17 +56,12 @@ public final class Service: Sendable {
     /// Why the service is never the top pick, when that is by design (lint accepts it then).
     public let neverPickedBecause: String?
 
-    init(json: JSON, file: String) {
-        id = json["id"]?.stringValue ?? ""
-        name = json["name"]?.stringValue ?? ""
-        family = json["family"]?.stringValue ?? ""
-        summary = json["summary"]?.stringValue ?? ""
-        let facts = (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) }
-        self.facts = facts
-        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
-        neverPickedBecause = json["neverPickedBecause"]?.stringValue
-        lists = ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) }
-        self.file = file
+    convenience init(json: JSON, file: String) {
+        self.init(id: json["id"]?.stringValue ?? "", name: json["name"]?.stringValue ?? "",
+                  family: json["family"]?.stringValue ?? "", summary: json["summary"]?.stringValue ?? "",
+                  facts: (json["facts"]?.objectValue ?? []).map { Fact(kind: $0.0, json: $0.1) },
+                  lists: ["prices", "useWhen", "avoidWhen", "migrationPaths", "changes"].map { ($0, json[$0]?.arrayValue ?? []) },
+                  file: file, neverPickedBecause: json["neverPickedBecause"]?.stringValue)
     }
 
     /// Every field but the facts' index, which is worked out from the facts.
@@ -84,16 +79,9 @@ public final class Service: Sendable {
 
     /// `other` with `facts` in place of its own (facts joined from other files, such as
     /// regions.json).
-    init(copying other: Service, facts: [Fact]) {
-        id = other.id
-        name = other.name
-        family = other.family
-        summary = other.summary
-        self.facts = facts
-        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
-        neverPickedBecause = other.neverPickedBecause
-        lists = other.lists
-        file = other.file
+    convenience init(copying other: Service, facts: [Fact]) {
+        self.init(id: other.id, name: other.name, family: other.family, summary: other.summary, facts: facts,
+                  lists: other.lists, file: other.file, neverPickedBecause: other.neverPickedBecause)
     }
 
     public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
@@ -179,11 +167,15 @@ public struct Catalog: Sendable {
     public var prices = PriceTable(prices: [])
     /// Where services are offered (regions.json); empty when the catalog has none.
     public var regionTable = RegionTable()
-    /// The migration guide (migration.json), by section.
+    /// The migration guide (migration.json), by section. Unordered: look it up by key, or iterate it sorted (the bundled
+    /// snapshot fills it in byte order of its keys, `--catalog DIR` in file order, so an unsorted
+    /// walk could differ between the two).
     public var migrationGuide: [String: [GuideEntry]] = [:]
     /// How ties and weak fits are treated (catalog.json's `ranking`).
     public var ranking = RankingPolicy()
-    /// The label people read for each fact kind (catalog.json's `factLabels`).
+    /// The label people read for each fact kind (catalog.json's `factLabels`). Unordered: look it up by key, or iterate it sorted (the bundled
+    /// snapshot fills it in byte order of its keys, `--catalog DIR` in file order, so an unsorted
+    /// walk could differ between the two).
     public var factLabels: [String: String] = [:]
     /// The parsed files of a bundled catalog, kept as long as the catalog (see `load(texts:)`).
     var parsedFiles: [JSON] = []
@@ -442,20 +434,15 @@ extension Question {
     }
 
     init(json: JSON) {
-        key = json["key"]?.stringValue ?? ""
-        isCore = json["core"]?.boolValue ?? false
-        kind = Kind(rawValue: json["type"]?.stringValue ?? "") ?? .choice
-        prompt = json["prompt"]?.stringValue ?? ""
-        hint = json["hint"]?.stringValue ?? ""
-        help = json["help"]?.stringValue ?? ""
-        values = (json["values"]?.arrayValue ?? []).map {
-            Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "",
-                  rank: $0["rank"]?.numberValue.map { Int($0) }, family: $0["family"]?.stringValue)
-        }
-        valueNames = values.map(\.value)
-        example = json["example"]?.stringValue
-        askWhen = json["askWhen"].map(Condition.init(json:))
-        ranked = json["ranked"]?.stringValue
+        self.init(
+            key: json["key"]?.stringValue ?? "", isCore: json["core"]?.boolValue ?? false,
+            kind: Kind(rawValue: json["type"]?.stringValue ?? "") ?? .choice,
+            prompt: json["prompt"]?.stringValue ?? "", hint: json["hint"]?.stringValue ?? "", help: json["help"]?.stringValue ?? "",
+            values: (json["values"]?.arrayValue ?? []).map {
+                Value(value: $0["value"]?.stringValue ?? "", label: $0["label"]?.stringValue ?? "", help: $0["help"]?.stringValue ?? "",
+                      rank: $0["rank"]?.numberValue.map { Int($0) }, family: $0["family"]?.stringValue)
+            },
+            example: json["example"]?.stringValue, askWhen: json["askWhen"].map(Condition.init(json:)), ranked: json["ranked"]?.stringValue)
     }
 }
 

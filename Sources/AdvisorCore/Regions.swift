@@ -20,6 +20,7 @@ public struct RegionTable: Sendable {
         public var fact: String
         /// For a capability: what is offered, as people read it; nil for the service itself.
         public var capability: String?
+        /// Unordered: test membership, or iterate it sorted.
         public var regions: Set<String>
         /// stated, inferred or unconfirmed: only a stated list rules a service out.
         public var confidence: String
@@ -29,6 +30,8 @@ public struct RegionTable: Sendable {
     }
 
     public var regions: [Region] = []
+    /// By key. Unordered: look it up, or iterate it sorted (the bundled snapshot fills it in
+    /// byte order of its keys, `--catalog DIR` in file order).
     public var offerings: [String: Offering] = [:]
     public var capabilities: [Offering] = []
 

@@ -345,8 +345,8 @@ enum SchemaPattern: CaseIterable {
             return true
         case .region:
             // Two letters, then `-gov` or not, then `-`, letters, `-`, one digit: the middle is
-            // `-[a-z]+`, or `-gov` followed by `-[a-z]+`.
-            guard n >= 7, lower(t[0]), lower(t[1]), digit(t[n - 1]), t[n - 2] == 0x2D else { return false }
+            // `-[a-z]+`, or `-gov` followed by `-[a-z]+`. The shortest is six bytes (`us-e-1`).
+            guard n >= 6, lower(t[0]), lower(t[1]), digit(t[n - 1]), t[n - 2] == 0x2D else { return false }
             func hyphenLetters(_ from: Int) -> Bool {
                 guard from < n - 3, t[from] == 0x2D else { return false }
                 for i in (from + 1)..<(n - 2) where !lower(t[i]) { return false }

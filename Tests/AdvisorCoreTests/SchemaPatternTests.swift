@@ -57,7 +57,7 @@ import Testing
 
     @Test func matchersDecideAsTheRegexOnGeneratedStrings() throws {
         let seeds = ["a", "ab-c", "a1-b2-c3", "2026-12-02", "https://aws.amazon.com/x?y=1", "per month", "per ",
-                     "rules/ab-c.json", "us-east-1", "us-gov-west-1", "ap-southeast-2", "xx-gov-1", "usRegions", "fooBarRegions",
+                     "rules/ab-c.json", "us-east-1", "us-e-1", "us-gov-west-1", "ap-southeast-2", "xx-gov-1", "usRegions", "fooBarRegions",
                      "10GB", "1.5TiB", "unlimited", "0B", "64KiB", "3PB", "-", "", "Regions", "perx", "rules/.json"]
         let alphabet: [String] = ["a", "z", "A", "R", "0", "9", "-", ".", " ", "/", "_", "é", "e\u{301}", "\n", "\r\n", "\t", "\u{0}", "~", "B", "i", "gov", "s:"]
         var rng = SplitMix(seed: 19)
@@ -91,6 +91,39 @@ import Testing
         }
         // Both outcomes arise for many texts (the generated strings are not all misses).
         #expect(agreedMatches > 200 && agreedMisses > 1000)
+    }
+
+    /// Every string of up to `most` pieces from a small alphabet of each pattern's own parts:
+    /// all short shapes, where an off-by-one in a length check hides (`us-e-1` was one).
+    @Test func matchersDecideAsTheRegexOnEveryShortString() throws {
+        let pieces: [(SchemaPattern, [String], Int)] = [
+            (.slug, ["a", "0", "-", "A"], 6),
+            (.date, ["0", "-"], 11),
+            (.https, ["https://", "a", " ", "/"], 4),
+            (.per, ["per ", "p", "e", "r", " "], 4),
+            (.ruleFile, ["rules/", ".json", "a", "-", "A"], 4),
+            (.region, ["a", "-", "0", "-gov"], 7),
+            (.regionsFact, ["a", "A", "Regions", "-"], 4),
+            (.size, ["0", ".", "B", "K", "i"], 6),
+        ]
+        #expect(Set(pieces.map { $0.0.pattern }) == Set(SchemaPattern.allCases.map(\.pattern)))
+        var tried = 0, agreedMatches = 0
+        for (known, alphabet, most) in pieces {
+            let regex = try Regex(known.pattern)
+            var level = [""]
+            for length in 0...most {
+                for s in level {
+                    let (hand, byRegex) = decide(known, regex, s)
+                    #expect(hand == byRegex, "\(known.pattern) on \(s.debugDescription): hand \(hand), regex \(byRegex)")
+                    tried += 1
+                    if hand && byRegex { agreedMatches += 1 }
+                }
+                if length < most { level = level.flatMap { s in alphabet.map { s + $0 } } }
+            }
+        }
+        // Every pattern's alphabet reaches strings it matches, the shortest region among them.
+        #expect(tried > 30_000 && agreedMatches > 100)
+        #expect(SchemaPattern.region.matches("us-e-1") == true)
     }
 
     /// A deterministic generator (SplitMix64).
