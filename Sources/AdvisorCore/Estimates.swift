@@ -291,26 +291,6 @@ struct EstimateBuilder {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `price.text`, written into one buffer instead of through six concatenations.
-    static func citation(_ price: UnitPrice) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(32 + price.unit.utf8.count + price.item.utf8.count + price.region.utf8.count)
-        func append(_ s: String) {
-            var s = s
-            s.withUTF8 { out.append(contentsOf: $0) }
-        }
-        out.append(UInt8(ascii: "$"))
-        append(JSON.format(number: price.usd))
-        out.append(UInt8(ascii: " "))
-        append(price.unit)
-        out.append(UInt8(ascii: " ")); out.append(UInt8(ascii: "("))
-        append(price.item)
-        out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " "))
-        append(price.region)
-        out.append(UInt8(ascii: ")"))
-        return String(decoding: out, as: UTF8.self)
-    }
-
     mutating func rds(_ w: Workload, instanceKey: String, family: String, licence: String? = nil) {
         let deployment = multiAZ ? "multi" : "single"
         let az = multiAZ ? "Multi-AZ (the standby is billed: the Multi-AZ rate is twice the single-AZ one)" : "single-AZ"
@@ -529,7 +509,7 @@ struct EstimateBuilder {
         for sentence in assumptions where !kept.contains(sentence) { kept.append(sentence) }
         assumptions = kept
         return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
-                        prices: used.map { PriceCitation(text: EstimateBuilder.citation($0), source: $0.source, asOf: $0.asOf) },
+                        prices: used.map { PriceCitation(text: $0.text, source: $0.source, asOf: $0.asOf) },
                         assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
     }
 }

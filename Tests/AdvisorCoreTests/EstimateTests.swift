@@ -292,14 +292,23 @@ import Testing
             + sharedCatalog.prices.prices.map(\.key) + ["%", "%%a%", "", "no-percent", "caf\u{E9}:%", "%\u{301}:x", "a%\u{301}%"]
         for key in keys {
             for value in ["multi", "single", "", "\u{301}"] {
-                #expect(EstimateBuilder.substituting(key, value) == key.replacing("%", with: value), "\(key) \(value)")
+                #expect(Array(EstimateBuilder.substituting(key, value).utf8) == Array(key.replacing("%", with: value).utf8), "\(key) \(value)")
             }
+        }
+        // Non-ASCII keys, spelled out (a `%` joined to a combining mark is not a `%` character).
+        let spelled: [(String, String)] = [("caf\u{E9}:%", "caf\u{E9}:multi"), ("%\u{301}:x", "%\u{301}:x"), ("a%\u{301}%", "a%\u{301}multi")]
+        for (key, expected) in spelled {
+            #expect(Array(EstimateBuilder.substituting(key, "multi").utf8) == Array(expected.utf8), "\(key)")
         }
     }
 
-    /// A price's citation, written into one buffer, is its `text`, for every price of the catalog.
+    /// A price's `text`, written into one buffer, is the sentence its parts make, byte for
+    /// byte, for every price of the catalog.
     @Test func citationIsThePricesText() {
         #expect(!sharedCatalog.prices.prices.isEmpty)
-        for price in sharedCatalog.prices.prices { #expect(EstimateBuilder.citation(price) == price.text) }
+        for price in sharedCatalog.prices.prices {
+            let spelled = "$" + JSON.format(number: price.usd) + " " + price.unit + " (" + price.item + ", " + price.region + ")"
+            #expect(Array(price.text.utf8) == Array(spelled.utf8))
+        }
     }
 }
