@@ -25,7 +25,7 @@ import Testing
                     let pieces = prepared.writtenReason(i, service: s, profile: p, answers: a)
                     compared += 1
                     if engine.serviceRules[i].needsBindings, fired[i * n + s] { withMissing += 1 }
-                    if Array(full.utf8) != Array(pieces.utf8) {
+                    if Array(full.text.utf8) != Array(pieces.text.utf8) || full.subjectLength != pieces.subjectLength {
                         mismatches += 1
                         if mismatches <= 3 { Issue.record("rule \(engine.serviceRules[i].id), service \(sharedCatalog.services[s].id): \(pieces) against \(full)") }
                     }
