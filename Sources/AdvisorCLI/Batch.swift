@@ -30,7 +30,7 @@ enum Batch {
             self.maxLine = maxLine
         }
 
-        enum Line { case text([UInt8]), tooLong(Int) }
+        enum Line: Sendable { case text([UInt8]), tooLong(Int) }
 
         mutating func next() throws -> Line? {
             var skipping = false
@@ -96,131 +96,263 @@ enum Batch {
         }
         defer { if fd != STDIN_FILENO { close(fd) } }
 
-        let catalog = inv.catalog
-        var engine = Engine(catalog: catalog)
-        engine.prerenderReasons()
-        engine.prepareRequirementFacts()
+        let jobs = try jobCount(inv.options["jobs"])
         let csv = inv.format == .csv
         // A CSV row shows the pick, the confidence level, the runner-up and the decisive
         // reason: no what-if, warning, why-not, estimate or migration, so none is worked out.
         let withWhatIf = inv.flags.contains("what-if") && !csv
-        // What-if judges each class of candidate answers once for the whole run (as `plan`).
-        if withWhatIf { engine.prepareWhatIfs() }
+        /// An engine prepared for many profiles.
+        func engine(_ catalog: Catalog) -> Engine {
+            var engine = Engine(catalog: catalog)
+            engine.prerenderReasons()
+            engine.prepareRequirementFacts()
+            // What-if judges each class of candidate answers once for the whole run (as `plan`).
+            if withWhatIf { engine.prepareWhatIfs() }
+            return engine
+        }
+        // Each worker answers its share of a round on its own thread, with its own caches,
+        // buffers, engine and copy of the catalog: threads that shared the catalog's objects
+        // would contend for their reference counts on every line. A worker is made the first
+        // time a round needs it (a short input makes one).
+        var workers = [Worker(engine: engine(inv.catalog), csv: csv, withWhatIf: withWhatIf)]
+        var snapshot: String? = nil
+        func makeWorkers(_ count: Int) {
+            while workers.count < count {
+                if snapshot == nil { snapshot = CatalogSnapshot.encode(catalog: inv.catalog) }
+                let copy = (try? Catalog.load(snapshot: snapshot!)) ?? inv.catalog
+                workers.append(Worker(engine: engine(copy), csv: csv, withWhatIf: withWhatIf))
+            }
+        }
         var reader = LineReader(fd: fd)
-        var lineNumber = 0, answered = 0
-        var failedLines: [Int] = []
+        /// Lines read and not yet answered: one round.
+        var pending: [Pending] = []
+        /// The number of the last line read, and of the last line whose answer is written.
+        var lineNumber = 0, lastWritten = 0, answered = 0
+        var failed = FailedLines()
         let queue = OutputQueue(fd: inv.io.stdoutDescriptor, fallback: inv.io.writeOut)
         if csv { try queue.append(csvHeader) }
         let progress = inv.io.stderrIsTerminal
         var lastProgress = monotonicSeconds()
-        // Fleets repeat workload shapes, and the engine is deterministic: an answer is computed
-        // once per profile and reused, found first by the line's bytes around its id (no
-        // parsing), then by the parsed profile. Both caches are bounded, so memory stays flat.
-        var byLine: [LineScan.LineKey: Rendered] = [:]
-        var byProfile: [Profile: Rendered] = [:]
-        let cacheLimit = 512
-        /// The line being written, its capacity kept from one line to the next.
-        var text: [UInt8] = []
 
-        /// One answer: the id (as JSON text) leads the object, as if it had been its first member.
-        func emit(_ rendered: Rendered, id: UnsafeRawBufferPointer?, idText: String?) throws {
-            if csv {
-                try queue.append(csvField(idText ?? "") + "," + String(lineNumber) + ",")
-                try queue.append(rendered, from: 0)
-            } else if let id {
-                try queue.append(#"{"id":"#)
-                try queue.append(id)
-                try queue.append(",")
-                try queue.append(rendered, from: 1)
-            } else {
-                try queue.append(rendered, from: 0)
+        /// Answers the lines read so far, on up to `jobs` threads (a share is at least
+        /// `minimumShare` lines, so a trickle from a pipe starts no thread), and queues their
+        /// answers in input order. After a signal, only the answers up to the first line a
+        /// worker did not finish are written: whole lines, none skipped.
+        func answerPending() throws {
+            guard !pending.isEmpty else { return }
+            let round = pending
+            pending.removeAll(keepingCapacity: true)
+            let used = min(jobs, max(1, round.count / Worker.minimumShare))
+            let bounds = (0...used).map { $0 * round.count / used }
+            makeWorkers(used)
+            let ready = workers
+            Threads.run(used) { k in ready[k].answer(round[bounds[k]..<bounds[k + 1]]) }
+            for k in 0..<used {
+                let worker = workers[k]
+                try queue.write(worker.out)
+                answered += worker.answered
+                failed.add(worker.failed)
+                if worker.done > 0 { lastWritten = round[bounds[k] + worker.done - 1].number }
+                if worker.done < bounds[k + 1] - bounds[k] { break }
+            }
+            if queue.pendingBytes >= 1 << 18 { try queue.flush() }
+            if progress && monotonicSeconds() - lastProgress > 0.5 {
+                try queue.flush()
+                inv.io.writeErr("\r\(lastWritten) lines…")
+                lastProgress = monotonicSeconds()
             }
         }
 
-        reader.willRead = { try queue.flush() }
         installStopHandlers()
         /// After SIGINT or SIGTERM: what is queued (whole lines only) is written, then the
         /// summary, and the exit status is 130 or 143.
         func stopIfSignalled() throws {
             guard batchStopSignal != 0 else { return }
             try queue.flush()
-            inv.io.writeErr((progress ? "\r" : "") + "batch: stopped by a signal after \(lineNumber) line(s), \(answered) answered\n")
+            inv.io.writeErr((progress ? "\r" : "") + "batch: stopped by a signal after \(lastWritten) line(s), \(answered) answered\n")
             throw Ask.Stop(status: batchStopSignal == SIGTERM ? .terminated : .interrupted, message: "")
+        }
+        // Before a read that may wait, the lines already read are answered and written: a
+        // slow producer sees its answers at once (output starts before input ends). A signal
+        // that came while they were answered stops the run here, before the read waits.
+        reader.willRead = {
+            try answerPending()
+            try stopIfSignalled()
+            try queue.flush()
         }
         while let line = try reader.next() {
             try stopIfSignalled()
             lineNumber += 1
+            pending.append(Pending(number: lineNumber, line: line))
+            if pending.count >= Worker.roundLimit { try answerPending() }
+        }
+        try stopIfSignalled()
+        try answerPending()
+        try stopIfSignalled()
+        try queue.flush()
+        var summary = (progress ? "\r" : "") + "batch: \(lineNumber) line(s), \(answered) answered, \(failed.count) failed"
+        if failed.count > 0 {
+            summary += " (line" + (failed.count > 1 ? "s " : " ") + failed.first.map(String.init).joined(separator: ", ") + (failed.count > failed.first.count ? ", …" : "") + ")"
+        }
+        inv.io.writeErr(summary + "\n")
+        if failed.count > 0 { throw Ask.Stop(status: .batchLinesFailed, message: "") }
+        return ""
+    }
+
+    /// `--jobs N`: threads that answer lines at once; by default one per processor online,
+    /// at most `Worker.defaultJobLimit`.
+    static func jobCount(_ text: String?) throws -> Int {
+        guard let text else { return min(Threads.available, Worker.defaultJobLimit) }
+        guard let n = Int(text), (1...Worker.jobLimit).contains(n) else {
+            throw CLIError.usage("--jobs takes a whole number of threads from 1 to \(Worker.jobLimit); got '\(Sanitize.forTerminal(text, limit: 40))'", command: "batch")
+        }
+        return n
+    }
+
+    /// A line read and waiting for its round.
+    struct Pending: Sendable {
+        var number: Int
+        var line: LineReader.Line
+    }
+
+    /// The failed lines' count and the first ten of their numbers (what the summary names):
+    /// memory stays flat however many lines fail.
+    struct FailedLines {
+        static let named = 10
+        var count = 0
+        var first: [Int] = []
+
+        mutating func add(_ line: Int) {
+            count += 1
+            if first.count < FailedLines.named { first.append(line) }
+        }
+
+        /// Another's, whose lines all come after these.
+        mutating func add(_ other: FailedLines) {
+            count += other.count
+            first += other.first.prefix(FailedLines.named - first.count)
+        }
+    }
+
+    /// Answers lines on one thread: its share of each round, into its own buffer. Its engine
+    /// shares the tables of every other worker's (read only); its caches are its own.
+    final class Worker: @unchecked Sendable {
+        /// The fewest lines a thread is started for.
+        static let minimumShare = 8
+        /// Lines read before a round is answered even if more could be read without waiting.
+        static let roundLimit = 4_096
+        static let defaultJobLimit = 8
+        static let jobLimit = 256
+        /// Entries of the cache: a fleet repeats workload shapes.
+        static let cacheLimit = 512
+
+        let engine: Engine
+        let catalog: Catalog
+        let csv: Bool
+        let withWhatIf: Bool
+        // Fleets repeat workload shapes, and the engine is deterministic: an answer is
+        // computed once per line and reused for a line with the same bytes around its id, found
+        // without parsing. The cache is bounded, so memory stays flat. (A cache by parsed
+        // profile cost a fleet of distinct profiles a sixth of a CSV row, for lines that
+        // differ in spelling alone.)
+        var byLine: [LineScan.LineKey: Rendered] = [:]
+        /// The answer being written, its capacity kept from one line to the next.
+        var text: [UInt8] = []
+        /// This round's share: its answers in order, how many lines were answered and
+        /// failed, and how many of its lines it got through (all, unless a signal came).
+        var out: [UInt8] = []
+        var answered = 0
+        var failed = FailedLines()
+        var done = 0
+
+        init(engine: Engine, csv: Bool, withWhatIf: Bool) {
+            self.engine = engine
+            catalog = engine.catalog
+            self.csv = csv
+            self.withWhatIf = withWhatIf
+        }
+
+        /// Answers `lines` in order, stopping before a line once SIGINT or SIGTERM came.
+        func answer(_ lines: ArraySlice<Pending>) {
+            out.removeAll(keepingCapacity: true)
+            answered = 0
+            failed = FailedLines()
+            done = 0
+            for line in lines {
+                if batchStopSignal != 0 { return }
+                answer(line)
+                done += 1
+            }
+        }
+
+        /// One answer: the id (as JSON text) leads the object, as if it had been its first member.
+        func emit(_ rendered: Rendered, lineNumber: Int, id: UnsafeRawBufferPointer?, idText: String?) {
+            let all = UnsafeRawBufferPointer(rendered.bytes)
+            if csv {
+                writeCSVField(idText ?? "", to: &out)
+                out.append(contentsOf: ("," + String(lineNumber) + ",").utf8)
+                out.append(contentsOf: all)
+            } else if let id {
+                out.append(contentsOf: #"{"id":"#.utf8)
+                out.append(contentsOf: id)
+                out.append(UInt8(ascii: ","))
+                if all.count > 1 { out.append(contentsOf: all[1...]) }
+            } else {
+                out.append(contentsOf: all)
+            }
+        }
+
+        func answer(_ pending: Pending) {
+            let lineNumber = pending.number
             var bytes: [UInt8]
-            switch line {
+            switch pending.line {
             case let .tooLong(count):
-                failedLines.append(lineNumber)
-                try queue.append(errorLine(lineNumber, id: nil, "the line is \(count) bytes long, more than the 16 MB a profile may take", csv: csv))
-                continue
+                failed.add(lineNumber)
+                out.append(contentsOf: errorLine(lineNumber, id: nil, "the line is \(count) bytes long, more than the 16 MB a profile may take", csv: csv).utf8)
+                return
             case let .text(b): bytes = b
             }
             if bytes.last == 0x0D { bytes.removeLast() }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
             let scanned = bytes.withUnsafeBytes { LineScan.scan($0) }
             if let scanned, let hit = byLine[scanned.key] {
                 answered += 1
-                try bytes.withUnsafeBytes { all in
+                bytes.withUnsafeBytes { all in
                     let id = scanned.id.map { UnsafeRawBufferPointer(rebasing: all[$0]) }
                     let idText = csv ? scanned.id.map { String(decoding: all[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self) } : nil
-                    try emit(hit, id: id, idText: idText)
+                    emit(hit, lineNumber: lineNumber, id: id, idText: idText)
                 }
-            } else {
-                switch parse(bytes, catalog: catalog) {
-                case let .success((profile, id, idSource)):
-                    answered += 1
-                    let rendered: Rendered
-                    if let hit = byProfile[profile] {
-                        rendered = hit
-                    } else {
-                        // A CSV row: the ranking, with the pick's reasons alone written out.
-                        let recommendation = csv ? engine.rowRanking(profile) : engine.recommend(profile, withWhatIf: withWhatIf)
-                        text.removeAll(keepingCapacity: true)
-                        if csv {
-                            text.append(contentsOf: (csvTail(recommendation) + "\n").utf8)
-                        } else {
-                            // Written straight into bytes: the same bytes as Render.json's tree.
-                            Render.writeJSON(recommendation, catalog: catalog, to: &text)
-                            text.append(0x0A)
-                        }
-                        rendered = Rendered(text)
-                        if byProfile.count >= cacheLimit { byProfile.removeAll(keepingCapacity: true) }
-                        byProfile[profile] = rendered
-                    }
-                    // Stored by the line's key only when the scan saw the id the parser saw.
-                    if let scanned, (scanned.id == nil) == (id == nil) {
-                        if byLine.count >= cacheLimit { byLine.removeAll(keepingCapacity: true) }
-                        byLine[scanned.key] = rendered
-                    }
-                    if let id {
-                        try Array(idJSON(id, source: idSource).utf8).withUnsafeBytes { try emit(rendered, id: $0, idText: idText(id, source: idSource)) }
-                    } else {
-                        try emit(rendered, id: nil, idText: nil)
-                    }
-                case let .failure(error):
-                    failedLines.append(lineNumber)
-                    try queue.append(errorLine(lineNumber, id: error.id, idSource: error.idSource, error.message, csv: csv))
-                }
+                return
             }
-            if queue.pendingBytes >= 1 << 18 { try queue.flush() }
-            if progress && lineNumber % 1024 == 0 && monotonicSeconds() - lastProgress > 0.5 {
-                try queue.flush()
-                inv.io.writeErr("\r\(lineNumber) lines…")
-                lastProgress = monotonicSeconds()
+            switch parse(bytes, catalog: catalog) {
+            case let .success((profile, id, idSource)):
+                answered += 1
+                text.removeAll(keepingCapacity: true)
+                if csv {
+                    // A CSV row: the ranking, with the decisive reason alone written out.
+                    writeCSVTail(engine.row(profile), to: &text)
+                    text.append(0x0A)
+                } else {
+                    // Written straight into bytes: the same bytes as Render.json's tree.
+                    Render.writeJSON(engine.recommend(profile, withWhatIf: withWhatIf), catalog: catalog, to: &text)
+                    text.append(0x0A)
+                }
+                let rendered = Rendered(text)
+                // Stored by the line's key only when the scan saw the id the parser saw.
+                if let scanned, (scanned.id == nil) == (id == nil) {
+                    if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
+                    byLine[scanned.key] = rendered
+                }
+                if let id {
+                    Array(idJSON(id, source: idSource).utf8).withUnsafeBytes { emit(rendered, lineNumber: lineNumber, id: $0, idText: idText(id, source: idSource)) }
+                } else {
+                    emit(rendered, lineNumber: lineNumber, id: nil, idText: nil)
+                }
+            case let .failure(error):
+                failed.add(lineNumber)
+                out.append(contentsOf: errorLine(lineNumber, id: error.id, idSource: error.idSource, error.message, csv: csv).utf8)
             }
         }
-        try stopIfSignalled()
-        try queue.flush()
-        var summary = (progress ? "\r" : "") + "batch: \(lineNumber) line(s), \(answered) answered, \(failedLines.count) failed"
-        if !failedLines.isEmpty {
-            summary += " (line" + (failedLines.count > 1 ? "s " : " ") + failedLines.prefix(10).map(String.init).joined(separator: ", ") + (failedLines.count > 10 ? ", …" : "") + ")"
-        }
-        inv.io.writeErr(summary + "\n")
-        if !failedLines.isEmpty { throw Ask.Stop(status: .batchLinesFailed, message: "") }
-        return ""
     }
 
     struct LineError: Error {
@@ -277,13 +409,20 @@ enum Batch {
     /// The CSV columns after id and line: service, confidence, score, runner_up,
     /// runner_up_score, decisive_reason (the heaviest reason the pick has and the runner-up
     /// lacks, else its heaviest), error (empty).
-    static func csvTail(_ r: Recommendation) -> String {
-        let runnerUp = r.alternatives.first?.0
-        let theirs = Set(runnerUp?.scoreFindings.map(\.rule) ?? [])
-        let plus = r.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
-        let decisive = plus.first { !theirs.contains($0.rule) } ?? plus.first
-        return [r.pick.service.id, r.confidence.level.rawValue, JSON.format(number: r.pick.score), runnerUp?.service.id ?? "",
-                runnerUp.map { JSON.format(number: $0.score) } ?? "", decisive?.text ?? "", ""].map(csvField).joined(separator: ",")
+    static func csvTail(_ r: RowSummary) -> String {
+        var out: [UInt8] = []
+        writeCSVTail(r, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same, written into `out`.
+    static func writeCSVTail(_ r: RowSummary, to out: inout [UInt8]) {
+        let fields = [r.pick, r.confidence.rawValue, JSON.format(number: r.score), r.runnerUp ?? "",
+                      r.runnerUpScore.map { JSON.format(number: $0) } ?? "", r.decisive ?? "", ""]
+        for (k, field) in fields.enumerated() {
+            if k > 0 { out.append(UInt8(ascii: ",")) }
+            writeCSVField(field, to: &out)
+        }
     }
 
     /// RFC 4180: quote a field holding a comma, quote or line break; double inner quotes.
@@ -291,16 +430,34 @@ enum Batch {
     /// Control characters (ESC, BEL, line breaks...) are shown as visible escapes (`\u{1b}`,
     /// `\n`), as in text output: a CSV file is read in terminals and spreadsheets alike.
     static func csvField(_ s: String) -> String {
-        // Printable ASCII that needs neither quotes nor a formula guard (nearly every field)
-        // is written as it is; the rest the careful way below.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: ",") && $0 != UInt8(ascii: "\"") }),
-           !"=+-@".utf8.contains(s.utf8.first ?? 0) {
-            return s
+        var out: [UInt8] = []
+        writeCSVField(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The same, written into `out`.
+    static func writeCSVField(_ s: String, to out: inout [UInt8]) {
+        // Printable ASCII is written as it is (nearly every field); anything else is made
+        // visible first, as text output does.
+        var value = s
+        if !value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            value = value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) ? value : Sanitize.forTerminal(value, limit: Int.max)
         }
-        var value = s.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) ? s : Sanitize.forTerminal(s, limit: Int.max)
-        if let first = value.first, "=+-@".contains(first) { value = "'" + value }
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacing("\"", with: "\"\"") + "\""
+        value.withUTF8 { bytes in
+            let formula = bytes.first.map { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "@") } ?? false
+            let quoted = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+            if quoted { out.append(UInt8(ascii: "\"")) }
+            if formula { out.append(UInt8(ascii: "'")) }
+            if quoted {
+                for b in bytes {
+                    out.append(b)
+                    if b == UInt8(ascii: "\"") { out.append(b) }
+                }
+                out.append(UInt8(ascii: "\""))
+            } else {
+                out.append(contentsOf: bytes)
+            }
+        }
     }
 }
 

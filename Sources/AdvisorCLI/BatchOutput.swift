@@ -1,4 +1,5 @@
 import AdvisorCore
+import Platform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -87,6 +88,15 @@ extension Batch {
             held.append(rendered)
             pieces.append(iovec(iov_base: rendered.bytes.baseAddress! + offset, iov_len: rendered.bytes.count - offset))
             pendingBytes += rendered.bytes.count - offset
+        }
+
+        /// Writes everything queued, then `bytes` as they lie (a round's answers: not copied
+        /// into the queue). A failed write throws `WriteError`.
+        func write(_ bytes: [UInt8]) throws {
+            try flush()
+            guard !bytes.isEmpty else { return }
+            guard let fd else { return try fallback(String(decoding: bytes, as: UTF8.self)) }
+            if let code = FileSystem.writeAll(fd, bytes) { throw WriteError(code: code) }
         }
 
         /// Writes everything queued. A failed write throws `WriteError` (EPIPE, ENOSPC...).

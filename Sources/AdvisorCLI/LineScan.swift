@@ -8,6 +8,13 @@ enum LineScan {
         var rest: [UInt8]
         /// Where the id's value was cut out (-1: the line has no id).
         var idOffset: Int
+
+        /// The bytes hashed as one block (an array of bytes hashes them one at a time).
+        func hash(into hasher: inout Hasher) {
+            rest.withUnsafeBytes { hasher.combine(bytes: $0) }
+            hasher.combine(rest.count)
+            hasher.combine(idOffset)
+        }
     }
 
     /// Scans a line that may be a JSON object: its key, and the id's text when it is a plain

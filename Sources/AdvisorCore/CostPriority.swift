@@ -84,20 +84,24 @@ extension Engine {
     /// Adds the lowest-cost finding (and weight) to the favoured services' assessments.
     func addCheapest(_ profile: Profile, to assessments: inout [Assessment]) {
         guard let c = cheapest(profile, severity: assessments.map { $0.isExcluded ? 1 : 0 }) else { return }
+        for i in c.favoured {
+            assessments[i].score += Engine.cheapestEstimateWeight
+            assessments[i].scoreFindings.append(cheapestFinding(c, for: i))
+        }
+    }
+
+    /// The lowest-cost finding of favoured service `i`: by how much it undercuts the next.
+    func cheapestFinding(_ c: Cheapest, for i: Int) -> Finding {
         let mid = { (r: CostRange) in (r.low + r.high) / 2 }
         let saving = mid(c.nextCost) - mid(c.cost)
         let percent = Int((saving / mid(c.nextCost) * 100).rounded())
         let nextName = catalog.services[c.next].name
-        for i in c.favoured {
-            let others = c.favoured.filter { $0 != i }.map { catalog.services[$0].name }
-            let text = "Cheapest estimate of the \(c.compared) services that fit and whose estimates price this workload"
-                + (others.isEmpty ? "" : " (priced alike with " + others.joined(separator: ", ") + ")")
-                + ": \(Engine.range(c.cost)) a month, about \(Engine.dollars(saving)) (\(percent)%) less than \(nextName) at \(Engine.range(c.nextCost))"
-                + " (On-Demand, " + pricedWhere(c) + ", middle of each range)."
-            assessments[i].score += Engine.cheapestEstimateWeight
-            assessments[i].scoreFindings.append(Finding(rule: Engine.cheapestEstimateRule, text: text,
-                                                        source: c.estimate.prices.first?.source ?? "", weight: Engine.cheapestEstimateWeight))
-        }
+        let others = c.favoured.filter { $0 != i }.map { catalog.services[$0].name }
+        let text = "Cheapest estimate of the \(c.compared) services that fit and whose estimates price this workload"
+            + (others.isEmpty ? "" : " (priced alike with " + others.joined(separator: ", ") + ")")
+            + ": \(Engine.range(c.cost)) a month, about \(Engine.dollars(saving)) (\(percent)%) less than \(nextName) at \(Engine.range(c.nextCost))"
+            + " (On-Demand, " + pricedWhere(c) + ", middle of each range)."
+        return Finding(rule: Engine.cheapestEstimateRule, text: text, source: c.estimate.prices.first?.source ?? "", weight: Engine.cheapestEstimateWeight)
     }
 
     /// Where the compared prices come from; when one side fell back to us-east-1's and the

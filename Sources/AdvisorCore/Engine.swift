@@ -104,11 +104,11 @@ public struct Engine: Sendable {
     /// with reasons written out unless `withReasons` is false (sweeps).
     public func assess(_ profile: Profile, withReasons: Bool = true) -> [Assessment] {
         let a = evaluator.answers(profile)
-        return assess(profile, a, fired: firing(a), withReasons: withReasons)
+        return assess(profile, a, fired: matrix(firing(a)), withReasons: withReasons)
     }
 
-    /// The same, from the profile's answers and which rules fire (`firing(a)`), when the
-    /// caller has them (the lint sweep).
+    /// The same, from the profile's answers and which rules fire (`matrix(firing(a))`), when
+    /// the caller has them (the lint sweep).
     func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, fired: [Bool], withReasons: Bool) -> [Assessment] {
         var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
@@ -164,21 +164,35 @@ public struct Engine: Sendable {
 
     /// Scores and exclusion severities of every service.
     func evaluate(_ profile: Profile) -> (scores: [Double], severity: [Double]) {
-        let fired = firing(evaluator.answers(profile))
-        var (scores, severity) = totals(fired)
+        var (scores, severity) = totals(firing(evaluator.answers(profile)))
         addCheapest(profile, scores: &scores, severity: severity)
         return (scores, severity)
     }
 
-    /// Whether each service rule fires for each service: fired[rule * services + service].
-    func firing(_ a: RuleEvaluator.Answers) -> [Bool] {
-        var fired = [Bool](repeating: false, count: serviceRules.count * catalog.services.count)
-        for i in serviceRules.indices { evaluateRule(i, a, into: &fired) }
+    /// Per service rule, the services it fires for (bit s: the service at s).
+    func firing(_ a: RuleEvaluator.Answers) -> [UInt64] {
+        serviceRules.indices.map { firingServices($0, a) }
+    }
+
+    /// The same as a matrix: fired[rule * services + service].
+    func matrix(_ held: [UInt64]) -> [Bool] {
+        let n = catalog.services.count
+        var fired = [Bool](repeating: false, count: serviceRules.count * n)
+        // Bits of the catalog's services only (the evaluator's program gives no other).
+        let catalogServices: UInt64 = n == 0 ? 0 : UInt64.max >> UInt64(64 - n)
+        fired.withUnsafeMutableBufferPointer { fired in
+            for (i, services) in held.enumerated() {
+                var left = services & catalogServices
+                while left != 0 {
+                    fired[i * n + left.trailingZeroBitCount] = true
+                    left &= left - 1
+                }
+            }
+        }
         return fired
     }
 
-    /// Whether service rule `i` fires for each service: fired[i * services + s]. A `when` that
-    /// reads answers only is judged once; a selector that reads none comes from the table.
+    /// Whether service rule `i` fires for each service: fired[i * services + s].
     func evaluateRule(_ i: Int, _ a: RuleEvaluator.Answers, into fired: inout [Bool]) {
         evaluateRule(i, a, into: &fired, only: 0..<catalog.services.count)
     }
@@ -187,31 +201,33 @@ public struct Engine: Sendable {
     /// were (what-if judges only the services that may fit).
     func evaluateRule<Services: Sequence<Int>>(_ i: Int, _ a: RuleEvaluator.Answers, into fired: inout [Bool], only services: Services) {
         let n = catalog.services.count
-        let profileOnly = evaluator.whenIsProfileOnly[i]
-        let program = evaluator.program
-        let when = evaluator.whenAt[i], selector = evaluator.selectorAt[i]
-        if profileOnly, when >= 0, !program.holds(when, a, -1) {
-            for s in services { fired[i * n + s] = false }
-            return
-        }
-        let table = staticSelection[i]
-        for s in services {
-            var fires = true
-            if let table { fires = table[s] } else { fires = program.holds(selector, a, s) }
-            if fires, !profileOnly, when >= 0 { fires = program.holds(when, a, s) }
-            fired[i * n + s] = fires
-        }
+        let held = firingServices(i, a)
+        for s in services { fired[i * n + s] = held & (1 << UInt64(s)) != 0 }
     }
 
-    /// Scores and exclusion severities from which rules fire, summed in rule order.
-    func totals(_ fired: [Bool]) -> (scores: [Double], severity: [Double]) {
+    /// The services (bit s: the service at s) for which service rule `i` fires: its `when`
+    /// and its selector judged for every service at once.
+    func firingServices(_ i: Int, _ a: RuleEvaluator.Answers) -> UInt64 {
+        let program = evaluator.program
+        let when = evaluator.whenAt[i]
+        var held = when >= 0 ? program.subjects(when, a) : program.everyone
+        held &= ~TestProgram.bit(-1)
+        if held != 0 { held &= program.subjects(evaluator.selectorAt[i], a) }
+        return held
+    }
+
+    /// Scores and exclusion severities from which rules fire (`firing`), summed in rule order.
+    func totals(_ held: [UInt64]) -> (scores: [Double], severity: [Double]) {
         let n = catalog.services.count
         var scores = [Double](repeating: 0, count: n)
         var severity = [Double](repeating: 0, count: n)
         for (i, (score, weight)) in ruleEffects.enumerated() where score != 0 || weight != 0 {
-            for s in 0..<n where fired[i * n + s] {
+            var left = held[i]
+            while left != 0 {
+                let s = left.trailingZeroBitCount
                 scores[s] += score
                 severity[s] += weight
+                left &= left - 1
             }
         }
         return (scores, severity)
@@ -243,13 +259,13 @@ public struct Engine: Sendable {
     }
 
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
-    /// (batch's CSV rows take `rowRanking`: the ranking without what they do not show.)
+    /// (batch's CSV rows take `row`: the ranking without what they do not show.)
     public func recommend(_ profile: Profile, withWhatIf: Bool = true) -> Recommendation {
         let a = evaluator.answers(profile)
-        let fired = firing(a)
-        let all = assess(profile, a, fired: fired, withReasons: true)
+        let held = firing(a)
+        let all = assess(profile, a, fired: matrix(held), withReasons: true)
         let ranked = rank(all)
-        let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, fired: fired) : []
+        let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)
         let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick)) }

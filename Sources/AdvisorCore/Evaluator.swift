@@ -53,7 +53,6 @@ struct RuleEvaluator: Sendable {
     /// Per rule (in the order given to `init`): its `when` and its selector (false for a
     /// warning rule, which has none).
     let when: [Test?]
-    let whenIsProfileOnly: [Bool]
     let selector: [Test]
     /// The same `when` and selector tests, flat (see `TestProgram`): per rule, the position of
     /// each in `program` (-1: no `when`).
@@ -69,9 +68,8 @@ struct RuleEvaluator: Sendable {
         let facts = FactColumns(services: catalog.services)
         let compile = { (c: Condition) in RuleEvaluator.compile(c, catalog: catalog, index: index, facts: facts) }
         when = rules.map { $0.when.map(compile) }
-        whenIsProfileOnly = rules.map(\.whenIsProfileOnly)
         selector = rules.map { $0.services.map(compile) ?? .constant(false) }
-        var program = TestProgram()
+        var program = TestProgram(services: catalog.services.count)
         whenAt = when.map { $0.map { program.add($0) } ?? -1 }
         selectorAt = selector.map { program.add($0) }
         self.program = program
@@ -406,7 +404,18 @@ extension Condition.FactTest {
 /// `end` is the position after its subtree) and tables of plain values, so that evaluating
 /// retains and releases nothing. `RuleEvaluator.Test` is only the step compiling goes through;
 /// nothing evaluates it.
+///
+/// A test is judged for every service at once (`subjects`): bit s stands for the service at
+/// position s, and bit `noService` for no service at all (a warning rule, `askWhen`), so a
+/// catalog holds at most `maxServices` services (CatalogChecks refuses more).
 struct TestProgram: Sendable {
+    /// The bit that stands for "no service".
+    static let noService = 63
+    static let maxServices = 63
+
+    /// The subject bit of the service at `s` (-1: no service).
+    static func bit(_ s: Int) -> UInt64 { 1 << UInt64(s < 0 ? noService : s) }
+
     enum Op: UInt8, Sendable {
         case constant, all, any, not, perService, answered, answerIntersects, numberAtLeast, numberBelow
         case factIncludesAnswer, factLacksAnswer, factBelowAnswer, factSlower, familyMatches
@@ -426,6 +435,20 @@ struct TestProgram: Sendable {
     }
 
     private(set) var nodes: [Node] = []
+    /// Every subject: the catalog's services and no service.
+    let everyone: UInt64
+
+    /// A program for a catalog of `services` services: what `subjects` gives holds bits for
+    /// them and for no service only. Without a count (tests of answers alone, judged for no
+    /// service), every bit.
+    init(services: Int? = nil) {
+        if let services {
+            precondition(services <= TestProgram.maxServices, "a catalog holds at most \(TestProgram.maxServices) services")
+            everyone = TestProgram.bit(-1) | (services == 0 ? 0 : UInt64.max >> UInt64(64 - services))
+        } else {
+            everyone = UInt64.max
+        }
+    }
     private var flags: [Bool] = []
     private var masks: [UInt64] = []
     private var numbers: [Double] = []
@@ -435,10 +458,19 @@ struct TestProgram: Sendable {
     mutating func add(_ test: RuleEvaluator.Test) -> Int {
         let root = nodes.count
         var node = Node(op: .constant)
+        /// The services of a per-service table as subject bits (those where `keep` holds).
+        func services<T>(_ values: [T], _ keep: (T) -> Bool) -> UInt64 {
+            precondition(values.count <= TestProgram.maxServices, "a catalog holds at most \(TestProgram.maxServices) services")
+            var bits: UInt64 = 0
+            for (s, v) in values.enumerated() where keep(v) { bits |= 1 << UInt64(s) }
+            return bits
+        }
         func optionalTable<T>(_ values: [T?], _ store: inout [T], filler: T) {
             node.table = Int32(store.count)
             node.presence = Int32(flags.count)
             for v in values { store.append(v ?? filler); flags.append(v != nil) }
+            // The services that have the fact.
+            node.bits = services(values) { $0 != nil }
         }
         switch test {
         case let .constant(b): node.flag = b
@@ -458,6 +490,7 @@ struct TestProgram: Sendable {
             node.op = .perService
             node.table = Int32(flags.count)
             flags += table
+            node.bits = services(table) { $0 }
         case let .answered(q, b): node.op = .answered; node.question = Int32(q); node.flag = b
         case let .answerIntersects(q, m): node.op = .answerIntersects; node.question = Int32(q); node.bits = m
         case let .numberAtLeast(q, limit): node.op = .numberAtLeast; node.question = Int32(q); node.number = limit
@@ -478,6 +511,8 @@ struct TestProgram: Sendable {
             node.op = .familyMatches; node.question = Int32(q)
             node.table = Int32(ints.count)
             ints += families
+            // The services that have a family in the question's vocabulary.
+            node.bits = services(families) { $0 >= 0 }
         }
         node.end = Int32(root + 1)
         nodes.append(node)
@@ -485,72 +520,116 @@ struct TestProgram: Sendable {
     }
 
     /// Whether the test rooted at `i` holds for the answers and the service at `s` (-1: no
-    /// service).
+    /// service): its bit of `subjects`.
     func holds(_ i: Int, _ a: RuleEvaluator.Answers, _ s: Int) -> Bool {
-        var scratch = RuleEvaluator.Capture()
-        return holds(i, a, s, &scratch)
+        subjects(i, a) & TestProgram.bit(s) != 0
     }
 
-    /// The one place a rule's condition is decided (recommend, why, what-if, batch, plan, the
-    /// lint sweep, rule examples, askWhen). A `lacksAnswer` that holds records what it found
-    /// missing, for the rule's reason; a branch that fails keeps nothing.
+    /// The same, and what a holding test found for the rule's reason: a `lacksAnswer` that
+    /// holds records the values it found missing; within `any`, only the first branch that
+    /// holds counts; a negation finds nothing. A test that fails leaves `capture` as it was.
     func holds(_ i: Int, _ a: RuleEvaluator.Answers, _ s: Int, _ capture: inout RuleEvaluator.Capture) -> Bool {
+        let bit = TestProgram.bit(s)
+        guard subjects(i, a) & bit != 0 else { return false }
+        collect(i, a, s, bit, &capture)
+        return true
+    }
+
+    /// What a test that holds for `s` found (see `holds(_:_:_:_:)`), read along the branches
+    /// that hold; nothing is decided here.
+    private func collect(_ i: Int, _ a: RuleEvaluator.Answers, _ s: Int, _ bit: UInt64, _ capture: inout RuleEvaluator.Capture) {
         let node = nodes[i]
-        let q = Int(node.question)
         switch node.op {
-        case .constant: return node.flag
         case .all:
-            let before = capture
             var child = i + 1
             while child < Int(node.end) {
-                if !holds(child, a, s, &capture) {
-                    capture = before
-                    return false
+                collect(child, a, s, bit, &capture)
+                child = Int(nodes[child].end)
+            }
+        case .any:
+            var child = i + 1
+            while child < Int(node.end) {
+                if subjects(child, a) & bit != 0 {
+                    collect(child, a, s, bit, &capture)
+                    return
                 }
                 child = Int(nodes[child].end)
             }
-            return true
-        case .any:
-            let before = capture
+        case .factLacksAnswer:
+            let q = Int(node.question)
+            capture = RuleEvaluator.Capture(question: q, missing: a.mask[q] & ~masks[Int(node.table) + s])
+        default: break
+        }
+    }
+
+    /// The one place a rule's condition is decided (recommend, why, what-if, batch, plan, the
+    /// lint sweep, rule examples, askWhen): the subjects for which the test rooted at `i`
+    /// holds, as bits (bit s: the service at s; `noService`: no service), every service at once.
+    /// A test of answers alone holds for every subject or none; a test of a service's facts
+    /// never holds for no service.
+    func subjects(_ i: Int, _ a: RuleEvaluator.Answers) -> UInt64 {
+        let node = nodes[i]
+        let q = Int(node.question)
+        switch node.op {
+        case .constant: return node.flag ? everyone : 0
+        case .all:
+            var held = everyone
             var child = i + 1
-            while child < Int(node.end) {
-                if holds(child, a, s, &capture) { return true }
-                // A branch that failed found nothing for the reason.
-                capture = before
+            while child < Int(node.end), held != 0 {
+                held &= subjects(child, a)
                 child = Int(nodes[child].end)
             }
-            return false
-        case .not:
-            // What a negated test found is not what the rule's reason names.
-            var scratch = RuleEvaluator.Capture()
-            return !holds(i + 1, a, s, &scratch)
-        case .perService: return s >= 0 && flags[Int(node.table) + s]
-        case .answered: return a.answered[q] == node.flag
-        case .answerIntersects: return a.mask[q] & node.bits != 0
-        case .numberAtLeast: return a.answered[q] && a.number[q] >= node.number
-        case .numberBelow: return a.answered[q] && a.number[q] < node.number
+            return held
+        case .any:
+            var held: UInt64 = 0
+            var child = i + 1
+            while child < Int(node.end), held != everyone {
+                held |= subjects(child, a)
+                child = Int(nodes[child].end)
+            }
+            return held
+        case .not: return everyone & ~subjects(i + 1, a)
+        case .perService: return node.bits
+        case .answered: return a.answered[q] == node.flag ? everyone : 0
+        case .answerIntersects: return a.mask[q] & node.bits != 0 ? everyone : 0
+        case .numberAtLeast: return a.answered[q] && a.number[q] >= node.number ? everyone : 0
+        case .numberBelow: return a.answered[q] && a.number[q] < node.number ? everyone : 0
         case .factIncludesAnswer:
-            guard s >= 0, flags[Int(node.presence) + s] else { return false }
-            let m = masks[Int(node.table) + s]
             let wanted = a.mask[q]
-            return wanted != 0 && wanted & m == wanted
+            guard wanted != 0 else { return 0 }
+            return services(node.bits) { wanted & masks[Int(node.table) + $0] == wanted }
         case .factLacksAnswer:
-            guard s >= 0, flags[Int(node.presence) + s] else { return false }
-            let missing = a.mask[q] & ~masks[Int(node.table) + s]
-            if missing == 0 { return false }
-            capture = RuleEvaluator.Capture(question: q, missing: missing)
-            return true
+            let wanted = a.mask[q]
+            return services(node.bits) { wanted & ~masks[Int(node.table) + $0] != 0 }
         case .factBelowAnswer:
-            guard s >= 0, flags[Int(node.presence) + s], a.answered[q], !a.number[q].isNaN else { return false }
-            return numbers[Int(node.table) + s] < a.number[q]
+            guard a.answered[q], !a.number[q].isNaN else { return 0 }
+            let wanted = a.number[q]
+            return services(node.bits) { numbers[Int(node.table) + $0] < wanted }
         case .factSlower:
-            guard s >= 0, flags[Int(node.presence) + s], a.mask[q] != 0 else { return false }
-            let have = ints[Int(node.table) + s]
+            guard a.mask[q] != 0 else { return 0 }
             let wanted = ints[Int(node.ranks) + a.mask[q].trailingZeroBitCount]
-            return node.flag ? have > wanted : have <= wanted
+            let slower = node.flag
+            return services(node.bits) { s in
+                let have = ints[Int(node.table) + s]
+                return slower ? have > wanted : have <= wanted
+            }
         case .familyMatches:
-            guard s >= 0, ints[Int(node.table) + s] >= 0, a.mask[q] != 0 else { return false }
-            return a.mask[q] == 1 << UInt64(ints[Int(node.table) + s])
+            guard a.mask[q] != 0 else { return 0 }
+            let wanted = a.mask[q]
+            return services(node.bits) { wanted == 1 << UInt64(ints[Int(node.table) + $0]) }
         }
+    }
+
+    /// Those of `candidates` (service bits) for which `test` holds.
+    @inline(__always)
+    private func services(_ candidates: UInt64, _ test: (Int) -> Bool) -> UInt64 {
+        var held: UInt64 = 0
+        var left = candidates
+        while left != 0 {
+            let s = left.trailingZeroBitCount
+            if test(s) { held |= 1 << UInt64(s) }
+            left &= left - 1
+        }
+        return held
     }
 }

@@ -53,6 +53,12 @@ extension Catalog {
         guard let question = question(key) else {
             return .failure(unknownKey(key))
         }
+        return parseAnswer(question, text: raw)
+    }
+
+    /// The same for the question, found.
+    func parseAnswer(_ question: Question, text raw: String) -> Result<Answer, ProfileError> {
+        let key = question.key
         let text = raw.trimmedSpaces
         // What the messages quote, made safe to print; only built when a message is.
         var shown: String { Sanitize.forTerminal(raw, limit: 60) }
@@ -107,7 +113,9 @@ extension Catalog {
         guard case let .object(members) = json else {
             return .failure(ProfileError(key: "", value: nil, message: "expected a JSON object of answers, found \(json.typeName == "integer" ? "a number" : "a" + (json.typeName == "array" || json.typeName == "object" ? "n " : " ") + json.typeName)"))
         }
-        var profile = Profile()
+        // Room for every answer at once: a dictionary grown one answer at a time is rehashed
+        // at each doubling.
+        var profile = Profile(answers: Dictionary(minimumCapacity: members.count))
         var id: JSON? = nil
         for (key, value) in members {
             if key == "id" {
@@ -140,7 +148,7 @@ extension Catalog {
             if question.kind == .set && text.isEmpty {
                 continue
             }
-            switch parseAnswer(key: key, text: text) {
+            switch parseAnswer(question, text: text) {
             case let .success(answer): profile[key] = answer
             case let .failure(error): return .failure(error)
             }

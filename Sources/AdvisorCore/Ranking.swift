@@ -188,12 +188,27 @@ extension Engine {
         let changing = unanswered.filter { key in whatIf.contains { $0.key == key } }
         let runnerUp = ranked.rest.first
         let margin = runnerUp.map { ranked.pick.score - $0.score }
-        let marginLevel = (margin ?? 100) >= 20 ? 2 : (margin ?? 100) >= 8 ? 1 : 0
-        let coverageLevel = answered.count >= 4 ? 2 : answered.count >= 2 ? 1 : 0
         let weak = ranked.pick.score < catalog.ranking.fitThreshold
-        let level: Confidence.Level = ranked.relaxed || weak ? .low : [.low, .medium, .high][min(marginLevel, coverageLevel)]
+        let level = confidenceLevel(relaxed: ranked.relaxed, margin: margin, coreAnswered: answered.count, pickScore: ranked.pick.score)
         return Confidence(level: level, margin: ranked.relaxed ? nil : margin, runnerUp: ranked.relaxed ? nil : runnerUp?.service.id,
                           coreAnswered: answered, coreUnanswered: unanswered, couldChangePick: changing, fallback: ranked.relaxed,
                           weakFit: weak && !ranked.relaxed)
+    }
+
+    /// The level alone (`confidence`'s rules): from whether the pick is a fallback, its lead
+    /// over the runner-up (nil: none fits beside it), how many core questions are answered,
+    /// and its score against the catalog's fit threshold.
+    func confidenceLevel(relaxed: Bool, margin: Double?, coreAnswered: Int, pickScore: Double) -> Confidence.Level {
+        let marginLevel = (margin ?? 100) >= 20 ? 2 : (margin ?? 100) >= 8 ? 1 : 0
+        let coverageLevel = coreAnswered >= 4 ? 2 : coreAnswered >= 2 ? 1 : 0
+        if relaxed || pickScore < catalog.ranking.fitThreshold { return .low }
+        return [.low, .medium, .high][min(marginLevel, coverageLevel)]
+    }
+
+    /// How many core questions the profile answers.
+    func coreAnswered(_ profile: Profile) -> Int {
+        var count = 0
+        for q in catalog.questions.indices where catalog.questions[q].isCore && profile[catalog.questions[q].key] != nil { count += 1 }
+        return count
     }
 }

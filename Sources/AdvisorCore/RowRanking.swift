@@ -1,46 +1,74 @@
-extension Engine {
-    /// What one CSV row of `batch` shows, and nothing more: the ranking, the confidence
-    /// (without what-if), and the pick's findings written out; every other service's findings
-    /// carry their rule, weight and source but no text (a row names the runner-up's rules,
-    /// never its sentences). The same as `recommend(profile, withWhatIf: false)` for everything
-    /// a row reads, without writing out about 180 sentences it would not show.
-    public func rowRanking(_ profile: Profile) -> Recommendation {
-        let all = assess(profile, withReasons: false)
-        var ranked = rank(all)
-        let confidence = self.confidence(ranked, profile: profile, whatIf: [])
-        guard let s = catalog.services.firstIndex(where: { $0 === ranked.pick.service }) else {
-            preconditionFailure("the pick is one of the catalog's services")
-        }
-        ranked.pick = assessment(s, profile: profile, answers: evaluator.answers(profile), base: ranked.pick)
-        var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: ranked.rest.map { ($0, []) },
-                                            excluded: ranked.excluded, warnings: [], whatIf: [])
-        recommendation.whatIfComputed = false
-        return recommendation
+/// What one CSV row of `batch` shows: the pick, how sure, the runner-up, and the decisive
+/// reason. `Engine.row` works it out from which rules fire, without the assessments, findings
+/// and sentences a recommendation holds; `init(_:)` reads it off a full recommendation, which
+/// is its definition (tests hold the two equal).
+public struct RowSummary: Equatable, Sendable {
+    public var pick: String
+    public var confidence: Confidence.Level
+    public var score: Double
+    public var runnerUp: String?
+    public var runnerUpScore: Double?
+    /// The heaviest reason the pick has and the runner-up lacks, else the pick's heaviest;
+    /// nil when the pick has no reason with a positive weight.
+    public var decisive: String?
+
+    public init(_ r: Recommendation) {
+        let runnerUp = r.alternatives.first?.0
+        let theirs = Set(runnerUp?.scoreFindings.map(\.rule) ?? [])
+        let plus = r.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
+        pick = r.pick.service.id
+        confidence = r.confidence.level
+        score = r.pick.score
+        self.runnerUp = runnerUp?.service.id
+        runnerUpScore = runnerUp?.score
+        decisive = (plus.first { !theirs.contains($0.rule) } ?? plus.first)?.text
     }
 
-    /// `base` (service `s`'s assessment, assessed without reasons) with its findings written
-    /// out as `assess` writes them: findings are in service-rule order in both, so they are
-    /// matched to their rules in one pass.
-    func assessment(_ s: Int, profile: Profile, answers a: RuleEvaluator.Answers, base: Assessment) -> Assessment {
-        var out = base
-        func written(_ i: Int, _ finding: Finding) -> Finding {
-            var f = finding
-            (f.text, f.subjectLength) = writtenReason(i, service: s, profile: profile, answers: a)
-            return f
+    init(pick: String, confidence: Confidence.Level, score: Double, runnerUp: String?, runnerUpScore: Double?, decisive: String?) {
+        self.pick = pick
+        self.confidence = confidence
+        self.score = score
+        self.runnerUp = runnerUp
+        self.runnerUpScore = runnerUpScore
+        self.decisive = decisive
+    }
+}
+
+extension Engine {
+    /// The CSV row's summary of `recommend(profile, withWhatIf: false)`: the same ranking (by
+    /// the totals `recommend` sums in the same order, and lowest-cost's weight), the same
+    /// confidence level, and only the decisive reason written out.
+    public func row(_ profile: Profile) -> RowSummary {
+        let a = evaluator.answers(profile)
+        let held = firing(a)
+        var (scores, severity) = totals(held)
+        // Lowest-cost, as `addCheapest` adds it to the assessments (the same services, after the rules).
+        let cheap = cheapest(profile, severity: severity)
+        if let cheap { for i in cheap.favoured { scores[i] += Engine.cheapestEstimateWeight } }
+        let pick = Ranking.pick(idOrder, scores: scores, severity: severity, catalog: catalog)
+        // Nothing fits: the pick is the fallback and nothing ranks below it (`Ranking.rank`).
+        let relaxed = severity[pick] != 0
+        let runnerUp = relaxed ? nil : Ranking.best(idOrder, scores: scores, where: { $0 != pick && severity[$0] == 0 })
+        let level = confidenceLevel(relaxed: relaxed, margin: runnerUp.map { scores[pick] - scores[$0] },
+                                    coreAnswered: coreAnswered(profile), pickScore: scores[pick])
+        // The pick's findings that add to its score, in the order `assess` lists them (service
+        // rules in order, lowest-cost last), heaviest first.
+        var plus: [(rule: Int, weight: Double)] = []
+        let pickBit = TestProgram.bit(pick)
+        for i in serviceRules.indices where serviceRules[i].effect == .score && held[i] & pickBit != 0 && serviceRules[i].weight > 0 {
+            plus.append((i, serviceRules[i].weight))
         }
-        var score = 0, exclusion = 0, configuration = 0
-        for i in serviceRules.indices {
-            let rule = serviceRules[i]
-            switch rule.effect {
-            case .score where score < out.scoreFindings.count && out.scoreFindings[score].rule == rule.id:
-                out.scoreFindings[score] = written(i, out.scoreFindings[score]); score += 1
-            case .exclude where exclusion < out.exclusions.count && out.exclusions[exclusion].rule == rule.id:
-                out.exclusions[exclusion] = written(i, out.exclusions[exclusion]); exclusion += 1
-            case .configure where configuration < out.configuration.count && out.configuration[configuration].rule == rule.id:
-                out.configuration[configuration] = written(i, out.configuration[configuration]); configuration += 1
-            default: break
-            }
+        if let cheap, cheap.favoured.contains(pick) { plus.append((-1, Engine.cheapestEstimateWeight)) }
+        plus = plus.sorted { $0.weight > $1.weight }
+        func runnerUpHas(_ i: Int) -> Bool {
+            guard let r = runnerUp else { return false }
+            if i < 0 { return cheap?.favoured.contains(r) == true }
+            return held[i] & TestProgram.bit(r) != 0
         }
-        return out
+        let decisive = (plus.first { !runnerUpHas($0.rule) } ?? plus.first).map { i in
+            i.rule < 0 ? cheapestFinding(cheap!, for: pick).text : writtenReason(i.rule, service: pick, profile: profile, answers: a).text
+        }
+        return RowSummary(pick: catalog.services[pick].id, confidence: level, score: scores[pick], runnerUp: runnerUp.map { catalog.services[$0].id },
+                          runnerUpScore: runnerUp.map { scores[$0] }, decisive: decisive)
     }
 }

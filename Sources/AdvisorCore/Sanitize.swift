@@ -27,6 +27,13 @@ extension StringProtocol {
     /// The text without leading and trailing spaces and tabs. Plain Swift, no Foundation
     /// bridging: it runs on every answer of every batch line.
     public var trimmedSpaces: String {
+        // Nearly always nothing to trim: a first and last byte that are not a space or a tab
+        // begin and end characters that are not one.
+        let bytes = utf8
+        if let first = bytes.first, first != 0x20, first != 0x09 {
+            let last = bytes[bytes.index(bytes.startIndex, offsetBy: bytes.count - 1)]
+            if last != 0x20, last != 0x09 { return String(self) }
+        }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
         guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(self[first...last])

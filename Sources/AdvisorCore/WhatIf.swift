@@ -43,19 +43,20 @@ extension Engine {
     /// Single-answer changes that would change the pick, in questionnaire order.
     public func whatIfs(_ profile: Profile, pick: String) -> [WhatIf] {
         let a = evaluator.answers(profile)
-        return whatIfs(profile, pick: pick, answers: a, fired: firing(a))
+        return whatIfs(profile, pick: pick, answers: a, held: firing(a))
     }
 
     /// The same, from the profile's answers and which rules fire (`firing(a)`), when the
     /// caller has them (`recommend`, which has just assessed the profile).
-    func whatIfs(_ profile: Profile, pick: String, answers a: RuleEvaluator.Answers, fired: [Bool]) -> [WhatIf] {
+    func whatIfs(_ profile: Profile, pick: String, answers a: RuleEvaluator.Answers, held: [UInt64]) -> [WhatIf] {
+        let fired = matrix(held)
         // With no table worked out (a one-shot recommend), every candidate is judged on its own:
         // working out the classes costs more than one profile saves.
         let table = whatIfTable
         // The profile is evaluated once; each variant re-evaluates only the rules that read
         // the answer it changes (the others fire exactly as before).
         let n = catalog.services.count
-        let (baseScores, baseSeverity) = totals(fired)
+        let (baseScores, baseSeverity) = totals(held)
         // The pick, when it fits: a question whose answer cannot move the best fitting service
         // away from it (`pickHolds`) needs no variant judged.
         let pickIndex = catalog.services.firstIndex { $0.id == pick }.flatMap { baseSeverity[$0] == 0 ? $0 : nil }
@@ -407,7 +408,10 @@ struct WhatIfTable: Sendable {
             if used == 64 { bits.append(word); word = 0; used = 0 }
         }
         for leaf in plain { push(program.holds(leaf, a, -1)) }
-        for leaf in perService { for s in 0..<services { push(program.holds(leaf, a, s)) } }
+        for leaf in perService {
+            let held = program.subjects(leaf, a)
+            for s in 0..<services { push(held & TestProgram.bit(s) != 0) }
+        }
         bits.append(word)
         return bits
     }

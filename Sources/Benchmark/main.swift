@@ -197,17 +197,18 @@ if haveHelloStatic {
     print(String(format: "one-shot   hello-world linked statically %6.1f ms   recommend %6.1f ms   ratio %.2f×", sm * 1000, rm * 1000, rm / sm))
 }
 
-// Batch throughput against jq -c . on the same file. Ratios are of CPU time (user + system):
-// the machine is shared, and wall time counts the waits for other processes; wall is shown.
+// Batch throughput against jq -c . on the same file, two ratios: throughput (lines a second
+// of wall time: batch answers on one thread per processor, jq on one) and CPU time (user +
+// system: the work per line, whatever the threads; on a shared machine wall time also counts
+// the waits for other processes).
 let jq = which("jq")
 func batchRow(_ label: String, _ file: String, _ count: Int, _ extra: [String] = []) -> Measured {
     let b = run(advisor, ["batch", file] + extra)
-    let rate = Double(count) / b.cpu
-    var row = String(format: "batch      %@: %.0f profiles/s (%.2f s CPU, %.2f s wall)", label, rate, b.cpu, b.seconds)
+    var row = String(format: "batch      %@: %.0f profiles/s (%.2f s wall, %.2f s CPU)", label, Double(count) / b.seconds, b.seconds, b.cpu)
     if let jq {
         let j = run(jq, ["-c", ".", file])
-        row += String(format: "   jq -c . %.0f lines/s (%.2f s CPU, %.2f s wall)   ratio %.2f×   peak RSS %d / %d KiB",
-                      Double(count) / j.cpu, j.cpu, j.seconds, j.cpu / b.cpu, b.maxRSSKiB, j.maxRSSKiB)
+        row += String(format: "   jq -c . %.0f lines/s (%.2f s wall, %.2f s CPU)   throughput ratio %.2f×   CPU ratio %.2f×   peak RSS %d / %d KiB",
+                      Double(count) / j.seconds, j.seconds, j.cpu, j.seconds / b.seconds, j.cpu / b.cpu, b.maxRSSKiB, j.maxRSSKiB)
     } else {
         row += String(format: "   peak RSS %d KiB (jq not installed: no baseline)", b.maxRSSKiB)
     }
@@ -219,6 +220,8 @@ let distinctInput = work.appendingPathComponent("distinct.jsonl").path
 try writeLines(lines, to: distinctInput, distinctProfile)
 let distinctJSON = batchRow("\(lines) lines, every profile different, JSON", distinctInput, lines)
 _ = batchRow("\(lines) lines, every profile different, CSV ", distinctInput, lines, ["--format", "csv"])
+_ = batchRow("\(lines) lines, every profile different, JSON, one thread", distinctInput, lines, ["--jobs", "1"])
+_ = batchRow("\(lines) lines, every profile different, CSV, one thread ", distinctInput, lines, ["--format", "csv", "--jobs", "1"])
 let input = work.appendingPathComponent("profiles.jsonl").path
 try writeLines(lines, to: input, repeatingProfile)
 _ = batchRow("\(lines) lines, 384 repeating shapes, JSON  ", input, lines)

@@ -97,13 +97,44 @@ import Testing
         var mismatches = 0
         for (i, answers) in generated.enumerated() {
             let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
-            let expected = "db-\(i),\(i + 1)," + Batch.csvTail(engine.recommend(profile, withWhatIf: false))
+            let expected = "db-\(i),\(i + 1)," + Batch.csvTail(RowSummary(engine.recommend(profile, withWhatIf: false)))
             if String(rows[i + 1]) != expected {
                 mismatches += 1
                 if mismatches <= 3 { Issue.record("row \(i + 1) differs from recommend:\n\(rows[i + 1])\n\(expected)") }
             }
         }
         #expect(mismatches == 0)
+    }
+
+    /// `--jobs N` answers a round's lines on N threads: the output, the summary and the exit
+    /// status are the same on any number, failed, blank, CRLF and repeated lines included.
+    @Test func theOutputIsTheSameOnAnyNumberOfThreads() throws {
+        let catalog = try CLI.loadCatalog(directory: nil)
+        let generated = Self.profiles(1_500, catalog: catalog)
+        var lines = generated.indices.map { Self.line(generated[$0], id: $0 % 4 == 0 ? nil : #""t\#($0)""#) }
+        for k in stride(from: 7, to: lines.count, by: 97) { lines[k] = #"{"id":"bad\#(k)","data-shape":"tabular"}"# }
+        for k in stride(from: 11, to: lines.count, by: 131) { lines[k] = "   " }
+        for k in stride(from: 13, to: lines.count, by: 89) { lines[k] += "\r" }
+        lines += lines.prefix(300)
+        let input = try Self.writeInput(lines)
+        defer { try? FileManager.default.removeItem(at: input) }
+        for format in ["json", "csv"] {
+            let one = runCLI(["batch", input.path, "--format", format, "--jobs", "1"])
+            #expect(one.status == 2 && one.err.contains("failed (lines 8, 105,"), "\(one.err)")
+            for jobs in ["2", "3", "8"] {
+                let many = runCLI(["batch", input.path, "--format", format, "--jobs", jobs])
+                #expect(many.status == one.status && many.err == one.err, "\(format), \(jobs) threads: \(many.err)")
+                #expect(many.out == one.out, "\(format), \(jobs) threads: the output differs")
+            }
+        }
+    }
+
+    @Test(arguments: ["0", "257", "-1", "two", "1.5", ""])
+    func aJobCountOutOfRangeIsRefused(_ value: String) {
+        let r = runCLI(["batch", "--jobs", value, "/dev/null"])
+        #expect(r.status == 64)
+        #expect(r.err.contains("--jobs takes a whole number of threads from 1 to 256"), "\(r.err)")
+        #expect(r.out.isEmpty)
     }
 
     /// With --what-if, a line is exactly `recommend --format json` of its profile, id apart.

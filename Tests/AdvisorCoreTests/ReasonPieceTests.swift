@@ -18,7 +18,7 @@ import Testing
         var compared = 0, mismatches = 0, withMissing = 0
         for (k, p) in WhatIfClassTests.profiles(40, engine: engine).enumerated() {
             let a = engine.evaluator.answers(p)
-            let fired = engine.firing(a)
+            let fired = engine.matrix(engine.firing(a))
             for i in engine.serviceRules.indices {
                 for s in 0..<n where fired[i * n + s] || k % 8 == 0 {
                     let full = engine.writtenReason(i, service: s, profile: p, answers: a)

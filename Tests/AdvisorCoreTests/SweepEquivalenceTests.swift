@@ -40,6 +40,14 @@ import Testing
         #expect(holds(.all([.constant(true), .answered(0, true)]), mask: 1) && !holds(.all([.constant(true), .answered(0, true)])))
         #expect(holds(.any([.constant(false), .answered(0, true)]), mask: 1))
 
+        // For a catalog of two services: bits 0 and 1, and "no service" (bit 63), never more.
+        var two = TestProgram(services: 2)
+        let negation = two.add(.not(.perService([true, false])))
+        let answered = two.add(.answered(0, false))
+        let none = RuleEvaluator.Answers(mask: [0, 0], number: [.nan, .nan], answered: [false, false])
+        #expect(two.subjects(negation, none) == 0b10 | TestProgram.bit(-1))
+        #expect(two.subjects(answered, none) == 0b11 | TestProgram.bit(-1))
+
         let lacks = T.factLacksAnswer(0, [0b001, nil])
         let (fires, capture) = run(lacks, mask: 0b101, number: nil, service: 0)
         #expect(fires && capture.question == 0 && capture.missing == 0b100)
@@ -64,9 +72,9 @@ import Testing
             let a = engine.evaluator.answers(profile)
             #expect(state.answers.mask == a.mask && state.answers.answered == a.answered
                     && zip(state.answers.number, a.number).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
-            let fired = engine.firing(a)
-            let (scores, severity) = engine.totals(fired)
-            #expect(state.fired == fired, "\(profile)")
+            let held = engine.firing(a)
+            let (scores, severity) = engine.totals(held)
+            #expect(state.fired == engine.matrix(held), "\(profile)")
             #expect(state.scores == scores && state.severity == severity, "\(profile)")
             compared += 1
         }

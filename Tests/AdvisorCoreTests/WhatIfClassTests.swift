@@ -121,8 +121,9 @@ extension Engine {
         for p in WhatIfClassTests.profiles(120, engine: engine) {
             let pick = engine.recommend(p, withWhatIf: false).pick.service.id
             let a = engine.evaluator.answers(p)
-            let fired = engine.firing(a)
-            let (scores, severity) = engine.totals(fired)
+            let held = engine.firing(a)
+            let fired = engine.matrix(held)
+            let (scores, severity) = engine.totals(held)
             for (q, question) in sharedCatalog.questions.enumerated() {
                 engine.servicesThatMayFit(q, fired: fired, severity: severity, lowest: &bound, into: &fitting)
                 leftOut += n - fitting.count
