@@ -1,5 +1,6 @@
 import AdvisorCore
 import Platform
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -7,8 +8,9 @@ import Darwin
 #endif
 
 /// `dbadvisor batch`: JSON Lines of profiles in, one recommendation per line out, streaming.
-/// Input is read in chunks and each line is answered and written before the next is read, so
-/// memory stays flat and output starts before the input ends.
+/// Input is read in chunks; the lines read before the next read (a round, at most
+/// `Worker.roundLimit`) are answered on `--jobs` threads and written in input order before it,
+/// so memory stays flat and output starts before the input ends.
 enum Batch {
     /// Lines of a stream, read in fixed-size chunks. A line longer than `maxLine` is reported
     /// (and skipped to its end) instead of being held in memory.
@@ -69,7 +71,7 @@ enum Batch {
                 if n < 0 {
                     if errno == EINTR {
                         // SIGINT or SIGTERM: no further line is read (see `batchStopSignal`).
-                        if batchStopSignal != 0 { return nil }
+                        if batchStopSignal.load(ordering: .relaxed) != 0 { return nil }
                         continue
                     }
                     // Input that cannot be read is 66, as a missing file; 74 is for output.
@@ -101,28 +103,21 @@ enum Batch {
         // A CSV row shows the pick, the confidence level, the runner-up and the decisive
         // reason: no what-if, warning, why-not, estimate or migration, so none is worked out.
         let withWhatIf = inv.flags.contains("what-if") && !csv
-        /// An engine prepared for many profiles.
-        func engine(_ catalog: Catalog) -> Engine {
-            var engine = Engine(catalog: catalog)
-            engine.prerenderReasons()
-            engine.prepareRequirementFacts()
-            // What-if judges each class of candidate answers once for the whole run (as `plan`).
-            if withWhatIf { engine.prepareWhatIfs() }
-            return engine
-        }
-        // Each worker answers its share of a round on its own thread, with its own caches,
-        // buffers, engine and copy of the catalog: threads that shared the catalog's objects
-        // would contend for their reference counts on every line. A worker is made the first
-        // time a round needs it (a short input makes one).
-        var workers = [Worker(engine: engine(inv.catalog), csv: csv, withWhatIf: withWhatIf)]
+        // Each worker answers its share of a round on its own thread, with its own engine and
+        // copy of the catalog, made on that thread the first time a round needs it (a short
+        // input makes one): threads that shared the catalog's objects, or memory the reading
+        // thread allocated, would contend for it on every line. If the copy cannot be made,
+        // the worker shares the catalog, which is only slower.
+        var workers = [Worker(catalog: .shared(inv.catalog), csv: csv, withWhatIf: withWhatIf)]
         var snapshot: String? = nil
         func makeWorkers(_ count: Int) {
             while workers.count < count {
                 if snapshot == nil { snapshot = CatalogSnapshot.encode(catalog: inv.catalog) }
-                let copy = (try? Catalog.load(snapshot: snapshot!)) ?? inv.catalog
-                workers.append(Worker(engine: engine(copy), csv: csv, withWhatIf: withWhatIf))
+                workers.append(Worker(catalog: .copy(snapshot!, of: inv.catalog), csv: csv, withWhatIf: withWhatIf))
             }
         }
+        /// The threads, kept from round to round.
+        let pool = Threads.Pool()
         var reader = LineReader(fd: fd)
         /// Lines read and not yet answered: one round.
         var pending: [Pending] = []
@@ -131,29 +126,115 @@ enum Batch {
         var failed = FailedLines()
         let queue = OutputQueue(fd: inv.io.stdoutDescriptor, fallback: inv.io.writeOut)
         if csv { try queue.append(csvHeader) }
-        let progress = inv.io.stderrIsTerminal
+        // Progress on a terminal, unless the answers go to the same screen (it would be mixed in).
+        let progress = inv.io.stderrIsTerminal && !inv.io.stdoutIsTerminal
         var lastProgress = monotonicSeconds()
+        // Fleets repeat workload shapes, and the engine is deterministic: an answer is
+        // computed once and reused for a later line with the same bytes around its id, found
+        // as the line is read, without parsing; within a round, a line with the key of an
+        // earlier one waits for that one's answer. The cache is bounded, so memory stays flat.
+        // (A second cache, by parsed profile, cost a fleet of distinct profiles a sixth of a
+        // CSV row, for lines that differ in spelling alone.)
+        var byLine: [LineScan.LineKey: Rendered] = [:]
+        /// This round's lines that are not in the cache, by key: the first of each (the others
+        /// take its answer).
+        var firstInRound: [LineScan.LineKey: Int] = [:]
+
+        /// One answer, in order: the id (as JSON text) leads the object, as if it had been its
+        /// first member; the answer is queued where it lies, never copied.
+        func emit(_ rendered: Rendered, lineNumber: Int, id: UnsafeRawBufferPointer?, idText: String?) throws {
+            if csv {
+                var prefix: [UInt8] = []
+                writeCSVField(idText ?? "", to: &prefix)
+                prefix.append(contentsOf: ("," + String(lineNumber) + ",").utf8)
+                try queue.append(prefix)
+                try queue.append(rendered, from: 0)
+            } else if let id {
+                try queue.append(#"{"id":"#)
+                try queue.append(id)
+                try queue.append(",")
+                try queue.append(rendered, from: 1)
+            } else {
+                try queue.append(rendered, from: 0)
+            }
+        }
+
+        /// An answer taken from another line (the cache, or an earlier line of the round),
+        /// with this line's id as its bytes show it.
+        func emitReused(_ rendered: Rendered, _ line: Pending) throws {
+            guard case let .text(bytes) = line.line, let scanned = line.scanned else { return }
+            try bytes.withUnsafeBytes { all in
+                let id = scanned.id.map { UnsafeRawBufferPointer(rebasing: all[$0]) }
+                let idText = csv ? scanned.id.map { String(decoding: all[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self) } : nil
+                try emit(rendered, lineNumber: line.number, id: id, idText: idText)
+            }
+        }
 
         /// Answers the lines read so far, on up to `jobs` threads (a share is at least
-        /// `minimumShare` lines, so a trickle from a pipe starts no thread), and queues their
+        /// `minimumShare` lines, so a trickle from a pipe starts no thread), then queues their
         /// answers in input order. After a signal, only the answers up to the first line a
         /// worker did not finish are written: whole lines, none skipped.
         func answerPending() throws {
             guard !pending.isEmpty else { return }
             let round = pending
             pending.removeAll(keepingCapacity: true)
+            firstInRound.removeAll(keepingCapacity: true)
             let used = min(jobs, max(1, round.count / Worker.minimumShare))
             let bounds = (0...used).map { $0 * round.count / used }
             makeWorkers(used)
             let ready = workers
-            Threads.run(used) { k in ready[k].answer(round[bounds[k]..<bounds[k + 1]]) }
-            for k in 0..<used {
+            pool.run(used) { k in ready[k].answer(round[bounds[k]..<bounds[k + 1]]) }
+            /// Answers of this round's lines, by position, for the lines that reuse them.
+            var answers: [Int: Rendered] = [:]
+            lines: for k in 0..<used {
                 let worker = workers[k]
-                try queue.write(worker.out)
-                answered += worker.answered
-                failed.add(worker.failed)
-                if worker.done > 0 { lastWritten = round[bounds[k] + worker.done - 1].number }
-                if worker.done < bounds[k + 1] - bounds[k] { break }
+                for (offset, outcome) in worker.outcomes.enumerated() {
+                    let at = bounds[k] + offset
+                    let line = round[at]
+                    switch outcome {
+                    case let .answer(rendered, id, idText, reusable):
+                        answered += 1
+                        if let id {
+                            try id.withUnsafeBytes { try emit(rendered, lineNumber: line.number, id: $0, idText: idText) }
+                        } else {
+                            try emit(rendered, lineNumber: line.number, id: nil, idText: nil)
+                        }
+                        if reusable, let key = line.scanned?.key {
+                            answers[at] = rendered
+                            if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
+                            byLine[key] = rendered
+                        }
+                    case let .failed(text):
+                        failed.add(line.number)
+                        try queue.append(text)
+                    case .reused:
+                        answered += 1
+                        if let hit = line.hit {
+                            try emitReused(hit, line)
+                        } else if let first = line.sameAs, let rendered = answers[first] {
+                            try emitReused(rendered, line)
+                        } else {
+                            // The earlier line with the same key failed or had its id elsewhere
+                            // than the scan saw: this one is answered on its own, here.
+                            answered -= 1
+                            switch worker.outcome(line, engine: worker.engine, computing: true) {
+                            case let .answer(rendered, id, idText, _):
+                                answered += 1
+                                if let id {
+                                    try id.withUnsafeBytes { try emit(rendered, lineNumber: line.number, id: $0, idText: idText) }
+                                } else {
+                                    try emit(rendered, lineNumber: line.number, id: nil, idText: nil)
+                                }
+                            case let .failed(text):
+                                failed.add(line.number)
+                                try queue.append(text)
+                            case .reused: break
+                            }
+                        }
+                    }
+                    lastWritten = line.number
+                }
+                if worker.outcomes.count < bounds[k + 1] - bounds[k] { break lines }
             }
             if queue.pendingBytes >= 1 << 18 { try queue.flush() }
             if progress && monotonicSeconds() - lastProgress > 0.5 {
@@ -167,10 +248,11 @@ enum Batch {
         /// After SIGINT or SIGTERM: what is queued (whole lines only) is written, then the
         /// summary, and the exit status is 130 or 143.
         func stopIfSignalled() throws {
-            guard batchStopSignal != 0 else { return }
+            let signal = batchStopSignal.load(ordering: .relaxed)
+            guard signal != 0 else { return }
             try queue.flush()
-            inv.io.writeErr((progress ? "\r" : "") + "batch: stopped by a signal after \(lastWritten) line(s), \(answered) answered\n")
-            throw Ask.Stop(status: batchStopSignal == SIGTERM ? .terminated : .interrupted, message: "")
+            inv.io.writeErr((progress ? "\r" : "") + "batch: stopped by a signal after \(lastWritten) line(s), \(answered) answered, \(failed.count) failed\n")
+            throw Ask.Stop(status: signal == SIGTERM ? .terminated : .interrupted, message: "")
         }
         // Before a read that may wait, the lines already read are answered and written: a
         // slow producer sees its answers at once (output starts before input ends). A signal
@@ -183,7 +265,23 @@ enum Batch {
         while let line = try reader.next() {
             try stopIfSignalled()
             lineNumber += 1
-            pending.append(Pending(number: lineNumber, line: line))
+            var next = Pending(number: lineNumber, line: line)
+            if case var .text(bytes) = line {
+                if bytes.last == 0x0D { bytes.removeLast() }
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }  // blank: skipped
+                if let scanned = bytes.withUnsafeBytes({ LineScan.scan($0) }) {
+                    next.scanned = scanned
+                    if let hit = byLine[scanned.key] {
+                        next.hit = hit
+                    } else if let first = firstInRound[scanned.key] {
+                        next.sameAs = first
+                    } else {
+                        firstInRound[scanned.key] = pending.count
+                    }
+                }
+                next.line = .text(bytes)
+            }
+            pending.append(next)
             if pending.count >= Worker.roundLimit { try answerPending() }
         }
         try stopIfSignalled()
@@ -209,10 +307,17 @@ enum Batch {
         return n
     }
 
-    /// A line read and waiting for its round.
+    /// A line read and waiting for its round (its final CR removed; blank lines are skipped
+    /// before they get here).
     struct Pending: Sendable {
         var number: Int
         var line: LineReader.Line
+        /// The line's key and id, when the scan could read them (`LineScan.scan`).
+        var scanned: (key: LineScan.LineKey, id: Range<Int>?)? = nil
+        /// The answer of an earlier line with the same key, from the cache.
+        var hit: Rendered? = nil
+        /// The position in the round of an earlier line with the same key, not yet answered.
+        var sameAs: Int? = nil
     }
 
     /// The failed lines' count and the first ten of their numbers (what the summary names):
@@ -226,131 +331,109 @@ enum Batch {
             count += 1
             if first.count < FailedLines.named { first.append(line) }
         }
-
-        /// Another's, whose lines all come after these.
-        mutating func add(_ other: FailedLines) {
-            count += other.count
-            first += other.first.prefix(FailedLines.named - first.count)
-        }
     }
 
-    /// Answers lines on one thread: its share of each round, into its own buffer. Its engine
-    /// shares the tables of every other worker's (read only); its caches are its own.
+    /// What a worker made of one line.
+    enum Outcome {
+        /// Its answer, without the id; the id as JSON text and as a CSV cell; and whether
+        /// another line with the same bytes around its id may take this answer (the scan saw
+        /// the id the parser saw).
+        case answer(Rendered, id: [UInt8]?, idText: String?, reusable: Bool)
+        /// Its error line, whole.
+        case failed([UInt8])
+        /// Left to the reading thread: the answer of another line (`hit`, `sameAs`).
+        case reused
+    }
+
+    /// Works out answers on one thread: its share of each round. Its engine shares nothing
+    /// with the others' (each has its own copy of the catalog).
     final class Worker: @unchecked Sendable {
         /// The fewest lines a thread is started for.
         static let minimumShare = 8
-        /// Lines read before a round is answered even if more could be read without waiting.
-        static let roundLimit = 4_096
+        /// Lines read before a round is answered even if more could be read without waiting:
+        /// the answers of a round are held until it is written (about 17 KB a JSON line).
+        static let roundLimit = 512
         static let defaultJobLimit = 8
         static let jobLimit = 256
-        /// Entries of the cache: a fleet repeats workload shapes.
+        /// Entries of the line cache: a fleet repeats workload shapes.
         static let cacheLimit = 512
 
-        let engine: Engine
-        let catalog: Catalog
+        /// The catalog a worker answers from: the one loaded, or a copy of it read from its
+        /// snapshot (on the worker's thread).
+        enum Source { case shared(Catalog), copy(String, of: Catalog) }
+        let source: Source
+        /// Made from `source` the first time the worker answers.
+        var prepared: Engine? = nil
         let csv: Bool
         let withWhatIf: Bool
-        // Fleets repeat workload shapes, and the engine is deterministic: an answer is
-        // computed once per line and reused for a line with the same bytes around its id, found
-        // without parsing. The cache is bounded, so memory stays flat. (A cache by parsed
-        // profile cost a fleet of distinct profiles a sixth of a CSV row, for lines that
-        // differ in spelling alone.)
-        var byLine: [LineScan.LineKey: Rendered] = [:]
         /// The answer being written, its capacity kept from one line to the next.
         var text: [UInt8] = []
-        /// This round's share: its answers in order, how many lines were answered and
-        /// failed, and how many of its lines it got through (all, unless a signal came).
-        var out: [UInt8] = []
-        var answered = 0
-        var failed = FailedLines()
-        var done = 0
+        /// This round's share: an outcome per line, in order, for the lines it got through
+        /// (all, unless a signal came).
+        var outcomes: [Outcome] = []
 
-        init(engine: Engine, csv: Bool, withWhatIf: Bool) {
-            self.engine = engine
-            catalog = engine.catalog
+        init(catalog source: Source, csv: Bool, withWhatIf: Bool) {
+            self.source = source
             self.csv = csv
             self.withWhatIf = withWhatIf
         }
 
-        /// Answers `lines` in order, stopping before a line once SIGINT or SIGTERM came.
+        /// The engine, prepared for many profiles.
+        var engine: Engine {
+            if let prepared { return prepared }
+            let catalog: Catalog
+            switch source {
+            case let .shared(loaded): catalog = loaded
+            case let .copy(snapshot, loaded): catalog = (try? Catalog.load(snapshot: snapshot)) ?? loaded
+            }
+            var engine = Engine(catalog: catalog)
+            engine.prerenderReasons()
+            engine.prepareRequirementFacts()
+            // What-if judges each class of candidate answers once for the whole run (as `plan`).
+            if withWhatIf { engine.prepareWhatIfs() }
+            prepared = engine
+            return engine
+        }
+
+        /// Works out `lines` in order, stopping before a line once SIGINT or SIGTERM came.
         func answer(_ lines: ArraySlice<Pending>) {
-            out.removeAll(keepingCapacity: true)
-            answered = 0
-            failed = FailedLines()
-            done = 0
+            let engine = self.engine
+            outcomes.removeAll(keepingCapacity: true)
             for line in lines {
-                if batchStopSignal != 0 { return }
-                answer(line)
-                done += 1
+                if batchStopSignal.load(ordering: .relaxed) != 0 { return }
+                outcomes.append(outcome(line, engine: engine, computing: false))
             }
         }
 
-        /// One answer: the id (as JSON text) leads the object, as if it had been its first member.
-        func emit(_ rendered: Rendered, lineNumber: Int, id: UnsafeRawBufferPointer?, idText: String?) {
-            let all = UnsafeRawBufferPointer(rendered.bytes)
-            if csv {
-                writeCSVField(idText ?? "", to: &out)
-                out.append(contentsOf: ("," + String(lineNumber) + ",").utf8)
-                out.append(contentsOf: all)
-            } else if let id {
-                out.append(contentsOf: #"{"id":"#.utf8)
-                out.append(contentsOf: id)
-                out.append(UInt8(ascii: ","))
-                if all.count > 1 { out.append(contentsOf: all[1...]) }
-            } else {
-                out.append(contentsOf: all)
-            }
-        }
-
-        func answer(_ pending: Pending) {
+        /// One line's outcome; a line that takes another's answer is left `reused` unless
+        /// `computing`.
+        func outcome(_ pending: Pending, engine: Engine, computing: Bool) -> Outcome {
+            let catalog = engine.catalog
             let lineNumber = pending.number
-            var bytes: [UInt8]
+            let bytes: [UInt8]
             switch pending.line {
             case let .tooLong(count):
-                failed.add(lineNumber)
-                out.append(contentsOf: errorLine(lineNumber, id: nil, "the line is \(count) bytes long, more than the 16 MB a profile may take", csv: csv).utf8)
-                return
+                return .failed(Array(errorLine(lineNumber, id: nil, "the line is \(count) bytes long, more than the 16 MB a profile may take", csv: csv).utf8))
             case let .text(b): bytes = b
             }
-            if bytes.last == 0x0D { bytes.removeLast() }
-            if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-            let scanned = bytes.withUnsafeBytes { LineScan.scan($0) }
-            if let scanned, let hit = byLine[scanned.key] {
-                answered += 1
-                bytes.withUnsafeBytes { all in
-                    let id = scanned.id.map { UnsafeRawBufferPointer(rebasing: all[$0]) }
-                    let idText = csv ? scanned.id.map { String(decoding: all[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self) } : nil
-                    emit(hit, lineNumber: lineNumber, id: id, idText: idText)
-                }
-                return
-            }
+            if !computing, pending.hit != nil || pending.sameAs != nil { return .reused }
             switch parse(bytes, catalog: catalog) {
             case let .success((profile, id, idSource)):
-                answered += 1
                 text.removeAll(keepingCapacity: true)
                 if csv {
                     // A CSV row: the ranking, with the decisive reason alone written out.
                     writeCSVTail(engine.row(profile), to: &text)
-                    text.append(0x0A)
                 } else {
                     // Written straight into bytes: the same bytes as Render.json's tree.
                     Render.writeJSON(engine.recommend(profile, withWhatIf: withWhatIf), catalog: catalog, to: &text)
-                    text.append(0x0A)
                 }
-                let rendered = Rendered(text)
-                // Stored by the line's key only when the scan saw the id the parser saw.
-                if let scanned, (scanned.id == nil) == (id == nil) {
-                    if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
-                    byLine[scanned.key] = rendered
-                }
-                if let id {
-                    Array(idJSON(id, source: idSource).utf8).withUnsafeBytes { emit(rendered, lineNumber: lineNumber, id: $0, idText: idText(id, source: idSource)) }
-                } else {
-                    emit(rendered, lineNumber: lineNumber, id: nil, idText: nil)
-                }
+                text.append(0x0A)
+                // Reused by the line's key only when the scan saw the id the parser saw.
+                let reusable = pending.scanned.map { ($0.id == nil) == (id == nil) } ?? false
+                return .answer(Rendered(text), id: id.map { Array(idJSON($0, source: idSource).utf8) },
+                               idText: csv ? id.map { idText($0, source: idSource) } : nil, reusable: reusable)
             case let .failure(error):
-                failed.add(lineNumber)
-                out.append(contentsOf: errorLine(lineNumber, id: error.id, idSource: error.idSource, error.message, csv: csv).utf8)
+                return .failed(Array(errorLine(lineNumber, id: error.id, idSource: error.idSource, error.message, csv: csv).utf8))
             }
         }
     }
@@ -462,8 +545,9 @@ enum Batch {
 }
 
 /// The signal (SIGINT, SIGTERM) that asked batch to stop, or 0. Set by the handler; read
-/// between lines, so a line being written is finished and no line is cut.
-nonisolated(unsafe) var batchStopSignal: sig_atomic_t = 0
+/// between lines, by the reading thread and the workers, so a line being written is finished
+/// and no line is cut. An atomic: threads other than the handler's read it.
+let batchStopSignal = Atomic<Int32>(0)
 
 /// SIGINT and SIGTERM end batch between lines (exit 130 or 143) instead of killing it in the
 /// middle of one. Without SA_RESTART, a read waiting for input returns at once (EINTR). A
@@ -471,7 +555,7 @@ nonisolated(unsafe) var batchStopSignal: sig_atomic_t = 0
 func installStopHandlers() {
     unblockSignals()
     handleSignals([SIGINT, SIGTERM]) { signal in
-        if batchStopSignal != 0 { _exit(128 + signal) }
-        batchStopSignal = signal
+        if batchStopSignal.load(ordering: .relaxed) != 0 { _exit(128 + signal) }
+        batchStopSignal.store(signal, ordering: .relaxed)
     }
 }

@@ -1,5 +1,4 @@
 import AdvisorCore
-import Platform
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,7 +8,7 @@ import Darwin
 extension Batch {
     /// The output for one workload shape (without any id), in memory the queue can point at
     /// until it is written: a fleet repeats shapes, and a repeated answer is never copied.
-    final class Rendered {
+    final class Rendered: @unchecked Sendable {  // its bytes never change once written
         let bytes: UnsafeMutableRawBufferPointer
 
         init(_ source: UnsafeRawBufferPointer) {
@@ -88,15 +87,6 @@ extension Batch {
             held.append(rendered)
             pieces.append(iovec(iov_base: rendered.bytes.baseAddress! + offset, iov_len: rendered.bytes.count - offset))
             pendingBytes += rendered.bytes.count - offset
-        }
-
-        /// Writes everything queued, then `bytes` as they lie (a round's answers: not copied
-        /// into the queue). A failed write throws `WriteError`.
-        func write(_ bytes: [UInt8]) throws {
-            try flush()
-            guard !bytes.isEmpty else { return }
-            guard let fd else { return try fallback(String(decoding: bytes, as: UTF8.self)) }
-            if let code = FileSystem.writeAll(fd, bytes) { throw WriteError(code: code) }
         }
 
         /// Writes everything queued. A failed write throws `WriteError` (EPIPE, ENOSPC...).

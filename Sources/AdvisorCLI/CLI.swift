@@ -156,7 +156,7 @@ public enum CLI {
                         run: Commands.why),
             CommandSpec(name: "batch", abstract: "Recommend for every profile of a JSON Lines file (or stdin), one result line per input line, streaming.",
                         arguments: [ArgumentSpec(name: "file", help: "A JSON Lines file of profiles, or '-' (the default) for standard input.", optional: true, completes: .files)],
-                        options: [OptionSpec(name: "what-if", valueName: nil, help: "Also compute what-if for every line (about 100 times slower).", values: [], defaultValue: nil),
+                        options: [OptionSpec(name: "what-if", valueName: nil, help: "Also compute what-if for every line: which single answers would change the pick (more work per line).", values: [], defaultValue: nil),
                                   OptionSpec(name: "jobs", valueName: "n", help: "Answer lines on N threads at once (1 to 256); the output is the same, in input order. Default: one per processor online, at most 8.", values: [], defaultValue: nil)],
                         formats: [.json, .csv], formatHelp: "Output: JSON Lines, or CSV for spreadsheets (id, line, service, confidence, score, runner_up, runner_up_score, decisive_reason, error).",
                         examples: ["dbadvisor batch fleet.jsonl > picks.jsonl", "dbadvisor batch --format csv fleet.jsonl > picks.csv"],

@@ -21,7 +21,9 @@ enum Lint {
             problems = error.problems
             catalog = error.partial
         }
-        if let catalog {
+        // A catalog past the service limit is refused (a problem above) and not swept: the
+        // engine cannot judge its rules.
+        if let catalog, catalog.services.count <= Catalog.maxServices {
             let started = monotonicSeconds()
             let sweep = Sweep(catalog: catalog).run()
             seconds = monotonicSeconds() - started

@@ -192,6 +192,10 @@ public struct Catalog: Sendable {
 
     /// A catalog with nothing in it, for commands that load their own.
     public static let empty = Catalog(name: "", version: "", date: "", services: [], questions: [], rules: [])
+    /// The most services a catalog may hold (`TestProgram`: one bit per service, and one for
+    /// no service); a catalog with more is refused, and nothing is judged on it.
+    public static let maxServices = TestProgram.maxServices
+
     public func question(_ key: String) -> Question? { questions.first { $0.key.isSameKey(key) } }
     public var serviceIDs: [String] { services.map(\.id) }
 }

@@ -23,8 +23,8 @@ extension Catalog {
         let ids = Set(serviceIDs).union(declaredServiceIDs)
         var seen = Set<String>()
         let factKinds = Set(services.flatMap { $0.facts.map(\.kind) })
-        if services.count > TestProgram.maxServices {
-            problems.append(Problem(file: "services/", path: "$", message: "the catalog has \(services.count) services; at most \(TestProgram.maxServices) are allowed (the engine judges a rule for every service at once, one bit of a 64-bit word each)"))
+        if services.count > Catalog.maxServices {
+            problems.append(Problem(file: "services/", path: "$", message: "the catalog has \(services.count) services; at most \(Catalog.maxServices) are allowed (the engine judges a rule for every service at once, one bit of a 64-bit word each)"))
         }
         for rule in rules {
             let path = "$.rules[\(rule.index)]"

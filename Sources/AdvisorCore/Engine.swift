@@ -179,7 +179,7 @@ public struct Engine: Sendable {
         let n = catalog.services.count
         var fired = [Bool](repeating: false, count: serviceRules.count * n)
         // Bits of the catalog's services only (the evaluator's program gives no other).
-        let catalogServices: UInt64 = n == 0 ? 0 : UInt64.max >> UInt64(64 - n)
+        let catalogServices = evaluator.program.services
         fired.withUnsafeMutableBufferPointer { fired in
             for (i, services) in held.enumerated() {
                 var left = services & catalogServices
@@ -210,8 +210,7 @@ public struct Engine: Sendable {
     func firingServices(_ i: Int, _ a: RuleEvaluator.Answers) -> UInt64 {
         let program = evaluator.program
         let when = evaluator.whenAt[i]
-        var held = when >= 0 ? program.subjects(when, a) : program.everyone
-        held &= ~TestProgram.bit(-1)
+        var held = (when >= 0 ? program.subjects(when, a) : program.everyone) & program.services
         if held != 0 { held &= program.subjects(evaluator.selectorAt[i], a) }
         return held
     }

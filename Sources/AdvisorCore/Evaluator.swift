@@ -438,17 +438,15 @@ struct TestProgram: Sendable {
     /// Every subject: the catalog's services and no service.
     let everyone: UInt64
 
-    /// A program for a catalog of `services` services: what `subjects` gives holds bits for
-    /// them and for no service only. Without a count (tests of answers alone, judged for no
-    /// service), every bit.
-    init(services: Int? = nil) {
-        if let services {
-            precondition(services <= TestProgram.maxServices, "a catalog holds at most \(TestProgram.maxServices) services")
-            everyone = TestProgram.bit(-1) | (services == 0 ? 0 : UInt64.max >> UInt64(64 - services))
-        } else {
-            everyone = UInt64.max
-        }
+    /// A program for a catalog of `services` services (0: tests of answers alone, judged for
+    /// no service): what `subjects` gives holds bits for them and for no service, never others.
+    init(services: Int) {
+        precondition(services <= TestProgram.maxServices, "a catalog holds at most \(TestProgram.maxServices) services")
+        everyone = TestProgram.bit(-1) | (services == 0 ? 0 : UInt64.max >> UInt64(64 - services))
     }
+
+    /// The catalog's services, without "no service".
+    var services: UInt64 { everyone & ~TestProgram.bit(-1) }
     private var flags: [Bool] = []
     private var masks: [UInt64] = []
     private var numbers: [Double] = []

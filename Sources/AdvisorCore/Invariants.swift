@@ -50,7 +50,7 @@ struct InvariantChecker {
         if engine.requirementFacts.isEmpty { engine.prepareRequirementFacts() }
         self.engine = engine
         catalog = engine.catalog
-        var program = TestProgram()
+        var program = TestProgram(services: 0)
         func assertTest(_ rule: Rule) -> Int {
             var parts: [Condition] = rule.asserts.map { [$0] } ?? []
             parts += rule.quotedAnswers.map { Condition.answer(key: $0, test: .answered(true)) }

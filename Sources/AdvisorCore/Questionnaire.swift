@@ -11,7 +11,7 @@ public struct Questionnaire: Sendable {
     public init(catalog: Catalog) {
         self.catalog = catalog
         engine = Engine(catalog: catalog)
-        var program = TestProgram()
+        var program = TestProgram(services: 0)
         askWhen = catalog.questions.map { $0.askWhen.map { program.add(RuleEvaluator.compile(answersOnly: $0, catalog: catalog)) } ?? -1 }
         askWhenProgram = program
     }

@@ -27,6 +27,12 @@ public enum Threads {
         pthread_sigmask(SIG_BLOCK, &blocked, &previous)
         var started: [(thread: pthread_t, box: Unmanaged<Job>)] = []
         var inline: [Int] = []
+        // The main thread's stack size (8 MB), not the platform's default for a new thread
+        // (512 KB on Darwin): deeply nested input is parsed on these threads too.
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        defer { pthread_attr_destroy(&attributes) }
+        pthread_attr_setstacksize(&attributes, 8 << 20)
         for k in 1..<count {
             let box = Unmanaged.passRetained(Job { body(k) })
             #if os(Linux)
@@ -34,7 +40,7 @@ public enum Threads {
             #else
             var thread: pthread_t? = nil
             #endif
-            if pthread_create(&thread, nil, threadMain, box.toOpaque()) == 0 {
+            if pthread_create(&thread, &attributes, threadMain, box.toOpaque()) == 0 {
                 #if os(Linux)
                 started.append((thread, box))
                 #else
@@ -55,20 +61,152 @@ public enum Threads {
     }
 
     /// A body to run, boxed for the thread's start routine.
-    private final class Job: @unchecked Sendable {
+    fileprivate final class Job: @unchecked Sendable {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
     }
 
     #if os(Linux)
-    private static let threadMain: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
+    fileprivate static let threadMain: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
         Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue().body()
         return nil
     }
     #else
-    private static let threadMain: @convention(c) (UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? = { raw in
+    fileprivate static let threadMain: @convention(c) (UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? = { raw in
         Unmanaged<Job>.fromOpaque(raw).takeUnretainedValue().body()
         return nil
     }
     #endif
+}
+
+extension Threads {
+    /// Threads kept for many `run`s (a batch's rounds): a thread started for every round would
+    /// begin each with cold caches (its allocator's among them). Workers wait on a condition
+    /// variable between runs; SIGINT and SIGTERM are blocked in them, as in `Threads.run`. The
+    /// threads end when the pool is released.
+    public final class Pool {
+        private let state = PoolState()
+        private var threads: [pthread_t] = []
+
+        public init() {}
+
+        deinit {
+            state.stop()
+            for thread in threads { pthread_join(thread, nil) }
+        }
+
+        /// As `Threads.run`: `body(k)` for k in 0..<count, 0 on the calling thread, the others
+        /// on the pool's threads (started the first time they are needed); returns when every
+        /// one has returned. A thread that cannot be started runs its bodies on the caller.
+        public func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
+            guard count > 1 else {
+                if count == 1 { body(0) }
+                return
+            }
+            while threads.count < count - 1, start() {}
+            let onWorkers = min(count - 1, threads.count)
+            state.post(body, workers: onWorkers)
+            body(0)
+            for k in (onWorkers + 1)..<count { body(k) }
+            state.waitForWorkers()
+        }
+
+        /// Starts one more worker; false if the system refuses.
+        private func start() -> Bool {
+            let index = threads.count + 1
+            var blocked = sigset_t(), previous = sigset_t()
+            sigemptyset(&blocked)
+            sigaddset(&blocked, SIGINT)
+            sigaddset(&blocked, SIGTERM)
+            pthread_sigmask(SIG_BLOCK, &blocked, &previous)
+            defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+            var attributes = pthread_attr_t()
+            pthread_attr_init(&attributes)
+            defer { pthread_attr_destroy(&attributes) }
+            pthread_attr_setstacksize(&attributes, 8 << 20)
+            let state = self.state
+            let box = Unmanaged.passRetained(Job { state.serve(index) })
+            #if os(Linux)
+            var thread = pthread_t()
+            guard pthread_create(&thread, &attributes, Threads.threadMain, box.toOpaque()) == 0 else { box.release(); return false }
+            threads.append(thread)
+            #else
+            var thread: pthread_t? = nil
+            guard pthread_create(&thread, &attributes, Threads.threadMain, box.toOpaque()) == 0, let started = thread else { box.release(); return false }
+            threads.append(started)
+            #endif
+            return true
+        }
+    }
+
+    /// What a pool's threads share, under one mutex; each thread holds it until it ends.
+    final class PoolState: @unchecked Sendable {
+        private let lock = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+        private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        private let finished = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+        /// Bumped by each run; a worker that has not seen it looks whether it takes part.
+        private var generation = 0
+        private var body: (@Sendable (Int) -> Void)? = nil
+        /// This run's bodies on workers: 1...workers.
+        private var workers = 0
+        private var remaining = 0
+        private var stopping = false
+
+        init() {
+            pthread_mutex_init(lock, nil)
+            pthread_cond_init(wake, nil)
+            pthread_cond_init(finished, nil)
+        }
+
+        deinit {
+            pthread_cond_destroy(finished)
+            pthread_cond_destroy(wake)
+            pthread_mutex_destroy(lock)
+            lock.deallocate()
+            wake.deallocate()
+            finished.deallocate()
+        }
+
+        func post(_ body: @escaping @Sendable (Int) -> Void, workers: Int) {
+            pthread_mutex_lock(lock)
+            self.body = body
+            self.workers = workers
+            remaining = workers
+            generation += 1
+            pthread_cond_broadcast(wake)
+            pthread_mutex_unlock(lock)
+        }
+
+        func waitForWorkers() {
+            pthread_mutex_lock(lock)
+            while remaining > 0 { pthread_cond_wait(finished, lock) }
+            body = nil
+            pthread_mutex_unlock(lock)
+        }
+
+        func stop() {
+            pthread_mutex_lock(lock)
+            stopping = true
+            pthread_cond_broadcast(wake)
+            pthread_mutex_unlock(lock)
+        }
+
+        /// A worker's life: wait for a run it takes part in, run its body, say so; until stopped.
+        func serve(_ k: Int) {
+            var seen = 0
+            pthread_mutex_lock(lock)
+            while true {
+                while generation == seen && !stopping { pthread_cond_wait(wake, lock) }
+                if stopping { break }
+                seen = generation
+                guard k <= workers, let body else { continue }
+                pthread_mutex_unlock(lock)
+                body(k)
+                pthread_mutex_lock(lock)
+                remaining -= 1
+                if remaining == 0 { pthread_cond_signal(finished) }
+            }
+            pthread_mutex_unlock(lock)
+        }
+    }
 }

@@ -14,7 +14,7 @@ import Testing
     @Test func eachOperatorDecidesAndCapturesAsDocumented() {
         typealias T = RuleEvaluator.Test
         func run(_ test: T, mask: UInt64, number: Double?, service s: Int) -> (Bool, RuleEvaluator.Capture) {
-            var program = TestProgram()
+            var program = TestProgram(services: 2)
             let root = program.add(test)
             let a = RuleEvaluator.Answers(mask: [mask, 0], number: [.nan, number ?? .nan], answered: [mask != 0, number != nil])
             var capture = RuleEvaluator.Capture()

@@ -277,6 +277,58 @@ func runBinary(_ path: String, _ args: [String], stdin: String = "", cwd: String
         #expect(r.out.contains("invariant a (reasons that assert an answer the profile does not hold)") && r.out.contains("test-claims-relational"), "\(r.out)")
     }
 
+    /// The built binary writes the same bytes, summary and status on one thread or several
+    /// (its own write loop to a file, not the tests' in-process output), for JSON and CSV.
+    @Test func batchWritesTheSameOnAnyNumberOfThreads() throws {
+        guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
+        let dir = try scratch("batch-threads")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shapes = ["relational", "key-value", "document", "graph", "time-series", "tabular"]
+        let lines = (0..<3_000).map { i in
+            #"{"id":"d\#(i)","data-shape":"\#(shapes[i % shapes.count])","throughput":"\#(1 + (i * 7919) % 90_000)","data-size":"\#(1 + i % 700)GB"}"#
+        }
+        let input = dir.appendingPathComponent("fleet.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: input, atomically: true, encoding: .utf8)
+        for format in ["json", "csv"] {
+            var first: (status: Int32, out: String, err: String)? = nil
+            for jobs in ["1", "2", "5"] {
+                let out = dir.appendingPathComponent("out-\(jobs).\(format)").path
+                let r = try runBinary("/bin/sh", ["-c", #""$1" batch --format "$2" --jobs "$3" "$4" > "$5""#, "sh", bin, format, jobs, input, out])
+                let written = try String(contentsOfFile: out, encoding: .utf8)
+                #expect(r.status == 2 && r.err.contains("3000 line(s), 2500 answered, 500 failed"), "\(r.err)")
+                if let first {
+                    #expect(r.status == first.status && r.err == first.err && written == first.out, "\(format): \(jobs) threads differ from one")
+                } else {
+                    first = (r.status, written, r.err)
+                }
+            }
+        }
+    }
+
+    /// A catalog of more services than the engine can judge at once is refused by `lint`
+    /// (exit 65, the limit named), not swept into a trap.
+    @Test func lintRefusesACatalogOfMoreThan63Services() throws {
+        guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-lint-many-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: testCatalog, to: dir)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let template = try String(contentsOf: dir.appendingPathComponent("services/athena.json"), encoding: .utf8)
+        for k in 0..<40 {
+            try template.replacingOccurrences(of: #""id": "athena""#, with: #""id": "athena-copy-\#(k)""#)
+                .write(to: dir.appendingPathComponent("services/athena-copy-\(k).json"), atomically: true, encoding: .utf8)
+        }
+        // Each one listed in catalog.json, as a service must be.
+        let manifest = dir.appendingPathComponent("catalog.json")
+        let listed = try String(contentsOf: manifest, encoding: .utf8)
+        try listed.replacingOccurrences(of: #""services": ["#, with: #""services": ["# + (0..<40).map { #""athena-copy-\#($0)","# }.joined())
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        let r = try runBinary(bin, ["lint", "--catalog", dir.path])
+        #expect(r.status == 65, "\(r.err)")
+        #expect(r.out.contains("at most 63 are allowed"), "\(r.out.prefix(600))")
+        let refused = try runBinary(bin, ["recommend", "--catalog", dir.path, "--data-shape", "graph"])
+        #expect(refused.status == 65 && refused.err.contains("at most 63 are allowed"), "\(refused.err.prefix(600))")
+    }
+
     @Test func brokenCopyIsReportedAndRefused() throws {
         guard let bin = fastestBinary() else { Issue.record("build dbadvisor first"); return }
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-lint-\(UUID().uuidString)")

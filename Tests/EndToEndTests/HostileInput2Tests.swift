@@ -125,6 +125,21 @@ import Testing
         let rows = r.out.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(rows.count == 4 && rows[1].hasPrefix(#"a\u{1b}[31m\u{7}b,1,neptune"#) && rows[2].hasPrefix(#"c\u{1b}d\ne,2,"#), "\(r.out)")
     }
+
+    /// A comma, quote or formula sign followed by a combining mark is still a comma, quote or
+    /// formula sign to a spreadsheet: the cell is quoted or guarded (fields are checked byte by
+    /// byte; before 2026-12-02 they were checked by character, and `a,\u{301}b` split the row).
+    @Test func aCombiningMarkHidesNoCommaQuoteOrFormula() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let input = [#"{"id":"a,\u0301b","data-shape":"graph"}"#, #"{"id":"=\u0301x","data-shape":"graph"}"#, #"{"id":"q\"\u0301","data-shape":"graph"}"#].joined(separator: "\n") + "\n"
+        let r = try runBinary(bin, ["batch", "--format", "csv"], stdin: input)
+        let rows = r.out.split(separator: "\n").map(String.init)
+        #expect(rows.count == 4, "\(r.out)")
+        guard rows.count == 4 else { return }
+        #expect(rows[1].hasPrefix("\"a,\u{301}b\",1,"), "\(rows[1])")
+        #expect(rows[2].hasPrefix("'=\u{301}x,2,"), "\(rows[2])")
+        #expect(rows[3].hasPrefix("\"q\"\"\u{301}\",3,"), "\(rows[3])")
+    }
 }
 
 // MARK: 8. Batch under signals, and over-long lines
@@ -137,7 +152,8 @@ import Testing
         guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: bin)
-        process.arguments = ["batch"]
+        // Four threads whatever the machine, so the stop between a round's workers is tested.
+        process.arguments = ["batch", "--jobs", "4"]
         let input = Pipe(), output = Pipe(), errors = Pipe()
         process.standardInput = input
         process.standardOutput = output
