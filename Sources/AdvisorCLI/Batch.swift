@@ -171,6 +171,23 @@ enum Batch {
             }
         }
 
+        /// Queues a line's own answer or error line (a reused one is `emitReused`'s).
+        func queueOutcome(_ outcome: Outcome, _ line: Pending) throws {
+            switch outcome {
+            case let .answer(rendered, id, idText, _):
+                answered += 1
+                if let id {
+                    try id.withUnsafeBytes { try emit(rendered, lineNumber: line.number, id: $0, idText: idText) }
+                } else {
+                    try emit(rendered, lineNumber: line.number, id: nil, idText: nil)
+                }
+            case let .failed(text):
+                failed.add(line.number)
+                try queue.append(text)
+            case .reused: break
+            }
+        }
+
         /// Answers the lines read so far, on up to `jobs` threads (a share is at least
         /// `minimumShare` lines, so a trickle from a pipe starts no thread), then queues their
         /// answers in input order. After a signal, only the answers up to the first line a
@@ -193,44 +210,22 @@ enum Batch {
                     let at = bounds[k] + offset
                     let line = round[at]
                     switch outcome {
-                    case let .answer(rendered, id, idText, reusable):
-                        answered += 1
-                        if let id {
-                            try id.withUnsafeBytes { try emit(rendered, lineNumber: line.number, id: $0, idText: idText) }
-                        } else {
-                            try emit(rendered, lineNumber: line.number, id: nil, idText: nil)
-                        }
+                    case let .answer(rendered, _, _, reusable):
+                        try queueOutcome(outcome, line)
                         if reusable, let key = line.scanned?.key {
                             answers[at] = rendered
                             if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
                             byLine[key] = rendered
                         }
-                    case let .failed(text):
-                        failed.add(line.number)
-                        try queue.append(text)
+                    case .failed: try queueOutcome(outcome, line)
                     case .reused:
-                        answered += 1
-                        if let hit = line.hit {
-                            try emitReused(hit, line)
-                        } else if let first = line.sameAs, let rendered = answers[first] {
+                        if let rendered = line.hit ?? line.sameAs.flatMap({ answers[$0] }) {
+                            answered += 1
                             try emitReused(rendered, line)
                         } else {
                             // The earlier line with the same key failed or had its id elsewhere
                             // than the scan saw: this one is answered on its own, here.
-                            answered -= 1
-                            switch worker.outcome(line, engine: worker.engine, computing: true) {
-                            case let .answer(rendered, id, idText, _):
-                                answered += 1
-                                if let id {
-                                    try id.withUnsafeBytes { try emit(rendered, lineNumber: line.number, id: $0, idText: idText) }
-                                } else {
-                                    try emit(rendered, lineNumber: line.number, id: nil, idText: nil)
-                                }
-                            case let .failed(text):
-                                failed.add(line.number)
-                                try queue.append(text)
-                            case .reused: break
-                            }
+                            try queueOutcome(worker.outcome(line, engine: worker.engine, computing: true), line)
                         }
                     }
                     lastWritten = line.number

@@ -10,57 +10,8 @@ public enum Threads {
     /// The processors online, at least 1.
     public static var available: Int { max(1, sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 
-    /// Runs `body(k)` for k in 0..<count, each on its own thread but k = 0, which runs on the
-    /// calling thread, and returns when every one has returned. SIGINT and SIGTERM are blocked
-    /// in the new threads, so they reach the calling thread (whose handler sets a flag the
-    /// bodies may read). A thread that cannot be started runs its body on the calling thread.
-    public static func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-        guard count > 1 else {
-            if count == 1 { body(0) }
-            return
-        }
-        // The new threads inherit the mask in force when they are created.
-        var blocked = sigset_t(), previous = sigset_t()
-        sigemptyset(&blocked)
-        sigaddset(&blocked, SIGINT)
-        sigaddset(&blocked, SIGTERM)
-        pthread_sigmask(SIG_BLOCK, &blocked, &previous)
-        var started: [(thread: pthread_t, box: Unmanaged<Job>)] = []
-        var inline: [Int] = []
-        // The main thread's stack size (8 MB), not the platform's default for a new thread
-        // (512 KB on Darwin): deeply nested input is parsed on these threads too.
-        var attributes = pthread_attr_t()
-        pthread_attr_init(&attributes)
-        defer { pthread_attr_destroy(&attributes) }
-        pthread_attr_setstacksize(&attributes, 8 << 20)
-        for k in 1..<count {
-            let box = Unmanaged.passRetained(Job { body(k) })
-            #if os(Linux)
-            var thread = pthread_t()
-            #else
-            var thread: pthread_t? = nil
-            #endif
-            if pthread_create(&thread, &attributes, threadMain, box.toOpaque()) == 0 {
-                #if os(Linux)
-                started.append((thread, box))
-                #else
-                started.append((thread!, box))
-                #endif
-            } else {
-                box.release()
-                inline.append(k)
-            }
-        }
-        pthread_sigmask(SIG_SETMASK, &previous, nil)
-        body(0)
-        for k in inline { body(k) }
-        for (thread, box) in started {
-            pthread_join(thread, nil)
-            box.release()
-        }
-    }
-
-    /// A body to run, boxed for the thread's start routine.
+    /// A body to run, boxed for the thread's start routine, which takes the box over (it is
+    /// released when the body returns).
     fileprivate final class Job: @unchecked Sendable {
         let body: () -> Void
         init(_ body: @escaping () -> Void) { self.body = body }
@@ -68,12 +19,12 @@ public enum Threads {
 
     #if os(Linux)
     fileprivate static let threadMain: @convention(c) (UnsafeMutableRawPointer?) -> UnsafeMutableRawPointer? = { raw in
-        Unmanaged<Job>.fromOpaque(raw!).takeUnretainedValue().body()
+        Unmanaged<Job>.fromOpaque(raw!).takeRetainedValue().body()
         return nil
     }
     #else
     fileprivate static let threadMain: @convention(c) (UnsafeMutableRawPointer) -> UnsafeMutableRawPointer? = { raw in
-        Unmanaged<Job>.fromOpaque(raw).takeUnretainedValue().body()
+        Unmanaged<Job>.fromOpaque(raw).takeRetainedValue().body()
         return nil
     }
     #endif
@@ -82,8 +33,9 @@ public enum Threads {
 extension Threads {
     /// Threads kept for many `run`s (a batch's rounds): a thread started for every round would
     /// begin each with cold caches (its allocator's among them). Workers wait on a condition
-    /// variable between runs; SIGINT and SIGTERM are blocked in them, as in `Threads.run`. The
-    /// threads end when the pool is released.
+    /// variable between runs. SIGINT and SIGTERM are blocked in them, so they reach the calling
+    /// thread (whose handler sets a flag the bodies may read). The threads end when the pool is
+    /// released.
     public final class Pool {
         private let state = PoolState()
         private var threads: [pthread_t] = []
@@ -95,9 +47,9 @@ extension Threads {
             for thread in threads { pthread_join(thread, nil) }
         }
 
-        /// As `Threads.run`: `body(k)` for k in 0..<count, 0 on the calling thread, the others
-        /// on the pool's threads (started the first time they are needed); returns when every
-        /// one has returned. A thread that cannot be started runs its bodies on the caller.
+        /// Runs `body(k)` for k in 0..<count, 0 on the calling thread, the others on the pool's
+        /// threads (started the first time they are needed); returns when every one has
+        /// returned. A thread that cannot be started runs its bodies on the caller.
         public func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
             guard count > 1 else {
                 if count == 1 { body(0) }
@@ -123,6 +75,8 @@ extension Threads {
             var attributes = pthread_attr_t()
             pthread_attr_init(&attributes)
             defer { pthread_attr_destroy(&attributes) }
+            // The main thread's stack size (8 MB), not the platform's default for a new thread
+            // (512 KB on Darwin): deeply nested input is parsed on these threads too.
             pthread_attr_setstacksize(&attributes, 8 << 20)
             let state = self.state
             let box = Unmanaged.passRetained(Job { state.serve(index) })
