@@ -68,10 +68,12 @@ extension Engine {
         return (favoured, first.cost, next.index, next.cost, priced.count)
     }
 
-    /// Adds the lowest-cost weight to the favoured services' scores.
-    func addCheapest(_ profile: Profile, scores: inout [Double], severity: [Double]) {
-        guard let c = cheapest(profile, severity: severity) else { return }
+    /// Adds the lowest-cost weight to the favoured services' scores; the services favoured.
+    @discardableResult
+    func addCheapest(_ profile: Profile, scores: inout [Double], severity: [Double]) -> Cheapest? {
+        guard let c = cheapest(profile, severity: severity) else { return nil }
         for i in c.favoured { scores[i] += Engine.cheapestEstimateWeight }
+        return c
     }
 
     /// The same for a profile that asks for the lowest cost, given each service's monthly

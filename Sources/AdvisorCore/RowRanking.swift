@@ -43,8 +43,7 @@ extension Engine {
         let held = firing(a)
         var (scores, severity) = totals(held)
         // Lowest-cost, as `addCheapest` adds it to the assessments (the same services, after the rules).
-        let cheap = cheapest(profile, severity: severity)
-        if let cheap { for i in cheap.favoured { scores[i] += Engine.cheapestEstimateWeight } }
+        let cheap = addCheapest(profile, scores: &scores, severity: severity)
         let pick = Ranking.pick(idOrder, scores: scores, severity: severity, catalog: catalog)
         // Nothing fits: the pick is the fallback and nothing ranks below it (`Ranking.rank`).
         let relaxed = severity[pick] != 0
