@@ -367,6 +367,8 @@ enum Batch {
         let withWhatIf: Bool
         /// The answer being written, its capacity kept from one line to the next.
         var text: [UInt8] = []
+        /// Reads the simple lines (and keeps their answers' memo), made with the engine.
+        var lineReader: ProfileLineReader? = nil
         /// This round's share: an outcome per line, in order, for the lines it got through
         /// (all, unless a signal came).
         var outcomes: [Outcome] = []
@@ -416,7 +418,15 @@ enum Batch {
             case let .text(b): bytes = b
             }
             if !computing, pending.hit != nil || pending.sameAs != nil { return .reused }
-            switch parse(bytes, catalog: catalog) {
+            // Most lines are flat objects of plain strings: read without a JSON tree, answers
+            // from the memo; any other line is parsed in full (and any error comes from there).
+            if lineReader == nil { lineReader = ProfileLineReader(catalog: catalog) }
+            let simple = bytes.withUnsafeBytes { lineReader!.read($0) }
+            let parsed = simple.map { read -> Result<(Profile, JSON?, String?), LineError> in
+                .success((read.profile, read.id.map { .string(String(decoding: bytes[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) },
+                          read.id.map { String(decoding: bytes[$0], as: UTF8.self) }))
+            } ?? parse(bytes, catalog: catalog)
+            switch parsed {
             case let .success((profile, id, idSource)):
                 text.removeAll(keepingCapacity: true)
                 if csv {

@@ -14,6 +14,38 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
     /// Accepts `500MB`, `2.5 TB`, `128TiB`, `400kb`. Refuses a missing unit, zero, negatives
     /// and anything beyond 1,000,000 PB.
     public static func parse(_ text: String) -> Result<DataSize, QuantityError> {
+        if let plain = parsePlain(text) { return .success(plain) }
+        return parseInFull(text)
+    }
+
+    /// The commonest spelling, read from its bytes: digits (at most 15, so the whole number is
+    /// exact as a Double, as `Double(String)` reads it) right before a unit, such as `4103GB`.
+    /// Nil for anything else, or a size `parseInFull` refuses; it then decides.
+    static func parsePlain(_ text: String) -> DataSize? {
+        var text = text
+        return text.withUTF8 { bytes -> DataSize? in
+            var whole = 0, i = 0
+            while i < bytes.count, i < 15, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                whole = whole * 10 + Int(bytes[i] - 0x30)
+                i += 1
+            }
+            guard i > 0, whole > 0, bytes.count - i >= 1, bytes.count - i <= 3 else { return nil }
+            for (name, factor) in units where name.utf8.count == bytes.count - i {
+                var same = true
+                for (k, b) in name.utf8.enumerated() where b != bytes[i + k] && b + 0x20 != bytes[i + k] {
+                    same = false
+                    break
+                }
+                guard same else { continue }
+                let size = Double(whole) * factor
+                return size <= 1_000_000 * 1_125_899_906_842_624 ? DataSize(bytes: size) : nil
+            }
+            return nil
+        }
+    }
+
+    /// Every spelling `parse` takes, and why any other is refused.
+    static func parseInFull(_ text: String) -> Result<DataSize, QuantityError> {
         let trimmed = text.trimmedSpaces
         if trimmed.hasPrefix("-") { return .failure(.notPositive) }
         // Digits, the point and the group separators are ASCII: the number is the leading run
@@ -59,6 +91,39 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
     public init(perSecond: Double) { self.perSecond = perSecond }
 
     public static func parse(_ text: String) -> Result<RequestRate, QuantityError> {
+        if let plain = parsePlain(text) { return .success(plain) }
+        return parseInFull(text)
+    }
+
+    /// The commonest spelling, read from its bytes: digits (at most 15, exact as a Double),
+    /// perhaps followed by one multiplier letter, such as `1687900` or `20k`. Nil for anything
+    /// else, or a rate `parseInFull` refuses; it then decides.
+    static func parsePlain(_ text: String) -> RequestRate? {
+        var text = text
+        return text.withUTF8 { bytes -> RequestRate? in
+            var whole = 0, i = 0
+            while i < bytes.count, i < 15, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+                whole = whole * 10 + Int(bytes[i] - 0x30)
+                i += 1
+            }
+            guard i > 0, whole > 0 else { return nil }
+            var factor = 1.0
+            if i < bytes.count {
+                guard i + 1 == bytes.count else { return nil }
+                switch bytes[i] {
+                case UInt8(ascii: "k"), UInt8(ascii: "K"): factor = 1_000
+                case UInt8(ascii: "m"), UInt8(ascii: "M"): factor = 1_000_000
+                case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "g"), UInt8(ascii: "G"): factor = 1_000_000_000
+                default: return nil
+                }
+            }
+            let value = Double(whole) * factor
+            return value <= 1e12 ? RequestRate(perSecond: value) : nil
+        }
+    }
+
+    /// Every spelling `parse` takes, and why any other is refused.
+    static func parseInFull(_ text: String) -> Result<RequestRate, QuantityError> {
         var trimmed = text.trimmedSpaces
         for suffix in ["/s", "rps", "RPS"] where trimmed.hasSuffix(suffix) {
             trimmed = String(trimmed.dropLast(suffix.count)).trimmedSpaces

@@ -1,5 +1,6 @@
-// libFuzzer target: JSON parsing and profile parsing (answers files, batch lines), and the
-// batch line scan whose key lets an answer be reused: checked against the full parser.
+// libFuzzer target: JSON parsing and profile parsing (answers files, batch lines), the
+// batch line scan whose key lets an answer be reused, and batch's short way through simple
+// lines: both checked against the full parser.
 import Foundation
 
 let fuzzEngine = Engine(catalog: fuzzCatalog)
@@ -8,6 +9,7 @@ let fuzzEngine = Engine(catalog: fuzzCatalog)
 public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = UnsafeBufferPointer(start: data, count: size)
     checkLineScan(UnsafeRawBufferPointer(bytes))
+    checkProfileLine(UnsafeRawBufferPointer(bytes))
     guard let json = try? JSONParser.parse(bytes) else { return 0 }
     _ = json.compactText()
     if case let .success((profile, _)) = fuzzCatalog.parseProfile(json) {
@@ -44,5 +46,26 @@ func checkLineScan(_ line: UnsafeRawBufferPointer) {
               otherProfile == profile else {
             fatalError("another plain id made a different profile")
         }
+    }
+}
+
+/// Kept from one input to the next, as batch keeps it from line to line: its memo of answers.
+nonisolated(unsafe) var fuzzLineReader = ProfileLineReader(catalog: fuzzCatalog)
+
+/// What batch relies on: a line the short way reads is one the full path accepts, with the
+/// same profile and id; read again (from the memo), the same.
+func checkProfileLine(_ line: UnsafeRawBufferPointer) {
+    guard let read = fuzzLineReader.read(line) else { return }
+    guard let (json, idSource) = try? JSONParser.parse(Array(line), capturing: "id"),
+          case let .success((profile, id)) = fuzzCatalog.parseProfile(json) else {
+        fatalError("the short way read a line the full path refuses")
+    }
+    guard read.profile == profile else { fatalError("the short way read another profile") }
+    let readID = read.id.map { JSON.string(String(decoding: line[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) }
+    guard readID == id, read.id.map({ String(decoding: line[$0], as: UTF8.self) }) == idSource else {
+        fatalError("the short way read another id")
+    }
+    guard let again = fuzzLineReader.read(line), again.profile == profile, again.id == read.id else {
+        fatalError("the memo changed the reading")
     }
 }

@@ -1,0 +1,144 @@
+/// A short way through the lines most batch files hold: a flat JSON object whose names and
+/// values are plain strings (printable ASCII, no escape), such as
+/// `{"id":"db-7","data-shape":"relational","data-size":"400GB"}`. It reads the bytes once,
+/// builds no JSON tree, and takes each answer from a memo of the answers already parsed.
+///
+/// It only ever answers for lines the full path (`JSONParser` then `Catalog.parseProfile`)
+/// would accept, and then with the same profile: anything else (another kind of value,
+/// whitespace other than spaces and tabs, a duplicate or unknown name, `_dbadvisor`, an
+/// answer that is refused) returns nil, and the caller takes the full path, which gives the
+/// answer or the error message as before. The `profile` fuzz target holds the two to that.
+public struct ProfileLineReader {
+    /// The catalog's question keys as bytes, in the catalog's order (the first of a repeated
+    /// key wins, as in `Catalog.question`); nil for a key `parseProfile` does not take as a
+    /// question's (`id`, `_dbadvisor`).
+    private let keys: [[UInt8]?]
+    private let questions: [Question]
+    /// Each question's kind and key, kept apart: reading them from `questions` copies a whole
+    /// question (a dozen strings retained and released) per answer.
+    private let kinds: [Question.Kind]
+    private let keyTexts: [String]
+    private let catalog: Catalog
+
+    /// One memo entry: a question's raw value and what `Catalog.parseAnswer` made of it.
+    private struct Slot {
+        var question = -1
+        var text: [UInt8] = []
+        var answer: Answer? = nil
+    }
+    /// A direct-mapped memo: an entry's place is its hash's low bits; a newer value with the
+    /// same place takes it over. Bounded, so memory stays flat on any fleet.
+    private var slots: [Slot]
+    private static let slotBits = 12
+
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+        questions = catalog.questions
+        kinds = catalog.questions.map(\.kind)
+        keyTexts = catalog.questions.map(\.key)
+        keys = catalog.questions.map { $0.key == "id" || $0.key == "_dbadvisor" ? nil : Array($0.key.utf8) }
+        slots = Array(repeating: Slot(), count: 1 << ProfileLineReader.slotBits)
+    }
+
+    /// The profile and the id's place (its quotes included) when the line is that simple and
+    /// every answer is accepted; nil otherwise (take the full path).
+    public mutating func read(_ line: UnsafeRawBufferPointer) -> (profile: Profile, id: Range<Int>?)? {
+        let count = line.count
+        var i = 0
+        func skipSpace() { while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 } }
+        /// A plain string starting at i (a quote): the range inside its quotes, i moved past it.
+        func plainString() -> Range<Int>? {
+            guard i < count, line[i] == 0x22 else { return nil }
+            let start = i + 1
+            var k = start
+            while k < count {
+                let b = line[k]
+                if b == 0x22 { i = k + 1; return start..<k }
+                guard b >= 0x20, b < 0x7F, b != 0x5C else { return nil }
+                k += 1
+            }
+            return nil
+        }
+        skipSpace()
+        guard i < count, line[i] == 0x7B else { return nil }
+        i += 1
+        skipSpace()
+        var members: [(question: Int, value: Range<Int>)] = []
+        members.reserveCapacity(keys.count)
+        var id: Range<Int>? = nil
+        /// Questions seen, by index (a repeated name is refused by the full path).
+        var seen: UInt64 = 0
+        if i < count, line[i] == 0x7D {
+            i += 1
+        } else {
+            while true {
+                skipSpace()
+                guard let name = plainString() else { return nil }
+                skipSpace()
+                guard i < count, line[i] == 0x3A else { return nil }
+                i += 1
+                skipSpace()
+                let valueStart = i
+                guard let value = plainString() else { return nil }
+                if name.count == 2, line[name.lowerBound] == 0x69, line[name.lowerBound + 1] == 0x64 {
+                    guard id == nil else { return nil }
+                    id = valueStart..<i
+                } else {
+                    guard let q = question(line, name), q < 64, seen & (1 << UInt64(q)) == 0 else { return nil }
+                    seen |= 1 << UInt64(q)
+                    members.append((q, value))
+                }
+                skipSpace()
+                guard i < count else { return nil }
+                if line[i] == 0x2C { i += 1; continue }
+                guard line[i] == 0x7D else { return nil }
+                i += 1
+                break
+            }
+        }
+        skipSpace()
+        guard i == count else { return nil }
+        var profile = Profile(answers: Dictionary(minimumCapacity: members.count + (id == nil ? 0 : 1)))
+        for (q, value) in members {
+            // An empty set is no answer (as in `parseProfile`).
+            if kinds[q] == .set && value.isEmpty { continue }
+            guard let answer = answer(q, UnsafeRawBufferPointer(rebasing: line[value])) else { return nil }
+            profile[keyTexts[q]] = answer
+        }
+        return (profile, id)
+    }
+
+    /// The index of the question whose key is these bytes.
+    private func question(_ line: UnsafeRawBufferPointer, _ name: Range<Int>) -> Int? {
+        let length = name.count
+        for (q, key) in keys.enumerated() {
+            guard let key, key.count == length else { continue }
+            var same = true
+            for k in 0..<length where key[k] != line[name.lowerBound + k] {
+                same = false
+                break
+            }
+            if same { return q }
+        }
+        return nil
+    }
+
+    /// `parseAnswer` of the question and text, from the memo when it holds them; nil if refused.
+    private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> Answer? {
+        // FNV-1a over the bytes and the question.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(q)
+        for b in text { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+        let place = Int(truncatingIfNeeded: (hash ^ (hash >> 29)) & UInt64((1 << ProfileLineReader.slotBits) - 1))
+        if slots[place].question == q, slots[place].text.count == text.count,
+           slots[place].text.withUnsafeBufferPointer({ kept in
+               var k = 0
+               while k < kept.count, kept[k] == text[k] { k += 1 }
+               return k == kept.count
+           }) {
+            return slots[place].answer
+        }
+        guard case let .success(answer) = catalog.parseAnswer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
+        slots[place] = Slot(question: q, text: Array(text), answer: answer)
+        return answer
+    }
+}
