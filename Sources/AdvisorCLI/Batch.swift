@@ -368,7 +368,7 @@ enum Batch {
         /// The answer being written, its capacity kept from one line to the next.
         var text: [UInt8] = []
         /// Reads the simple lines (and keeps their answers' memo), made with the engine.
-        var lineReader: ProfileLineReader? = nil
+        var lineReader = ProfileLineReader(catalog: .empty)
         /// This round's share: an outcome per line, in order, for the lines it got through
         /// (all, unless a signal came).
         var outcomes: [Outcome] = []
@@ -393,6 +393,7 @@ enum Batch {
             // What-if judges each class of candidate answers once for the whole run (as `plan`).
             if withWhatIf { engine.prepareWhatIfs() }
             prepared = engine
+            lineReader = ProfileLineReader(catalog: catalog)
             return engine
         }
 
@@ -409,7 +410,6 @@ enum Batch {
         /// One line's outcome; a line that takes another's answer is left `reused` unless
         /// `computing`.
         func outcome(_ pending: Pending, engine: Engine, computing: Bool) -> Outcome {
-            let catalog = engine.catalog
             let lineNumber = pending.number
             let bytes: [UInt8]
             switch pending.line {
@@ -420,12 +420,11 @@ enum Batch {
             if !computing, pending.hit != nil || pending.sameAs != nil { return .reused }
             // Most lines are flat objects of plain strings: read without a JSON tree, answers
             // from the memo; any other line is parsed in full (and any error comes from there).
-            if lineReader == nil { lineReader = ProfileLineReader(catalog: catalog) }
-            let simple = bytes.withUnsafeBytes { lineReader!.read($0) }
+            let simple = bytes.withUnsafeBytes { lineReader.read($0) }
             let parsed = simple.map { read -> Result<(Profile, JSON?, String?), LineError> in
                 .success((read.profile, read.id.map { .string(String(decoding: bytes[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) },
                           read.id.map { String(decoding: bytes[$0], as: UTF8.self) }))
-            } ?? parse(bytes, catalog: catalog)
+            } ?? parse(bytes, catalog: engine.catalog)
             switch parsed {
             case let .success((profile, id, idSource)):
                 text.removeAll(keepingCapacity: true)
@@ -434,7 +433,7 @@ enum Batch {
                     writeCSVTail(engine.row(profile), to: &text)
                 } else {
                     // Written straight into bytes: the same bytes as Render.json's tree.
-                    Render.writeJSON(engine.recommend(profile, withWhatIf: withWhatIf), catalog: catalog, to: &text)
+                    Render.writeJSON(engine.recommend(profile, withWhatIf: withWhatIf), catalog: engine.catalog, to: &text)
                 }
                 text.append(0x0A)
                 // Reused by the line's key only when the scan saw the id the parser saw.

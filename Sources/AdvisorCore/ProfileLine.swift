@@ -37,7 +37,8 @@ public struct ProfileLineReader {
         kinds = catalog.questions.map(\.kind)
         keyTexts = catalog.questions.map(\.key)
         keys = catalog.questions.map { $0.key == "id" || $0.key == "_dbadvisor" ? nil : Array($0.key.utf8) }
-        slots = Array(repeating: Slot(), count: 1 << ProfileLineReader.slotBits)
+        // No question, no answer to keep (a reader made before its catalog is known).
+        slots = catalog.questions.isEmpty ? [] : Array(repeating: Slot(), count: 1 << ProfileLineReader.slotBits)
     }
 
     /// The profile and the id's place (its quotes included) when the line is that simple and

@@ -211,4 +211,12 @@ extension Engine {
         for q in catalog.questions.indices where catalog.questions[q].isCore && profile[catalog.questions[q].key] != nil { count += 1 }
         return count
     }
+
+    /// The same from the evaluator's answers (a question's key is unique in a catalog, so a
+    /// question is answered there exactly when the profile holds its key).
+    func coreAnswered(_ a: RuleEvaluator.Answers) -> Int {
+        var count = 0
+        for q in catalog.questions.indices where a.answered[q] && catalog.questions[q].isCore { count += 1 }
+        return count
+    }
 }

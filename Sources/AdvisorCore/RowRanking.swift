@@ -49,7 +49,7 @@ extension Engine {
         let relaxed = severity[pick] != 0
         let runnerUp = relaxed ? nil : Ranking.best(idOrder, scores: scores, where: { $0 != pick && severity[$0] == 0 })
         let level = confidenceLevel(relaxed: relaxed, margin: runnerUp.map { scores[pick] - scores[$0] },
-                                    coreAnswered: coreAnswered(profile), pickScore: scores[pick])
+                                    coreAnswered: coreAnswered(a), pickScore: scores[pick])
         // The pick's findings that add to its score, in the order `assess` lists them (service
         // rules in order, lowest-cost last), heaviest first.
         var plus: [(rule: Int, weight: Double)] = []
