@@ -26,6 +26,13 @@ enum Batch {
         /// Called before each read of the input, which may block: pending output goes out
         /// first, so a slow producer sees its answers at once (output starts before input ends).
         var willRead: (() throws -> Void)? = nil
+        /// The read end of the stop handler's wake pipe (-1: none). A signal that comes after
+        /// the last look at the stop flag and before a read that then waits for idle input
+        /// would otherwise leave that read waiting; the reader waits on both, and the byte the
+        /// handler writes wakes it.
+        var wake: Int32 = -1
+        /// Whether SIGINT or SIGTERM asked batch to stop (see `batchStopSignal`).
+        var stopRequested: () -> Bool = { batchStopSignal.load(ordering: .relaxed) != 0 }
 
         init(fd: Int32, maxLine: Int = 16 * 1_048_576) {
             self.fd = fd
@@ -66,12 +73,25 @@ enum Batch {
                     start = 0
                 }
                 try willRead?()
+                if wake >= 0 {
+                    // Until the input can be read, or the handler's byte arrives. Any failure
+                    // of poll itself leaves it to the read to wait and report.
+                    var waiting = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+                    let ready = poll(&waiting, 2, -1)
+                    // SIGINT or SIGTERM: no further line is read.
+                    if stopRequested() { return nil }
+                    if ready < 0 && errno == EINTR { continue }
+                    if ready > 0 && waiting[1].revents != 0 {
+                        Batch.drain(wake)
+                        if waiting[0].revents == 0 { continue }
+                    }
+                }
                 var chunk = [UInt8](repeating: 0, count: 1 << 16)
                 let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
                 if n < 0 {
                     if errno == EINTR {
                         // SIGINT or SIGTERM: no further line is read (see `batchStopSignal`).
-                        if batchStopSignal.load(ordering: .relaxed) != 0 { return nil }
+                        if stopRequested() { return nil }
                         continue
                     }
                     // Input that cannot be read is 66, as a missing file; 74 is for output.
@@ -240,7 +260,7 @@ enum Batch {
             }
         }
 
-        installStopHandlers()
+        reader.wake = installStopHandlers()
         /// After SIGINT or SIGTERM: what is queued (whole lines only) is written, then the
         /// summary, and the exit status is 130 or 143.
         func stopIfSignalled() throws {
@@ -560,10 +580,62 @@ let batchStopSignal = Atomic<Int32>(0)
 /// SIGINT and SIGTERM end batch between lines (exit 130 or 143) instead of killing it in the
 /// middle of one. Without SA_RESTART, a read waiting for input returns at once (EINTR). A
 /// second signal, if the output pipe blocks for good, ends the process at once.
-func installStopHandlers() {
+/// Returns the read end of the wake pipe the handler writes a byte to (-1 if no pipe could
+/// be made: a signal then still stops a read that is waiting, as EINTR).
+func installStopHandlers() -> Int32 {
     unblockSignals()
+    // Every global the handler reads is made here, before it can run.
+    _ = batchStopSignal.load(ordering: .relaxed)
+    // One pipe for the process's life (batch runs more than once in the tests); a byte left
+    // from an earlier run is drained. Both ends never block, and neither is inherited.
+    if batchWakeWriter.load(ordering: .relaxed) < 0 {
+        var ends: [Int32] = [-1, -1]
+        if pipe(&ends) == 0 {
+            // Never as standard input, output or error: with one of them closed (`<&-`), the
+            // pipe would take its number, and batch would read the pipe as its input.
+            for k in 0..<2 where ends[k] < 3 {
+                let moved = fcntl(ends[k], F_DUPFD_CLOEXEC, Int32(3))
+                close(ends[k])
+                ends[k] = moved
+            }
+        }
+        if ends[0] >= 3 && ends[1] >= 3 {
+            for end in ends {
+                _ = fcntl(end, F_SETFL, fcntl(end, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(end, F_SETFD, FD_CLOEXEC)
+            }
+            batchWakeReader.store(ends[0], ordering: .relaxed)
+            batchWakeWriter.store(ends[1], ordering: .relaxed)
+        } else {
+            for end in ends where end >= 0 { close(end) }
+        }
+    }
+    let wake = batchWakeReader.load(ordering: .relaxed)
+    if wake >= 0 { Batch.drain(wake) }
     handleSignals([SIGINT, SIGTERM]) { signal in
         if batchStopSignal.load(ordering: .relaxed) != 0 { _exit(128 + signal) }
         batchStopSignal.store(signal, ordering: .relaxed)
+        let writer = batchWakeWriter.load(ordering: .relaxed)
+        if writer >= 0 {
+            // errno as the interrupted code left it.
+            let saved = errno
+            var byte: UInt8 = 1
+            _ = write(writer, &byte, 1)
+            errno = saved
+        }
+    }
+    return wake
+}
+
+/// The stop handler's wake pipe: its ends once made (-1 before). Atomics, set before the
+/// handler is installed, so the handler reads them without waiting on an initializer.
+let batchWakeReader = Atomic<Int32>(-1)
+let batchWakeWriter = Atomic<Int32>(-1)
+
+extension Batch {
+    /// Reads whatever waits in a non-blocking pipe.
+    static func drain(_ fd: Int32) {
+        var sink = [UInt8](repeating: 0, count: 64)
+        while sink.withUnsafeMutableBytes({ read(fd, $0.baseAddress, $0.count) }) > 0 {}
     }
 }
