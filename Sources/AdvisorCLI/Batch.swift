@@ -29,7 +29,7 @@ enum Batch {
         /// The read end of the stop handler's wake pipe (-1: none). A signal that comes after
         /// the last look at the stop flag and before a read that then waits for idle input
         /// would otherwise leave that read waiting; the reader waits on both, and the byte the
-        /// handler writes wakes it.
+        /// handler writes wakes it. It must not block (it is drained after each wake).
         var wake: Int32 = -1
         /// Whether SIGINT or SIGTERM asked batch to stop (see `batchStopSignal`).
         var stopRequested: () -> Bool = { batchStopSignal.load(ordering: .relaxed) != 0 }
@@ -82,7 +82,13 @@ enum Batch {
                     if stopRequested() { return nil }
                     if ready < 0 && errno == EINTR { continue }
                     if ready > 0 && waiting[1].revents != 0 {
-                        Batch.drain(wake)
+                        if waiting[1].revents & Int16(POLLNVAL | POLLERR | POLLHUP) != 0 {
+                            // The pipe is gone (closed elsewhere): plain reads from here on,
+                            // where a signal still ends a read that waits, as EINTR.
+                            wake = -1
+                        } else {
+                            Batch.drain(wake)
+                        }
                         if waiting[0].revents == 0 { continue }
                     }
                 }

@@ -5,44 +5,26 @@ enum LineScan {
     /// line's other bytes, with that place, are the key under which an answer is reused.
     struct LineKey: Hashable, Sendable {
         /// The line without the id's value.
-        var rest: [UInt8]
+        let rest: [UInt8]
         /// Where the id's value was cut out (-1: the line has no id).
-        var idOffset: Int
-        /// `digest(rest)`, worked out once: the key is hashed once or twice a line (the cache,
-        /// the round), and the standard hasher over every byte cost more than the scan.
-        var digest: UInt64
+        let idOffset: Int
+        /// The standard hasher's value of `rest`, worked out once: the key is hashed once or
+        /// twice a line (the cache, the round), and hashing every byte each time cost more than
+        /// the scan. Seeded per process, as the standard hasher is, so lines cannot be made to
+        /// collide on purpose.
+        let digest: Int
 
         init(rest: [UInt8], idOffset: Int) {
             self.rest = rest
             self.idOffset = idOffset
-            digest = rest.withUnsafeBytes(LineKey.digest)
+            var hasher = Hasher()
+            rest.withUnsafeBytes { hasher.combine(bytes: $0) }
+            digest = hasher.finalize()
         }
 
         func hash(into hasher: inout Hasher) {
             hasher.combine(digest)
             hasher.combine(idOffset)
-        }
-
-        /// A quick mix of the bytes, eight at a time. Keys are only ever compared after their
-        /// hashes match, so a collision costs a comparison, never a wrong answer; and both
-        /// tables it is used in are bounded (`Worker.cacheLimit`, a round).
-        static func digest(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
-            var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
-            var i = 0
-            while i + 8 <= bytes.count {
-                h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
-                h ^= h >> 32
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < bytes.count {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
-            }
-            h = (h ^ tail) &* 0xC4CE_B9FE_1A85_EC53
-            return h ^ (h >> 29)
         }
     }
 

@@ -27,9 +27,12 @@ public struct ProfileLineReader {
         var answer: Answer? = nil
     }
     /// A direct-mapped memo: an entry's place is its hash's low bits; a newer value with the
-    /// same place takes it over. Bounded, so memory stays flat on any fleet.
+    /// same place takes it over. Bounded, so memory stays flat on any fleet: 4,096 entries of
+    /// at most `longestKept` bytes (a longer answer, such as a value padded with spaces, is
+    /// parsed each time and not kept).
     private var slots: [Slot]
     private static let slotBits = 12
+    static let longestKept = 64
 
     public init(catalog: Catalog) {
         self.catalog = catalog
@@ -109,6 +112,9 @@ public struct ProfileLineReader {
         return (profile, id)
     }
 
+    /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
+    var keptBytes: Int { slots.reduce(0) { $0 + $1.text.count } }
+
     /// The index of the question whose key is these bytes.
     private func question(_ line: UnsafeRawBufferPointer, _ name: Range<Int>) -> Int? {
         let length = name.count
@@ -126,6 +132,10 @@ public struct ProfileLineReader {
 
     /// `parseAnswer` of the question and text, from the memo when it holds them; nil if refused.
     private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> Answer? {
+        guard text.count <= ProfileLineReader.longestKept else {
+            guard case let .success(answer) = catalog.parseAnswer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
+            return answer
+        }
         // FNV-1a over the bytes and the question.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(q)
         for b in text { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }

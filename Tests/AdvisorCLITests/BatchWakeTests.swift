@@ -1,5 +1,7 @@
 @testable import AdvisorCLI
+import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 /// A stop asked for just before batch waits for input ends the wait: the reader waits on the
@@ -25,6 +27,38 @@ import Testing
         reader.wake = wake.read
         reader.stopRequested = { true }
         #expect(try reader.next() == nil)
+    }
+
+    final class Flag: Sendable { let raised = Atomic<Int32>(0) }
+
+    /// The race itself: the reader is already waiting on idle input when the stop comes (the
+    /// flag, then the handler's byte, from another thread). Were the wait not ended, a line
+    /// sent five seconds later ends it, and the test fails instead of hanging.
+    @Test func aStopWhileWaitingEndsTheWait() throws {
+        let input = try Self.pipeEnds(), wake = try Self.pipeEnds()
+        defer { for fd in [input.read, input.write, wake.read, wake.write] { close(fd) } }
+        _ = fcntl(wake.read, F_SETFL, fcntl(wake.read, F_GETFL) | O_NONBLOCK)
+        let flag = Flag()
+        let returned = DispatchSemaphore(value: 0), finished = DispatchSemaphore(value: 0)
+        let (wakeWriter, inputWriter) = (wake.write, input.write)
+        Thread {
+            usleep(100_000)
+            flag.raised.store(1, ordering: .relaxed)
+            var byte: UInt8 = 1
+            _ = write(wakeWriter, &byte, 1)
+            if returned.wait(timeout: .now() + 5) == .timedOut {
+                let line = Array("{}\n".utf8)
+                _ = line.withUnsafeBytes { write(inputWriter, $0.baseAddress, $0.count) }
+            }
+            finished.signal()
+        }.start()
+        var reader = Batch.LineReader(fd: input.read)
+        reader.wake = wake.read
+        reader.stopRequested = { flag.raised.load(ordering: .relaxed) != 0 }
+        let line = try reader.next()
+        returned.signal()
+        finished.wait()
+        #expect(line == nil, "the wait went on until input came")
     }
 
     @Test func aWakeWithoutAStopReadsOn() throws {

@@ -1,3 +1,4 @@
+@testable import AdvisorCLI
 @testable import AdvisorCore
 import Testing
 
@@ -84,17 +85,12 @@ import Testing
     }
 
     @Test func aSimpleLineIsReadAsTheFullPathReadsIt() throws {
-        let catalog = sharedCatalog
+        let catalog = try CLI.loadCatalog(directory: nil)
         var reader = ProfileLineReader(catalog: catalog)
         var fast = 0, fullOnly = 0, failed = 0
         for line in ProfileLineTests.lines(6_000, catalog: catalog) {
-            let full: (Profile, JSON?, String?)? = {
-                guard let (json, idSource) = try? JSONParser.parse(line, capturing: "id") else { return nil }
-                let id = json["id"]
-                if let id, id.stringValue == nil, id.numberValue == nil { return nil }
-                guard case let .success((profile, _)) = catalog.parseProfile(json) else { return nil }
-                return (profile, id, idSource)
-            }()
+            // Batch's own full path.
+            let full: (Profile, JSON?, String?)? = try? Batch.parse(line, catalog: catalog).get()
             // Twice: the second read takes every answer from the memo.
             for _ in 0..<2 {
                 guard let read = line.withUnsafeBytes({ reader.read($0) }) else {
@@ -114,6 +110,22 @@ import Testing
         }
         // The mix holds lines of all three kinds.
         #expect(fast > 1_000 && fullOnly > 1_000 && failed > 1_000, "read \(fast), full path only \(fullOnly), refused \(failed)")
+    }
+
+    /// Answers padded to any length are read, and the memo keeps none longer than its limit:
+    /// its memory is bounded whatever the lines hold.
+    @Test func theMemoKeepsShortAnswersOnly() throws {
+        let catalog = try CLI.loadCatalog(directory: nil)
+        var reader = ProfileLineReader(catalog: catalog)
+        for n in 0..<300 {
+            let line = Array(#"{"id":"x\#(n)","data-shape":"graph\#(String(repeating: " ", count: 100 + n * 37))","data-size":"\#(n + 1)GB"}"#.utf8)
+            guard let read = line.withUnsafeBytes({ reader.read($0) }) else {
+                Issue.record("line \(n) not read")
+                continue
+            }
+            #expect(read.profile == (try Batch.parse(line, catalog: catalog).get().0))
+        }
+        #expect(reader.keptBytes > 0 && reader.keptBytes <= 300 * ProfileLineReader.longestKept, "\(reader.keptBytes) bytes kept")
     }
 
     @Test func aPlainSizeOrRateIsWhatTheFullParserReads() {
