@@ -24,11 +24,7 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
     static func parsePlain(_ text: String) -> DataSize? {
         var text = text
         return text.withUTF8 { bytes -> DataSize? in
-            var whole = 0, i = 0
-            while i < bytes.count, i < 15, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-                whole = whole * 10 + Int(bytes[i] - 0x30)
-                i += 1
-            }
+            let (whole, i) = leadingWhole(bytes)
             guard i > 0, whole > 0, bytes.count - i >= 1, bytes.count - i <= 3 else { return nil }
             for (name, factor) in units where name.utf8.count == bytes.count - i {
                 var same = true
@@ -101,11 +97,7 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
     static func parsePlain(_ text: String) -> RequestRate? {
         var text = text
         return text.withUTF8 { bytes -> RequestRate? in
-            var whole = 0, i = 0
-            while i < bytes.count, i < 15, bytes[i] >= 0x30, bytes[i] <= 0x39 {
-                whole = whole * 10 + Int(bytes[i] - 0x30)
-                i += 1
-            }
+            let (whole, i) = leadingWhole(bytes)
             guard i > 0, whole > 0 else { return nil }
             var factor = 1.0
             if i < bytes.count {
@@ -160,6 +152,17 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
         }
         return JSON.exactDecimal(perSecond)
     }
+}
+
+/// The whole number the text's leading digits spell, and how many there are: at most 15, so
+/// the number is exact as a Double (`parsePlain`).
+func leadingWhole(_ bytes: UnsafeBufferPointer<UInt8>) -> (whole: Int, digits: Int) {
+    var whole = 0, i = 0
+    while i < bytes.count, i < 15, bytes[i] >= 0x30, bytes[i] <= 0x39 {
+        whole = whole * 10 + Int(bytes[i] - 0x30)
+        i += 1
+    }
+    return (whole, i)
 }
 
 /// `text` without the separators that group its whole part in thousands (`1,000,000`,

@@ -6,14 +6,8 @@ import Testing
 /// sizes and rates (`parsePlain`) only ever answer where the full path answers, and then the
 /// same: a generated mix of lines and spellings, ordinary and hostile, is read both ways.
 @Suite struct ProfileLineTests {
-    struct Generator {
-        var state: UInt64
-        mutating func next(_ n: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(n))
-        }
-        mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
-    }
+    /// Batch's tests' fixed-seed sequence.
+    typealias Generator = BatchEquivalenceTests.Random
 
     /// Raw values (JSON text) for a question: its own values and typed spellings, and values
     /// the full path refuses or reads another way.
@@ -147,4 +141,8 @@ import Testing
         }
         #expect(plainSizes > 1_000 && plainRates > 1_000, "sizes \(plainSizes), rates \(plainRates)")
     }
+}
+
+extension BatchEquivalenceTests.Random {
+    mutating func pick<T>(_ items: [T]) -> T { items[next(items.count)] }
 }
