@@ -13,8 +13,7 @@ public struct ProfileLineReader {
     /// key wins, as in `Catalog.question`); nil for a key `parseProfile` does not take as a
     /// question's (`id`, `_dbadvisor`).
     private let keys: [[UInt8]?]
-    private let questions: [Question]
-    /// Each question's kind and key, kept apart: reading them from `questions` copies a whole
+    /// Each question's kind and key, kept apart: reading them from the questions copies a whole
     /// question (a dozen strings retained and released) per answer.
     private let kinds: [Question.Kind]
     private let keyTexts: [String]
@@ -36,7 +35,6 @@ public struct ProfileLineReader {
 
     public init(catalog: Catalog) {
         self.catalog = catalog
-        questions = catalog.questions
         kinds = catalog.questions.map(\.kind)
         keyTexts = catalog.questions.map(\.key)
         keys = catalog.questions.map { $0.key == "id" || $0.key == "_dbadvisor" ? nil : Array($0.key.utf8) }
@@ -132,10 +130,11 @@ public struct ProfileLineReader {
 
     /// `parseAnswer` of the question and text, from the memo when it holds them; nil if refused.
     private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> Answer? {
-        guard text.count <= ProfileLineReader.longestKept else {
-            guard case let .success(answer) = catalog.parseAnswer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
+        func parsed() -> Answer? {
+            guard case let .success(answer) = catalog.parseAnswer(catalog.questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
             return answer
         }
+        guard text.count <= ProfileLineReader.longestKept else { return parsed() }
         // FNV-1a over the bytes and the question.
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325 ^ UInt64(q)
         for b in text { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
@@ -148,7 +147,7 @@ public struct ProfileLineReader {
            }) {
             return slots[place].answer
         }
-        guard case let .success(answer) = catalog.parseAnswer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
+        guard let answer = parsed() else { return nil }
         slots[place] = Slot(question: q, text: Array(text), answer: answer)
         return answer
     }
