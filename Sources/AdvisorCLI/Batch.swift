@@ -395,6 +395,8 @@ enum Batch {
         var text: [UInt8] = []
         /// Reads the simple lines (and keeps their answers' memo), made with the engine.
         var lineReader = ProfileLineReader(catalog: .empty)
+        /// The reasons written for earlier JSON lines, with their JSON, made with the engine.
+        var reasons = ReasonMemo.off
         /// This round's share: an outcome per line, in order, for the lines it got through
         /// (all, unless a signal came).
         var outcomes: [Outcome] = []
@@ -420,6 +422,7 @@ enum Batch {
             if withWhatIf { engine.prepareWhatIfs() }
             prepared = engine
             lineReader = ProfileLineReader(catalog: catalog)
+            if !csv { reasons = ReasonMemo(engine: engine) }
             return engine
         }
 
@@ -459,7 +462,7 @@ enum Batch {
                     writeCSVTail(engine.row(profile), to: &text)
                 } else {
                     // Written straight into bytes: the same bytes as Render.json's tree.
-                    Render.writeJSON(engine.recommend(profile, withWhatIf: withWhatIf), catalog: engine.catalog, to: &text)
+                    Render.writeJSON(engine.recommend(profile, withWhatIf: withWhatIf, memo: &reasons), catalog: engine.catalog, to: &text)
                 }
                 text.append(0x0A)
                 // Reused by the line's key only when the scan saw the id the parser saw.

@@ -18,9 +18,7 @@ extension Render {
 struct JSONBytes {
     var out: [UInt8]
 
-    @inline(__always) mutating func raw(_ s: StaticString) {
-        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
+    @inline(__always) mutating func raw(_ s: StaticString) { JSON.appendLiteral(s, to: &out) }
 
     @inline(__always) mutating func string(_ s: String) { JSON.appendString(s, to: &out) }
     @inline(__always) mutating func number(_ n: Double) { JSON.appendNumber(n, to: &out) }
@@ -39,21 +37,7 @@ struct JSONBytes {
 
     mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
 
-    mutating func finding(_ f: Finding, withSource: Bool) {
-        raw(#"{"rule":"#)
-        string(f.rule)
-        raw(#","text":"#)
-        string(f.text)
-        if f.weight != 0 {
-            raw(#","weight":"#)
-            number(f.weight)
-        }
-        if withSource && !f.source.isEmpty {
-            raw(#","source":"#)
-            string(f.source)
-        }
-        raw("}")
-    }
+    mutating func finding(_ f: Finding, withSource: Bool) { f.appendJSON(withSource: withSource, to: &out) }
 
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {
         raw(#"{"schemaVersion":1,"catalogVersion":"#)

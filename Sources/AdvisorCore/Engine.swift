@@ -44,6 +44,10 @@ public struct Engine: Sendable {
     /// The other reasons cut into bytes written out once and the answers filled per profile
     /// (see `prerenderReasons`), by rule and service position; empty unless asked.
     var reasonPieces: [[ReasonPiece]] = []
+    /// Per slot (rule × service) whose reason reads only chosen answers (a choice or a set):
+    /// the positions of the questions it reads, which a `ReasonMemo` keys it by; nil for the
+    /// others. Empty unless reasons are prerendered.
+    var memoKeys: [[Int]?] = []
     /// Each service's name length in characters (a finding's `subjectLength`), counted once
     /// by `prerenderReasons`; empty unless asked, when each finding counts it.
     var serviceNameLengths: [Int] = []
@@ -110,6 +114,12 @@ public struct Engine: Sendable {
     /// The same, from the profile's answers and which rules fire (`matrix(firing(a))`), when
     /// the caller has them (the lint sweep).
     func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, fired: [Bool], withReasons: Bool) -> [Assessment] {
+        var memo = ReasonMemo.off
+        return assess(profile, a, fired: fired, withReasons: withReasons, memo: &memo)
+    }
+
+    /// The same, reasons read from and kept in `memo`.
+    func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, fired: [Bool], withReasons: Bool, memo: inout ReasonMemo) -> [Assessment] {
         var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
         // With reasons prepared (plan, batch), each list is given its room once, counted from
@@ -137,8 +147,8 @@ public struct Engine: Sendable {
         for i in serviceRules.indices {
             let rule = serviceRules[i]
             for s in 0..<n where fired[i * n + s] {
-                let (text, subject) = withReasons ? writtenReason(i, service: s, profile: profile, answers: a) : ("", 0)
-                let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subject)
+                let (text, subject, json) = withReasons ? writtenReason(i, service: s, profile: profile, answers: a, memo: &memo) : ("", 0, nil)
+                let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subject, json: json)
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:
@@ -260,9 +270,17 @@ public struct Engine: Sendable {
     /// The full recommendation, with reasons, alternatives, exclusions, warnings and what-if.
     /// (batch's CSV rows take `row`: the ranking without what they do not show.)
     public func recommend(_ profile: Profile, withWhatIf: Bool = true) -> Recommendation {
+        var memo = ReasonMemo.off
+        return recommend(profile, withWhatIf: withWhatIf, memo: &memo)
+    }
+
+    /// The same, reasons read from and kept in `memo` (batch: one memo per thread, for every
+    /// line it answers). The recommendation is the same as without.
+    public func recommend(_ profile: Profile, withWhatIf: Bool = true, memo: inout ReasonMemo) -> Recommendation {
         let a = evaluator.answers(profile)
         let held = firing(a)
-        let all = assess(profile, a, fired: matrix(held), withReasons: true)
+        if memo.isOn { memo.begin(profile) }
+        let all = assess(profile, a, fired: matrix(held), withReasons: true, memo: &memo)
         let ranked = rank(all)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)

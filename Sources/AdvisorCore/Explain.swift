@@ -17,13 +17,56 @@ extension Engine {
             _ = evaluator.fires(i, a, s, capture: &capture)
             missing = evaluator.missingValues(capture)
         }
-        if !reasonPieces.isEmpty { return (Engine.write(reasonPieces[i * catalog.services.count + s], profile: profile, missing: missing), subject) }
+        if !reasonPieces.isEmpty { return (Engine.write(reasonPieces[i * catalog.services.count + s], profile: profile, texts: nil, missing: missing), subject) }
         return (reason(rule, profile: profile, service: service, missing: missing), subject)
     }
 
+    /// The same, as a finding's text, subject length and (with a memo that is on) its JSON:
+    /// a reason read from the memo when what it reads is what it read before, else written
+    /// and remembered. The text is the same either way.
+    func writtenReason(_ i: Int, service s: Int, profile: Profile, answers a: RuleEvaluator.Answers, memo: inout ReasonMemo) -> (text: String, subjectLength: Int, json: [UInt8]?) {
+        guard memo.isOn else {
+            let (text, subject) = writtenReason(i, service: s, profile: profile, answers: a)
+            return (text, subject, nil)
+        }
+        let rule = serviceRules[i]
+        let slot = i * catalog.services.count + s
+        var subject = 0
+        if case .service? = rule.template.first { subject = serviceNameLengths[s] }
+        if let text = prerendered[slot] {
+            if let json = memo.fixedJSON[slot] { return (text, subject, json) }
+            var json: [UInt8] = []
+            Finding.appendJSON(rule: rule.id, text: text, weight: rule.weight, source: rule.source(for: catalog.services[s]), to: &json)
+            memo.fixedJSON[slot] = json
+            return (text, subject, json)
+        }
+        var capture = RuleEvaluator.Capture()
+        if rule.needsBindings { _ = evaluator.fires(i, a, s, capture: &capture) }
+        // A reason that reads a size, rate or share is written anew: its text is the
+        // profile's own number, seldom the same twice. The answers' texts are the line's.
+        guard let keys = memoKeys[slot] else {
+            return (Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture)), subject, nil)
+        }
+        // Where to look: a mix of the slot, what the evaluation found missing and the texts'
+        // hashes. The entry found is then compared in full.
+        var mix = UInt64(truncatingIfNeeded: slot) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(capture.question)) &* 0xC2B2_AE3D_27D4_EB4F ^ capture.missing
+        for q in keys { mix = (mix ^ UInt64(truncatingIfNeeded: memo.textHashes[q])) &* 0x9E37_79B9_7F4A_7C15 }
+        let e = Int(truncatingIfNeeded: (mix ^ mix >> 29) & UInt64(memo.entries.count - 1))
+        if memo.entries[e].holds(slot: slot, capture: capture, keys: keys, texts: memo.texts) {
+            return (memo.entries[e].text, subject, memo.entries[e].json)
+        }
+        let text = Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture))
+        var json: [UInt8] = []
+        Finding.appendJSON(rule: rule.id, text: text, weight: rule.weight, source: rule.source(for: catalog.services[s]), to: &json)
+        memo.entries[e] = ReasonMemo.Entry(slot: slot, question: capture.question, missing: capture.missing, inputs: keys.map { memo.texts[$0] }, text: text, json: json)
+        return (text, subject, json)
+    }
+
     /// A reason from its pieces (`prerenderReasons`): the bytes written out once, the answers
-    /// and the values found missing as `reason` writes them, into one buffer.
-    static func write(_ pieces: [ReasonPiece], profile: Profile, missing: [String]) -> String {
+    /// and the values found missing as `reason` writes them, into one buffer. The answers'
+    /// texts come from `texts` by question position when given (`ReasonMemo.begin` read them
+    /// from `profile`), else from `profile`.
+    static func write(_ pieces: [ReasonPiece], profile: Profile, texts: [String?]?, missing: [String]) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         func append(_ s: String) {
@@ -33,7 +76,8 @@ extension Engine {
         for piece in pieces {
             switch piece {
             case let .bytes(bytes): out.append(contentsOf: bytes)
-            case let .answer(key): append(profile[key]?.text ?? "?")
+            case let .answer(key, q):
+                if let texts, q >= 0 { append(texts[q] ?? "?") } else { append(profile[key]?.text ?? "?") }
             case .missing:
                 for (k, value) in missing.enumerated() {
                     if k > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " ")) }
@@ -95,6 +139,7 @@ extension Engine {
         // The reasons that read answers: each run of parts that reads none is written out once,
         // per service, as `reason` writes it; the answers and missing values are filled per profile.
         let n = services.count
+        let kinds = Dictionary(catalog.questions.enumerated().map { ($1.key, ($0, $1.kind)) }, uniquingKeysWith: { a, _ in a })
         reasonPieces = serviceRules.indices.flatMap { i -> [[ReasonPiece]] in
             services.indices.map { s -> [ReasonPiece] in
                 guard prerendered[i * n + s] == nil else { return [] }
@@ -105,7 +150,7 @@ extension Engine {
                 }
                 for part in serviceRules[i].template {
                     switch part {
-                    case let .answer(key): flush(); pieces.append(.answer(key))
+                    case let .answer(key): flush(); pieces.append(.answer(key, position: kinds[key]?.0 ?? -1))
                     case .missing: flush(); pieces.append(.missing)
                     default: run.append(part)
                     }
@@ -115,14 +160,26 @@ extension Engine {
             }
         }
         serviceNameLengths = services.map(\.name.count)
+        // The reasons a memo keeps (`ReasonMemo`): those whose answers are chosen values, by
+        // the questions (positions) they read.
+        memoKeys = reasonPieces.map { pieces -> [Int]? in
+            guard !pieces.isEmpty else { return nil }
+            var keys: [Int] = []
+            for case let .answer(_, q) in pieces {
+                guard q >= 0, catalog.questions[q].kind == .choice || catalog.questions[q].kind == .set else { return nil }
+                keys.append(q)
+            }
+            return keys
+        }
     }
 
     /// A piece of a reason that reads answers (`prerenderReasons`).
     enum ReasonPiece: Sendable {
         /// Parts that read no answer, written out once.
         case bytes([UInt8])
-        /// The answer to a question, as `reason` writes it (`?` when unanswered).
-        case answer(String)
+        /// The answer to a question (its key and position), as `reason` writes it (`?` when
+        /// unanswered).
+        case answer(String, position: Int)
         /// The values the evaluation found missing, joined by ", ".
         case missing
     }
@@ -202,5 +259,82 @@ extension Engine {
             }
         }
         return nil
+    }
+}
+
+/// Reasons written for earlier profiles, kept for the next (batch): a reason that reads chosen
+/// answers is the same sentence whenever it reads the same answers, and most of a line's
+/// reasons (a service that does not store the data, cannot give the availability) are of
+/// that kind. Each kept reason holds its finding's JSON too, written once. One memo serves
+/// one thread; `off` keeps nothing.
+public struct ReasonMemo {
+    struct Entry {
+        var slot = -1
+        var question = -1
+        var missing: UInt64 = 0
+        var inputs: [String?] = []
+        var text = ""
+        var json: [UInt8] = []
+
+        /// Whether the entry is the reason of `slot` for this evaluation and these answers.
+        @inline(__always)
+        func holds(slot: Int, capture: RuleEvaluator.Capture, keys: [Int], texts: [String?]) -> Bool {
+            guard self.slot == slot, question == capture.question, missing == capture.missing, inputs.count == keys.count else { return false }
+            for (k, q) in keys.enumerated() where inputs[k] != texts[q] { return false }
+            return true
+        }
+    }
+
+    /// Direct-mapped by a mix of what the reason reads: a bound on the memory, and a place
+    /// found without a search. Empty when off.
+    var entries: [Entry]
+    /// The JSON of reasons that read no answer, by slot (rule × service), written the first
+    /// time each is used.
+    var fixedJSON: [[UInt8]?]
+    /// The profile's answers as texts, by question position: those of the questions reasons
+    /// read, set by `begin`; and the hashes of those kept reasons read.
+    var texts: [String?]
+    var textHashes: [Int]
+    /// The questions whose answers reasons read, and whether kept reasons read them.
+    let read: [(key: String, position: Int, kept: Bool)]
+
+    public var isOn: Bool { !entries.isEmpty }
+
+    /// A memo that keeps nothing.
+    public static var off: ReasonMemo { ReasonMemo() }
+
+    private init() {
+        entries = []
+        fixedJSON = []
+        texts = []
+        textHashes = []
+        read = []
+    }
+
+    /// A memo for `engine`'s reasons, of `capacity` entries (a power of two); the engine's
+    /// reasons must be prerendered (`prerenderReasons`), else the memo is off.
+    public init(engine: Engine, capacity: Int = 4096) {
+        precondition(capacity > 0 && capacity & (capacity - 1) == 0, "a power of two")
+        guard !engine.reasonPieces.isEmpty else { self = .off; return }
+        entries = Array(repeating: Entry(), count: capacity)
+        fixedJSON = Array(repeating: nil, count: engine.prerendered.count)
+        let questions = engine.catalog.questions
+        texts = Array(repeating: nil, count: questions.count)
+        textHashes = Array(repeating: 0, count: questions.count)
+        let kept = Set(engine.memoKeys.lazy.compactMap { $0 }.joined())
+        var positions = Set<Int>()
+        for pieces in engine.reasonPieces {
+            for case let .answer(_, q) in pieces where q >= 0 { positions.insert(q) }
+        }
+        read = positions.sorted().map { (questions[$0].key, $0, kept.contains($0)) }
+    }
+
+    /// Reads the answers reasons read from `profile`, before its reasons are written.
+    mutating func begin(_ profile: Profile) {
+        for (key, q, kept) in read {
+            let text = profile[key]?.text
+            texts[q] = text
+            if kept { textHashes[q] = text?.hashValue ?? 0 }
+        }
     }
 }

@@ -48,6 +48,12 @@ extension JSON {
         return care & highs == 0
     }
 
+    /// Appends bytes written out in the source as they are.
+    @inline(__always)
+    public static func appendLiteral(_ s: StaticString, to out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
     /// Appends `format(number: n)` (`null` when it is not finite), as `compactBytes()` writes a number.
     public static func appendNumber(_ n: Double, to out: inout [UInt8]) { writeNumber(n, to: &out) }
 }

@@ -8,6 +8,40 @@ public struct Finding: Equatable, Sendable {
     /// begins with {service}); 0 otherwise. A renderer that already shows the service drops
     /// them by count, without reading the sentence.
     public var subjectLength: Int = 0
+    /// The finding as a JSON object with its source (`appendJSON`), written once and kept
+    /// with a memoised reason (`ReasonMemo`); nil when it is written per use. Not part of
+    /// the finding's value: two findings with the same fields are equal either way.
+    public internal(set) var json: [UInt8]? = nil
+
+    public static func == (a: Finding, b: Finding) -> Bool {
+        a.rule == b.rule && a.text == b.text && a.source == b.source && a.weight == b.weight && a.subjectLength == b.subjectLength
+    }
+
+    /// Appends the finding as a JSON object: `rule`, `text`, `weight` unless 0, and `source`
+    /// when asked for and not empty (the shape `recommend --format json` gives a finding).
+    public func appendJSON(withSource: Bool, to out: inout [UInt8]) {
+        if withSource, let json {
+            out.append(contentsOf: json)
+            return
+        }
+        Finding.appendJSON(rule: rule, text: text, weight: weight, source: withSource ? source : "", to: &out)
+    }
+
+    static func appendJSON(rule: String, text: String, weight: Double, source: String, to out: inout [UInt8]) {
+        JSON.appendLiteral(#"{"rule":"#, to: &out)
+        JSON.appendString(rule, to: &out)
+        JSON.appendLiteral(#","text":"#, to: &out)
+        JSON.appendString(text, to: &out)
+        if weight != 0 {
+            JSON.appendLiteral(#","weight":"#, to: &out)
+            JSON.appendNumber(weight, to: &out)
+        }
+        if !source.isEmpty {
+            JSON.appendLiteral(#","source":"#, to: &out)
+            JSON.appendString(source, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
 }
 
 /// How one service fared: its exclusions, its score and the findings behind it.

@@ -55,6 +55,49 @@ import Testing
         #expect(mismatches == 0)
     }
 
+    /// Batch keeps written reasons, with their JSON, from one line to the next (`ReasonMemo`):
+    /// a recommendation made with a memo is written exactly as one made without. The profiles
+    /// come twice, the second time with each set's values in reverse order (the same answer,
+    /// another text), through a memo of the usual size and one of eight entries that keeps
+    /// evicting.
+    @Test func reasonsKeptFromLineToLineAreWrittenTheSame() throws {
+        let catalog = try CLI.loadCatalog(directory: nil)
+        var engine = Engine(catalog: catalog)
+        engine.prerenderReasons()
+        let generated = [[]] + BatchEquivalenceTests.profiles(400, catalog: catalog)
+        let reversed = generated.map { answers in
+            answers.map { key, value in (key, catalog.question(key)?.kind == .set ? value.split(separator: ",").reversed().joined(separator: ",") : value) }
+        }
+        for capacity in [4096, 8] {
+            var memo = ReasonMemo(engine: engine, capacity: capacity)
+            #expect(memo.isOn)
+            var mismatches = 0, kept = 0, written = 0
+            var buffer: [UInt8] = []
+            for (i, answers) in (generated + reversed + generated).enumerated() {
+                let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
+                let withMemo = engine.recommend(profile, withWhatIf: false, memo: &memo)
+                let without = engine.recommend(profile, withWhatIf: false)
+                for a in [withMemo.pick] + withMemo.excluded {
+                    for f in a.exclusions + a.scoreFindings + a.configuration {
+                        written += 1
+                        if f.json != nil { kept += 1 }
+                    }
+                }
+                buffer.removeAll(keepingCapacity: true)
+                Render.writeJSON(withMemo, catalog: catalog, to: &buffer)
+                if buffer != Render.json(without, catalog: catalog).compactBytes() {
+                    mismatches += 1
+                    if mismatches <= 3 { Issue.record("profile \(i), memo of \(capacity), is written differently:\n\(String(decoding: buffer, as: UTF8.self))") }
+                }
+            }
+            #expect(mismatches == 0)
+            // Most findings carry their JSON (the others read a number).
+            #expect(kept * 2 > written, "\(kept) of \(written)")
+        }
+        // Without prerendered reasons a memo keeps nothing.
+        #expect(!ReasonMemo(engine: Engine(catalog: catalog)).isOn)
+    }
+
     /// `recommend --format json` writes through the byte writer: its output is the tree's
     /// compact text, line break added, for profiles of every question with what-if (the
     /// command computes it), migrations, Regions and estimates, no answer at all, and saved

@@ -36,6 +36,52 @@ import Testing
         #expect(compared > 10_000 && withMissing > 0)
     }
 
+    /// A `ReasonMemo` gives back a reason only for what it was written from. Each reason is
+    /// asked for across the profiles in turn through a memo of one entry, so that every lookup
+    /// lands on the reason asked for before it: a kept sentence is reused only when the
+    /// answers it reads are the same (sets in either order, which are other texts), and
+    /// its JSON is the finding's.
+    @Test func aKeptReasonIsReusedOnlyForTheSameAnswers() throws {
+        var engine = Engine(catalog: sharedCatalog)
+        engine.prerenderReasons()
+        let n = sharedCatalog.services.count
+        var profiles = WhatIfClassTests.profiles(40, engine: engine)
+        profiles += profiles.map { p in
+            var q = p
+            for (key, answer) in p.answers { if case let .set(items) = answer { q[key] = .set(items.reversed()) } }
+            return q
+        }
+        let answers = profiles.map(engine.evaluator.answers)
+        let fired = answers.map { engine.matrix(engine.firing($0)) }
+        var memo = ReasonMemo(engine: engine, capacity: 1)
+        var compared = 0, kept = 0, readingAnswers = 0, mismatches = 0
+        for i in engine.serviceRules.indices {
+            for s in 0..<n {
+                let slot = i * n + s
+                if engine.memoKeys[slot]?.isEmpty == false { readingAnswers += 1 }
+                for (k, p) in profiles.enumerated() where fired[k][slot] {
+                    memo.begin(p)
+                    let plain = engine.writtenReason(i, service: s, profile: p, answers: answers[k])
+                    let memoised = engine.writtenReason(i, service: s, profile: p, answers: answers[k], memo: &memo)
+                    compared += 1
+                    var json: [UInt8] = []
+                    let rule = engine.serviceRules[i]
+                    Finding.appendJSON(rule: rule.id, text: plain.text, weight: rule.weight, source: rule.source(for: sharedCatalog.services[s]), to: &json)
+                    if let j = memoised.json {
+                        kept += 1
+                        if j != json { mismatches += 1 }
+                    }
+                    if Array(plain.text.utf8) != Array(memoised.text.utf8) || plain.subjectLength != memoised.subjectLength {
+                        mismatches += 1
+                        if mismatches <= 3 { Issue.record("rule \(rule.id), service \(sharedCatalog.services[s].id): \(memoised.text) against \(plain.text)") }
+                    }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(compared > 2_000 && kept * 2 > compared && readingAnswers > 0, "\(compared) \(kept) \(readingAnswers)")
+    }
+
     /// The same for whole recommendations: every finding of every service (text, subject length).
     @Test func recommendationsAreTheSameWithPieces() {
         let engine = Engine(catalog: sharedCatalog)
