@@ -418,6 +418,7 @@ enum Batch {
             var engine = Engine(catalog: catalog)
             engine.prerenderReasons()
             engine.prepareRequirementFacts()
+            engine.prepareEstimates()
             // What-if judges each class of candidate answers once for the whole run (as `plan`).
             if withWhatIf { engine.prepareWhatIfs() }
             prepared = engine

@@ -50,7 +50,7 @@ enum PlanCommand {
     /// batch's writer (`JSONBytes.recommendation`), the rest member by member, with no tree to
     /// build or free. PlanJSONBytesTests holds it to the tree the compact writer would write.
     static func jsonBytes(_ plan: Plan, catalog: Catalog) -> [UInt8] {
-        var w = JSONBytes(out: [])
+        var w = JSONBytes(capacity: 1 << 16)
         w.raw(#"{"schemaVersion":1,"catalogVersion":"#)
         w.string(catalog.version)
         w.raw(#","name":"#)
@@ -106,7 +106,9 @@ enum PlanCommand {
             w.raw("}")
         }
         w.raw("}\n")
-        return w.out
+        var out: [UInt8] = []
+        w.copy(into: &out)
+        return out
     }
 
     /// A name or text from the stack file, with control characters (ESC, BEL, line breaks)

@@ -6,22 +6,90 @@ import AdvisorCore
 /// thousands of generated profiles holds the two together.
 extension Render {
     static func writeJSON(_ r: Recommendation, catalog: Catalog, to out: inout [UInt8]) {
-        var w = JSONBytes(out: [])
-        swap(&w.out, &out)
+        var w = JSONBytes()
         w.recommendation(r, catalog: catalog)
-        swap(&w.out, &out)
+        w.copy(into: &out)
     }
 }
 
-/// Compact JSON appended to a byte buffer: literal pieces copied as they are, strings and
-/// numbers written by AdvisorCore's compact writer.
-struct JSONBytes {
-    var out: [UInt8]
+/// Compact JSON appended to a buffer of its own, copied out when done: literal pieces copied
+/// as they are, strings and numbers as AdvisorCore's compact writer writes them. A line is
+/// some 400 small pieces; each is a room check and a copy here, where an array's append also
+/// checks that its storage is unshared and goes through the generic copy (about a hundred
+/// instructions a piece).
+struct JSONBytes: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+    /// What AdvisorCore writes into an array (an escaped string, a number, a finding
+    /// without its JSON), before it is copied in.
+    private var scratch: [UInt8] = []
 
-    @inline(__always) mutating func raw(_ s: StaticString) { JSON.appendLiteral(s, to: &out) }
+    init(capacity: Int = 1 << 15) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
 
-    @inline(__always) mutating func string(_ s: String) { JSON.appendString(s, to: &out) }
-    @inline(__always) mutating func number(_ n: Double) { JSON.appendNumber(n, to: &out) }
+    deinit { base.deallocate() }
+
+    /// Appends what was written to `out`.
+    func copy(into out: inout [UInt8]) { out.append(contentsOf: UnsafeBufferPointer(start: base, count: count)) }
+
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private mutating func grow(_ needed: Int) {
+        let bigger = max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = bigger
+    }
+
+    @inline(__always) private mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    @inline(__always) private mutating func byte(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    @inline(__always) mutating func raw(_ s: StaticString) {
+        append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    private mutating func bytes(_ a: [UInt8]) { a.withUnsafeBytes { append($0) } }
+
+    /// A string as `JSON.appendString` writes it: one that needs no escape copied whole
+    /// between its quotes, any other written by AdvisorCore.
+    mutating func string(_ s: String) {
+        var s = s
+        let plain = s.withUTF8 { utf8 -> Bool in
+            guard JSON.needsNoEscape(utf8) else { return false }
+            byte(UInt8(ascii: "\""))
+            append(UnsafeRawBufferPointer(utf8))
+            byte(UInt8(ascii: "\""))
+            return true
+        }
+        if !plain {
+            scratch.removeAll(keepingCapacity: true)
+            JSON.appendString(s, to: &scratch)
+            bytes(scratch)
+        }
+    }
+
+    mutating func number(_ n: Double) {
+        scratch.removeAll(keepingCapacity: true)
+        JSON.appendNumber(n, to: &scratch)
+        bytes(scratch)
+    }
 
     /// `[`, each element written by `element`, separated by commas, `]`.
     @inline(__always) mutating func array<T>(_ list: [T], _ element: (inout JSONBytes, T) -> Void) {
@@ -37,7 +105,12 @@ struct JSONBytes {
 
     mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
 
-    mutating func finding(_ f: Finding, withSource: Bool) { f.appendJSON(withSource: withSource, to: &out) }
+    mutating func finding(_ f: Finding, withSource: Bool) {
+        if withSource, let json = f.json { return bytes(json) }
+        scratch.removeAll(keepingCapacity: true)
+        f.appendJSON(withSource: withSource, to: &scratch)
+        bytes(scratch)
+    }
 
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {
         raw(#"{"schemaVersion":1,"catalogVersion":"#)

@@ -51,6 +51,9 @@ public struct Engine: Sendable {
     /// Each service's name length in characters (a finding's `subjectLength`), counted once
     /// by `prerenderReasons`; empty unless asked, when each finding counts it.
     var serviceNameLengths: [Int] = []
+    /// Each price's citation (`UnitPrice.text`) by position in the price table, written once
+    /// (see `prepareEstimates`); empty unless asked, when each estimate writes those it cites.
+    var priceCitations: [String] = []
     /// What-if's candidate values and their classes, worked out once (see `prepareWhatIfs`);
     /// nil unless asked, when each `whatIfs` judges every candidate on its own.
     var whatIfTable: WhatIfTable? = nil
@@ -108,20 +111,28 @@ public struct Engine: Sendable {
     /// with reasons written out unless `withReasons` is false (sweeps).
     public func assess(_ profile: Profile, withReasons: Bool = true) -> [Assessment] {
         let a = evaluator.answers(profile)
-        return assess(profile, a, fired: matrix(firing(a)), withReasons: withReasons)
+        var memo = ReasonMemo.off
+        return assess(profile, a, held: firing(a), withReasons: withReasons, memo: &memo)
     }
 
     /// The same, from the profile's answers and which rules fire (`matrix(firing(a))`), when
     /// the caller has them (the lint sweep).
     func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, fired: [Bool], withReasons: Bool) -> [Assessment] {
+        let n = catalog.services.count
+        let held = serviceRules.indices.map { i in
+            (0..<n).reduce(UInt64(0)) { bits, s in fired[i * n + s] ? bits | TestProgram.bit(s) : bits }
+        }
         var memo = ReasonMemo.off
-        return assess(profile, a, fired: fired, withReasons: withReasons, memo: &memo)
+        return assess(profile, a, held: held, withReasons: withReasons, memo: &memo)
     }
 
-    /// The same, reasons read from and kept in `memo`.
-    func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, fired: [Bool], withReasons: Bool, memo: inout ReasonMemo) -> [Assessment] {
+    /// The same from which rules fire for which services (`firing(a)`), reasons read from and
+    /// kept in `memo`.
+    func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, held: [UInt64], withReasons: Bool, memo: inout ReasonMemo) -> [Assessment] {
         var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
+        // Bits of the catalog's services only (the evaluator's program gives no other).
+        let catalogServices = evaluator.program.services
         // With reasons prepared (plan, batch), each list is given its room once, counted from
         // which rules fire, instead of growing one finding at a time. Elsewhere (the lint
         // sweep's checker, a one-shot) the counting costs more than the growth it saves: about
@@ -136,7 +147,11 @@ public struct Engine: Sendable {
                 case .configure: kind = 2
                 case .warn: continue
                 }
-                for s in 0..<n where fired[i * n + s] { counts[kind * n + s] += 1 }
+                var left = held[i] & catalogServices
+                while left != 0 {
+                    counts[kind * n + left.trailingZeroBitCount] += 1
+                    left &= left - 1
+                }
             }
             for s in 0..<n {
                 assessments[s].exclusions.reserveCapacity(counts[s])
@@ -144,9 +159,14 @@ public struct Engine: Sendable {
                 assessments[s].configuration.reserveCapacity(counts[2 * n + s])
             }
         }
+        // Each rule's services in ascending position, as the matrix's row would give them.
         for i in serviceRules.indices {
+            var left = held[i] & catalogServices
+            guard left != 0 else { continue }
             let rule = serviceRules[i]
-            for s in 0..<n where fired[i * n + s] {
+            while left != 0 {
+                let s = left.trailingZeroBitCount
+                left &= left - 1
                 let (text, subject, json) = withReasons ? writtenReason(i, service: s, profile: profile, answers: a, memo: &memo) : ("", 0, nil)
                 let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subject, json: json)
                 switch rule.effect {
@@ -280,7 +300,7 @@ public struct Engine: Sendable {
         let a = evaluator.answers(profile)
         let held = firing(a)
         if memo.isOn { memo.begin(profile) }
-        let all = assess(profile, a, fired: matrix(held), withReasons: true, memo: &memo)
+        let all = assess(profile, a, held: held, withReasons: true, memo: &memo)
         let ranked = rank(all)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)

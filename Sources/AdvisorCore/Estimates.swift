@@ -142,6 +142,12 @@ extension Engine {
         ([r.pick.service] + r.alternatives.map(\.0.service)).map { estimate($0.id, r.profile) }
     }
 
+    /// Writes out once the sentence each price is cited by, for estimates of many profiles
+    /// (batch); one estimate is quicker without.
+    public mutating func prepareEstimates() {
+        priceCitations = catalog.prices.prices.map(\.text)
+    }
+
     /// The monthly estimate of one service for a profile.
     public func estimate(_ service: String, _ profile: Profile) -> Estimate {
         estimate(service, estimateInputs(profile))
@@ -158,6 +164,7 @@ extension Engine {
         let region = inputs.region
         let w = inputs.workload
         var b = EstimateBuilder(service: service, region: region, table: catalog.prices)
+        b.citations = priceCitations
         if let multiAZ = w.multiAZ {
             b.multiAZ = multiAZ
             b.model(w)
@@ -196,7 +203,11 @@ struct EstimateBuilder {
     let table: PriceTable
     var multiAZ = false
     var parts: [EstimatePart] = []
-    var used: [UnitPrice] = []
+    /// The prices used, by position in the table, in the order first used.
+    var used: [Int] = []
+    /// Each price's `text` by position in the table, written once (`Engine.prepareEstimates`);
+    /// empty when each estimate writes those it cites.
+    var citations: [String] = []
     var assumptions: [String] = []
     var notes: [String] = []
     var fellBack = false
@@ -212,13 +223,14 @@ struct EstimateBuilder {
 
     /// A unit price of this service (or `of`), recorded as used.
     mutating func price(_ key: String, of owner: String? = nil) -> Double? {
-        guard let (p, fell) = table.lookup(owner ?? service, key, region: region) else {
+        guard let (i, fell) = table.lookupPosition(owner ?? service, key, region: region) else {
             unpriced.append(key)
             return nil
         }
         if fell { fellBack = true }
-        if !used.contains(where: { $0.service == p.service && $0.key == p.key && $0.region == p.region }) { used.append(p) }
-        return p.usd
+        // One position per (service, dimension, Region): the same price is the same position.
+        if !used.contains(i) { used.append(i) }
+        return table.prices[i].usd
     }
 
     mutating func add(_ item: String, _ value: CostRange?, _ basis: String, missing: [String] = []) {
@@ -509,7 +521,7 @@ struct EstimateBuilder {
         for sentence in assumptions where !kept.contains(sentence) { kept.append(sentence) }
         assumptions = kept
         return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
-                        prices: used.map { PriceCitation(text: $0.text, source: $0.source, asOf: $0.asOf) },
+                        prices: used.map { PriceCitation(text: citations.isEmpty ? table.prices[$0].text : citations[$0], source: table.prices[$0].source, asOf: table.prices[$0].asOf) },
                         assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
     }
 }

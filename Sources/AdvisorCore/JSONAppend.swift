@@ -19,8 +19,8 @@ extension JSON {
     /// Whether `writeString` would copy these bytes unchanged: plain ASCII from 0x20 to 0x7E
     /// without a quote or backslash. (Non-ASCII bytes go the careful way, for C1 controls and
     /// U+2028/9.)
-    @inline(__always)
-    static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    @inlinable @inline(__always)
+    public static func needsNoEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let count = bytes.count
         var i = 0
@@ -39,7 +39,7 @@ extension JSON {
     /// Whether none of eight bytes needs a look of its own when written as a JSON string: none
     /// below 0x20, none a quote, backslash or DEL, none outside ASCII (those are looked at one by
     /// one, for C1 controls and U+2028/9). Exact: a word with any such byte is never plain.
-    @inline(__always)
+    @inlinable @inline(__always)
     static func plainWord(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C), delete = word ^ (ones &* 0x7F)

@@ -134,8 +134,13 @@ public struct PriceTable: Sendable {
 
     /// The price in `region` where the table has it, else the us-east-1 price (`fellBack` true).
     public func lookup(_ service: String, _ key: String, region: String) -> (price: UnitPrice, fellBack: Bool)? {
-        if let p = price(service, key, region: region) { return (p, false) }
-        if region != Self.defaultRegion, let p = price(service, key, region: Self.defaultRegion) { return (p, true) }
+        lookupPosition(service, key, region: region).map { (prices[$0.position], $0.fellBack) }
+    }
+
+    /// The same as the price's position in `prices`.
+    func lookupPosition(_ service: String, _ key: String, region: String) -> (position: Int, fellBack: Bool)? {
+        if let i = index[Self.indexKey(service, key, region)] { return (i, false) }
+        if region != Self.defaultRegion, let i = index[Self.indexKey(service, key, Self.defaultRegion)] { return (i, true) }
         return nil
     }
 
