@@ -397,6 +397,8 @@ enum Batch {
         var lineReader = ProfileLineReader(catalog: .empty)
         /// The reasons written for earlier JSON lines, with their JSON, made with the engine.
         var reasons = ReasonMemo.off
+        /// Writes a JSON line, its buffer kept from one line to the next.
+        var writer = JSONBytes()
         /// This round's share: an outcome per line, in order, for the lines it got through
         /// (all, unless a signal came).
         var outcomes: [Outcome] = []
@@ -463,7 +465,8 @@ enum Batch {
                     writeCSVTail(engine.row(profile), to: &text)
                 } else {
                     // Written straight into bytes: the same bytes as Render.json's tree.
-                    Render.writeJSON(engine.recommend(profile, withWhatIf: withWhatIf, memo: &reasons), catalog: engine.catalog, to: &text)
+                    writer.recommendation(engine.recommend(profile, withWhatIf: withWhatIf, memo: &reasons), catalog: engine.catalog)
+                    writer.flush(into: &text)
                 }
                 text.append(0x0A)
                 // Reused by the line's key only when the scan saw the id the parser saw.

@@ -28,12 +28,18 @@ enum PlanCommand {
         case .json:
             // Written to stdout as the bytes they are, when it is a real descriptor: no copy into
             // a String and back (a large plan is some megabytes). Otherwise through `writeOut`.
-            let bytes = jsonBytes(plan, catalog: inv.catalog)
             if let fd = inv.io.stdoutDescriptor {
-                try writeAll(fd, bytes)
+                // A megabyte at a time: a plan of a thousand components is some 24 MB, never
+                // held whole.
+                var failure: (any Error)? = nil
+                jsonChunks(plan, catalog: inv.catalog) { bytes in
+                    guard failure == nil else { return }
+                    do { try writeAll(fd, bytes) } catch { failure = error }
+                }
+                if let failure { throw failure }
                 out = ""
             } else {
-                out = String(decoding: bytes, as: UTF8.self)
+                out = String(decoding: jsonBytes(plan, catalog: inv.catalog), as: UTF8.self)
             }
         case .markdown: out = markdown(plan, catalog: inv.catalog)
         case .text: out = text(plan, catalog: inv.catalog, width: inv.io.width, style: inv.style)
@@ -50,7 +56,16 @@ enum PlanCommand {
     /// batch's writer (`JSONBytes.recommendation`), the rest member by member, with no tree to
     /// build or free. PlanJSONBytesTests holds it to the tree the compact writer would write.
     static func jsonBytes(_ plan: Plan, catalog: Catalog) -> [UInt8] {
-        var w = JSONBytes(capacity: 1 << 16)
+        var all: [UInt8] = []
+        // One piece (no chunk size): taken as it is, not copied.
+        jsonChunks(plan, catalog: catalog, chunkSize: .max) { if all.isEmpty { all = $0 } else { all.append(contentsOf: $0) } }
+        return all
+    }
+
+    /// The same bytes, handed to `emit` in pieces of about `chunkSize` (each component whole).
+    static func jsonChunks(_ plan: Plan, catalog: Catalog, chunkSize: Int = 1 << 20, _ emit: ([UInt8]) -> Void) {
+        var out: [UInt8] = []
+        var w = JSONBytes()
         w.raw(#"{"schemaVersion":1,"catalogVersion":"#)
         w.string(catalog.version)
         w.raw(#","name":"#)
@@ -62,6 +77,11 @@ enum PlanCommand {
             w.raw(#","result":"#)
             w.recommendation(component.recommendation, catalog: catalog)
             w.raw("}")
+            w.flush(into: &out)
+            if out.count >= chunkSize {
+                emit(out)
+                out.removeAll(keepingCapacity: true)
+            }
         }
         w.raw(#","links":"#)
         w.array(plan.links) { w, link in
@@ -106,9 +126,8 @@ enum PlanCommand {
             w.raw("}")
         }
         w.raw("}\n")
-        var out: [UInt8] = []
-        w.copy(into: &out)
-        return out
+        w.flush(into: &out)
+        emit(out)
     }
 
     /// A name or text from the stack file, with control characters (ESC, BEL, line breaks)

@@ -8,7 +8,7 @@ extension Render {
     static func writeJSON(_ r: Recommendation, catalog: Catalog, to out: inout [UInt8]) {
         var w = JSONBytes()
         w.recommendation(r, catalog: catalog)
-        w.copy(into: &out)
+        w.flush(into: &out)
     }
 }
 
@@ -32,8 +32,12 @@ struct JSONBytes: ~Copyable {
 
     deinit { base.deallocate() }
 
-    /// Appends what was written to `out`.
-    func copy(into out: inout [UInt8]) { out.append(contentsOf: UnsafeBufferPointer(start: base, count: count)) }
+    /// Moves what was written so far to the end of `out`, and goes on from empty (a long
+    /// document, such as a plan, is moved piece by piece, not held twice).
+    mutating func flush(into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        count = 0
+    }
 
     @inline(__always) private mutating func reserve(_ n: Int) {
         if count + n > capacity { grow(count + n) }

@@ -167,8 +167,7 @@ public struct Engine: Sendable {
             while left != 0 {
                 let s = left.trailingZeroBitCount
                 left &= left - 1
-                let (text, subject, json) = withReasons ? writtenReason(i, service: s, profile: profile, answers: a, memo: &memo) : ("", 0, nil)
-                let finding = Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subject, json: json)
+                let finding = withReasons ? writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo) : serviceFinding(i, service: s, text: "", subjectLength: 0)
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:

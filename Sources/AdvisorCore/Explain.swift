@@ -21,31 +21,51 @@ extension Engine {
         return (reason(rule, profile: profile, service: service, missing: missing), subject)
     }
 
-    /// The same, as a finding's text, subject length and (with a memo that is on) its JSON:
-    /// a reason read from the memo when what it reads is what it read before, else written
-    /// and remembered. The text is the same either way.
-    func writtenReason(_ i: Int, service s: Int, profile: Profile, answers a: RuleEvaluator.Answers, memo: inout ReasonMemo) -> (text: String, subjectLength: Int, json: [UInt8]?) {
+    /// Service rule `i`'s finding for the service at `s`, as `assess` lists it.
+    func serviceFinding(_ i: Int, service s: Int, text: String, subjectLength: Int) -> Finding {
+        let rule = serviceRules[i]
+        return Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subjectLength)
+    }
+
+    /// The finding with its reason written out (`writtenReason`); with a memo that is on, the
+    /// reason is read from the memo when what it reads is what it read before, else written
+    /// and remembered, and the finding carries its JSON, written once. The finding is the same
+    /// either way.
+    func writtenFinding(_ i: Int, service s: Int, profile: Profile, answers a: RuleEvaluator.Answers, memo: inout ReasonMemo) -> Finding {
         guard memo.isOn else {
             let (text, subject) = writtenReason(i, service: s, profile: profile, answers: a)
-            return (text, subject, nil)
+            return serviceFinding(i, service: s, text: text, subjectLength: subject)
         }
+        precondition(memo.fixedJSON.count == prerendered.count && memo.texts.count == catalog.questions.count, "a reason memo made for another engine")
         let rule = serviceRules[i]
         let slot = i * catalog.services.count + s
         var subject = 0
         if case .service? = rule.template.first { subject = serviceNameLengths[s] }
-        if let text = prerendered[slot] {
-            if let json = memo.fixedJSON[slot] { return (text, subject, json) }
+        /// The finding with `text`, its JSON written from it.
+        func withJSON(_ text: String) -> (Finding, [UInt8]) {
+            var finding = serviceFinding(i, service: s, text: text, subjectLength: subject)
             var json: [UInt8] = []
-            Finding.appendJSON(rule: rule.id, text: text, weight: rule.weight, source: rule.source(for: catalog.services[s]), to: &json)
+            finding.appendJSON(withSource: true, to: &json)
+            finding.json = json
+            return (finding, json)
+        }
+        if let text = prerendered[slot] {
+            if let json = memo.fixedJSON[slot] {
+                var finding = serviceFinding(i, service: s, text: text, subjectLength: subject)
+                finding.json = json
+                return finding
+            }
+            let (finding, json) = withJSON(text)
             memo.fixedJSON[slot] = json
-            return (text, subject, json)
+            return finding
         }
         var capture = RuleEvaluator.Capture()
         if rule.needsBindings { _ = evaluator.fires(i, a, s, capture: &capture) }
         // A reason that reads a size, rate or share is written anew: its text is the
         // profile's own number, seldom the same twice. The answers' texts are the line's.
         guard let keys = memoKeys[slot] else {
-            return (Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture)), subject, nil)
+            let text = Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture))
+            return serviceFinding(i, service: s, text: text, subjectLength: subject)
         }
         // Where to look: a mix of the slot, what the evaluation found missing and the texts'
         // hashes. The entry found is then compared in full.
@@ -53,13 +73,14 @@ extension Engine {
         for q in keys { mix = (mix ^ UInt64(truncatingIfNeeded: memo.textHashes[q])) &* 0x9E37_79B9_7F4A_7C15 }
         let e = Int(truncatingIfNeeded: (mix ^ mix >> 29) & UInt64(memo.entries.count - 1))
         if memo.entries[e].holds(slot: slot, capture: capture, keys: keys, texts: memo.texts) {
-            return (memo.entries[e].text, subject, memo.entries[e].json)
+            var finding = serviceFinding(i, service: s, text: memo.entries[e].text, subjectLength: subject)
+            finding.json = memo.entries[e].json
+            return finding
         }
         let text = Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture))
-        var json: [UInt8] = []
-        Finding.appendJSON(rule: rule.id, text: text, weight: rule.weight, source: rule.source(for: catalog.services[s]), to: &json)
+        let (finding, json) = withJSON(text)
         memo.entries[e] = ReasonMemo.Entry(slot: slot, question: capture.question, missing: capture.missing, inputs: keys.map { memo.texts[$0] }, text: text, json: json)
-        return (text, subject, json)
+        return finding
     }
 
     /// A reason from its pieces (`prerenderReasons`): the bytes written out once, the answers
@@ -280,7 +301,14 @@ public struct ReasonMemo {
         @inline(__always)
         func holds(slot: Int, capture: RuleEvaluator.Capture, keys: [Int], texts: [String?]) -> Bool {
             guard self.slot == slot, question == capture.question, missing == capture.missing, inputs.count == keys.count else { return false }
-            for (k, q) in keys.enumerated() where inputs[k] != texts[q] { return false }
+            // Byte for byte (`==` on strings would take canonically equivalent ones as equal).
+            for (k, q) in keys.enumerated() {
+                switch (inputs[k], texts[q]) {
+                case (nil, nil): continue
+                case let (a?, b?) where a.utf8.elementsEqual(b.utf8): continue
+                default: return false
+                }
+            }
             return true
         }
     }

@@ -1,9 +1,10 @@
 /// A rule that fired, with its reason written out for this profile and service.
 public struct Finding: Equatable, Sendable {
-    public var rule: String
-    public var text: String
-    public var source: String
-    public var weight: Double
+    // A change to what the JSON shows drops the JSON written from it.
+    public var rule: String { didSet { json = nil } }
+    public var text: String { didSet { json = nil } }
+    public var source: String { didSet { json = nil } }
+    public var weight: Double { didSet { json = nil } }
     /// How many leading characters of `text` name the service it is about (its rule's reason
     /// begins with {service}); 0 otherwise. A renderer that already shows the service drops
     /// them by count, without reading the sentence.

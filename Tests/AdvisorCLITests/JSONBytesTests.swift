@@ -57,24 +57,27 @@ import Testing
 
     /// Batch keeps written reasons, with their JSON, from one line to the next (`ReasonMemo`):
     /// a recommendation made with a memo is written exactly as one made without. The profiles
-    /// come twice, the second time with each set's values in reverse order (the same answer,
-    /// another text), through a memo of the usual size and one of eight entries that keeps
-    /// evicting.
+    /// come three times, the second with each set's values in reverse order (another text of
+    /// the same answer, which the parser would have put in the question's order), through a
+    /// memo of the usual size and one of eight entries that keeps evicting.
     @Test func reasonsKeptFromLineToLineAreWrittenTheSame() throws {
         let catalog = try CLI.loadCatalog(directory: nil)
         var engine = Engine(catalog: catalog)
         engine.prerenderReasons()
         let generated = [[]] + BatchEquivalenceTests.profiles(400, catalog: catalog)
-        let reversed = generated.map { answers in
-            answers.map { key, value in (key, catalog.question(key)?.kind == .set ? value.split(separator: ",").reversed().joined(separator: ",") : value) }
+        let parsed = try generated.map { answers in try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0 }
+        let reversed = parsed.map { p in
+            var q = p
+            for (key, answer) in p.answers { if case let .set(items) = answer { q[key] = .set(items.reversed()) } }
+            return q
         }
+        #expect(zip(parsed, reversed).contains { $0 != $1 })
         for capacity in [4096, 8] {
             var memo = ReasonMemo(engine: engine, capacity: capacity)
             #expect(memo.isOn)
             var mismatches = 0, kept = 0, written = 0
             var buffer: [UInt8] = []
-            for (i, answers) in (generated + reversed + generated).enumerated() {
-                let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
+            for (i, profile) in (parsed + reversed + parsed).enumerated() {
                 let withMemo = engine.recommend(profile, withWhatIf: false, memo: &memo)
                 let without = engine.recommend(profile, withWhatIf: false)
                 for a in [withMemo.pick] + withMemo.excluded {
