@@ -22,9 +22,9 @@ extension Engine {
     }
 
     /// Service rule `i`'s finding for the service at `s`, as `assess` lists it.
-    func serviceFinding(_ i: Int, service s: Int, text: String, subjectLength: Int) -> Finding {
+    func serviceFinding(_ i: Int, service s: Int, text: String, subjectLength: Int, json: [UInt8]? = nil) -> Finding {
         let rule = serviceRules[i]
-        return Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subjectLength)
+        return Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subjectLength, json: json)
     }
 
     /// The finding with its reason written out (`writtenReason`); with a memo that is on, the
@@ -41,23 +41,17 @@ extension Engine {
         let slot = i * catalog.services.count + s
         var subject = 0
         if case .service? = rule.template.first { subject = serviceNameLengths[s] }
-        /// The finding with `text`, its JSON written from it.
-        func withJSON(_ text: String) -> (Finding, [UInt8]) {
-            var finding = serviceFinding(i, service: s, text: text, subjectLength: subject)
+        /// The JSON of the finding with `text`, written from that finding.
+        func json(_ text: String) -> [UInt8] {
             var json: [UInt8] = []
-            finding.appendJSON(withSource: true, to: &json)
-            finding.json = json
-            return (finding, json)
+            serviceFinding(i, service: s, text: text, subjectLength: subject).appendJSON(withSource: true, to: &json)
+            return json
         }
         if let text = prerendered[slot] {
-            if let json = memo.fixedJSON[slot] {
-                var finding = serviceFinding(i, service: s, text: text, subjectLength: subject)
-                finding.json = json
-                return finding
-            }
-            let (finding, json) = withJSON(text)
-            memo.fixedJSON[slot] = json
-            return finding
+            if let json = memo.fixedJSON[slot] { return serviceFinding(i, service: s, text: text, subjectLength: subject, json: json) }
+            let written = json(text)
+            memo.fixedJSON[slot] = written
+            return serviceFinding(i, service: s, text: text, subjectLength: subject, json: written)
         }
         var capture = RuleEvaluator.Capture()
         if rule.needsBindings { _ = evaluator.fires(i, a, s, capture: &capture) }
@@ -72,15 +66,15 @@ extension Engine {
         var mix = UInt64(truncatingIfNeeded: slot) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(capture.question)) &* 0xC2B2_AE3D_27D4_EB4F ^ capture.missing
         for q in keys { mix = (mix ^ UInt64(truncatingIfNeeded: memo.textHashes[q])) &* 0x9E37_79B9_7F4A_7C15 }
         let e = Int(truncatingIfNeeded: (mix ^ mix >> 29) & UInt64(memo.entries.count - 1))
-        if memo.entries[e].holds(slot: slot, capture: capture, keys: keys, texts: memo.texts) {
-            var finding = serviceFinding(i, service: s, text: memo.entries[e].text, subjectLength: subject)
-            finding.json = memo.entries[e].json
-            return finding
+        // Through the buffer: `entries[e].holds` copied the entry (its strings and arrays).
+        let texts = memo.texts
+        if memo.entries.withUnsafeBufferPointer({ $0[e].holds(slot: slot, capture: capture, keys: keys, texts: texts) }) {
+            return serviceFinding(i, service: s, text: memo.entries[e].text, subjectLength: subject, json: memo.entries[e].json)
         }
         let text = Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture))
-        let (finding, json) = withJSON(text)
-        memo.entries[e] = ReasonMemo.Entry(slot: slot, question: capture.question, missing: capture.missing, inputs: keys.map { memo.texts[$0] }, text: text, json: json)
-        return finding
+        let written = json(text)
+        memo.entries[e] = ReasonMemo.Entry(slot: slot, question: capture.question, missing: capture.missing, inputs: keys.map { memo.texts[$0] }, text: text, json: written)
+        return serviceFinding(i, service: s, text: text, subjectLength: subject, json: written)
     }
 
     /// A reason from its pieces (`prerenderReasons`): the bytes written out once, the answers
@@ -305,7 +299,9 @@ public struct ReasonMemo {
             for (k, q) in keys.enumerated() {
                 switch (inputs[k], texts[q]) {
                 case (nil, nil): continue
-                case let (a?, b?) where a.utf8.elementsEqual(b.utf8): continue
+                case (var a?, var b?):
+                    let same = a.withUTF8 { a in b.withUTF8 { b in a.count == b.count && a.elementsEqual(b) } }
+                    if !same { return false }
                 default: return false
                 }
             }
