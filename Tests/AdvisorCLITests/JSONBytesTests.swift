@@ -45,14 +45,19 @@ import Testing
         for (i, answers) in generated.enumerated() {
             let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
             let recommendation = engine.recommend(profile, withWhatIf: i % 20 == 0)
-            buffer.removeAll(keepingCapacity: true)
-            Render.writeJSON(recommendation, catalog: catalog, to: &buffer)
-            if buffer != Render.json(recommendation, catalog: catalog).compactBytes() {
-                mismatches += 1
-                if mismatches <= 3 { Issue.record("profile \(i) is written differently:\n\(String(decoding: buffer, as: UTF8.self))") }
-            }
+            Self.compare(recommendation, with: recommendation, catalog: catalog, buffer: &buffer, mismatches: &mismatches, "profile \(i)")
         }
         #expect(mismatches == 0)
+    }
+
+    /// Writes `r` with the byte writer into `buffer` and counts a mismatch (recording the
+    /// first three) when the bytes are not the compact writer's for `tree`.
+    static func compare(_ r: Recommendation, with tree: Recommendation, catalog: Catalog, buffer: inout [UInt8], mismatches: inout Int, _ what: String) {
+        buffer.removeAll(keepingCapacity: true)
+        Render.writeJSON(r, catalog: catalog, to: &buffer)
+        guard buffer != Render.json(tree, catalog: catalog).compactBytes() else { return }
+        mismatches += 1
+        if mismatches <= 3 { Issue.record("\(what) is written differently:\n\(String(decoding: buffer, as: UTF8.self))") }
     }
 
     /// Batch keeps written reasons, with their JSON, from one line to the next (`ReasonMemo`):
@@ -86,12 +91,7 @@ import Testing
                         if f.json != nil { kept += 1 }
                     }
                 }
-                buffer.removeAll(keepingCapacity: true)
-                Render.writeJSON(withMemo, catalog: catalog, to: &buffer)
-                if buffer != Render.json(without, catalog: catalog).compactBytes() {
-                    mismatches += 1
-                    if mismatches <= 3 { Issue.record("profile \(i), memo of \(capacity), is written differently:\n\(String(decoding: buffer, as: UTF8.self))") }
-                }
+                Self.compare(withMemo, with: without, catalog: catalog, buffer: &buffer, mismatches: &mismatches, "profile \(i), memo of \(capacity),")
             }
             #expect(mismatches == 0)
             // Most findings carry their JSON (the others read a number).

@@ -1,6 +1,7 @@
 // libFuzzer target: JSON parsing and profile parsing (answers files, batch lines), the
 // batch line scan whose key lets an answer be reused, and batch's short way through simple
-// lines: both checked against the full parser.
+// lines: both checked against the full parser; and batch's kept reasons (`ReasonMemo`)
+// against reasons written anew.
 import Foundation
 
 let fuzzEngine = Engine(catalog: fuzzCatalog)
@@ -13,9 +14,40 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard let json = try? JSONParser.parse(bytes) else { return 0 }
     _ = json.compactText()
     if case let .success((profile, _)) = fuzzCatalog.parseProfile(json) {
-        _ = fuzzEngine.recommend(profile, withWhatIf: false)
+        checkReasonMemo(profile, plain: fuzzEngine.recommend(profile, withWhatIf: false))
     }
     return 0
+}
+
+/// Batch's engine (reasons prerendered, prices' citations written once) and its memo of
+/// reasons, kept from one input to the next as a worker keeps it from line to line; small,
+/// so that it evicts.
+let fuzzBatchEngine: Engine = {
+    var engine = Engine(catalog: fuzzCatalog)
+    engine.prerenderReasons()
+    engine.prepareEstimates()
+    return engine
+}()
+nonisolated(unsafe) var fuzzReasonMemo = ReasonMemo(engine: fuzzBatchEngine, capacity: 64)
+
+/// What batch relies on: a recommendation made with kept reasons has the findings of one made
+/// without, and each kept finding's JSON is the one the finding itself writes.
+func checkReasonMemo(_ profile: Profile, plain: Recommendation) {
+    let kept = fuzzBatchEngine.recommend(profile, withWhatIf: false, memo: &fuzzReasonMemo)
+    func findings(_ r: Recommendation) -> [[Finding]] {
+        ([r.pick] + r.alternatives.map(\.0) + r.excluded).map { $0.scoreFindings + $0.exclusions + $0.configuration }
+    }
+    guard findings(kept) == findings(plain) else { fatalError("kept reasons changed a recommendation") }
+    for list in findings(kept) {
+        for f in list {
+            guard let json = f.json else { continue }
+            var written = f
+            written.json = nil
+            var fresh: [UInt8] = []
+            written.appendJSON(withSource: true, to: &fresh)
+            guard fresh == json else { fatalError("a kept finding's JSON is not its own: \(f.rule)") }
+        }
+    }
 }
 
 /// What batch relies on: when the scan finds a plain id, the parser reads the same id; and
