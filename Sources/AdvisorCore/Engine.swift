@@ -298,7 +298,7 @@ public struct Engine: Sendable {
     public func recommend(_ profile: Profile, withWhatIf: Bool = true, memo: inout ReasonMemo) -> Recommendation {
         let a = evaluator.answers(profile)
         let held = firing(a)
-        if memo.isOn { memo.begin(profile) }
+        if memo.isOn { memo.begin(profile, engine: self) }
         let all = assess(profile, a, held: held, withReasons: true, memo: &memo)
         let ranked = rank(all)
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []

@@ -7,18 +7,28 @@ extension Engine {
     func writtenReason(_ i: Int, service s: Int, profile: Profile, answers a: RuleEvaluator.Answers) -> (text: String, subjectLength: Int) {
         let rule = serviceRules[i]
         let service = catalog.services[s]
-        var subject = 0
-        if case .service? = rule.template.first { subject = serviceNameLengths.isEmpty ? service.name.count : serviceNameLengths[s] }
+        let subject = subjectLength(i, service: s)
         if !prerendered.isEmpty, let text = prerendered[i * catalog.services.count + s] { return (text, subject) }
-        var missing: [String] = []
-        if rule.needsBindings {
-            // The same evaluation again, for what it captured (the values found missing).
-            var capture = RuleEvaluator.Capture()
-            _ = evaluator.fires(i, a, s, capture: &capture)
-            missing = evaluator.missingValues(capture)
-        }
+        let missing = evaluator.missingValues(captured(i, service: s, answers: a))
         if !reasonPieces.isEmpty { return (Engine.write(reasonPieces[i * catalog.services.count + s], profile: profile, texts: nil, missing: missing), subject) }
         return (reason(rule, profile: profile, service: service, missing: missing), subject)
+    }
+
+    /// How many leading characters of rule `i`'s reason for the service at `s` name the
+    /// service (a finding's `subjectLength`).
+    @inline(__always)
+    func subjectLength(_ i: Int, service s: Int) -> Int {
+        guard case .service? = serviceRules[i].template.first else { return 0 }
+        return serviceNameLengths.isEmpty ? catalog.services[s].name.count : serviceNameLengths[s]
+    }
+
+    /// What the evaluation of rule `i` for the service at `s` captured (the values found
+    /// missing), for a reason that says them: the same evaluation again. Empty otherwise.
+    @inline(__always)
+    func captured(_ i: Int, service s: Int, answers a: RuleEvaluator.Answers) -> RuleEvaluator.Capture {
+        var capture = RuleEvaluator.Capture()
+        if serviceRules[i].needsBindings { _ = evaluator.fires(i, a, s, capture: &capture) }
+        return capture
     }
 
     /// Service rule `i`'s finding for the service at `s`, as `assess` lists it.
@@ -36,11 +46,8 @@ extension Engine {
             let (text, subject) = writtenReason(i, service: s, profile: profile, answers: a)
             return serviceFinding(i, service: s, text: text, subjectLength: subject)
         }
-        precondition(memo.fixedJSON.count == prerendered.count && memo.texts.count == catalog.questions.count, "a reason memo made for another engine")
-        let rule = serviceRules[i]
         let slot = i * catalog.services.count + s
-        var subject = 0
-        if case .service? = rule.template.first { subject = serviceNameLengths[s] }
+        let subject = subjectLength(i, service: s)
         /// The JSON of the finding with `text`, written from that finding.
         func json(_ text: String) -> [UInt8] {
             var json: [UInt8] = []
@@ -53,8 +60,7 @@ extension Engine {
             memo.fixedJSON[slot] = written
             return serviceFinding(i, service: s, text: text, subjectLength: subject, json: written)
         }
-        var capture = RuleEvaluator.Capture()
-        if rule.needsBindings { _ = evaluator.fires(i, a, s, capture: &capture) }
+        let capture = captured(i, service: s, answers: a)
         // A reason that reads a size, rate or share is written anew: its text is the
         // profile's own number, seldom the same twice. The answers' texts are the line's.
         guard let keys = memoKeys[slot] else {
@@ -353,8 +359,10 @@ public struct ReasonMemo {
         read = positions.sorted().map { (questions[$0].key, $0, kept.contains($0)) }
     }
 
-    /// Reads the answers reasons read from `profile`, before its reasons are written.
-    mutating func begin(_ profile: Profile) {
+    /// Reads the answers reasons read from `profile`, before its reasons are written by
+    /// `engine`, the engine the memo was made for.
+    mutating func begin(_ profile: Profile, engine: Engine) {
+        precondition(fixedJSON.count == engine.prerendered.count && texts.count == engine.catalog.questions.count, "a reason memo made for another engine")
         for (key, q, kept) in read {
             let text = profile[key]?.text
             texts[q] = text

@@ -25,10 +25,6 @@ public struct Finding: Equatable, Sendable {
             out.append(contentsOf: json)
             return
         }
-        Finding.appendJSON(rule: rule, text: text, weight: weight, source: withSource ? source : "", to: &out)
-    }
-
-    static func appendJSON(rule: String, text: String, weight: Double, source: String, to out: inout [UInt8]) {
         JSON.appendLiteral(#"{"rule":"#, to: &out)
         JSON.appendString(rule, to: &out)
         JSON.appendLiteral(#","text":"#, to: &out)
@@ -37,7 +33,7 @@ public struct Finding: Equatable, Sendable {
             JSON.appendLiteral(#","weight":"#, to: &out)
             JSON.appendNumber(weight, to: &out)
         }
-        if !source.isEmpty {
+        if withSource && !source.isEmpty {
             JSON.appendLiteral(#","source":"#, to: &out)
             JSON.appendString(source, to: &out)
         }

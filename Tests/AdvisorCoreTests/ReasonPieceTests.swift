@@ -61,7 +61,7 @@ import Testing
                 let readsAnswers = engine.memoKeys[slot]?.isEmpty == false
                 var previous: UnsafeRawPointer? = nil
                 for (k, p) in profiles.enumerated() where fired[k][slot] {
-                    memo.begin(p)
+                    memo.begin(p, engine: engine)
                     let plain = engine.writtenReason(i, service: s, profile: p, answers: answers[k])
                     let finding = engine.writtenFinding(i, service: s, profile: p, answers: answers[k], memo: &memo)
                     compared += 1
