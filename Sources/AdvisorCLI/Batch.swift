@@ -397,6 +397,8 @@ enum Batch {
         var lineReader = ProfileLineReader(catalog: .empty)
         /// The reasons written for earlier JSON lines, with their JSON, made with the engine.
         var reasons = ReasonMemo.off
+        /// Which rules fire, kept by the classes of the answers they read, made with the engine.
+        var firings = FiringMemo.off
         /// Writes a JSON line, its buffer kept from one line to the next.
         var writer = JSONBytes()
         /// This round's share: an outcome per line, in order, for the lines it got through
@@ -426,6 +428,7 @@ enum Batch {
             prepared = engine
             lineReader = ProfileLineReader(catalog: catalog)
             if !csv { reasons = ReasonMemo(engine: engine) }
+            firings = FiringMemo(engine: engine)
             return engine
         }
 
@@ -462,10 +465,10 @@ enum Batch {
                 text.removeAll(keepingCapacity: true)
                 if csv {
                     // A CSV row: the ranking, with the decisive reason alone written out.
-                    writeCSVTail(engine.row(profile), to: &text)
+                    writeCSVTail(engine.row(profile, answers: simple?.answers, memo: &firings), to: &text)
                 } else {
                     // Written straight into bytes: the same bytes as Render.json's tree.
-                    writer.recommendation(engine.recommend(profile, withWhatIf: withWhatIf, memo: &reasons), catalog: engine.catalog)
+                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons), catalog: engine.catalog)
                     writer.flush(into: &text)
                 }
                 text.append(0x0A)
@@ -541,11 +544,38 @@ enum Batch {
 
     /// The same, written into `out`.
     static func writeCSVTail(_ r: RowSummary, to out: inout [UInt8]) {
-        let fields = [r.pick, r.confidence.rawValue, JSON.format(number: r.score), r.runnerUp ?? "",
-                      r.runnerUpScore.map { JSON.format(number: $0) } ?? "", r.decisive ?? "", ""]
-        for (k, field) in fields.enumerated() {
-            if k > 0 { out.append(UInt8(ascii: ",")) }
-            writeCSVField(field, to: &out)
+        let comma = UInt8(ascii: ",")
+        writeCSVField(r.pick, to: &out)
+        out.append(comma)
+        writeCSVField(r.confidence.rawValue, to: &out)
+        out.append(comma)
+        writeCSVNumber(r.score, to: &out)
+        out.append(comma)
+        if let runnerUp = r.runnerUp { writeCSVField(runnerUp, to: &out) }
+        out.append(comma)
+        if let score = r.runnerUpScore { writeCSVNumber(score, to: &out) }
+        out.append(comma)
+        if let decisive = r.decisive { writeCSVField(decisive, to: &out) }
+        // The error column, empty.
+        out.append(comma)
+    }
+
+    /// `writeCSVField(JSON.format(number: n))`: a whole number's digits written as they are
+    /// made (a score is a sum of whole weights), behind ' when negative.
+    static func writeCSVNumber(_ n: Double, to out: inout [UInt8]) {
+        guard n == n.rounded(), abs(n) < 1e15 else { return writeCSVField(JSON.format(number: n), to: &out) }
+        var value = Int64(n)
+        if value < 0 { out.append(contentsOf: [UInt8(ascii: "'"), UInt8(ascii: "-")]) }
+        value = abs(value)
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        withUnsafeMutableBytes(of: &digits) { digits in
+            repeat {
+                digits[15 - count] = UInt8(ascii: "0") + UInt8(value % 10)
+                value /= 10
+                count += 1
+            } while value > 0
+            out.append(contentsOf: digits[(16 - count)...])
         }
     }
 
@@ -564,7 +594,11 @@ enum Batch {
         // Printable ASCII is written as it is (nearly every field); anything else is made
         // visible first, as text output does.
         var value = s
-        if !value.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+        let printable = value.withUTF8 { bytes in
+            for b in bytes where b < 0x20 || b >= 0x7F { return false }
+            return true
+        }
+        if !printable {
             value = value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) ? value : Sanitize.forTerminal(value, limit: Int.max)
         }
         value.withUTF8 { bytes in

@@ -28,6 +28,9 @@ public struct Engine: Sendable {
     let idOrder: [Int]
     /// Per service (catalog order): its position in `idOrder`.
     let tieBreakPosition: [Int]
+    /// Per service (catalog order): whether it is available for new workloads (its lifecycle),
+    /// read once: the fallback prefers those.
+    let availableForNew: [Bool]
     /// Per service rule: what it adds to a service's score and exclusion severity when it fires.
     let ruleEffects: [(score: Double, severity: Double)]
     /// Per question (by index): the service rules that read its answer.
@@ -84,6 +87,7 @@ public struct Engine: Sendable {
         for (k, s) in idOrder.enumerated() { position[s] = k }
         tieBreakPosition = position
         ruleEffects = serviceRules.map(Ranking.effect(of:))
+        availableForNew = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
         let noAnswers = evaluator.answers(Profile())
         let rules = serviceRules
         let serviceIndices = catalog.services.indices
@@ -277,7 +281,7 @@ public struct Engine: Sendable {
     /// excluded, the same fallback as `recommend`.
     public func pick(_ profile: Profile) -> String {
         let (scores, severity) = evaluate(profile)
-        return catalog.services[Ranking.pick(idOrder, scores: scores, severity: severity, catalog: catalog)].id
+        return catalog.services[Ranking.pick(idOrder, scores: scores, severity: severity, available: availableForNew)].id
     }
 
     /// The pick when some service meets every requirement; nil when only a fallback remains.
@@ -294,10 +298,11 @@ public struct Engine: Sendable {
     }
 
     /// The same, reasons read from and kept in `memo` (batch: one memo per thread, for every
-    /// line it answers). The recommendation is the same as without.
-    public func recommend(_ profile: Profile, withWhatIf: Bool = true, memo: inout ReasonMemo) -> Recommendation {
-        let a = evaluator.answers(profile)
-        let held = firing(a)
+    /// line it answers), from the profile's answers as the evaluator reads them when the
+    /// caller has them. The recommendation is the same as without.
+    public func recommend(_ profile: Profile, answers: EvaluatorAnswers? = nil, withWhatIf: Bool = true, memo: inout ReasonMemo) -> Recommendation {
+        let a = answers?.value ?? evaluator.answers(profile)
+        let held = firing(a, memo: &memo.firings)
         if memo.isOn { memo.begin(profile, engine: self) }
         let all = assess(profile, a, held: held, withReasons: true, memo: &memo)
         let ranked = rank(all)

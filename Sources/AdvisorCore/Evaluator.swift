@@ -101,18 +101,27 @@ struct RuleEvaluator: Sendable {
     }
 
     static func set(_ a: inout Answers, question i: Int, to answer: Answer?, questions: [Question]) {
-        a.mask[i] = 0
-        a.number[i] = .nan
         a.answered[i] = answer != nil
-        guard let answer else { return }
-        let names = questions[i].valueNames
-        switch answer {
-        case let .choice(v): if let k = names.firstIndex(of: v) { a.mask[i] = 1 << UInt64(k) }
-        case let .set(vs): for v in vs { if let k = names.firstIndex(of: v) { a.mask[i] |= 1 << UInt64(k) } }
-        case let .size(s): a.number[i] = s.bytes
-        case let .rate(r): a.number[i] = r.perSecond
-        case let .percent(p): a.number[i] = p
+        guard let answer else {
+            a.mask[i] = 0
+            a.number[i] = .nan
+            return
         }
+        (a.mask[i], a.number[i]) = read(answer, names: questions[i].valueNames)
+    }
+
+    /// An answer as the evaluator reads it: a choice's or a set's values as bits of the
+    /// question's values (`names`), or a number (NaN for none).
+    static func read(_ answer: Answer, names: [String]) -> (mask: UInt64, number: Double) {
+        var mask: UInt64 = 0
+        switch answer {
+        case let .choice(v): if let k = names.firstIndex(of: v) { mask = 1 << UInt64(k) }
+        case let .set(vs): for v in vs { if let k = names.firstIndex(of: v) { mask |= 1 << UInt64(k) } }
+        case let .size(s): return (0, s.bytes)
+        case let .rate(r): return (0, r.perSecond)
+        case let .percent(p): return (0, p)
+        }
+        return (mask, .nan)
     }
 
     /// Whether rule `i` fires for the answers and the service at `s` (-1: a warning rule),

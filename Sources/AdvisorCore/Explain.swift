@@ -327,6 +327,8 @@ public struct ReasonMemo {
     var textHashes: [Int]
     /// The questions whose answers reasons read, and whether kept reasons read them.
     let read: [(key: String, position: Int, kept: Bool)]
+    /// Which rules fire, kept by the classes of the answers they read (off with the memo).
+    var firings = FiringMemo.off
 
     public var isOn: Bool { !entries.isEmpty }
 
@@ -357,6 +359,7 @@ public struct ReasonMemo {
             for case let .answer(_, q) in pieces where q >= 0 { positions.insert(q) }
         }
         read = positions.sorted().map { (questions[$0].key, $0, kept.contains($0)) }
+        firings = FiringMemo(engine: engine)
     }
 
     /// Reads the answers reasons read from `profile`, before its reasons are written by

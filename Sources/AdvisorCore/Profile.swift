@@ -58,6 +58,11 @@ extension Catalog {
 
     /// The same for the question, found.
     func parseAnswer(_ question: Question, text raw: String) -> Result<Answer, ProfileError> {
+        Catalog.answer(question, text: raw)
+    }
+
+    /// The same: it reads the question alone (batch's line reader calls it without the catalog).
+    static func answer(_ question: Question, text raw: String) -> Result<Answer, ProfileError> {
         let key = question.key
         let text = raw.trimmedSpaces
         // What the messages quote, made safe to print; only built when a message is.
@@ -164,7 +169,7 @@ extension Catalog {
         return ProfileError(key: key, value: nil, message: message)
     }
 
-    func badValue(_ question: Question, value: String, shown: String) -> ProfileError {
+    static func badValue(_ question: Question, value: String, shown: String) -> ProfileError {
         var message = value.isEmpty ? "empty value for \(question.key)" : "invalid value '\(shown)' for \(question.key)"
         if !value.isEmpty, let near = Spelling.nearest(to: value, in: question.valueNames) { message += " (did you mean '\(near)'?)" }
         message += "; accepted: \(question.valueNames.joined(separator: ", "))"

@@ -17,13 +17,21 @@ public struct ProfileLineReader {
     /// question (a dozen strings retained and released) per answer.
     private let kinds: [Question.Kind]
     private let keyTexts: [String]
-    private let catalog: Catalog
+    private let questions: [Question]
+    /// Per question: the position the evaluator reads its key's answer at (the last question
+    /// with that key, as `RuleEvaluator` indexes them), so the answers read here are the ones
+    /// `RuleEvaluator.answers` makes of the same profile; and that question's values.
+    private let evaluatorIndex: [Int]
+    private let evaluatorNames: [[String]]
 
     /// One memo entry: a question's raw value and what `Catalog.parseAnswer` made of it.
     private struct Slot {
         var question = -1
         var text: [UInt8] = []
         var answer: Answer? = nil
+        /// The answer as the evaluator reads it (`RuleEvaluator.set`).
+        var mask: UInt64 = 0
+        var number = Double.nan
     }
     /// A direct-mapped memo: an entry's place is its hash's low bits; a newer value with the
     /// same place takes it over. Bounded, so memory stays flat on any fleet: 4,096 entries of
@@ -34,17 +42,21 @@ public struct ProfileLineReader {
     static let longestKept = 64
 
     public init(catalog: Catalog) {
-        self.catalog = catalog
+        questions = catalog.questions
         kinds = catalog.questions.map(\.kind)
         keyTexts = catalog.questions.map(\.key)
         keys = catalog.questions.map { $0.key == "id" || $0.key == "_dbadvisor" ? nil : Array($0.key.utf8) }
+        var index: [String: Int] = [:]
+        for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
+        evaluatorIndex = catalog.questions.map { index[$0.key]! }
+        evaluatorNames = evaluatorIndex.map { catalog.questions[$0].valueNames }
         // No question, no answer to keep (a reader made before its catalog is known).
         slots = catalog.questions.isEmpty ? [] : Array(repeating: Slot(), count: 1 << ProfileLineReader.slotBits)
     }
 
     /// The profile and the id's place (its quotes included) when the line is that simple and
     /// every answer is accepted; nil otherwise (take the full path).
-    public mutating func read(_ line: UnsafeRawBufferPointer) -> (profile: Profile, id: Range<Int>?)? {
+    public mutating func read(_ line: UnsafeRawBufferPointer) -> (profile: Profile, id: Range<Int>?, answers: EvaluatorAnswers)? {
         let count = line.count
         var i = 0
         func skipSpace() { while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 } }
@@ -101,13 +113,19 @@ public struct ProfileLineReader {
         skipSpace()
         guard i == count else { return nil }
         var profile = Profile(answers: Dictionary(minimumCapacity: members.count + (id == nil ? 0 : 1)))
+        let n = kinds.count
+        var a = RuleEvaluator.Answers(mask: Array(repeating: 0, count: n), number: Array(repeating: .nan, count: n), answered: Array(repeating: false, count: n))
         for (q, value) in members {
             // An empty set is no answer (as in `parseProfile`).
             if kinds[q] == .set && value.isEmpty { continue }
-            guard let answer = answer(q, UnsafeRawBufferPointer(rebasing: line[value])) else { return nil }
+            guard let (answer, mask, number) = answer(q, UnsafeRawBufferPointer(rebasing: line[value])) else { return nil }
             profile[keyTexts[q]] = answer
+            let e = evaluatorIndex[q]
+            a.mask[e] = mask
+            a.number[e] = number
+            a.answered[e] = true
         }
-        return (profile, id)
+        return (profile, id, EvaluatorAnswers(a))
     }
 
     /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
@@ -128,11 +146,13 @@ public struct ProfileLineReader {
         return nil
     }
 
-    /// `parseAnswer` of the question and text, from the memo when it holds them; nil if refused.
-    private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> Answer? {
-        func parsed() -> Answer? {
-            guard case let .success(answer) = catalog.parseAnswer(catalog.questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
-            return answer
+    /// `parseAnswer` of the question and text, from the memo when it holds them, with the
+    /// answer as the evaluator reads it; nil if refused.
+    private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> (Answer, mask: UInt64, number: Double)? {
+        func parsed() -> (Answer, mask: UInt64, number: Double)? {
+            guard case let .success(answer) = Catalog.answer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
+            let read = RuleEvaluator.read(answer, names: evaluatorNames[q])
+            return (answer, read.mask, read.number)
         }
         guard text.count <= ProfileLineReader.longestKept else { return parsed() }
         // FNV-1a over the bytes and the question.
@@ -145,10 +165,25 @@ public struct ProfileLineReader {
                while k < kept.count, kept[k] == text[k] { k += 1 }
                return k == kept.count
            }) {
-            return slots[place].answer
+            return slots[place].answer.map { ($0, slots[place].mask, slots[place].number) }
         }
-        guard let answer = parsed() else { return nil }
-        slots[place] = Slot(question: q, text: Array(text), answer: answer)
-        return answer
+        guard let read = parsed() else { return nil }
+        slots[place] = Slot(question: q, text: Array(text), answer: read.0, mask: read.mask, number: read.number)
+        return read
+    }
+}
+
+/// A profile's answers as the rule evaluator reads them (by question position), made by the
+/// line reader with the profile: the same as `RuleEvaluator.answers` of that profile.
+public struct EvaluatorAnswers {
+    var value: RuleEvaluator.Answers
+    init(_ value: RuleEvaluator.Answers) { self.value = value }
+
+    /// Whether these are the answers the engine's evaluator reads from `profile` (for tests):
+    /// numbers compared by their bits, so two unanswered numbers are the same.
+    public func areRead(from profile: Profile, by engine: Engine) -> Bool {
+        let other = engine.evaluator.answers(profile)
+        return value.mask == other.mask && value.answered == other.answered
+            && value.number.map(\.bitPattern) == other.number.map(\.bitPattern)
     }
 }

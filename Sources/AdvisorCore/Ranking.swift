@@ -163,9 +163,9 @@ public enum Ranking {
     }
 
     /// The pick by totals alone (what-if, sweeps): the best that fits, else the fallback.
-    static func pick(_ order: [Int], scores: [Double], severity: [Double], catalog: Catalog) -> Int {
+    static func pick(_ order: [Int], scores: [Double], severity: [Double], available isAvailable: [Bool]) -> Int {
         if let best = best(order, scores: scores, where: { severity[$0] == 0 }) { return best }
-        let available = order.filter { catalog.services[$0].lifecycle.isAvailableForNewWorkloads }
+        let available = order.filter { isAvailable[$0] }
         let pool = available.isEmpty ? order : available
         let least = pool.map { severity[$0] }.min() ?? 0
         return best(pool, scores: scores, where: { severity[$0] == least })!

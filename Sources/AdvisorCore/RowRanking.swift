@@ -39,12 +39,19 @@ extension Engine {
     /// the totals `recommend` sums in the same order, and lowest-cost's weight), the same
     /// confidence level, and only the decisive reason written out.
     public func row(_ profile: Profile) -> RowSummary {
-        let a = evaluator.answers(profile)
-        let held = firing(a)
+        var memo = FiringMemo.off
+        return row(profile, memo: &memo)
+    }
+
+    /// The same, which rules fire read from and kept in `memo` (batch: one memo per thread),
+    /// from the profile's answers as the evaluator reads them when the caller has them.
+    public func row(_ profile: Profile, answers: EvaluatorAnswers? = nil, memo: inout FiringMemo) -> RowSummary {
+        let a = answers?.value ?? evaluator.answers(profile)
+        let held = firing(a, memo: &memo)
         var (scores, severity) = totals(held)
         // Lowest-cost, as `addCheapest` adds it to the assessments (the same services, after the rules).
         let cheap = addCheapest(profile, scores: &scores, severity: severity)
-        let pick = Ranking.pick(idOrder, scores: scores, severity: severity, catalog: catalog)
+        let pick = Ranking.pick(idOrder, scores: scores, severity: severity, available: availableForNew)
         // Nothing fits: the pick is the fallback and nothing ranks below it (`Ranking.rank`).
         let relaxed = severity[pick] != 0
         let runnerUp = relaxed ? nil : Ranking.best(idOrder, scores: scores, where: { $0 != pick && severity[$0] == 0 })

@@ -106,6 +106,24 @@ import Testing
         #expect(mismatches == 0)
     }
 
+    /// A score's cell is written digit by digit: the same bytes as the cell of its JSON text.
+    @Test func aCSVNumberIsTheCellOfItsJSONText() {
+        var values: [Double] = [0, -0.0, 1, -1, 30, -36, 1e15, -1e15, 999_999_999_999_999, -999_999_999_999_999,
+                                0.5, -0.5, 1.25, -2.75, 1e20, -1e20, .infinity, -.infinity, .nan, 123_456.789, .ulpOfOne]
+        var g: UInt64 = 0x5C0_4E
+        for _ in 0..<2_000 {
+            g = g &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let whole = Double(Int64(bitPattern: g >> 20) % 100_000)
+            values += [whole, whole / 4, whole * 1e9]
+        }
+        for n in values {
+            var fast: [UInt8] = [], plain: [UInt8] = []
+            Batch.writeCSVNumber(n, to: &fast)
+            Batch.writeCSVField(JSON.format(number: n), to: &plain)
+            #expect(fast == plain, "\(n): \(String(decoding: fast, as: UTF8.self)) against \(String(decoding: plain, as: UTF8.self))")
+        }
+    }
+
     /// `--jobs N` answers a round's lines on N threads: the output, the summary and the exit
     /// status are the same on any number, failed, blank, CRLF and repeated lines included.
     @Test func theOutputIsTheSameOnAnyNumberOfThreads() throws {

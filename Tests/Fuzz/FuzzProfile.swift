@@ -1,7 +1,8 @@
 // libFuzzer target: JSON parsing and profile parsing (answers files, batch lines), the
 // batch line scan whose key lets an answer be reused, and batch's short way through simple
-// lines: both checked against the full parser; and batch's kept reasons (`ReasonMemo`)
-// against reasons written anew.
+// lines: both checked against the full parser (the evaluator's answers read with the line
+// included); and batch's kept reasons (`ReasonMemo`) against reasons written anew, and its
+// kept firing words (`FiringMemo`, in the reason memo and for CSV rows) against evaluation.
 import Foundation
 
 let fuzzEngine = Engine(catalog: fuzzCatalog)
@@ -15,6 +16,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = json.compactText()
     if case let .success((profile, _)) = fuzzCatalog.parseProfile(json) {
         checkReasonMemo(profile, plain: fuzzEngine.recommend(profile, withWhatIf: false))
+        guard fuzzBatchEngine.row(profile, memo: &fuzzFiringMemo) == fuzzEngine.row(profile) else { fatalError("kept firing words changed a row") }
     }
     return 0
 }
@@ -29,6 +31,7 @@ let fuzzBatchEngine: Engine = {
     return engine
 }()
 nonisolated(unsafe) var fuzzReasonMemo = ReasonMemo(engine: fuzzBatchEngine, capacity: 64)
+nonisolated(unsafe) var fuzzFiringMemo = FiringMemo(engine: fuzzBatchEngine)
 
 /// What batch relies on: a recommendation made with kept reasons has the findings of one made
 /// without, and each kept finding's JSON is the one the finding itself writes.
@@ -93,6 +96,7 @@ func checkProfileLine(_ line: UnsafeRawBufferPointer) {
         fatalError("the short way read a line the full path refuses")
     }
     guard read.profile == profile else { fatalError("the short way read another profile") }
+    guard read.answers.areRead(from: profile, by: fuzzEngine) else { fatalError("the short way read other answers for the evaluator") }
     let readID = read.id.map { JSON.string(String(decoding: line[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) }
     guard readID == id, read.id.map({ String(decoding: line[$0], as: UTF8.self) }) == idSource else {
         fatalError("the short way read another id")

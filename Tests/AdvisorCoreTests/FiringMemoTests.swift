@@ -1,0 +1,79 @@
+@testable import AdvisorCore
+import Testing
+
+/// Batch keeps each rule's firing word by the classes of the answers it reads (`FiringMemo`).
+/// Here the kept words are held to the evaluated ones over generated answers: every kind of
+/// answer, numbers at, just above and just below every limit a rule compares, and numbers
+/// in between (which share a class, so most words come from the table).
+@Suite struct FiringMemoTests {
+    @Test func keptWordsAreTheEvaluatedOnes() {
+        let engine = Engine(catalog: sharedCatalog)
+        let questions = engine.evaluator.questions
+        var memo = FiringMemo(engine: engine)
+        #expect(memo.isOn)
+        var g = PropertyTests.Generator(state: 0x5EED_F12E)
+        let profiles = 6_000
+        var differences = 0
+        for _ in 0..<profiles {
+            var a = RuleEvaluator.Answers(mask: Array(repeating: 0, count: questions.count),
+                                          number: Array(repeating: .nan, count: questions.count),
+                                          answered: Array(repeating: false, count: questions.count))
+            for q in questions.indices where g.next(3) > 0 {
+                a.answered[q] = true
+                switch memo.scales[q] {
+                case .unkept: a.mask[q] = UInt64(g.next(1 << 20))
+                // Now and then an answer with no known value (a value the vocabulary lacks).
+                case let .choice(n): a.mask[q] = g.next(12) == 0 ? 0 : 1 << UInt64(g.next(n))
+                case let .set(n): a.mask[q] = UInt64(g.next(1 << n))
+                case let .number(limits):
+                    let limit = limits.isEmpty ? 1.0 : limits[g.next(limits.count)]
+                    switch g.next(7) {
+                    case 0: a.number[q] = limit
+                    case 1: a.number[q] = limit.nextUp
+                    case 2: a.number[q] = limit.nextDown
+                    case 3: a.number[q] = 0
+                    case 4: a.number[q] = g.next(20) == 0 ? .nan : .infinity
+                    default:
+                        // Somewhere between this limit and the next (or a little past the last).
+                        let k = limits.firstIndex(of: limit).map { $0 + 1 } ?? 0
+                        let next = k < limits.count ? limits[k] : limit * 2 + 1
+                        a.number[q] = limit + (next - limit) * Double(1 + g.next(998)) / 1000
+                    }
+                }
+            }
+            let kept = engine.firing(a, memo: &memo)
+            let evaluated = engine.firing(a)
+            if kept != evaluated {
+                differences += 1
+                let rules = kept.indices.filter { kept[$0] != evaluated[$0] }.map { engine.serviceRules[$0].id }
+                if differences <= 3 { Issue.record("rules \(rules) differ for \(a)") }
+            }
+        }
+        #expect(differences == 0)
+        // Most words came from the table: far fewer kept than asked.
+        let asked = profiles * engine.serviceRules.count
+        #expect(memo.kept > 1_000 && memo.kept * 4 < asked, "\(memo.kept) kept of \(asked)")
+        // Nearly every rule is kept, within the bound.
+        #expect(memo.unkeptRules.count * 10 < engine.serviceRules.count, "evaluated every time: \(memo.unkeptRules.map { engine.serviceRules[$0].id })")
+        #expect(memo.capacity <= FiringMemo.largestTotal + engine.serviceRules.count << FiringMemo.hashedBits)
+        print("FiringMemo: \(memo.kept) kept of \(asked) asked, capacity \(memo.capacity), unkept \(memo.unkeptRules.count), hashed \(memo.hashedRules.map { engine.serviceRules[$0].id }) of \(engine.serviceRules.count)")
+    }
+
+    /// A profile's firing through the memo, as batch asks it, is the evaluated one; and the
+    /// second time the same answers come, every word comes from the table.
+    @Test func profilesThroughTheMemo() {
+        let engine = Engine(catalog: sharedCatalog)
+        var memo = FiringMemo(engine: engine)
+        let profiles = WhatIfClassTests.profiles(300, engine: engine) + [Profile()]
+        for p in profiles {
+            let a = engine.evaluator.answers(p)
+            #expect(engine.firing(a, memo: &memo) == engine.firing(a))
+        }
+        let kept = memo.kept
+        for p in profiles {
+            let a = engine.evaluator.answers(p)
+            #expect(engine.firing(a, memo: &memo) == engine.firing(a))
+        }
+        #expect(memo.kept == kept)
+    }
+}
