@@ -167,16 +167,10 @@ enum Batch {
         /// take its answer).
         var firstInRound: [LineScan.LineKey: Int] = [:]
 
-        /// One answer, in order: the id (as JSON text) leads the object, as if it had been its
-        /// first member; the answer is queued where it lies, never copied.
-        func emit(_ rendered: Rendered, lineNumber: Int, id: UnsafeRawBufferPointer?, idText: String?) throws {
-            if csv {
-                var prefix: [UInt8] = []
-                writeCSVField(idText ?? "", to: &prefix)
-                prefix.append(contentsOf: ("," + String(lineNumber) + ",").utf8)
-                try queue.append(prefix)
-                try queue.append(rendered, from: 0)
-            } else if let id {
+        /// One JSON answer, in order: the id (as JSON text) leads the object, as if it had
+        /// been its first member; the answer is queued where it lies, never copied.
+        func emitJSON(_ rendered: Rendered, id: UnsafeRawBufferPointer?) throws {
+            if let id {
                 try queue.append(#"{"id":"#)
                 try queue.append(id)
                 try queue.append(",")
@@ -187,25 +181,36 @@ enum Batch {
         }
 
         /// An answer taken from another line (the cache, or an earlier line of the round),
-        /// with this line's id as its bytes show it.
+        /// with this line's id as its bytes show it (a CSV row: its own id and line cells, then
+        /// the other row's tail).
         func emitReused(_ rendered: Rendered, _ line: Pending) throws {
             guard case let .text(bytes) = line.line, let scanned = line.scanned else { return }
             try bytes.withUnsafeBytes { all in
                 let id = scanned.id.map { UnsafeRawBufferPointer(rebasing: all[$0]) }
-                let idText = csv ? scanned.id.map { String(decoding: all[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self) } : nil
-                try emit(rendered, lineNumber: line.number, id: id, idText: idText)
+                if csv {
+                    var lead: [UInt8] = []
+                    if let id = scanned.id { writeCSVField(String(decoding: all[id.lowerBound + 1..<id.upperBound - 1], as: UTF8.self), to: &lead) }
+                    writeCSVLine(line.number, to: &lead)
+                    try queue.append(lead)
+                    try queue.append(rendered, from: rendered.tail)
+                } else {
+                    try emitJSON(rendered, id: id)
+                }
             }
         }
 
-        /// Queues a line's own answer or error line (a reused one is `emitReused`'s).
+        /// Queues a line's own answer (a CSV row whole, its id and line cells written by the
+        /// worker) or error line; a reused one is `emitReused`'s.
         func queueOutcome(_ outcome: Outcome, _ line: Pending) throws {
             switch outcome {
-            case let .answer(rendered, id, idText, _):
+            case let .answer(rendered, id, _):
                 answered += 1
-                if let id {
-                    try id.withUnsafeBytes { try emit(rendered, lineNumber: line.number, id: $0, idText: idText) }
+                if csv {
+                    try queue.append(rendered, from: 0)
+                } else if let id {
+                    try id.withUnsafeBytes { try emitJSON(rendered, id: $0) }
                 } else {
-                    try emit(rendered, lineNumber: line.number, id: nil, idText: nil)
+                    try emitJSON(rendered, id: nil)
                 }
             case let .failed(text):
                 failed.add(line.number)
@@ -236,7 +241,7 @@ enum Batch {
                     let at = bounds[k] + offset
                     let line = round[at]
                     switch outcome {
-                    case let .answer(rendered, _, _, reusable):
+                    case let .answer(rendered, _, reusable):
                         try queueOutcome(outcome, line)
                         if reusable, let key = line.scanned?.key {
                             answers[at] = rendered
@@ -357,10 +362,11 @@ enum Batch {
 
     /// What a worker made of one line.
     enum Outcome {
-        /// Its answer, without the id; the id as JSON text and as a CSV cell; and whether
-        /// another line with the same bytes around its id may take this answer (the scan saw
-        /// the id the parser saw).
-        case answer(Rendered, id: [UInt8]?, idText: String?, reusable: Bool)
+        /// Its answer: a JSON object without the id, and the id as JSON text; or a CSV row
+        /// whole, its id and line cells first (`Rendered.tail` says where the rest starts). And
+        /// whether another line with the same bytes around its id may take this answer (the
+        /// scan saw the id the parser saw).
+        case answer(Rendered, id: [UInt8]?, reusable: Bool)
         /// Its error line, whole.
         case failed([UInt8])
         /// Left to the reading thread: the answer of another line (`hit`, `sameAs`).
@@ -456,6 +462,20 @@ enum Batch {
             // Most lines are flat objects of plain strings: read without a JSON tree, answers
             // from the memo; any other line is parsed in full (and any error comes from there).
             let simple = bytes.withUnsafeBytes { lineReader.read($0) }
+            if csv, let simple {
+                // A CSV row: the id cell (a plain string's text: printable, no escape), the
+                // line's, then the ranking with the decisive reason alone written out.
+                text.removeAll(keepingCapacity: true)
+                if let id = simple.id {
+                    bytes.withUnsafeBytes { writeCSVCell(UnsafeRawBufferPointer(rebasing: $0[id.lowerBound + 1..<id.upperBound - 1]), to: &text) }
+                }
+                writeCSVLine(lineNumber, to: &text)
+                let tail = text.count
+                writeCSVTail(engine.row(simple.profile, answers: simple.answers, memo: &firings), to: &text)
+                text.append(0x0A)
+                let reusable = pending.scanned.map { ($0.id == nil) == (simple.id == nil) } ?? false
+                return .answer(Rendered(text, tail: tail), id: nil, reusable: reusable)
+            }
             let parsed = simple.map { read -> Result<(Profile, JSON?, String?), LineError> in
                 .success((read.profile, read.id.map { .string(String(decoding: bytes[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) },
                           read.id.map { String(decoding: bytes[$0], as: UTF8.self) }))
@@ -463,9 +483,12 @@ enum Batch {
             switch parsed {
             case let .success((profile, id, idSource)):
                 text.removeAll(keepingCapacity: true)
+                var tail = 0
                 if csv {
-                    // A CSV row: the ranking, with the decisive reason alone written out.
-                    writeCSVTail(engine.row(profile, answers: simple?.answers, memo: &firings), to: &text)
+                    if let id { writeCSVField(idText(id, source: idSource), to: &text) }
+                    writeCSVLine(lineNumber, to: &text)
+                    tail = text.count
+                    writeCSVTail(engine.row(profile, memo: &firings), to: &text)
                 } else {
                     // Written straight into bytes: the same bytes as Render.json's tree.
                     writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons), catalog: engine.catalog)
@@ -474,8 +497,7 @@ enum Batch {
                 text.append(0x0A)
                 // Reused by the line's key only when the scan saw the id the parser saw.
                 let reusable = pending.scanned.map { ($0.id == nil) == (id == nil) } ?? false
-                return .answer(Rendered(text), id: id.map { Array(idJSON($0, source: idSource).utf8) },
-                               idText: csv ? id.map { idText($0, source: idSource) } : nil, reusable: reusable)
+                return .answer(Rendered(text, tail: tail), id: csv ? nil : id.map { Array(idJSON($0, source: idSource).utf8) }, reusable: reusable)
             case let .failure(error):
                 return .failed(Array(errorLine(lineNumber, id: error.id, idSource: error.idSource, error.message, csv: csv).utf8))
             }
@@ -601,20 +623,32 @@ enum Batch {
         if !printable {
             value = value.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) ? value : Sanitize.forTerminal(value, limit: Int.max)
         }
-        value.withUTF8 { bytes in
-            let formula = bytes.first.map { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "@") } ?? false
-            let quoted = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
-            if quoted { out.append(UInt8(ascii: "\"")) }
-            if formula { out.append(UInt8(ascii: "'")) }
-            if quoted {
-                for b in bytes {
-                    out.append(b)
-                    if b == UInt8(ascii: "\"") { out.append(b) }
-                }
-                out.append(UInt8(ascii: "\""))
-            } else {
-                out.append(contentsOf: bytes)
+        value.withUTF8 { writeCSVCell(UnsafeRawBufferPointer($0), to: &out) }
+    }
+
+    /// The line's number as its cell, then the comma before the next (the id's cell, before
+    /// it, may be empty).
+    static func writeCSVLine(_ number: Int, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: ","))
+        out.append(contentsOf: String(number).utf8)
+        out.append(UInt8(ascii: ","))
+    }
+
+    /// A cell from bytes that need no making visible (no control character): quoted and
+    /// guarded against formulas as `writeCSVField` says.
+    static func writeCSVCell(_ bytes: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        let formula = bytes.first.map { $0 == UInt8(ascii: "=") || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "@") } ?? false
+        let quoted = bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 0x0A || $0 == 0x0D }
+        if quoted { out.append(UInt8(ascii: "\"")) }
+        if formula { out.append(UInt8(ascii: "'")) }
+        if quoted {
+            for b in bytes {
+                out.append(b)
+                if b == UInt8(ascii: "\"") { out.append(b) }
             }
+            out.append(UInt8(ascii: "\""))
+        } else {
+            out.append(contentsOf: bytes)
         }
     }
 }

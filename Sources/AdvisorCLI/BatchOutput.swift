@@ -10,15 +10,21 @@ extension Batch {
     /// until it is written: a fleet repeats shapes, and a repeated answer is never copied.
     final class Rendered: @unchecked Sendable {  // its bytes never change once written
         let bytes: UnsafeMutableRawBufferPointer
+        /// Where the part another line can take starts: after a CSV row's id and line cells
+        /// (0 for anything else).
+        let tail: Int
 
         init(_ source: UnsafeRawBufferPointer) {
             bytes = .allocate(byteCount: source.count, alignment: 1)
             bytes.copyMemory(from: source)
+            tail = 0
         }
 
-        init(_ source: [UInt8]) {
-            bytes = .allocate(byteCount: source.count, alignment: 1)
+        init(_ source: [UInt8], tail: Int = 0) {
+            self.tail = tail
+            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: source.count, alignment: 1)
             source.withUnsafeBytes { bytes.copyMemory(from: $0) }
+            self.bytes = bytes
         }
 
         deinit { bytes.deallocate() }
