@@ -23,6 +23,9 @@ public struct ProfileLineReader {
     /// `RuleEvaluator.answers` makes of the same profile; and that question's values.
     private let evaluatorIndex: [Int]
     private let evaluatorNames: [[String]]
+    /// The evaluator's answers to nothing, copied for each line (made once: an array made
+    /// by `repeating` cost more than the copy).
+    private let noAnswers: RuleEvaluator.Answers
 
     /// One memo entry: a question's raw value and what `Catalog.parseAnswer` made of it.
     private struct Slot {
@@ -50,6 +53,8 @@ public struct ProfileLineReader {
         for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
         evaluatorIndex = catalog.questions.map { index[$0.key]! }
         evaluatorNames = evaluatorIndex.map { catalog.questions[$0].valueNames }
+        let n = catalog.questions.count
+        noAnswers = RuleEvaluator.Answers(mask: Array(repeating: 0, count: n), number: Array(repeating: .nan, count: n), answered: Array(repeating: false, count: n))
         // No question, no answer to keep (a reader made before its catalog is known).
         slots = catalog.questions.isEmpty ? [] : Array(repeating: Slot(), count: 1 << ProfileLineReader.slotBits)
     }
@@ -113,8 +118,7 @@ public struct ProfileLineReader {
         skipSpace()
         guard i == count else { return nil }
         var profile = Profile(answers: Dictionary(minimumCapacity: members.count + (id == nil ? 0 : 1)))
-        let n = kinds.count
-        var a = RuleEvaluator.Answers(mask: Array(repeating: 0, count: n), number: Array(repeating: .nan, count: n), answered: Array(repeating: false, count: n))
+        var a = noAnswers
         for (q, value) in members {
             // An empty set is no answer (as in `parseProfile`).
             if kinds[q] == .set && value.isEmpty { continue }
@@ -146,6 +150,21 @@ public struct ProfileLineReader {
         return nil
     }
 
+    /// A size, rate or percentage written plainly (digits and a unit, digits and at most one
+    /// multiplier letter, at most three digits and `%`), as `Catalog.answer` reads it, and its
+    /// number; nil for anything else (the full parser then decides).
+    static func plainNumber(_ kind: Question.Kind, _ bytes: UnsafeBufferPointer<UInt8>) -> (answer: Answer, number: Double)? {
+        switch kind {
+        case .choice, .set: return nil
+        case .size: return DataSize.parsePlain(bytes: bytes).map { (.size($0), $0.bytes) }
+        case .rate: return RequestRate.parsePlain(bytes: bytes).map { (.rate($0), $0.perSecond) }
+        case .percent:
+            let (whole, digits) = leadingWhole(bytes)
+            guard digits > 0, digits <= 3, bytes.count == digits + 1, bytes[digits] == UInt8(ascii: "%"), whole <= 100 else { return nil }
+            return (.percent(Double(whole)), Double(whole))
+        }
+    }
+
     /// `parseAnswer` of the question and text, from the memo when it holds them, with the
     /// answer as the evaluator reads it; nil if refused.
     private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> (Answer, mask: UInt64, number: Double)? {
@@ -153,6 +172,11 @@ public struct ProfileLineReader {
             guard case let .success(answer) = Catalog.answer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
             let read = RuleEvaluator.read(answer, names: evaluatorNames[q])
             return (answer, read.mask, read.number)
+        }
+        // A number in its commonest spelling (`4103GB`, `1687900`, `20k`, `9%`) is read from
+        // its bytes, as the full parser would read it, and not kept: fleets seldom repeat one.
+        if let plain = text.withMemoryRebound(to: UInt8.self, { ProfileLineReader.plainNumber(kinds[q], $0) }) {
+            return (plain.answer, 0, plain.number)
         }
         guard text.count <= ProfileLineReader.longestKept else { return parsed() }
         // FNV-1a over the bytes and the question.

@@ -23,21 +23,24 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
     /// Nil for anything else, or a size `parseInFull` refuses; it then decides.
     static func parsePlain(_ text: String) -> DataSize? {
         var text = text
-        return text.withUTF8 { bytes -> DataSize? in
-            let (whole, i) = leadingWhole(bytes)
-            guard i > 0, whole > 0, bytes.count - i >= 1, bytes.count - i <= 3 else { return nil }
-            for (name, factor) in units where name.utf8.count == bytes.count - i {
-                var same = true
-                for (k, b) in name.utf8.enumerated() where b != bytes[i + k] && b + 0x20 != bytes[i + k] {
-                    same = false
-                    break
-                }
-                guard same else { continue }
-                let size = Double(whole) * factor
-                return size <= 1_000_000 * 1_125_899_906_842_624 ? DataSize(bytes: size) : nil
+        return text.withUTF8 { parsePlain(bytes: $0) }
+    }
+
+    /// The same, from the text's bytes.
+    static func parsePlain(bytes: UnsafeBufferPointer<UInt8>) -> DataSize? {
+        let (whole, i) = leadingWhole(bytes)
+        guard i > 0, whole > 0, bytes.count - i >= 1, bytes.count - i <= 3 else { return nil }
+        for (name, factor) in units where name.utf8.count == bytes.count - i {
+            var same = true
+            for (k, b) in name.utf8.enumerated() where b != bytes[i + k] && b + 0x20 != bytes[i + k] {
+                same = false
+                break
             }
-            return nil
+            guard same else { continue }
+            let size = Double(whole) * factor
+            return size <= 1_000_000 * 1_125_899_906_842_624 ? DataSize(bytes: size) : nil
         }
+        return nil
     }
 
     /// Every spelling `parse` takes, and why any other is refused.
@@ -96,22 +99,25 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
     /// else, or a rate `parseInFull` refuses; it then decides.
     static func parsePlain(_ text: String) -> RequestRate? {
         var text = text
-        return text.withUTF8 { bytes -> RequestRate? in
-            let (whole, i) = leadingWhole(bytes)
-            guard i > 0, whole > 0 else { return nil }
-            var factor = 1.0
-            if i < bytes.count {
-                guard i + 1 == bytes.count else { return nil }
-                switch bytes[i] {
-                case UInt8(ascii: "k"), UInt8(ascii: "K"): factor = 1_000
-                case UInt8(ascii: "m"), UInt8(ascii: "M"): factor = 1_000_000
-                case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "g"), UInt8(ascii: "G"): factor = 1_000_000_000
-                default: return nil
-                }
+        return text.withUTF8 { parsePlain(bytes: $0) }
+    }
+
+    /// The same, from the text's bytes.
+    static func parsePlain(bytes: UnsafeBufferPointer<UInt8>) -> RequestRate? {
+        let (whole, i) = leadingWhole(bytes)
+        guard i > 0, whole > 0 else { return nil }
+        var factor = 1.0
+        if i < bytes.count {
+            guard i + 1 == bytes.count else { return nil }
+            switch bytes[i] {
+            case UInt8(ascii: "k"), UInt8(ascii: "K"): factor = 1_000
+            case UInt8(ascii: "m"), UInt8(ascii: "M"): factor = 1_000_000
+            case UInt8(ascii: "b"), UInt8(ascii: "B"), UInt8(ascii: "g"), UInt8(ascii: "G"): factor = 1_000_000_000
+            default: return nil
             }
-            let value = Double(whole) * factor
-            return value <= 1e12 ? RequestRate(perSecond: value) : nil
         }
+        let value = Double(whole) * factor
+        return value <= 1e12 ? RequestRate(perSecond: value) : nil
     }
 
     /// Every spelling `parse` takes, and why any other is refused.

@@ -115,7 +115,7 @@ import Testing
         let catalog = try CLI.loadCatalog(directory: nil)
         var reader = ProfileLineReader(catalog: catalog)
         for n in 0..<300 {
-            let line = Array(#"{"id":"x\#(n)","data-shape":"graph\#(String(repeating: " ", count: 100 + n * 37))","data-size":"\#(n + 1)GB"}"#.utf8)
+            let line = Array(#"{"id":"x\#(n)","data-shape":"graph\#(String(repeating: " ", count: 100 + n * 37))","data-size":"\#(n + 1) GB"}"#.utf8)
             guard let read = line.withUnsafeBytes({ reader.read($0) }) else {
                 Issue.record("line \(n) not read")
                 continue
@@ -143,6 +143,30 @@ import Testing
             }
         }
         #expect(plainSizes > 1_000 && plainRates > 1_000, "sizes \(plainSizes), rates \(plainRates)")
+    }
+
+    /// The line reader reads a plain size, rate or percentage from its bytes: the answer
+    /// `Catalog.answer` gives for the text, and the number the evaluator reads from it.
+    @Test func aPlainNumberIsTheAnswerTheParserGives() throws {
+        let catalog = try CLI.loadCatalog(directory: nil)
+        var g = Generator(state: 0x9E37_79B9_7F4A_7C15)
+        let digits = Array("0123456789")
+        let tails = ["", "B", "kb", "KB", "KiB", "MB", "GB", "gB", "TB", "PB", "PiB", "XB", " GB", "k", "K", "m", "M", "b", "g", "G", "x", "/s", ".5", ",000", "%", "%%", " %", "e3"]
+        var texts = (0..<20_000).map { _ in String((0..<(1 + g.next(18))).map { _ in g.pick(digits) }) + g.pick(tails) }
+        texts += (0...1_000).flatMap { ["\($0)%", "0\($0)%", "00\($0)%", "\($0)", "\($0).0%"] }
+        var read = [Question.Kind: Int]()
+        for kind in [Question.Kind.size, .rate, .percent] {
+            let question = try #require(catalog.questions.first { $0.kind == kind })
+            for text in texts {
+                var bytes = text
+                guard let plain = bytes.withUTF8({ ProfileLineReader.plainNumber(kind, $0) }) else { continue }
+                read[kind, default: 0] += 1
+                let full = try? Catalog.answer(question, text: text).get()
+                #expect(full == plain.answer, "\(kind) \(text)")
+                #expect(full.map { RuleEvaluator.read($0, names: question.valueNames).number } == plain.number, "\(kind) \(text)")
+            }
+        }
+        #expect(read[.size, default: 0] > 1_000 && read[.rate, default: 0] > 1_000 && read[.percent, default: 0] > 200, "\(read)")
     }
 }
 

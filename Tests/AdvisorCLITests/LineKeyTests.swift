@@ -1,0 +1,34 @@
+@testable import AdvisorCLI
+import Testing
+
+/// Batch's line key digests a line's bytes (without its id) eight at a time. Equal bytes give
+/// equal digests; bytes that differ anywhere (in the last few, past the last whole word,
+/// included) should not, apart from chance.
+@Suite struct LineKeyTests {
+    @Test func linesThatDifferAnywhereGetDifferentDigests() {
+        var inputs = Set<[UInt8]>(), digests = Set<Int>()
+        let base = Array(#"{"data-shape":"key-value","data-size":"4103GB","throughput":"1687900","read-share":"9%"}"#.utf8)
+        for length in [0, 1, 7, 8, 9, 15, 16, 17, base.count] {
+            let prefix = Array(base.prefix(length))
+            // Every way one byte among the last eight can change, and each length alone.
+            for position in max(0, length - 8)..<max(length, 1) {
+                for value in [0x00, 0x20, 0x41, 0x7F, 0xFF] as [UInt8] {
+                    var bytes = prefix
+                    if position < bytes.count { bytes[position] = value } else { bytes.append(value) }
+                    let key = LineScan.LineKey(rest: bytes, idOffset: -1)
+                    #expect(key.digest == LineScan.LineKey(rest: bytes, idOffset: -1).digest)
+                    inputs.insert(bytes)
+                    digests.insert(key.digest)
+                }
+            }
+        }
+        // Lines of a fleet: a number changed in the middle.
+        for n in 0..<20_000 {
+            let bytes = Array(#"{"data-shape":"graph","data-size":"\#(n)GB","role":"primary"}"#.utf8)
+            inputs.insert(bytes)
+            digests.insert(LineScan.LineKey(rest: bytes, idOffset: 5).digest)
+        }
+        // 64-bit digests: any collision at these counts would be a flaw, not chance.
+        #expect(digests.count == inputs.count, "\(inputs.count - digests.count) collisions among \(inputs.count)")
+    }
+}
