@@ -68,16 +68,28 @@ enum LineScan {
         let count = line.count
         var i = 0
         func skipSpace() { while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 } }
-        /// Moves past a string starting at i (a quote); false if it does not end.
+        /// Moves past a string starting at i (a quote); false if it does not end. Eight bytes
+        /// at a time while none of them is a quote or a backslash.
         func skipString() -> Bool {
             i += 1
-            while i < count {
+            while true {
+                while i + 8 <= count {
+                    let w = UInt64(littleEndian: line.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                    let quote = w ^ 0x2222_2222_2222_2222, backslash = w ^ 0x5C5C_5C5C_5C5C_5C5C
+                    // A high bit for each byte that is zero in either; the lowest is exact.
+                    let zero = ((quote &- 0x0101_0101_0101_0101) & ~quote | (backslash &- 0x0101_0101_0101_0101) & ~backslash) & 0x8080_8080_8080_8080
+                    if zero != 0 {
+                        i += zero.trailingZeroBitCount >> 3
+                        break
+                    }
+                    i += 8
+                }
+                guard i < count else { return false }
                 let b = line[i]
                 if b == UInt8(ascii: "\\") { i += 2; continue }
                 i += 1
                 if b == UInt8(ascii: "\"") { return true }
             }
-            return false
         }
         skipSpace()
         guard i < count, line[i] == UInt8(ascii: "{") else { return nil }

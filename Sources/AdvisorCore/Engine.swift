@@ -253,13 +253,25 @@ public struct Engine: Sendable {
         let n = catalog.services.count
         var scores = [Double](repeating: 0, count: n)
         var severity = [Double](repeating: 0, count: n)
-        for (i, (score, weight)) in ruleEffects.enumerated() where score != 0 || weight != 0 {
-            var left = held[i]
-            while left != 0 {
-                let s = left.trailingZeroBitCount
-                scores[s] += score
-                severity[s] += weight
-                left &= left - 1
+        // The same sums in the same order, through pointers (a sum per rule and service).
+        scores.withUnsafeMutableBufferPointer { scores in
+            severity.withUnsafeMutableBufferPointer { severity in
+                ruleEffects.withUnsafeBufferPointer { effects in
+                    held.withUnsafeBufferPointer { held in
+                        for i in 0..<min(effects.count, held.count) {
+                            let (score, weight) = effects[i]
+                            guard score != 0 || weight != 0 else { continue }
+                            var left = held[i]
+                            while left != 0 {
+                                let s = left.trailingZeroBitCount
+                                precondition(s < n, "a firing bit past the catalog's services")
+                                scores[s] += score
+                                severity[s] += weight
+                                left &= left - 1
+                            }
+                        }
+                    }
+                }
             }
         }
         return (scores, severity)

@@ -187,9 +187,11 @@ public struct FiringMemo {
             filled.withUnsafeBufferPointer { filled in
             hashedKeys.withUnsafeBufferPointer { hashedKeys in
                 for i in 0..<n {
-                    var key = 0
                     var k = bounds[i]
                     let end = bounds[i + 1]
+                    // Most rules read one question (stride 1).
+                    var key = k < end ? classes[reads[k].question] : 0
+                    k += 1
                     while k < end {
                         key &+= classes[reads[k].question] &* reads[k].stride
                         k += 1

@@ -31,4 +31,31 @@ import Testing
         // 64-bit digests: any collision at these counts would be a flaw, not chance.
         #expect(digests.count == inputs.count, "\(inputs.count - digests.count) collisions among \(inputs.count)")
     }
+
+    /// The scan skips strings eight bytes at a time: escapes and quotes at every offset of a
+    /// word, before and after the id, still leave the id where it is.
+    @Test func theIdIsFoundPastEscapesAtEveryOffset() {
+        let specials = [#"\""#, #"\\"#, #"\u0041"#, "é"]
+        var lines = 0
+        for before in 0..<20 {
+            for special in specials {
+                for after in 0..<12 {
+                    let padding = String(repeating: "x", count: before)
+                    let value = padding + special + String(repeating: "y", count: after)
+                    let head = #"{"a":"\#(value)","id":"#
+                    let id = #""n\#(before)-\#(after)""#
+                    let line = head + id + #","b":"\#(String(repeating: "z", count: after) + special + padding)"}"#
+                    let bytes = Array(line.utf8)
+                    let scanned = bytes.withUnsafeBytes { LineScan.scan($0) }
+                    let start = head.utf8.count
+                    #expect(scanned?.id == start..<start + id.utf8.count, "\(line)")
+                    // A string that does not end is no line.
+                    let cut = Array(#"{"a":"\#(value)"#.utf8)
+                    #expect(cut.withUnsafeBytes { LineScan.scan($0) } == nil, "\(line)")
+                    lines += 1
+                }
+            }
+        }
+        #expect(lines == 960)
+    }
 }
