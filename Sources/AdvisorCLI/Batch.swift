@@ -433,8 +433,8 @@ enum Batch {
             if withWhatIf { engine.prepareWhatIfs() }
             prepared = engine
             lineReader = ProfileLineReader(catalog: catalog)
-            if !csv { reasons = ReasonMemo(engine: engine) }
-            firings = FiringMemo(engine: engine)
+            // A JSON line's firing words are kept in its reason memo; a CSV row's here.
+            if csv { firings = FiringMemo(engine: engine) } else { reasons = ReasonMemo(engine: engine) }
             return engine
         }
 

@@ -11,11 +11,12 @@ enum LineScan {
         /// A digest of `rest`, worked out once: the key is hashed once or twice a line (the
         /// cache, the round), and hashing every byte each time cost more than the scan. Read
         /// eight bytes at a time (the standard hasher took 2.8k instructions on a 250-byte
-        /// line, on the reading thread, which every line waits for), seeded per process from
-        /// the standard hasher's own random seed. It is not a keyed hash of the standard
-        /// hasher's strength; the caches it serves hold at most 512 lines (a round, the line
-        /// cache) and compare whole keys, so lines made to collide cost a longer search there,
-        /// never a wrong answer.
+        /// line, on the reading thread every line waits for): each word and the state so far,
+        /// each mixed with a secret, are multiplied in full and the product's halves folded
+        /// (as wyhash does); the secrets come per process from the standard hasher's random
+        /// seed. It is not a keyed hash of the standard hasher's strength. A collision costs
+        /// only time: the caches it serves (a round's lines, at most 512 for CSV and 32 a thread
+        /// for JSON; the line cache, at most 512 answers) compare whole keys.
         let digest: Int
 
         init(rest: [UInt8], idOffset: Int) {
@@ -24,19 +25,33 @@ enum LineScan {
             digest = rest.withUnsafeBytes(LineKey.digest)
         }
 
-        /// Per process: the standard hasher's value of a constant, which its random seed decides.
-        static let seed: UInt64 = {
+        /// Per process: three secrets drawn (SplitMix64) from the standard hasher's value of a
+        /// constant, which its random seed decides.
+        static let secrets: (UInt64, UInt64, UInt64) = {
             var hasher = Hasher()
             hasher.combine(0x5EED as UInt64)
-            return UInt64(bitPattern: Int64(hasher.finalize()))
+            var state = UInt64(bitPattern: Int64(hasher.finalize()))
+            func next() -> UInt64 {
+                state &+= 0x9E37_79B9_7F4A_7C15
+                var z = state
+                z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                return z ^ (z >> 31)
+            }
+            return (next(), next(), next())
         }()
 
         static func digest(_ bytes: UnsafeRawBufferPointer) -> Int {
-            var h = seed ^ (UInt64(bytes.count) &* 0x9E37_79B9_7F4A_7C15)
+            let (s0, s1, s2) = secrets
+            /// The 128-bit product of the two, its halves folded.
+            func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+                let product = a.multipliedFullWidth(by: b)
+                return product.high ^ product.low
+            }
+            var h = s2 ^ UInt64(bytes.count)
             var i = 0
             while i + 8 <= bytes.count {
-                h = (h ^ bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xBF58_476D_1CE4_E5B9
-                h ^= h >> 31
+                h = mix(UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)) ^ s0, h ^ s1)
                 i += 8
             }
             var tail: UInt64 = 0, shift: UInt64 = 0
@@ -45,10 +60,7 @@ enum LineScan {
                 shift += 8
                 i += 1
             }
-            // SplitMix64's finalizer.
-            h = (h ^ tail ^ (h >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            h = (h ^ (h >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int(bitPattern: UInt(h ^ (h >> 31)))
+            return Int(bitPattern: UInt(truncatingIfNeeded: mix(tail ^ s0 ^ UInt64(bytes.count), h ^ s2)))
         }
 
         func hash(into hasher: inout Hasher) {

@@ -258,7 +258,8 @@ public struct Engine: Sendable {
             severity.withUnsafeMutableBufferPointer { severity in
                 ruleEffects.withUnsafeBufferPointer { effects in
                     held.withUnsafeBufferPointer { held in
-                        for i in 0..<min(effects.count, held.count) {
+                        precondition(effects.count == held.count, "a firing word per service rule")
+                        for i in 0..<held.count {
                             let (score, weight) = effects[i]
                             guard score != 0 || weight != 0 else { continue }
                             var left = held[i]
@@ -314,6 +315,7 @@ public struct Engine: Sendable {
     /// caller has them. The recommendation is the same as without.
     public func recommend(_ profile: Profile, answers: EvaluatorAnswers? = nil, withWhatIf: Bool = true, memo: inout ReasonMemo) -> Recommendation {
         let a = answers?.value ?? evaluator.answers(profile)
+        precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo.firings)
         if memo.isOn { memo.begin(profile, engine: self) }
         let all = assess(profile, a, held: held, withReasons: true, memo: &memo)

@@ -12,11 +12,15 @@
 /// radix, the key), and evaluates only what it has not met before.
 ///
 /// Bounded: a rule whose keys number at most `largestTable` has a table with an entry per key
-/// (all such tables together at most `largestTotal` entries); any other rule has
-/// `hashedEntries` places, direct-mapped by its key, each holding the whole key beside the
-/// word. A rule that reads a set of more than `largestSet` values, a question past the 64th,
-/// or more combinations than a key holds is evaluated every time. FiringMemoTests holds the
-/// memo to `Engine.firing` over generated answers, numbers at and around every limit included.
+/// (all such tables together at most `largestTotal` entries, 8 bytes and a bit each); any
+/// other rule has up to 1,024 places (fewer when it has fewer keys), direct-mapped by its key,
+/// each holding the whole key beside the word (all together at most `largestHashed` places,
+/// 16 bytes each). A rule past those bounds, or that reads a set of more than `largestSet`
+/// values, is evaluated every time; so is every rule of a catalog of more than 64 questions
+/// (the memo is then off). At most about 4 MB a memo, whatever the catalog. FiringMemoTests
+/// holds the memo to `Engine.firing` over generated answers, numbers at and around every limit
+/// included, with the bounds as they are and with bounds so small that most rules are hashed
+/// or evaluated every time.
 public struct FiringMemo {
     /// How a question's answer is put in a class.
     enum Scale {
@@ -44,7 +48,8 @@ public struct FiringMemo {
     static let largestSet = 12
     /// Entries over every rule's table (8 bytes each, and a bit).
     static let largestTotal = 1 << 18
-    /// Places per rule that is not tabled (16 bytes each).
+    /// Places over every hashed rule (16 bytes each), and at most per rule (as a power of two).
+    static let largestHashed = 1 << 16
     static let hashedBits = 10
 
     let scales: [Scale]
@@ -52,6 +57,8 @@ public struct FiringMemo {
     /// hash (~ its places' start in `hashedKeys`), or not (`unkept`).
     let keeping: [Int]
     static let unkept = Int.min
+    /// Per hashed rule: how far its key's mix is shifted to give a place (64 - its bits).
+    let shifts: [UInt64]
     /// Per rule: its questions' place in `reads` (bounds[i] ..< bounds[i + 1]).
     let bounds: [Int]
     /// Per rule, in turn: each question it reads and that question's stride in its key.
@@ -73,11 +80,16 @@ public struct FiringMemo {
     public static var off: FiringMemo { FiringMemo() }
 
     private init() {
-        scales = []; keeping = []; bounds = [0]; reads = []
+        scales = []; keeping = []; shifts = []; bounds = [0]; reads = []
         table = []; filled = []; hashedKeys = []; hashedWords = []; classes = []; isOn = false
     }
 
     public init(engine: Engine) {
+        self.init(engine: engine, largestTable: FiringMemo.largestTable, largestTotal: FiringMemo.largestTotal, largestHashed: FiringMemo.largestHashed)
+    }
+
+    /// A memo with other bounds (tests make them small, to reach the hashed and unkept paths).
+    init(engine: Engine, largestTable: Int, largestTotal: Int, largestHashed: Int) {
         let evaluator = engine.evaluator
         // Past 64 questions `questionsReadByRule` cannot say what a rule reads: nothing is kept.
         let qs = evaluator.questions.count <= 64 ? evaluator.questions : []
@@ -104,7 +116,7 @@ public struct FiringMemo {
             case .size, .rate, .percent: return .number(limits: limits[q].filter { !$0.isNaN }.sorted())
             }
         }
-        var keeping: [Int] = [], bounds = [0], reads: [(question: Int, stride: Int)] = []
+        var keeping: [Int] = [], shifts: [UInt64] = [], bounds = [0], reads: [(question: Int, stride: Int)] = []
         var total = 0, hashed = 0
         for read in qs.isEmpty ? [] : evaluator.questionsReadByRule {
             var size = 1
@@ -120,15 +132,21 @@ public struct FiringMemo {
                 ruleReads.append((q, size))
                 size *= n
             }
-            if !ok {
-                keeping.append(FiringMemo.unkept)
-            } else if size <= FiringMemo.largestTable && total + size <= FiringMemo.largestTotal {
+            // Places for a hashed rule: a power of two from 2 to 2^hashedBits, the least that
+            // holds its keys.
+            var bits = 1
+            while bits < FiringMemo.hashedBits && 1 << bits < size { bits += 1 }
+            if ok && size <= largestTable && total + size <= largestTotal {
                 keeping.append(total)
                 total += size
+            } else if ok && hashed + (1 << bits) <= largestHashed {
+                keeping.append(~hashed)
+                hashed += 1 << bits
             } else {
-                keeping.append(~(hashed << FiringMemo.hashedBits))
-                hashed += 1
+                keeping.append(FiringMemo.unkept)
+                ok = false
             }
+            shifts.append(UInt64(64 - bits))
             if ok { reads += ruleReads }
             bounds.append(reads.count)
         }
@@ -137,8 +155,9 @@ public struct FiringMemo {
         self.reads = reads
         table = Array(repeating: 0, count: total)
         filled = Array(repeating: 0, count: (total + 63) / 64)
-        hashedKeys = Array(repeating: 0, count: hashed << FiringMemo.hashedBits)
-        hashedWords = Array(repeating: 0, count: hashed << FiringMemo.hashedBits)
+        self.shifts = shifts
+        hashedKeys = Array(repeating: 0, count: hashed)
+        hashedWords = Array(repeating: 0, count: hashed)
         classes = Array(repeating: 0, count: qs.count)
         misses.reserveCapacity(keeping.count)
         isOn = !qs.isEmpty
@@ -151,14 +170,17 @@ public struct FiringMemo {
             guard a.answered[q] else { classes[q] = 0; continue }
             switch scales[q] {
             case .unkept: classes[q] = 0
-            case .choice:
+            case let .choice(n):
+                // One value of the question's, or none (not one of its values); anything else
+                // fits no class, so that no class can stand for two answers.
                 let m = a.mask[q]
-                guard m & (m &- 1) == 0 else { return false }
+                guard m & (m &- 1) == 0, m >> UInt64(n) == 0, a.number[q].isNaN else { return false }
                 classes[q] = m == 0 ? 1 : 2 + m.trailingZeroBitCount
             case let .set(n):
-                guard a.mask[q] >> UInt64(n) == 0 else { return false }
+                guard a.mask[q] >> UInt64(n) == 0, a.number[q].isNaN else { return false }
                 classes[q] = 1 + Int(a.mask[q])
             case let .number(limits):
+                guard a.mask[q] == 0 else { return false }
                 let v = a.number[q]
                 if v.isNaN { classes[q] = 1; continue }
                 // The count of limits below v (binary search), and whether the next is v.
@@ -189,7 +211,7 @@ public struct FiringMemo {
                 for i in 0..<n {
                     var k = bounds[i]
                     let end = bounds[i + 1]
-                    // Most rules read one question (stride 1).
+                    // A rule's first question has stride 1.
                     var key = k < end ? classes[reads[k].question] : 0
                     k += 1
                     while k < end {
@@ -206,7 +228,7 @@ public struct FiringMemo {
                             misses.append((i, place, 0))
                         }
                     } else if start != FiringMemo.unkept {
-                        let place = ~start &+ Int((UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - FiringMemo.hashedBits))
+                        let place = ~start &+ Int((UInt64(key) &* 0x9E37_79B9_7F4A_7C15) >> shifts[i])
                         if hashedKeys[place] == UInt64(key) &+ 1 {
                             held[i] = hashedWords[place]
                         } else {
@@ -247,7 +269,7 @@ public struct FiringMemo {
 extension Engine {
     /// `firing(a)`, each rule's word read from `memo` when it holds the answers' classes.
     func firing(_ a: RuleEvaluator.Answers, memo: inout FiringMemo) -> [UInt64] {
-        guard memo.isOn, memo.classify(a) else { return firing(a) }
+        guard memo.isOn, memo.classes.count == a.mask.count, memo.keeping.count == serviceRules.count, memo.classify(a) else { return firing(a) }
         var held = memo.lookUp()
         for k in memo.misses.indices {
             let i = memo.misses[k].rule

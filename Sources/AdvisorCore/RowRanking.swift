@@ -47,6 +47,7 @@ extension Engine {
     /// from the profile's answers as the evaluator reads them when the caller has them.
     public func row(_ profile: Profile, answers: EvaluatorAnswers? = nil, memo: inout FiringMemo) -> RowSummary {
         let a = answers?.value ?? evaluator.answers(profile)
+        precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo)
         var (scores, severity) = totals(held)
         // Lowest-cost, as `addCheapest` adds it to the assessments (the same services, after the rules).

@@ -114,6 +114,7 @@ import Testing
     @Test func theMemoKeepsShortAnswersOnly() throws {
         let catalog = try CLI.loadCatalog(directory: nil)
         var reader = ProfileLineReader(catalog: catalog)
+        // The size is spelt with a space: a plain one (`12GB`) is read from its bytes and not kept.
         for n in 0..<300 {
             let line = Array(#"{"id":"x\#(n)","data-shape":"graph\#(String(repeating: " ", count: 100 + n * 37))","data-size":"\#(n + 1) GB"}"#.utf8)
             guard let read = line.withUnsafeBytes({ reader.read($0) }) else {

@@ -16,6 +16,8 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     _ = json.compactText()
     if case let .success((profile, _)) = fuzzCatalog.parseProfile(json) {
         checkReasonMemo(profile, plain: fuzzEngine.recommend(profile, withWhatIf: false))
+        let answers = fuzzEngine.evaluator.answers(profile)
+        guard fuzzBatchEngine.firing(answers, memo: &fuzzFiringMemo) == fuzzEngine.firing(answers) else { fatalError("a kept firing word is not the evaluated one") }
         guard fuzzBatchEngine.row(profile, memo: &fuzzFiringMemo) == fuzzEngine.row(profile) else { fatalError("kept firing words changed a row") }
     }
     return 0
