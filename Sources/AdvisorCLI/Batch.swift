@@ -471,7 +471,7 @@ enum Batch {
                 }
                 writeCSVLine(lineNumber, to: &text)
                 let tail = text.count
-                writeCSVTail(engine.row(simple.profile, answers: simple.answers, memo: &firings), to: &text)
+                writeCSVTail(engine.row(simple, memo: &firings), to: &text)
                 text.append(0x0A)
                 let reusable = pending.scanned.map { ($0.id == nil) == (simple.id == nil) } ?? false
                 return .answer(Rendered(text, tail: tail), id: nil, reusable: reusable)

@@ -28,6 +28,8 @@ public struct Engine: Sendable {
     let idOrder: [Int]
     /// Per service (catalog order): its position in `idOrder`.
     let tieBreakPosition: [Int]
+    /// The position of the cost-priority question (the first with its key), -1 if none.
+    let costPriorityPosition: Int
     /// Per service (catalog order): whether it is available for new workloads (its lifecycle),
     /// read once: the fallback prefers those.
     let availableForNew: [Bool]
@@ -88,6 +90,7 @@ public struct Engine: Sendable {
         tieBreakPosition = position
         ruleEffects = serviceRules.map(Ranking.effect(of:))
         availableForNew = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
+        costPriorityPosition = catalog.questions.firstIndex { $0.key == Engine.costPriorityKey } ?? -1
         let noAnswers = evaluator.answers(Profile())
         let rules = serviceRules
         let serviceIndices = catalog.services.indices

@@ -14,6 +14,19 @@ extension Engine {
         return (reason(rule, profile: profile, service: service, missing: missing), subject)
     }
 
+    /// The same reason's text for a simple line read by `ProfileLineReader`, its answers
+    /// taken by question instead of from a profile (made only for a reason that is not
+    /// prerendered and has no pieces, which batch's engine never has).
+    func writtenReason(_ i: Int, service s: Int, line: ReadLine, answers a: RuleEvaluator.Answers) -> String {
+        let slot = i * catalog.services.count + s
+        if !prerendered.isEmpty, let text = prerendered[slot] { return text }
+        guard !reasonPieces.isEmpty else { return writtenReason(i, service: s, profile: line.profile, answers: a).text }
+        let missing = evaluator.missingValues(captured(i, service: s, answers: a))
+        // A piece's position is the first question with its key, as the line's; a key no
+        // question has is no answer of the line's (the profile's `?`).
+        return Engine.write(reasonPieces[slot], missing: missing) { _, q in q >= 0 ? line.answer(at: q)?.text ?? "?" : "?" }
+    }
+
     /// How many leading characters of rule `i`'s reason for the service at `s` name the
     /// service (a finding's `subjectLength`).
     @inline(__always)
@@ -88,6 +101,14 @@ extension Engine {
     /// texts come from `texts` by question position when given (`ReasonMemo.begin` read them
     /// from `profile`), else from `profile`.
     static func write(_ pieces: [ReasonPiece], profile: Profile, texts: [String?]?, missing: [String]) -> String {
+        write(pieces, missing: missing) { key, q in
+            if let texts, q >= 0 { return texts[q] ?? "?" }
+            return profile[key]?.text ?? "?"
+        }
+    }
+
+    /// The same, each answer's text given by `answerText` (its key and question position).
+    static func write(_ pieces: [ReasonPiece], missing: [String], answerText: (String, Int) -> String) -> String {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         func append(_ s: String) {
@@ -97,8 +118,7 @@ extension Engine {
         for piece in pieces {
             switch piece {
             case let .bytes(bytes): out.append(contentsOf: bytes)
-            case let .answer(key, q):
-                if let texts, q >= 0 { append(texts[q] ?? "?") } else { append(profile[key]?.text ?? "?") }
+            case let .answer(key, q): append(answerText(key, q))
             case .missing:
                 for (k, value) in missing.enumerated() {
                     if k > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " ")) }

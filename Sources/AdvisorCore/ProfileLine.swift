@@ -61,7 +61,7 @@ public struct ProfileLineReader {
 
     /// The profile and the id's place (its quotes included) when the line is that simple and
     /// every answer is accepted; nil otherwise (take the full path).
-    public mutating func read(_ line: UnsafeRawBufferPointer) -> (profile: Profile, id: Range<Int>?, answers: EvaluatorAnswers)? {
+    public mutating func read(_ line: UnsafeRawBufferPointer) -> ReadLine? {
         let count = line.count
         var i = 0
         func skipSpace() { while i < count, line[i] == 0x20 || line[i] == 0x09 { i += 1 } }
@@ -117,19 +117,20 @@ public struct ProfileLineReader {
         }
         skipSpace()
         guard i == count else { return nil }
-        var profile = Profile(answers: Dictionary(minimumCapacity: members.count + (id == nil ? 0 : 1)))
+        var answered: [(question: Int, answer: Answer)] = []
+        answered.reserveCapacity(members.count)
         var a = noAnswers
         for (q, value) in members {
             // An empty set is no answer (as in `parseProfile`).
             if kinds[q] == .set && value.isEmpty { continue }
             guard let (answer, mask, number) = answer(q, UnsafeRawBufferPointer(rebasing: line[value])) else { return nil }
-            profile[keyTexts[q]] = answer
+            answered.append((q, answer))
             let e = evaluatorIndex[q]
             a.mask[e] = mask
             a.number[e] = number
             a.answered[e] = true
         }
-        return (profile, id, EvaluatorAnswers(a))
+        return ReadLine(id: id, answers: EvaluatorAnswers(a), answered: answered, keys: keyTexts)
     }
 
     /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
@@ -194,6 +195,32 @@ public struct ProfileLineReader {
         guard let read = parsed() else { return nil }
         slots[place] = Slot(question: q, text: Array(text), answer: read.0, mask: read.mask, number: read.number)
         return read
+    }
+}
+
+/// A simple line, read: its id's place (its quotes included), its answers as the evaluator
+/// reads them, and each answer by its question. The profile is made when asked: a CSV row
+/// needs it only to write a reason from a template, or for lowest-cost.
+public struct ReadLine {
+    public let id: Range<Int>?
+    public let answers: EvaluatorAnswers
+    /// The answers in the line's order, each with its question's position (the first
+    /// question with its key, as `Catalog.question` finds it and reasons' pieces name it).
+    let answered: [(question: Int, answer: Answer)]
+    /// The questions' keys, by position.
+    let keys: [String]
+
+    /// The profile, as `Catalog.parseProfile` makes it of the line.
+    public var profile: Profile {
+        var profile = Profile(answers: Dictionary(minimumCapacity: answered.count))
+        for (q, answer) in answered { profile[keys[q]] = answer }
+        return profile
+    }
+
+    /// The answer to the question at `q` (a position `answered` uses), if any.
+    func answer(at q: Int) -> Answer? {
+        for item in answered where item.question == q { return item.answer }
+        return nil
     }
 }
 

@@ -47,11 +47,32 @@ extension Engine {
     /// from the profile's answers as the evaluator reads them when the caller has them.
     public func row(_ profile: Profile, answers: EvaluatorAnswers? = nil, memo: inout FiringMemo) -> RowSummary {
         let a = answers?.value ?? evaluator.answers(profile)
+        return row(a, memo: &memo, wantsLowestCost: wantsLowestCost(profile), profile: { profile }) { i, s in
+            writtenReason(i, service: s, profile: profile, answers: a).text
+        }
+    }
+
+    /// The same for a line the simple-line reader read: its profile is made only if the row
+    /// needs it (lowest-cost, or a reason written from its template), and the decisive
+    /// reason's answers are taken by question.
+    public func row(_ line: ReadLine, memo: inout FiringMemo) -> RowSummary {
+        let a = line.answers.value
+        var lowestCost = false
+        if costPriorityPosition >= 0, case .choice("lowest-cost")? = line.answer(at: costPriorityPosition) { lowestCost = true }
+        return row(a, memo: &memo, wantsLowestCost: lowestCost, profile: { line.profile }) { i, s in
+            writtenReason(i, service: s, line: line, answers: a)
+        }
+    }
+
+    /// The row from the evaluator's answers; `profile` made only for lowest-cost, `reason`
+    /// writing the decisive reason of rule `i` for the service at `s`.
+    private func row(_ a: RuleEvaluator.Answers, memo: inout FiringMemo, wantsLowestCost: Bool, profile: () -> Profile,
+                     reason: (_ i: Int, _ s: Int) -> String) -> RowSummary {
         precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo)
         var (scores, severity) = totals(held)
         // Lowest-cost, as `addCheapest` adds it to the assessments (the same services, after the rules).
-        let cheap = addCheapest(profile, scores: &scores, severity: severity)
+        let cheap = wantsLowestCost ? addCheapest(profile(), scores: &scores, severity: severity) : nil
         let pick = Ranking.pick(idOrder, scores: scores, severity: severity, available: availableForNew)
         // Nothing fits: the pick is the fallback and nothing ranks below it (`Ranking.rank`).
         let relaxed = severity[pick] != 0
@@ -73,7 +94,7 @@ extension Engine {
             return held[i] & TestProgram.bit(r) != 0
         }
         let decisive = (plus.first { !runnerUpHas($0.rule) } ?? plus.first).map { i in
-            i.rule < 0 ? cheapestFinding(cheap!, for: pick).text : writtenReason(i.rule, service: pick, profile: profile, answers: a).text
+            i.rule < 0 ? cheapestFinding(cheap!, for: pick).text : reason(i.rule, pick)
         }
         return RowSummary(pick: catalog.services[pick].id, confidence: level, score: scores[pick], runnerUp: runnerUp.map { catalog.services[$0].id },
                           runnerUpScore: runnerUp.map { scores[$0] }, decisive: decisive)

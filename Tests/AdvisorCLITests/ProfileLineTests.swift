@@ -81,6 +81,10 @@ import Testing
     @Test func aSimpleLineIsReadAsTheFullPathReadsIt() throws {
         let catalog = try CLI.loadCatalog(directory: nil)
         let engine = Engine(catalog: catalog)
+        // Batch's engine (reasons cut into pieces) and its memo of firing words.
+        var batchEngine = Engine(catalog: catalog)
+        batchEngine.prerenderReasons()
+        var firings = FiringMemo(engine: batchEngine)
         var reader = ProfileLineReader(catalog: catalog)
         var fast = 0, fullOnly = 0, failed = 0
         for line in ProfileLineTests.lines(6_000, catalog: catalog) {
@@ -100,6 +104,8 @@ import Testing
                 #expect(read.profile == full.0, "\(String(decoding: line, as: UTF8.self))")
                 // The evaluator's answers, read with the line, are those it reads from the profile.
                 #expect(read.answers.areRead(from: full.0, by: engine), "\(String(decoding: line, as: UTF8.self))")
+                // Its CSV row, made from the line (the profile only if needed), is the profile's.
+                #expect(batchEngine.row(read, memo: &firings) == engine.row(full.0), "\(String(decoding: line, as: UTF8.self))")
                 let id = read.id.map { JSON.string(String(decoding: line[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) }
                 #expect(id == full.1)
                 #expect(read.id.map { String(decoding: line[$0], as: UTF8.self) } == full.2)

@@ -99,6 +99,7 @@ func checkProfileLine(_ line: UnsafeRawBufferPointer) {
     }
     guard read.profile == profile else { fatalError("the short way read another profile") }
     guard read.answers.areRead(from: profile, by: fuzzEngine) else { fatalError("the short way read other answers for the evaluator") }
+    guard fuzzBatchEngine.row(read, memo: &fuzzFiringMemo) == fuzzEngine.row(profile) else { fatalError("the short way's CSV row is not the profile's") }
     let readID = read.id.map { JSON.string(String(decoding: line[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) }
     guard readID == id, read.id.map({ String(decoding: line[$0], as: UTF8.self) }) == idSource else {
         fatalError("the short way read another id")
