@@ -43,10 +43,9 @@ extension Engine {
         return row(profile, memo: &memo)
     }
 
-    /// The same, which rules fire read from and kept in `memo` (batch: one memo per thread),
-    /// from the profile's answers as the evaluator reads them when the caller has them.
-    public func row(_ profile: Profile, answers: EvaluatorAnswers? = nil, memo: inout FiringMemo) -> RowSummary {
-        let a = answers?.value ?? evaluator.answers(profile)
+    /// The same, which rules fire read from and kept in `memo` (batch: one memo per thread).
+    public func row(_ profile: Profile, memo: inout FiringMemo) -> RowSummary {
+        let a = evaluator.answers(profile)
         return row(a, memo: &memo, wantsLowestCost: wantsLowestCost(profile), profile: { profile }) { i, s in
             writtenReason(i, service: s, profile: profile, answers: a).text
         }
