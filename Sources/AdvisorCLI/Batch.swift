@@ -491,7 +491,7 @@ enum Batch {
                     writeCSVTail(engine.row(profile, memo: &firings), to: &text)
                 } else {
                     // Written straight into bytes: the same bytes as Render.json's tree.
-                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons), catalog: engine.catalog)
+                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true), catalog: engine.catalog)
                     writer.flush(into: &text)
                 }
                 text.append(0x0A)

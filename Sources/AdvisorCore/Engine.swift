@@ -134,12 +134,20 @@ public struct Engine: Sendable {
     }
 
     /// The same from which rules fire for which services (`firing(a)`), reasons read from and
-    /// kept in `memo`.
-    func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, held: [UInt64], withReasons: Bool, memo: inout ReasonMemo) -> [Assessment] {
+    /// kept in `memo`. With `onlyShown`, the findings no output shows of a service are left
+    /// out: an excluded service's score findings, and every service's configuration (scores
+    /// are summed all the same); `completeShown` adds the pick's once it is known.
+    func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, held: [UInt64], withReasons: Bool, memo: inout ReasonMemo, onlyShown: Bool = false) -> [Assessment] {
         var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
         // Bits of the catalog's services only (the evaluator's program gives no other).
         let catalogServices = evaluator.program.services
+        // The services some exclusion rule fires for (with `onlyShown`: their score findings
+        // are not written).
+        var excluded: UInt64 = 0
+        if onlyShown {
+            for i in serviceRules.indices where serviceRules[i].effect == .exclude { excluded |= held[i] }
+        }
         // With reasons prepared (plan, batch), each list is given its room once, counted from
         // which rules fire, instead of growing one finding at a time. Elsewhere (the lint
         // sweep's checker, a one-shot) the counting costs more than the growth it saves: about
@@ -154,7 +162,8 @@ public struct Engine: Sendable {
                 case .configure: kind = 2
                 case .warn: continue
                 }
-                var left = held[i] & catalogServices
+                // Room for the findings written (with `onlyShown`, not for those left out).
+                var left = held[i] & catalogServices & (!onlyShown || kind == 0 ? ~0 : kind == 1 ? ~excluded : 0)
                 while left != 0 {
                     counts[kind * n + left.trailingZeroBitCount] += 1
                     left &= left - 1
@@ -171,6 +180,19 @@ public struct Engine: Sendable {
             var left = held[i] & catalogServices
             guard left != 0 else { continue }
             let rule = serviceRules[i]
+            if onlyShown && rule.effect != .exclude {
+                // The score still counts; the finding is written only where it is shown.
+                if rule.effect == .score {
+                    var unshown = left & excluded
+                    while unshown != 0 {
+                        assessments[unshown.trailingZeroBitCount].score += rule.weight
+                        unshown &= unshown - 1
+                    }
+                    left &= ~excluded
+                } else {
+                    left = 0
+                }
+            }
             while left != 0 {
                 let s = left.trailingZeroBitCount
                 left &= left - 1
@@ -187,6 +209,23 @@ public struct Engine: Sendable {
         }
         addCheapest(profile, to: &assessments)
         return assessments
+    }
+
+    /// The findings `assess(onlyShown: true)` left out of `pick`: its configuration, and its
+    /// score findings when it is excluded (the fallback), in rule order as `assess` writes
+    /// them. An assessment that is not excluded had its score findings written, the
+    /// lowest-cost one last, which `assess` adds only to services that are not excluded.
+    func completeShown(_ pick: inout Assessment, _ profile: Profile, _ a: RuleEvaluator.Answers, held: [UInt64], memo: inout ReasonMemo) {
+        guard let s = catalog.services.firstIndex(where: { $0 === pick.service }) else { return }
+        let bit = TestProgram.bit(s)
+        let scores = pick.isExcluded
+        for i in serviceRules.indices where held[i] & bit != 0 {
+            switch serviceRules[i].effect {
+            case .score where scores: pick.scoreFindings.append(writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo))
+            case .configure: pick.configuration.append(writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo))
+            default: break
+            }
+        }
     }
 
     /// `Ranking.rank` of assessments; for all services in catalog order (as `assess` gives
@@ -316,13 +355,18 @@ public struct Engine: Sendable {
     /// The same, reasons read from and kept in `memo` (batch: one memo per thread, for every
     /// line it answers), from the profile's answers as the evaluator reads them when the
     /// caller has them. The recommendation is the same as without.
-    public func recommend(_ profile: Profile, answers: EvaluatorAnswers? = nil, withWhatIf: Bool = true, memo: inout ReasonMemo) -> Recommendation {
+    ///
+    /// With `onlyShown` (batch's JSON lines), the findings no output shows are not written:
+    /// excluded services' score findings, and the configuration of every service but the
+    /// pick. Everything `recommend --format json` shows is the same.
+    public func recommend(_ profile: Profile, answers: EvaluatorAnswers? = nil, withWhatIf: Bool = true, memo: inout ReasonMemo, onlyShown: Bool = false) -> Recommendation {
         let a = answers?.value ?? evaluator.answers(profile)
         precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo.firings)
         if memo.isOn { memo.begin(profile, engine: self) }
-        let all = assess(profile, a, held: held, withReasons: true, memo: &memo)
-        let ranked = rank(all)
+        let all = assess(profile, a, held: held, withReasons: true, memo: &memo, onlyShown: onlyShown)
+        var ranked = rank(all)
+        if onlyShown { completeShown(&ranked.pick, profile, a, held: held, memo: &memo) }
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)

@@ -111,4 +111,36 @@ import Testing
             #expect(findings(engine.recommend(p, withWhatIf: false)) == findings(prepared.recommend(p, withWhatIf: false)))
         }
     }
+
+    /// Batch's JSON lines leave out the findings no output shows (`onlyShown`): an excluded
+    /// service's score findings and configuration, and an alternative's configuration. What
+    /// is shown is the same as in the whole recommendation, scores included, and the pick is
+    /// whole, the fallback pick too (its score findings are written once it is known).
+    @Test func onlyShownLeavesOutExactlyTheUnshownFindings() {
+        var engine = Engine(catalog: sharedCatalog)
+        engine.prerenderReasons()
+        var memo = ReasonMemo(engine: engine)
+        var fallbacks = 0, leftOut = 0
+        for p in WhatIfClassTests.profiles(60, engine: engine) + sweptProfiles(stride: 97) {
+            let whole = engine.recommend(p, withWhatIf: false)
+            let shown = engine.recommend(p, withWhatIf: false, memo: &memo, onlyShown: true)
+            #expect(shown.pick.service === whole.pick.service && shown.pick.score == whole.pick.score)
+            #expect(shown.pick.scoreFindings == whole.pick.scoreFindings && shown.pick.exclusions == whole.pick.exclusions)
+            #expect(shown.pick.configuration == whole.pick.configuration)
+            #expect(shown.alternatives.map(\.0.service.id) == whole.alternatives.map(\.0.service.id))
+            #expect(shown.alternatives.map(\.0.score) == whole.alternatives.map(\.0.score))
+            #expect(shown.alternatives.map(\.0.scoreFindings) == whole.alternatives.map(\.0.scoreFindings))
+            #expect(shown.alternatives.map(\.1) == whole.alternatives.map(\.1))
+            #expect(shown.alternatives.allSatisfy { $0.0.configuration.isEmpty })
+            #expect(shown.excluded.map(\.service.id) == whole.excluded.map(\.service.id))
+            #expect(shown.excluded.map(\.score) == whole.excluded.map(\.score))
+            #expect(shown.excluded.map(\.exclusions) == whole.excluded.map(\.exclusions))
+            #expect(shown.excluded.allSatisfy { $0.scoreFindings.isEmpty && $0.configuration.isEmpty })
+            #expect(shown.warnings == whole.warnings && shown.confidence == whole.confidence)
+            if whole.pick.isExcluded { fallbacks += 1 }
+            leftOut += whole.excluded.reduce(0) { $0 + $1.scoreFindings.count + $1.configuration.count }
+        }
+        // The profiles reach both kinds of pick, and something is left out.
+        #expect(fallbacks > 0 && leftOut > 0)
+    }
 }

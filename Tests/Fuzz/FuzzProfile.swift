@@ -35,14 +35,18 @@ let fuzzBatchEngine: Engine = {
 nonisolated(unsafe) var fuzzReasonMemo = ReasonMemo(engine: fuzzBatchEngine, capacity: 64)
 nonisolated(unsafe) var fuzzFiringMemo = FiringMemo(engine: fuzzBatchEngine)
 
-/// What batch relies on: a recommendation made with kept reasons has the findings of one made
-/// without, and each kept finding's JSON is the one the finding itself writes.
+/// What batch relies on: a recommendation made with kept reasons, without the findings nothing
+/// shows (`onlyShown`), has the shown findings of one made without, and each kept finding's
+/// JSON is the one the finding itself writes.
 func checkReasonMemo(_ profile: Profile, plain: Recommendation) {
-    let kept = fuzzBatchEngine.recommend(profile, withWhatIf: false, memo: &fuzzReasonMemo)
+    let kept = fuzzBatchEngine.recommend(profile, withWhatIf: false, memo: &fuzzReasonMemo, onlyShown: true)
     func findings(_ r: Recommendation) -> [[Finding]] {
-        ([r.pick] + r.alternatives.map(\.0) + r.excluded).map { $0.scoreFindings + $0.exclusions + $0.configuration }
+        [r.pick.scoreFindings + r.pick.exclusions + r.pick.configuration] + r.alternatives.map(\.0.scoreFindings) + r.excluded.map(\.exclusions)
     }
     guard findings(kept) == findings(plain) else { fatalError("kept reasons changed a recommendation") }
+    guard kept.excluded.map(\.score) == plain.excluded.map(\.score), kept.alternatives.map(\.0.score) == plain.alternatives.map(\.0.score) else {
+        fatalError("a score changed without its findings")
+    }
     for list in findings(kept) {
         for f in list {
             guard let json = f.json else { continue }
