@@ -139,7 +139,8 @@ extension Engine {
 
     /// Monthly estimates for the pick and every alternative, on the same workload.
     public func estimates(_ r: Recommendation) -> [Estimate] {
-        ([r.pick.service] + r.alternatives.map(\.0.service)).map { estimate($0.id, r.profile) }
+        let inputs = estimateInputs(r.profile)
+        return ([r.pick.service] + r.alternatives.map(\.0.service)).map { estimate($0.id, inputs) }
     }
 
     /// Writes out once the sentence each price is cited by, for estimates of many profiles

@@ -45,40 +45,40 @@ extension Engine {
     }
 
     /// Service rule `i`'s finding for the service at `s`, as `assess` lists it.
-    func serviceFinding(_ i: Int, service s: Int, text: String, subjectLength: Int, json: [UInt8]? = nil) -> Finding {
+    func serviceFinding(_ i: Int, service s: Int, text: String, subjectLength: Int) -> Finding {
         let rule = serviceRules[i]
-        return Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subjectLength, json: json)
+        return Finding(rule: rule.id, text: text, source: rule.source(for: catalog.services[s]), weight: rule.weight, subjectLength: subjectLength)
     }
 
     /// The finding with its reason written out (`writtenReason`); with a memo that is on, the
-    /// reason is read from the memo when what it reads is what it read before, else written
-    /// and remembered, and the finding carries its JSON, written once. The finding is the same
-    /// either way.
+    /// finding is read from the memo when what its reason reads is what it read before, else
+    /// written and remembered with its JSON, written once. The finding is the same either way.
     func writtenFinding(_ i: Int, service s: Int, profile: Profile, answers a: RuleEvaluator.Answers, memo: inout ReasonMemo) -> Finding {
         guard memo.isOn else {
             let (text, subject) = writtenReason(i, service: s, profile: profile, answers: a)
             return serviceFinding(i, service: s, text: text, subjectLength: subject)
         }
         let slot = i * catalog.services.count + s
-        let subject = subjectLength(i, service: s)
-        /// The JSON of the finding with `text`, written from that finding.
-        func json(_ text: String) -> [UInt8] {
+        /// The finding with `text`, carrying its JSON.
+        func kept(_ text: String) -> Finding {
+            var finding = serviceFinding(i, service: s, text: text, subjectLength: subjectLength(i, service: s))
             var json: [UInt8] = []
-            serviceFinding(i, service: s, text: text, subjectLength: subject).appendJSON(withSource: true, to: &json)
-            return json
+            finding.appendJSON(withSource: true, to: &json)
+            finding.json = json
+            return finding
         }
         if let text = prerendered[slot] {
-            if let json = memo.fixedJSON[slot] { return serviceFinding(i, service: s, text: text, subjectLength: subject, json: json) }
-            let written = json(text)
-            memo.fixedJSON[slot] = written
-            return serviceFinding(i, service: s, text: text, subjectLength: subject, json: written)
+            if let finding = memo.fixed[slot] { return finding }
+            let finding = kept(text)
+            memo.fixed[slot] = finding
+            return finding
         }
         let capture = captured(i, service: s, answers: a)
         // A reason that reads a size, rate or share is written anew: its text is the
         // profile's own number, seldom the same twice. The answers' texts are the line's.
         guard let keys = memoKeys[slot] else {
             let text = Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture))
-            return serviceFinding(i, service: s, text: text, subjectLength: subject)
+            return serviceFinding(i, service: s, text: text, subjectLength: subjectLength(i, service: s))
         }
         // Where to look: a mix of the slot, what the evaluation found missing and the texts'
         // hashes. The entry found is then compared in full.
@@ -88,12 +88,11 @@ extension Engine {
         // Through the buffer: `entries[e].holds` copied the entry (its strings and arrays).
         let texts = memo.texts
         if memo.entries.withUnsafeBufferPointer({ $0[e].holds(slot: slot, capture: capture, keys: keys, texts: texts) }) {
-            return serviceFinding(i, service: s, text: memo.entries[e].text, subjectLength: subject, json: memo.entries[e].json)
+            return memo.entries[e].finding
         }
-        let text = Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture))
-        let written = json(text)
-        memo.entries[e] = ReasonMemo.Entry(slot: slot, question: capture.question, missing: capture.missing, inputs: keys.map { memo.texts[$0] }, text: text, json: written)
-        return serviceFinding(i, service: s, text: text, subjectLength: subject, json: written)
+        let finding = kept(Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture)))
+        memo.entries[e] = ReasonMemo.Entry(slot: slot, question: capture.question, missing: capture.missing, inputs: keys.map { memo.texts[$0] }, finding: finding)
+        return finding
     }
 
     /// A reason from its pieces (`prerenderReasons`): the bytes written out once, the answers
@@ -227,11 +226,23 @@ extension Engine {
 
     /// Why `other` ranks below the pick: its own penalties, then what the pick earned that it did not.
     func whyNot(_ other: Assessment, against pick: Assessment) -> [Finding] {
+        whyNot(other, against: pick, gains: Engine.gains(pick))
+    }
+
+    /// What the pick earns, heaviest first, as `whyNot` says another lacks it: written once
+    /// for all the others.
+    static func gains(_ pick: Assessment) -> [Finding] {
+        pick.scoreFindings.sorted(by: { $0.weight > $1.weight }).filter { $0.weight > 0 }.map { finding in
+            Finding(rule: finding.rule, text: "\(pick.service.name) gains here: \(finding.text)", source: finding.source, weight: -finding.weight)
+        }
+    }
+
+    /// The same with the pick's `gains`.
+    func whyNot(_ other: Assessment, against pick: Assessment, gains: [Finding]) -> [Finding] {
         var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
-        // Only the first four are shown: the pick's gains are written out until there are four.
-        for finding in pick.scoreFindings.sorted(by: { $0.weight > $1.weight }) where out.count < 4 && finding.weight > 0
-            && !other.scoreFindings.contains(where: { $0.rule == finding.rule }) {
-            out.append(Finding(rule: finding.rule, text: "\(pick.service.name) gains here: \(finding.text)", source: finding.source, weight: -finding.weight))
+        // Only the first four are shown: the pick's gains are added until there are four.
+        for gain in gains where out.count < 4 && !other.scoreFindings.contains(where: { $0.rule == gain.rule }) {
+            out.append(gain)
         }
         if out.isEmpty {
             out.append(Finding(rule: "score", text: "Scores \(JSON.format(number: other.score)) against \(JSON.format(number: pick.score)) for \(pick.service.name) on the same rules.", source: "", weight: 0))
@@ -314,8 +325,8 @@ public struct ReasonMemo {
         var question = -1
         var missing: UInt64 = 0
         var inputs: [String?] = []
-        var text = ""
-        var json: [UInt8] = []
+        /// The finding, carrying its JSON.
+        var finding = Finding(rule: "", text: "", source: "", weight: 0)
 
         /// Whether the entry is the reason of `slot` for this evaluation and these answers.
         @inline(__always)
@@ -338,9 +349,9 @@ public struct ReasonMemo {
     /// Direct-mapped by a mix of what the reason reads: a bound on the memory, and a place
     /// found without a search. Empty when off.
     var entries: [Entry]
-    /// The JSON of reasons that read no answer, by slot (rule × service), written the first
-    /// time each is used.
-    var fixedJSON: [[UInt8]?]
+    /// The findings of reasons that read no answer, with their JSON, by slot (rule × service),
+    /// written the first time each is used.
+    var fixed: [Finding?]
     /// The profile's answers as texts, by question position: those of the questions reasons
     /// read, set by `begin`; and the hashes of those kept reasons read.
     var texts: [String?]
@@ -357,7 +368,7 @@ public struct ReasonMemo {
 
     private init() {
         entries = []
-        fixedJSON = []
+        fixed = []
         texts = []
         textHashes = []
         read = []
@@ -369,7 +380,7 @@ public struct ReasonMemo {
         precondition(capacity > 0 && capacity & (capacity - 1) == 0, "a power of two")
         guard !engine.reasonPieces.isEmpty else { self = .off; return }
         entries = Array(repeating: Entry(), count: capacity)
-        fixedJSON = Array(repeating: nil, count: engine.prerendered.count)
+        fixed = Array(repeating: nil, count: engine.prerendered.count)
         let questions = engine.catalog.questions
         texts = Array(repeating: nil, count: questions.count)
         textHashes = Array(repeating: 0, count: questions.count)
@@ -385,7 +396,7 @@ public struct ReasonMemo {
     /// Reads the answers reasons read from `profile`, before its reasons are written by
     /// `engine`, the engine the memo was made for.
     mutating func begin(_ profile: Profile, engine: Engine) {
-        precondition(fixedJSON.count == engine.prerendered.count && texts.count == engine.catalog.questions.count, "a reason memo made for another engine")
+        precondition(fixed.count == engine.prerendered.count && texts.count == engine.catalog.questions.count, "a reason memo made for another engine")
         for (key, q, kept) in read {
             let text = profile[key]?.text
             texts[q] = text
