@@ -110,7 +110,7 @@ struct JSONBytes: ~Copyable {
     mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
 
     mutating func finding(_ f: Finding, withSource: Bool) {
-        if withSource, let json = f.json { return bytes(json) }
+        if let kept = withSource ? f.json : f.jsonWithoutSource { return bytes(kept) }
         scratch.removeAll(keepingCapacity: true)
         f.appendJSON(withSource: withSource, to: &scratch)
         bytes(scratch)

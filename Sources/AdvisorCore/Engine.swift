@@ -370,8 +370,8 @@ public struct Engine: Sendable {
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)
-        let gains = Engine.gains(ranked.pick)
-        let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick, gains: gains)) }
+        var gains = Gains(ranked.pick)
+        let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick, gains: &gains)) }
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,
                                             excluded: ranked.excluded, warnings: warnings, whatIf: whatIf)
         recommendation.whatIfComputed = withWhatIf

@@ -59,12 +59,10 @@ extension Engine {
             return serviceFinding(i, service: s, text: text, subjectLength: subject)
         }
         let slot = i * catalog.services.count + s
-        /// The finding with `text`, carrying its JSON.
+        /// The finding with `text`, carrying its JSON with and without its source.
         func kept(_ text: String) -> Finding {
             var finding = serviceFinding(i, service: s, text: text, subjectLength: subjectLength(i, service: s))
-            var json: [UInt8] = []
-            finding.appendJSON(withSource: true, to: &json)
-            finding.json = json
+            finding.keepJSON()
             return finding
         }
         if let text = prerendered[slot] {
@@ -226,23 +224,39 @@ extension Engine {
 
     /// Why `other` ranks below the pick: its own penalties, then what the pick earned that it did not.
     func whyNot(_ other: Assessment, against pick: Assessment) -> [Finding] {
-        whyNot(other, against: pick, gains: Engine.gains(pick))
+        var gains = Gains(pick)
+        return whyNot(other, against: pick, gains: &gains)
     }
 
-    /// What the pick earns, heaviest first, as `whyNot` says another lacks it: written once
-    /// for all the others.
-    static func gains(_ pick: Assessment) -> [Finding] {
-        pick.scoreFindings.sorted(by: { $0.weight > $1.weight }).filter { $0.weight > 0 }.map { finding in
-            Finding(rule: finding.rule, text: "\(pick.service.name) gains here: \(finding.text)", source: finding.source, weight: -finding.weight)
+    /// What the pick earns, heaviest first, as `whyNot` says another lacks it: each written
+    /// (with its JSON) the first time an alternative lacks it, once for all of them.
+    struct Gains {
+        let pickName: String
+        let earned: [Finding]
+        var written: [Finding?]
+
+        init(_ pick: Assessment) {
+            pickName = pick.service.name
+            earned = pick.scoreFindings.sorted(by: { $0.weight > $1.weight }).filter { $0.weight > 0 }
+            written = Array(repeating: nil, count: earned.count)
+        }
+
+        mutating func gain(_ k: Int) -> Finding {
+            if let gain = written[k] { return gain }
+            let finding = earned[k]
+            var gain = Finding(rule: finding.rule, text: "\(pickName) gains here: \(finding.text)", source: finding.source, weight: -finding.weight)
+            gain.keepJSON(withSource: false)
+            written[k] = gain
+            return gain
         }
     }
 
-    /// The same with the pick's `gains`.
-    func whyNot(_ other: Assessment, against pick: Assessment, gains: [Finding]) -> [Finding] {
+    /// The same with the pick's `gains`, kept from one alternative to the next.
+    func whyNot(_ other: Assessment, against pick: Assessment, gains: inout Gains) -> [Finding] {
         var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
         // Only the first four are shown: the pick's gains are added until there are four.
-        for gain in gains where out.count < 4 && !other.scoreFindings.contains(where: { $0.rule == gain.rule }) {
-            out.append(gain)
+        for k in gains.earned.indices where out.count < 4 && !other.scoreFindings.contains(where: { $0.rule == gains.earned[k].rule }) {
+            out.append(gains.gain(k))
         }
         if out.isEmpty {
             out.append(Finding(rule: "score", text: "Scores \(JSON.format(number: other.score)) against \(JSON.format(number: pick.score)) for \(pick.service.name) on the same rules.", source: "", weight: 0))
@@ -376,7 +390,7 @@ public struct ReasonMemo {
 
     /// A memo for `engine`'s reasons, of `capacity` entries (a power of two); the engine's
     /// reasons must be prerendered (`prerenderReasons`), else the memo is off.
-    public init(engine: Engine, capacity: Int = 4096) {
+    public init(engine: Engine, capacity: Int = 16384) {
         precondition(capacity > 0 && capacity & (capacity - 1) == 0, "a power of two")
         guard !engine.reasonPieces.isEmpty else { self = .off; return }
         entries = Array(repeating: Entry(), count: capacity)

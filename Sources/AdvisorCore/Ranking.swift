@@ -1,10 +1,10 @@
 /// A rule that fired, with its reason written out for this profile and service.
 public struct Finding: Equatable, Sendable {
     // A change to what the JSON shows drops the JSON written from it.
-    public var rule: String { didSet { json = nil } }
-    public var text: String { didSet { json = nil } }
+    public var rule: String { didSet { json = nil; jsonWithoutSource = nil } }
+    public var text: String { didSet { json = nil; jsonWithoutSource = nil } }
     public var source: String { didSet { json = nil } }
-    public var weight: Double { didSet { json = nil } }
+    public var weight: Double { didSet { json = nil; jsonWithoutSource = nil } }
     /// How many leading characters of `text` name the service it is about (its rule's reason
     /// begins with {service}); 0 otherwise. A renderer that already shows the service drops
     /// them by count, without reading the sentence.
@@ -13,16 +13,34 @@ public struct Finding: Equatable, Sendable {
     /// with a memoised reason (`ReasonMemo`); nil when it is written per use. Not part of
     /// the finding's value: two findings with the same fields are equal either way.
     public internal(set) var json: [UInt8]? = nil
+    /// The same without its source (how why-not lists show a finding), written once with
+    /// `json` or for the pick's gains (`Engine.Gains`); nil when written per use.
+    public internal(set) var jsonWithoutSource: [UInt8]? = nil
 
     public static func == (a: Finding, b: Finding) -> Bool {
         a.rule == b.rule && a.text == b.text && a.source == b.source && a.weight == b.weight && a.subjectLength == b.subjectLength
     }
 
+    /// Writes the finding's JSON once, to be copied from then on: without its source, and
+    /// with it unless `withSource` is false.
+    mutating func keepJSON(withSource: Bool = true) {
+        json = nil
+        jsonWithoutSource = nil
+        var without: [UInt8] = []
+        appendJSON(withSource: false, to: &without)
+        if withSource {
+            var with: [UInt8] = []
+            appendJSON(withSource: true, to: &with)
+            json = with
+        }
+        jsonWithoutSource = without
+    }
+
     /// Appends the finding as a JSON object: `rule`, `text`, `weight` unless 0, and `source`
     /// when asked for and not empty (the shape `recommend --format json` gives a finding).
     public func appendJSON(withSource: Bool, to out: inout [UInt8]) {
-        if withSource, let json {
-            out.append(contentsOf: json)
+        if let kept = withSource ? json : jsonWithoutSource {
+            out.append(contentsOf: kept)
             return
         }
         JSON.appendLiteral(#"{"rule":"#, to: &out)

@@ -47,14 +47,16 @@ func checkReasonMemo(_ profile: Profile, plain: Recommendation) {
     guard kept.excluded.map(\.score) == plain.excluded.map(\.score), kept.alternatives.map(\.0.score) == plain.alternatives.map(\.0.score) else {
         fatalError("a score changed without its findings")
     }
-    for list in findings(kept) {
+    for list in findings(kept) + kept.alternatives.map(\.whyNot) {
         for f in list {
-            guard let json = f.json else { continue }
-            var written = f
-            written.json = nil
-            var fresh: [UInt8] = []
-            written.appendJSON(withSource: true, to: &fresh)
-            guard fresh == json else { fatalError("a kept finding's JSON is not its own: \(f.rule)") }
+            // Written afresh: a copy without what it keeps.
+            let written = Finding(rule: f.rule, text: f.text, source: f.source, weight: f.weight, subjectLength: f.subjectLength)
+            for withSource in [true, false] {
+                guard let json = withSource ? f.json : f.jsonWithoutSource else { continue }
+                var fresh: [UInt8] = []
+                written.appendJSON(withSource: withSource, to: &fresh)
+                guard fresh == json else { fatalError("a kept finding's JSON is not its own: \(f.rule)") }
+            }
         }
     }
 }
