@@ -39,8 +39,9 @@ extension Engine {
     /// The warnings for one recommendation, in the order they are shown. Without `texts` (the
     /// lint sweep's invariant checker), the same warnings of the same kinds, but only the
     /// texts of unmet and retired warnings are written (the checker reads those); the others
-    /// are left empty (a test compares both over swept profiles).
-    func advise(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, whatIf: [WhatIf], texts: Bool = true) -> [Warning] {
+    /// are left empty (a test compares both over swept profiles). `answers`: the profile's
+    /// answers as the evaluator reads them, when the caller has them.
+    func advise(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, whatIf: [WhatIf], texts: Bool = true, answers: RuleEvaluator.Answers? = nil) -> [Warning] {
         let pick = ranked.pick
         var warnings: [Warning] = []
         if ranked.relaxed {
@@ -54,7 +55,7 @@ extension Engine {
             warnings.append(Warning(kind: .nothingFits, text: text))
         }
         // A warning reads answers only, so there is nothing missing for its reason to name.
-        for rule in firingWarnings(profile) {
+        for rule in answers.map(firingWarnings) ?? firingWarnings(profile) {
             warnings.append(Warning(kind: .profile, text: texts ? reason(rule, profile: profile, service: nil, missing: []) : "", rule: rule.id))
         }
         if !ranked.relaxed {

@@ -322,7 +322,13 @@ public struct Engine: Sendable {
 
     /// The warning rules that fire for a profile.
     func firingWarnings(_ profile: Profile) -> [Rule] {
-        let a = warnEvaluator.answers(profile)
+        firingWarnings(warnEvaluator.answers(profile))
+    }
+
+    /// The same from the profile's answers as either evaluator reads them: both are compiled
+    /// from the catalog's questions, in its order.
+    func firingWarnings(_ a: RuleEvaluator.Answers) -> [Rule] {
+        precondition(a.mask.count == warnEvaluator.questions.count, "answers read for another catalog")
         return warnRules.indices.filter { warningFires($0, a) }.map { warnRules[$0] }
     }
 
@@ -369,7 +375,7 @@ public struct Engine: Sendable {
         if onlyShown { completeShown(&ranked.pick, profile, a, held: held, memo: &memo) }
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
-        let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf)
+        let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf, answers: a)
         var gains = Gains(ranked.pick)
         let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick, gains: &gains)) }
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,

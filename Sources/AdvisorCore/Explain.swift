@@ -351,10 +351,27 @@ public struct ReasonMemo {
                 switch (inputs[k], texts[q]) {
                 case (nil, nil): continue
                 case (var a?, var b?):
-                    let same = a.withUTF8 { a in b.withUTF8 { b in a.count == b.count && a.elementsEqual(b) } }
+                    let same = a.withUTF8 { a in b.withUTF8 { b in Entry.sameBytes(a, b) } }
                     if !same { return false }
                 default: return false
                 }
+            }
+            return true
+        }
+
+        /// Whether two texts are the same bytes, compared eight at a time.
+        @inline(__always)
+        static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard a.count == b.count else { return false }
+            guard let x = a.baseAddress, let y = b.baseAddress else { return true }
+            var i = 0
+            while i + 8 <= a.count {
+                if UnsafeRawPointer(x + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + i).loadUnaligned(as: UInt64.self) { return false }
+                i += 8
+            }
+            while i < a.count {
+                if x[i] != y[i] { return false }
+                i += 1
             }
             return true
         }

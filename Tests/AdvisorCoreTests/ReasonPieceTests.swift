@@ -92,6 +92,23 @@ import Testing
     /// A memo is made for one engine: used with another, it stops the process rather than
     /// give that engine's findings another's sentences (checked by `precondition`, so not
     /// run here); made for an engine without prerendered reasons, it is off.
+    /// The memo's texts are compared eight bytes at a time: a difference at any offset of
+    /// any length up to 40 is seen, and a shorter text is never the same as a longer one.
+    @Test func keptTextsAreComparedByteForByte() {
+        for length in 0...40 {
+            let text = (0..<length).map { UInt8(0x61 + $0 % 26) }
+            text.withUnsafeBufferPointer { a in
+                #expect(ReasonMemo.Entry.sameBytes(a, a))
+                Array(text + [0x61]).withUnsafeBufferPointer { #expect(!ReasonMemo.Entry.sameBytes(a, $0)) }
+            }
+            for offset in 0..<length {
+                var other = text
+                other[offset] ^= 0x20
+                text.withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { #expect(!ReasonMemo.Entry.sameBytes(a, $0), "\(length) \(offset)") } }
+            }
+        }
+    }
+
     @Test func aMemoForAnEngineWithoutPiecesIsOff() {
         #expect(!ReasonMemo(engine: Engine(catalog: sharedCatalog)).isOn)
         var engine = Engine(catalog: sharedCatalog)
