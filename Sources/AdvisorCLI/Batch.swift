@@ -482,22 +482,20 @@ enum Batch {
             } ?? parse(bytes, catalog: engine.catalog)
             switch parsed {
             case let .success((profile, id, idSource)):
-                text.removeAll(keepingCapacity: true)
-                var tail = 0
-                if csv {
-                    if let id { writeCSVField(idText(id, source: idSource), to: &text) }
-                    writeCSVLine(lineNumber, to: &text)
-                    tail = text.count
-                    writeCSVTail(engine.row(profile, memo: &firings), to: &text)
-                } else {
-                    // Written straight into bytes: the same bytes as Render.json's tree.
-                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true), catalog: engine.catalog)
-                    writer.flush(into: &text)
-                }
-                text.append(0x0A)
                 // Reused by the line's key only when the scan saw the id the parser saw.
                 let reusable = pending.scanned.map { ($0.id == nil) == (id == nil) } ?? false
-                return .answer(Rendered(text, tail: tail), id: csv ? nil : id.map { Array(idJSON($0, source: idSource).utf8) }, reusable: reusable)
+                if !csv {
+                    // Written straight into bytes: the same bytes as Render.json's tree.
+                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true), catalog: engine.catalog)
+                    return .answer(writer.line(), id: id.map { Array(idJSON($0, source: idSource).utf8) }, reusable: reusable)
+                }
+                text.removeAll(keepingCapacity: true)
+                if let id { writeCSVField(idText(id, source: idSource), to: &text) }
+                writeCSVLine(lineNumber, to: &text)
+                let tail = text.count
+                writeCSVTail(engine.row(profile, memo: &firings), to: &text)
+                text.append(0x0A)
+                return .answer(Rendered(text, tail: tail), id: nil, reusable: reusable)
             case let .failure(error):
                 return .failed(Array(errorLine(lineNumber, id: error.id, idSource: error.idSource, error.message, csv: csv).utf8))
             }

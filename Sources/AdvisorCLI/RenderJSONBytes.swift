@@ -39,6 +39,14 @@ struct JSONBytes: ~Copyable {
         count = 0
     }
 
+    /// What was written so far and then a newline, as a line's answer, and goes on from empty
+    /// (a batch line is copied once, into its answer).
+    mutating func line() -> Batch.Rendered {
+        byte(0x0A)
+        defer { count = 0 }
+        return Batch.Rendered(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
     @inline(__always) private mutating func reserve(_ n: Int) {
         if count + n > capacity { grow(count + n) }
     }

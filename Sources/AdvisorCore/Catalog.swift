@@ -55,6 +55,8 @@ public final class Service: Sendable {
     public let file: String
     /// Why the service is never the top pick, when that is by design (lint accepts it then).
     public let neverPickedBecause: String?
+    /// Its lifecycle fact (active when it has none), read once: ranking reads it per profile.
+    public let lifecycle: Lifecycle
 
     convenience init(json: JSON, file: String) {
         self.init(id: json["id"]?.stringValue ?? "", name: json["name"]?.stringValue ?? "",
@@ -71,7 +73,10 @@ public final class Service: Sendable {
         self.family = family
         self.summary = summary
         self.facts = facts
-        factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        let factIndex = Dictionary(facts.enumerated().map { ($1.kind, $0) }, uniquingKeysWith: { first, _ in first })
+        self.factIndex = factIndex
+        let life = factIndex["lifecycle"].flatMap { facts[$0].value }
+        lifecycle = Lifecycle(status: life?["status"]?.stringValue ?? "active", since: life?["since"]?.stringValue, successor: life?["successor"]?.stringValue)
         self.lists = lists
         self.file = file
         self.neverPickedBecause = neverPickedBecause
@@ -86,14 +91,6 @@ public final class Service: Sendable {
 
     public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
 
-    public var lifecycle: Lifecycle {
-        let value = fact("lifecycle")?.value
-        return Lifecycle(
-            status: value?["status"]?.stringValue ?? "active",
-            since: value?["since"]?.stringValue,
-            successor: value?["successor"]?.stringValue
-        )
-    }
 
     /// Every sourced statement of the service: facts and list entries, for checks and `show`.
     public var sourcedEntries: [(path: String, source: String, asOf: String)] {
