@@ -397,7 +397,7 @@ enum Batch {
         var prepared: Engine? = nil
         let csv: Bool
         let withWhatIf: Bool
-        /// The answer being written, its capacity kept from one line to the next.
+        /// The CSV row being written, its capacity kept from one line to the next.
         var text: [UInt8] = []
         /// Reads the simple lines (and keeps their answers' memo), made with the engine.
         var lineReader = ProfileLineReader(catalog: .empty)

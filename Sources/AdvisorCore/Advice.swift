@@ -40,7 +40,9 @@ extension Engine {
     /// lint sweep's invariant checker), the same warnings of the same kinds, but only the
     /// texts of unmet and retired warnings are written (the checker reads those); the others
     /// are left empty (a test compares both over swept profiles). `answers`: the profile's
-    /// answers as the evaluator reads them, when the caller has them.
+    /// answers as the evaluator reads them, when the caller has them. Of `all`, only scores,
+    /// exclusions and services are read: with `onlyShown` (batch) the other findings of
+    /// excluded services are not written, the pick's only in `ranked`.
     func advise(_ profile: Profile, all: [Assessment], ranked: Ranking.Ranked, whatIf: [WhatIf], texts: Bool = true, answers: RuleEvaluator.Answers? = nil) -> [Warning] {
         let pick = ranked.pick
         var warnings: [Warning] = []

@@ -91,7 +91,6 @@ public final class Service: Sendable {
 
     public func fact(_ kind: String) -> Fact? { factIndex[kind].map { facts[$0] } }
 
-
     /// Every sourced statement of the service: facts and list entries, for checks and `show`.
     public var sourcedEntries: [(path: String, source: String, asOf: String)] {
         var out = facts.map { ("$.facts.\($0.kind)", $0.source, $0.asOf) }

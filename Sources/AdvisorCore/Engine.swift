@@ -328,6 +328,8 @@ public struct Engine: Sendable {
     /// The same from the profile's answers as either evaluator reads them: both are compiled
     /// from the catalog's questions, in its order.
     func firingWarnings(_ a: RuleEvaluator.Answers) -> [Rule] {
+        // `RuleEvaluator.init` takes its questions and their positions from the catalog
+        // whatever its rules: the two evaluators' answers are laid out alike.
         precondition(a.mask.count == warnEvaluator.questions.count, "answers read for another catalog")
         return warnRules.indices.filter { warningFires($0, a) }.map { warnRules[$0] }
     }
@@ -381,6 +383,7 @@ public struct Engine: Sendable {
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,
                                             excluded: ranked.excluded, warnings: warnings, whatIf: whatIf)
         recommendation.whatIfComputed = withWhatIf
+        recommendation.onlyShownFindings = onlyShown
         recommendation.estimates = estimates(recommendation)
         recommendation.migration = catalog.migrationPlan(for: profile, target: ranked.pick.service)
         return recommendation

@@ -59,10 +59,11 @@ extension Engine {
             return serviceFinding(i, service: s, text: text, subjectLength: subject)
         }
         let slot = i * catalog.services.count + s
-        /// The finding with `text`, carrying its JSON with and without its source.
+        /// The finding with `text`, carrying its JSON; a penalty's also without its source
+        /// (why-not lists show penalties so).
         func kept(_ text: String) -> Finding {
             var finding = serviceFinding(i, service: s, text: text, subjectLength: subjectLength(i, service: s))
-            finding.keepJSON()
+            finding.keepJSON(withSource: true, withoutSource: finding.weight < 0)
             return finding
         }
         if let text = prerendered[slot] {
@@ -222,12 +223,6 @@ extension Engine {
         case missing
     }
 
-    /// Why `other` ranks below the pick: its own penalties, then what the pick earned that it did not.
-    func whyNot(_ other: Assessment, against pick: Assessment) -> [Finding] {
-        var gains = Gains(pick)
-        return whyNot(other, against: pick, gains: &gains)
-    }
-
     /// What the pick earns, heaviest first, as `whyNot` says another lacks it: each written
     /// (with its JSON) the first time an alternative lacks it, once for all of them.
     struct Gains {
@@ -245,13 +240,14 @@ extension Engine {
             if let gain = written[k] { return gain }
             let finding = earned[k]
             var gain = Finding(rule: finding.rule, text: "\(pickName) gains here: \(finding.text)", source: finding.source, weight: -finding.weight)
-            gain.keepJSON(withSource: false)
+            gain.keepJSON(withSource: false, withoutSource: true)
             written[k] = gain
             return gain
         }
     }
 
-    /// The same with the pick's `gains`, kept from one alternative to the next.
+    /// Why `other` ranks below the pick: its own penalties, then the pick's `gains` it lacks,
+    /// the first four (`gains` kept from one alternative to the next).
     func whyNot(_ other: Assessment, against pick: Assessment, gains: inout Gains) -> [Finding] {
         var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
         // Only the first four are shown: the pick's gains are added until there are four.

@@ -13,27 +13,35 @@ public struct Finding: Equatable, Sendable {
     /// with a memoised reason (`ReasonMemo`); nil when it is written per use. Not part of
     /// the finding's value: two findings with the same fields are equal either way.
     public internal(set) var json: [UInt8]? = nil
-    /// The same without its source (how why-not lists show a finding), written once with
-    /// `json` or for the pick's gains (`Engine.Gains`); nil when written per use.
+    /// The same without its source (how why-not lists show a finding: a penalty, or the
+    /// pick's gain), written once with `json` for a kept penalty and for the pick's gains
+    /// (`Engine.Gains`); nil when written per use.
     public internal(set) var jsonWithoutSource: [UInt8]? = nil
+
+    /// A finding without kept JSON (`keepJSON` writes it from the fields, so it always says
+    /// what they say).
+    init(rule: String, text: String, source: String, weight: Double, subjectLength: Int = 0) {
+        self.rule = rule
+        self.text = text
+        self.source = source
+        self.weight = weight
+        self.subjectLength = subjectLength
+    }
 
     public static func == (a: Finding, b: Finding) -> Bool {
         a.rule == b.rule && a.text == b.text && a.source == b.source && a.weight == b.weight && a.subjectLength == b.subjectLength
     }
 
-    /// Writes the finding's JSON once, to be copied from then on: without its source, and
-    /// with it unless `withSource` is false.
-    mutating func keepJSON(withSource: Bool = true) {
+    /// Writes the finding's JSON once, to be copied from then on: with its source, and
+    /// without it, each when asked for.
+    mutating func keepJSON(withSource: Bool, withoutSource: Bool) {
         json = nil
         jsonWithoutSource = nil
-        var without: [UInt8] = []
-        appendJSON(withSource: false, to: &without)
-        if withSource {
-            var with: [UInt8] = []
-            appendJSON(withSource: true, to: &with)
-            json = with
-        }
-        jsonWithoutSource = without
+        var with: [UInt8] = [], without: [UInt8] = []
+        if withSource { appendJSON(withSource: true, to: &with) }
+        if withoutSource { appendJSON(withSource: false, to: &without) }
+        if withSource { json = with }
+        if withoutSource { jsonWithoutSource = without }
     }
 
     /// Appends the finding as a JSON object: `rule`, `text`, `weight` unless 0, and `source`
@@ -99,17 +107,24 @@ public struct Confidence: Equatable, Sendable {
     /// One sentence that says why the level is what it is.
     public var explanation: String {
         if fallback { return "low: no service meets every requirement; the pick is the one whose unmet requirements weigh least." }
-        var parts: [String] = []
-        if weakFit { parts.append("the pick scores below the catalog's fit threshold") }
+        // Written into one string (batch writes one a line): the parts, separated by "; ".
+        var text = level.rawValue
+        text.reserveCapacity(160)
+        text += ": "
+        if weakFit { text += "the pick scores below the catalog's fit threshold; " }
         if let margin, let runnerUp {
-            parts.append(margin == 0 ? "tied with \(runnerUp)" : "leads \(runnerUp) by \(JSON.format(number: margin)) point\(margin == 1 ? "" : "s")")
+            if margin == 0 {
+                text += "tied with " + runnerUp
+            } else {
+                text += "leads " + runnerUp + " by " + JSON.format(number: margin) + (margin == 1 ? " point" : " points")
+            }
         } else {
-            parts.append("no other service fits")
+            text += "no other service fits"
         }
-        let total = coreAnswered.count + coreUnanswered.count
-        parts.append("\(coreAnswered.count) of \(total) core questions answered")
-        if !couldChangePick.isEmpty { parts.append("unanswered \(couldChangePick.joined(separator: ", ")) could change the pick") }
-        return "\(level.rawValue): " + parts.joined(separator: "; ") + "."
+        text += "; " + String(coreAnswered.count) + " of " + String(coreAnswered.count + coreUnanswered.count) + " core questions answered"
+        if !couldChangePick.isEmpty { text += "; unanswered " + couldChangePick.joined(separator: ", ") + " could change the pick" }
+        text += "."
+        return text
     }
 }
 
@@ -125,6 +140,10 @@ public struct Recommendation: Sendable {
     /// Whether what-if was computed (batch leaves it out unless asked): when not, `whatIf`
     /// is empty without meaning that no single answer changes the pick.
     public var whatIfComputed = true
+    /// Whether the findings no output shows were left out (`recommend(..., onlyShown: true)`,
+    /// batch's JSON lines): the score findings and configuration of excluded services and the
+    /// configuration of alternatives are then empty. Everything a renderer shows is whole.
+    public internal(set) var onlyShownFindings = false
     /// Sizing and cost estimates; filled by `recommend`.
     public var estimates: [Estimate] = []
     /// The path from the existing engine to the pick, when one was named; filled by `recommend`.

@@ -78,7 +78,7 @@ import Testing
             return q
         }
         #expect(zip(parsed, reversed).contains { $0 != $1 })
-        for capacity in [4096, 8] {
+        for capacity in [16384, 8] {
             var memo = ReasonMemo(engine: engine, capacity: capacity)
             #expect(memo.isOn)
             var mismatches = 0, kept = 0, written = 0

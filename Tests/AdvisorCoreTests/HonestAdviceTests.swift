@@ -71,3 +71,42 @@ import Testing
         guard case .success(.percent(0.5)) = sharedCatalog.parseAnswer(key: "read-share", text: "0.5%") else { Issue.record("0.5%"); return }
     }
 }
+
+/// The confidence sentence is written into one string (batch writes one a line); these are
+/// the sentences it was written as before, part by part, for every kind of confidence.
+@Suite struct ConfidenceSentenceTests {
+    static func reference(_ c: Confidence) -> String {
+        if c.fallback { return "low: no service meets every requirement; the pick is the one whose unmet requirements weigh least." }
+        var parts: [String] = []
+        if c.weakFit { parts.append("the pick scores below the catalog's fit threshold") }
+        if let margin = c.margin, let runnerUp = c.runnerUp {
+            parts.append(margin == 0 ? "tied with \(runnerUp)" : "leads \(runnerUp) by \(JSON.format(number: margin)) point\(margin == 1 ? "" : "s")")
+        } else {
+            parts.append("no other service fits")
+        }
+        parts.append("\(c.coreAnswered.count) of \(c.coreAnswered.count + c.coreUnanswered.count) core questions answered")
+        if !c.couldChangePick.isEmpty { parts.append("unanswered \(c.couldChangePick.joined(separator: ", ")) could change the pick") }
+        return "\(c.level.rawValue): " + parts.joined(separator: "; ") + "."
+    }
+
+    @Test func everyKindOfConfidenceIsSaidAsBefore() {
+        var count = 0
+        for level in [Confidence.Level.low, .medium, .high] {
+            for margin in [nil, 0, 1, 2.5, 20, 1e16] as [Double?] {
+                for runnerUp in [nil, "aurora-postgresql"] as [String?] {
+                    for changing in [[], ["latency"], ["latency", "consistency"]] {
+                        for (answered, unanswered) in [([], []), (["data-shape"], ["latency", "consistency"]), (["data-shape", "latency", "consistency", "data-size"], [])] {
+                            for (fallback, weakFit) in [(false, false), (false, true), (true, false)] {
+                                let c = Confidence(level: level, margin: margin, runnerUp: runnerUp, coreAnswered: answered, coreUnanswered: unanswered,
+                                                   couldChangePick: changing, fallback: fallback, weakFit: weakFit)
+                                #expect(c.explanation == Self.reference(c))
+                                count += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(count == 972)
+    }
+}

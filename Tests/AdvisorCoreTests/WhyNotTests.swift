@@ -23,15 +23,35 @@ import Testing
         for p in WhatIfClassTests.profiles(60, engine: engine) {
             let all = engine.assess(p)
             let ranked = engine.rank(all)
-            // Every service against the pick, not only the alternatives the ranking keeps.
+            // Every service against the pick, not only the alternatives the ranking keeps, with
+            // the pick's gains kept from one to the next as `recommend` keeps them.
+            var gains = Engine.Gains(ranked.pick)
             for other in all where other.service !== ranked.pick.service {
                 let expected = WhyNotTests.allThenFirstFour(other, against: ranked.pick)
-                #expect(engine.whyNot(other, against: ranked.pick) == expected)
+                #expect(engine.whyNot(other, against: ranked.pick, gains: &gains) == expected)
                 compared += 1
                 if expected.count < 4 { short += 1 } else { long += 1 }
             }
         }
         // Both cases are reached: fewer than four reasons, and four kept.
         #expect(compared > 1_000 && short > 0 && long > 0)
+    }
+
+    /// The same for the why-not lists a recommendation carries, whole and as batch makes it
+    /// (`onlyShown`, reasons kept from one profile to the next).
+    @Test func aRecommendationsWhyNotListsAreTheFirstFourOfEveryReason() {
+        var engine = Engine(catalog: sharedCatalog)
+        engine.prerenderReasons()
+        var memo = ReasonMemo(engine: engine)
+        var compared = 0
+        for p in WhatIfClassTests.profiles(60, engine: engine) {
+            for r in [engine.recommend(p, withWhatIf: false), engine.recommend(p, withWhatIf: false, memo: &memo, onlyShown: true)] {
+                for (alternative, whyNot) in r.alternatives {
+                    #expect(whyNot == WhyNotTests.allThenFirstFour(alternative, against: r.pick))
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 100)
     }
 }
