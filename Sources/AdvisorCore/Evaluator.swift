@@ -15,6 +15,11 @@ struct RuleEvaluator: Sendable {
         var mask: [UInt64]
         var number: [Double]
         var answered: [Bool]
+
+        /// No answer to any of `count` questions.
+        static func none(count: Int) -> Answers {
+            Answers(mask: Array(repeating: 0, count: count), number: Array(repeating: .nan, count: count), answered: Array(repeating: false, count: count))
+        }
     }
 
     /// What a firing condition captured for its reason: the answered values a `lacksAnswer`
@@ -87,7 +92,7 @@ struct RuleEvaluator: Sendable {
     }
 
     static func answers(_ profile: Profile, questions: [Question], index: [String: Int]) -> Answers {
-        var a = Answers(mask: Array(repeating: 0, count: questions.count), number: Array(repeating: .nan, count: questions.count), answered: Array(repeating: false, count: questions.count))
+        var a = Answers.none(count: questions.count)
         for (key, answer) in profile.answers {
             guard let i = index[key] else { continue }
             set(&a, question: i, to: answer, questions: questions)

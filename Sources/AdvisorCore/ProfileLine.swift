@@ -53,8 +53,7 @@ public struct ProfileLineReader {
         for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
         evaluatorIndex = catalog.questions.map { index[$0.key]! }
         evaluatorNames = evaluatorIndex.map { catalog.questions[$0].valueNames }
-        let n = catalog.questions.count
-        noAnswers = RuleEvaluator.Answers(mask: Array(repeating: 0, count: n), number: Array(repeating: .nan, count: n), answered: Array(repeating: false, count: n))
+        noAnswers = .none(count: catalog.questions.count)
         // No question, no answer to keep (a reader made before its catalog is known).
         slots = catalog.questions.isEmpty ? [] : Array(repeating: Slot(), count: 1 << ProfileLineReader.slotBits)
     }
