@@ -28,12 +28,17 @@ extension Engine {
         var compared: Int
     }
 
-    /// Whether the profile asks for the lowest cost.
     /// The profile key whose answer asks for the lowest cost.
     static let costPriorityKey = "cost-priority"
 
+    /// Whether the profile asks for the lowest cost.
     func wantsLowestCost(_ profile: Profile) -> Bool {
-        if case .choice("lowest-cost")? = profile[Engine.costPriorityKey] { return true }
+        Engine.asksLowestCost(profile[Engine.costPriorityKey])
+    }
+
+    /// Whether an answer to the cost-priority question asks for the lowest cost.
+    static func asksLowestCost(_ answer: Answer?) -> Bool {
+        if case .choice("lowest-cost")? = answer { return true }
         return false
     }
 

@@ -56,8 +56,7 @@ extension Engine {
     /// reason's answers are taken by question.
     public func row(_ line: ReadLine, memo: inout FiringMemo) -> RowSummary {
         let a = line.answers.value
-        var lowestCost = false
-        if costPriorityPosition >= 0, case .choice("lowest-cost")? = line.answer(at: costPriorityPosition) { lowestCost = true }
+        let lowestCost = costPriorityPosition >= 0 && Engine.asksLowestCost(line.answer(at: costPriorityPosition))
         return row(a, memo: &memo, wantsLowestCost: lowestCost, profile: { line.profile }) { i, s in
             writtenReason(i, service: s, line: line, answers: a)
         }
