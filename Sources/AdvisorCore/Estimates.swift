@@ -234,8 +234,9 @@ struct EstimateBuilder {
         return table.prices[i].usd
     }
 
-    mutating func add(_ item: String, _ value: CostRange?, _ basis: String, missing: [String] = []) {
-        parts.append(EstimatePart(item: item, monthlyUSD: value, basis: basis, missing: value == nil ? missing : []))
+    /// Adds a part; its basis is a `Sentence` (written into bytes: a few for every estimate).
+    mutating func add(_ item: String, _ value: CostRange?, _ basis: Sentence, missing: [String] = []) {
+        parts.append(EstimatePart(item: item, monthlyUSD: value, basis: basis.string, missing: value == nil ? missing : []))
     }
 
     static func n(_ raw: Double) -> String {
@@ -283,25 +284,33 @@ struct EstimateBuilder {
         pricesTheLoad = true
         let low = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.low)
         let high = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.high)
-        assumptions.append("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes")
+        assumptions.append(Self.sizingAssumption)
         if rate / CostMath.requestsPerVCPU.high > CostMath.sizes[CostMath.sizes.count - 1].vcpus {
             notes.append("\(Self.n(rate)) requests per second may need more than one \(family).16xlarge: readers or shards not counted")
         }
         return (low, high)
     }
 
+    /// What `sizes` assumes, written once.
+    static let sizingAssumption = "one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
+
     /// `key.replacing("%", with: value)`: byte by byte when the key is ASCII (every '%' is then
     /// a character of its own), which is what the price keys are; through `replacing` otherwise.
     static func substituting(_ key: String, _ value: String) -> String {
-        let bytes = key.utf8
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return key.replacing("%", with: value) }
-        guard bytes.contains(UInt8(ascii: "%")) else { return key }
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + value.utf8.count)
-        for b in bytes {
-            if b == UInt8(ascii: "%") { out.append(contentsOf: value.utf8) } else { out.append(b) }
+        var key = key, value = value
+        let bytes: [UInt8]? = key.withUTF8 { k in
+            guard k.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return value.withUTF8 { v in
+                var out: [UInt8] = []
+                out.reserveCapacity(k.count + v.count)
+                for b in k {
+                    if b == UInt8(ascii: "%") { out.append(contentsOf: v) } else { out.append(b) }
+                }
+                return out
+            }
         }
-        return String(decoding: out, as: UTF8.self)
+        guard let bytes else { return key.replacing("%", with: value) }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     mutating func rds(_ w: Workload, instanceKey: String, family: String, licence: String? = nil) {
@@ -311,23 +320,23 @@ struct EstimateBuilder {
         if let s = sizes(w, family: family), let hourly {
             let cost = { (v: Double) in hourly * v / 2 * CostMath.hoursPerMonth }
             var range = CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus))
-            var basis = "\(family).\(s.low.name) to \(family).\(s.high.name), \(az), 730 h at $\(JSON.format(number: hourly)) per large-hour × vCPUs/2"
+            var basis: Sentence = "\(family).\(s.low.name) to \(family).\(s.high.name), \(az), 730 h at $\(number: hourly) per large-hour × vCPUs/2"
             if w.regions > 1, let replica = price(EstimateBuilder.substituting(instanceKey, "single")) {
                 range = range + CostRange(low: replica * s.low.vcpus / 2 * CostMath.hoursPerMonth, high: replica * s.high.vcpus / 2 * CostMath.hoursPerMonth)
                 basis += "; plus one cross-Region read replica of the same size, single-AZ"
             }
-            if let licence { basis += "; " + licence }
+            if let licence { basis += "; \(licence)" }
             add("instances", range, basis)
         } else {
             add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
         }
-        let storageRate = price("storage-gp3-\(deployment)-az")
+        let storageRate = price(multiAZ ? "storage-gp3-multi-az" : "storage-gp3-single-az")
         if let gb = w.gigabytes, let storageRate {
             var monthly = gb * storageRate
-            var basis = "\(Self.gb(gb)) GB gp3 at $\(JSON.format(number: storageRate)) per GB-month (\(multiAZ ? "Multi-AZ: both copies billed" : "single-AZ"))"
+            var basis: Sentence = "\(Self.gb(gb)) GB gp3 at $\(number: storageRate) per GB-month (\(multiAZ ? "Multi-AZ: both copies billed" : "single-AZ"))"
             if w.regions > 1, let replica = price("storage-gp3-single-az") {
                 monthly += gb * replica
-                basis += "; plus the replica's \(Self.gb(gb)) GB at $\(JSON.format(number: replica))"
+                basis += "; plus the replica's \(Self.gb(gb)) GB at $\(number: replica)"
             }
             add("storage", CostRange(monthly), basis)
             assumptions.append("gp3 includes 3,000 IOPS (12,000 from 400 GB for most engines) and 125 MiB/s at no charge; IOPS beyond are billed and not counted")
@@ -346,14 +355,14 @@ struct EstimateBuilder {
             let count = (1 + readers) * clusters
             let cost = { (v: Double) in count * hourly * v / 2 * CostMath.hoursPerMonth }
             add("instances", CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
-                "\(JSON.format(number: count)) × \(family).\(s.low.name) to \(family).\(s.high.name) (a writer\(multiAZ ? " and a reader in another AZ" : ", no reader: single-AZ")\(w.regions > 1 ? ", in each of 2 Regions" : "")), 730 h at $\(JSON.format(number: hourly)) per large-hour × vCPUs/2")
+                "\(number: count) × \(family).\(s.low.name) to \(family).\(s.high.name) (a writer\(multiAZ ? " and a reader in another AZ" : ", no reader: single-AZ")\(w.regions > 1 ? ", in each of 2 Regions" : "")), 730 h at $\(number: hourly) per large-hour × vCPUs/2")
         } else {
             add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
         }
         let storageRate = price(storageKey)
         if let gb = w.gigabytes, let storageRate {
             add("storage", CostRange(gb * clusters * storageRate),
-                "\(Self.gb(gb)) GB at $\(JSON.format(number: storageRate)) per GB-month (\(name)), billed once however many AZs and readers\(w.regions > 1 ? ", in each of 2 Regions" : "")")
+                "\(Self.gb(gb)) GB at $\(number: storageRate) per GB-month (\(name)), billed once however many AZs and readers\(w.regions > 1 ? ", in each of 2 Regions" : "")")
         } else {
             add("storage", nil, "the cluster volume is billed per GB-month", missing: ["data-size"])
         }
@@ -368,7 +377,7 @@ struct EstimateBuilder {
             let low = writes * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
             let high = (writes + reads) * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
             add("I/O", CostRange(low: low, high: high),
-                "\(Self.n(writes)) write I/Os per second (4 KB units) at the low end, plus \(Self.n(reads)) read I/Os (\(Int(readPage / 1024)) KB pages, every read missing the cache) at the high end, sustained for 2,628,000 s, at $\(JSON.format(number: ioRate)) per million")
+                "\(Self.n(writes)) write I/Os per second (4 KB units) at the low end, plus \(Self.n(reads)) read I/Os (\(Int(readPage / 1024)) KB pages, every read missing the cache) at the high end, sustained for 2,628,000 s, at $\(number: ioRate) per million")
         } else {
             add("I/O", nil, "I/O follows from the request rate, the read share and the item size", missing: missing)
         }
@@ -389,7 +398,7 @@ struct EstimateBuilder {
             let units = (rate + writes) * CostMath.secondsPerMonth
             pricesTheLoad = true
             add("DPUs", CostRange(low: units * perRequest.low / 1_000_000 * dpu, high: units * perRequest.high / 1_000_000 * dpu),
-                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at an assumed \(perRequest.low) to \(perRequest.high) DPU per request (AWS publishes no per-request figure), $\(JSON.format(number: dpu)) per million DPUs")
+                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at an assumed \(perRequest.low) to \(perRequest.high) DPU per request (AWS publishes no per-request figure), $\(number: dpu) per million DPUs")
             assumptions.append("Aurora DSQL: 0.1 to 0.5 DPU per request (AWS meters compute, bytes read and bytes written, and publishes no per-request figure; measure with CloudWatch's DPU metrics); the free 100,000 DPUs and 1 GB a month are not subtracted")
         } else {
             add("DPUs", nil, "DPUs follow from the request rate", missing: ["throughput"])
@@ -401,7 +410,7 @@ struct EstimateBuilder {
         let rate = price(key)
         if let gb = w.gigabytes, let rate {
             let monthly = gb * copies * rate * (perHour ? CostMath.hoursPerMonth : 1)
-            add("storage", CostRange(monthly), "\(Self.gb(gb)) GB\(copies > 1 ? " × \(JSON.format(number: copies))" : "") at $\(JSON.format(number: rate)) per GB-\(perHour ? "hour × 730" : "month") (\(text))")
+            add("storage", CostRange(monthly), "\(Self.gb(gb)) GB\(copies > 1 ? " × \(JSON.format(number: copies))" : "") at $\(number: rate) per GB-\(perHour ? "hour × 730" : "month") (\(text))")
         } else {
             add("storage", nil, "storage is billed per GB-\(perHour ? "hour" : "month")", missing: ["data-size"])
         }
@@ -449,7 +458,7 @@ struct EstimateBuilder {
         if missing.isEmpty, let rate = w.requestsPerSecond, let bytes = w.itemBytes, let ecpu {
             let units = rate * max(1, (bytes / 1024).rounded(.up)) * CostMath.secondsPerMonth
             pricesTheLoad = true
-            add("ECPUs", CostRange(units / 1_000_000 * ecpu), "\(Self.n(units)) ECPUs a month (one per request per KB transferred) at $\(JSON.format(number: ecpu)) per million")
+            add("ECPUs", CostRange(units / 1_000_000 * ecpu), "\(Self.n(units)) ECPUs a month (one per request per KB transferred) at $\(number: ecpu) per million")
         } else {
             add("ECPUs", nil, "ECPUs follow from the request rate and the item size", missing: missing)
         }
@@ -461,7 +470,7 @@ struct EstimateBuilder {
         if let rpu = price("serverless-rpu-hour") {
             let hourly = 4 * rpu
             add("compute", CostRange(low: hourly * 8 * CostMath.hoursPerMonth / 24, high: hourly * CostMath.hoursPerMonth),
-                "Redshift Serverless at its 4 RPU base, $\(JSON.format(number: rpu)) per RPU-hour, busy 8 h a day (low) to all month (high)")
+                "Redshift Serverless at its 4 RPU base, $\(number: rpu) per RPU-hour, busy 8 h a day (low) to all month (high)")
             assumptions.append("Redshift Serverless bills only while queries run; the hours a day it is busy are assumed")
         }
     }
@@ -471,7 +480,7 @@ struct EstimateBuilder {
         if let s = sizes(w, family: "r7g"), let hourly = price("instance-hour-r7g-large-search") {
             let cost = { (v: Double) in nodes * hourly * v / 2 * CostMath.hoursPerMonth }
             add("instances", CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
-                "\(JSON.format(number: nodes)) data node\(nodes > 1 ? "s (one per AZ)" : "") r7g.\(s.low.name) to r7g.\(s.high.name).search at $\(JSON.format(number: hourly)) per large-hour × vCPUs/2")
+                "\(number: nodes) data node\(nodes > 1 ? "s (one per AZ)" : "") r7g.\(s.low.name) to r7g.\(s.high.name).search at $\(number: hourly) per large-hour × vCPUs/2")
         } else {
             add("instances", nil, "the node size follows from the request rate", missing: ["throughput"])
         }
@@ -499,7 +508,7 @@ struct EstimateBuilder {
             pricesTheLoad = true
             let uploaded = rate * (1 - share) * bytes * CostMath.secondsPerMonth / 1_073_741_824
             add("requests", CostRange(queries / 1_000_000 * query + uploaded * put),
-                "\(Self.n(queries)) queries a month at $\(JSON.format(number: query)) per million, \(Self.gb(uploaded)) GB uploaded at $\(JSON.format(number: put)) per GB; query data processed not counted")
+                "\(Self.n(queries)) queries a month at $\(number: query) per million, \(Self.gb(uploaded)) GB uploaded at $\(number: put) per GB; query data processed not counted")
         } else {
             add("requests", nil, "queries and uploads follow from the request rate, the read share and the item size", missing: missing)
         }

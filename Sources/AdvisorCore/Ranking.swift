@@ -1,31 +1,78 @@
 /// A rule that fired, with its reason written out for this profile and service.
+///
+/// Its fields are held in one immutable box: a finding is copied often (from a memo into an
+/// assessment, into a recommendation, out to a writer), and a copy then costs one reference
+/// count instead of one per string and array. A change replaces the box (a finding is seldom
+/// changed once written).
 public struct Finding: Equatable, Sendable {
-    // A change to what the JSON shows drops the JSON written from it.
-    public var rule: String { didSet { json = nil; jsonWithoutSource = nil } }
-    public var text: String { didSet { json = nil; jsonWithoutSource = nil } }
-    public var source: String { didSet { json = nil } }
-    public var weight: Double { didSet { json = nil; jsonWithoutSource = nil } }
+    final class Storage: Sendable {
+        let rule: String
+        let text: String
+        let source: String
+        let weight: Double
+        let subjectLength: Int
+        let json: [UInt8]?
+        let jsonWithoutSource: [UInt8]?
+
+        init(rule: String, text: String, source: String, weight: Double, subjectLength: Int, json: [UInt8]?, jsonWithoutSource: [UInt8]?) {
+            self.rule = rule
+            self.text = text
+            self.source = source
+            self.weight = weight
+            self.subjectLength = subjectLength
+            self.json = json
+            self.jsonWithoutSource = jsonWithoutSource
+        }
+    }
+
+    private var storage: Storage
+
+    /// A new box with the fields given, the others as they are. A change to what the JSON
+    /// shows drops the JSON written from it.
+    private mutating func change(rule: String? = nil, text: String? = nil, source: String? = nil, weight: Double? = nil, subjectLength: Int? = nil) {
+        let old = storage
+        let shown = rule != nil || text != nil || weight != nil
+        storage = Storage(rule: rule ?? old.rule, text: text ?? old.text, source: source ?? old.source, weight: weight ?? old.weight,
+                          subjectLength: subjectLength ?? old.subjectLength,
+                          json: shown || source != nil ? nil : old.json, jsonWithoutSource: shown ? nil : old.jsonWithoutSource)
+    }
+
+    public var rule: String {
+        get { storage.rule }
+        set { change(rule: newValue) }
+    }
+    public var text: String {
+        get { storage.text }
+        set { change(text: newValue) }
+    }
+    public var source: String {
+        get { storage.source }
+        set { change(source: newValue) }
+    }
+    public var weight: Double {
+        get { storage.weight }
+        set { change(weight: newValue) }
+    }
     /// How many leading characters of `text` name the service it is about (its rule's reason
     /// begins with {service}); 0 otherwise. A renderer that already shows the service drops
     /// them by count, without reading the sentence.
-    public var subjectLength: Int = 0
+    public var subjectLength: Int {
+        get { storage.subjectLength }
+        set { change(subjectLength: newValue) }
+    }
     /// The finding as a JSON object with its source (`appendJSON`), written once and kept
     /// with a memoised reason (`ReasonMemo`); nil when it is written per use. Not part of
     /// the finding's value: two findings with the same fields are equal either way.
-    public internal(set) var json: [UInt8]? = nil
+    public var json: [UInt8]? { storage.json }
     /// The same without its source (how why-not lists show a finding: a penalty, or the
     /// pick's gain), written once with `json` for a kept penalty and for the pick's gains
     /// (`Engine.Gains`); nil when written per use.
-    public internal(set) var jsonWithoutSource: [UInt8]? = nil
+    public var jsonWithoutSource: [UInt8]? { storage.jsonWithoutSource }
 
     /// A finding without kept JSON (`keepJSON` writes it from the fields, so it always says
     /// what they say).
     init(rule: String, text: String, source: String, weight: Double, subjectLength: Int = 0) {
-        self.rule = rule
-        self.text = text
-        self.source = source
-        self.weight = weight
-        self.subjectLength = subjectLength
+        storage = Storage(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength, json: nil, jsonWithoutSource: nil)
     }
 
     public static func == (a: Finding, b: Finding) -> Bool {
@@ -35,13 +82,13 @@ public struct Finding: Equatable, Sendable {
     /// Writes the finding's JSON once, to be copied from then on: with its source, and
     /// without it, each when asked for.
     mutating func keepJSON(withSource: Bool, withoutSource: Bool) {
-        json = nil
-        jsonWithoutSource = nil
+        // Written from the fields alone (no JSON kept while writing).
+        let plain = Finding(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength)
         var with: [UInt8] = [], without: [UInt8] = []
-        if withSource { appendJSON(withSource: true, to: &with) }
-        if withoutSource { appendJSON(withSource: false, to: &without) }
-        if withSource { json = with }
-        if withoutSource { jsonWithoutSource = without }
+        if withSource { plain.appendJSON(withSource: true, to: &with) }
+        if withoutSource { plain.appendJSON(withSource: false, to: &without) }
+        storage = Storage(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength,
+                          json: withSource ? with : nil, jsonWithoutSource: withoutSource ? without : nil)
     }
 
     /// Appends the finding as a JSON object: `rule`, `text`, `weight` unless 0, and `source`
