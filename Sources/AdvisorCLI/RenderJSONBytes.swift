@@ -129,19 +129,19 @@ struct JSONBytes: ~Copyable {
         string(catalog.version)
         raw(#","profile":{"#)
         var first = true
-        for q in catalog.questions {
-            guard let answer = r.profile.answers[q.key] else { continue }
+        // By position: a question is not copied for its key.
+        for q in catalog.questions.indices {
+            let key = catalog.questions[q].key
+            guard let answer = r.profile.answers[key] else { continue }
             if !first { raw(",") }
             first = false
-            string(q.key)
+            string(key)
             raw(":")
             string(answer.text)
         }
         let pick = r.pick
-        raw(#"},"recommendation":{"service":"#)
-        string(pick.service.id)
-        raw(#","name":"#)
-        string(pick.service.name)
+        raw(#"},"recommendation":{"#)
+        bytes(pick.service.jsonMembers)
         raw(#","score":"#)
         number(pick.score)
         raw(#","confidence":"#)
@@ -163,10 +163,8 @@ struct JSONBytes: ~Copyable {
         raw(#"},"alternatives":"#)
         array(r.alternatives) { w, alternative in
             let (a, whyNot) = alternative
-            w.raw(#"{"service":"#)
-            w.string(a.service.id)
-            w.raw(#","name":"#)
-            w.string(a.service.name)
+            w.raw("{")
+            w.bytes(a.service.jsonMembers)
             w.raw(#","score":"#)
             w.number(a.score)
             w.raw(#","whyNot":"#)
@@ -175,10 +173,8 @@ struct JSONBytes: ~Copyable {
         }
         raw(#","excluded":"#)
         array(r.excluded) { w, a in
-            w.raw(#"{"service":"#)
-            w.string(a.service.id)
-            w.raw(#","name":"#)
-            w.string(a.service.name)
+            w.raw("{")
+            w.bytes(a.service.jsonMembers)
             w.raw(#","because":"#)
             w.findings(a.exclusions, withSource: true)
             w.raw("}")
@@ -236,13 +232,10 @@ struct JSONBytes: ~Copyable {
         string(e.region)
         raw(#","prices":"#)
         array(e.prices) { w, p in
-            w.raw(#"{"text":"#)
-            w.string(p.text)
-            w.raw(#","source":"#)
-            w.string(p.source)
-            w.raw(#","asOf":"#)
-            w.string(p.asOf)
-            w.raw("}")
+            if let kept = p.json { return w.bytes(kept) }
+            w.scratch.removeAll(keepingCapacity: true)
+            p.appendJSON(to: &w.scratch)
+            w.bytes(w.scratch)
         }
         raw(#","assumptions":"#)
         strings(e.assumptions)

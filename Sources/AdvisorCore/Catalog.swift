@@ -57,6 +57,9 @@ public final class Service: Sendable {
     public let neverPickedBecause: String?
     /// Its lifecycle fact (active when it has none), read once: ranking reads it per profile.
     public let lifecycle: Lifecycle
+    /// `"service":ID,"name":NAME`, the members that name it in a recommendation's JSON,
+    /// written once (a batch line names some 25 services).
+    public let jsonMembers: [UInt8]
 
     convenience init(json: JSON, file: String) {
         self.init(id: json["id"]?.stringValue ?? "", name: json["name"]?.stringValue ?? "",
@@ -80,6 +83,12 @@ public final class Service: Sendable {
         self.lists = lists
         self.file = file
         self.neverPickedBecause = neverPickedBecause
+        var members: [UInt8] = []
+        JSON.appendLiteral(#""service":"#, to: &members)
+        JSON.appendString(id, to: &members)
+        JSON.appendLiteral(#","name":"#, to: &members)
+        JSON.appendString(name, to: &members)
+        jsonMembers = members
     }
 
     /// `other` with `facts` in place of its own (facts joined from other files, such as

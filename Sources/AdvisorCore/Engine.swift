@@ -56,9 +56,10 @@ public struct Engine: Sendable {
     /// Each service's name length in characters (a finding's `subjectLength`), counted once
     /// by `prerenderReasons`; empty unless asked, when each finding counts it.
     var serviceNameLengths: [Int] = []
-    /// Each price's citation (`UnitPrice.text`) by position in the price table, written once
-    /// (see `prepareEstimates`); empty unless asked, when each estimate writes those it cites.
-    var priceCitations: [String] = []
+    /// Each price's citation (its `UnitPrice.text`, source and date, with the citation's JSON)
+    /// by position in the price table, written once (see `prepareEstimates`); empty unless
+    /// asked, when each estimate writes those it cites.
+    var priceCitations: [PriceCitation] = []
     /// What-if's candidate values and their classes, worked out once (see `prepareWhatIfs`);
     /// nil unless asked, when each `whatIfs` judges every candidate on its own.
     var whatIfTable: WhatIfTable? = nil
@@ -169,10 +170,11 @@ public struct Engine: Sendable {
                     left &= left - 1
                 }
             }
+            // An empty list is left without storage (reserving none still allocates).
             for s in 0..<n {
-                assessments[s].exclusions.reserveCapacity(counts[s])
-                assessments[s].scoreFindings.reserveCapacity(counts[n + s])
-                assessments[s].configuration.reserveCapacity(counts[2 * n + s])
+                if counts[s] > 0 { assessments[s].exclusions.reserveCapacity(counts[s]) }
+                if counts[n + s] > 0 { assessments[s].scoreFindings.reserveCapacity(counts[n + s]) }
+                if counts[2 * n + s] > 0 { assessments[s].configuration.reserveCapacity(counts[2 * n + s]) }
             }
         }
         // Each rule's services in ascending position, as the matrix's row would give them.

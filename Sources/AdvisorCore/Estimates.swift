@@ -40,9 +40,37 @@ public struct EstimatePart: Sendable {
 
 /// A price an estimate used: the price in words, its source and date.
 public struct PriceCitation: Sendable, Equatable {
-    public var text: String
-    public var source: String
-    public var asOf: String
+    // A change drops the JSON written from the fields.
+    public var text: String { didSet { json = nil } }
+    public var source: String { didSet { json = nil } }
+    public var asOf: String { didSet { json = nil } }
+    /// The citation as a JSON object (`appendJSON`), written once per price of the table
+    /// (`Engine.prepareEstimates`) and copied from then on; nil when written per use. Not
+    /// part of the value.
+    public internal(set) var json: [UInt8]? = nil
+
+    init(text: String, source: String, asOf: String) {
+        self.text = text
+        self.source = source
+        self.asOf = asOf
+    }
+
+    public static func == (a: PriceCitation, b: PriceCitation) -> Bool {
+        a.text == b.text && a.source == b.source && a.asOf == b.asOf
+    }
+
+    /// Appends the citation as a JSON object: `text`, `source`, `asOf` (the shape
+    /// `recommend --format json` gives it).
+    public func appendJSON(to out: inout [UInt8]) {
+        if let json { return out.append(contentsOf: json) }
+        JSON.appendLiteral(#"{"text":"#, to: &out)
+        JSON.appendString(text, to: &out)
+        JSON.appendLiteral(#","source":"#, to: &out)
+        JSON.appendString(source, to: &out)
+        JSON.appendLiteral(#","asOf":"#, to: &out)
+        JSON.appendString(asOf, to: &out)
+        out.append(UInt8(ascii: "}"))
+    }
 }
 
 /// The monthly cost of one service for the profile's workload: a range, the parts it adds up,
@@ -146,7 +174,13 @@ extension Engine {
     /// Writes out once the sentence each price is cited by, for estimates of many profiles
     /// (batch); one estimate is quicker without.
     public mutating func prepareEstimates() {
-        priceCitations = catalog.prices.prices.map(\.text)
+        priceCitations = catalog.prices.prices.map { p in
+            var citation = PriceCitation(text: p.text, source: p.source, asOf: p.asOf)
+            var json: [UInt8] = []
+            citation.appendJSON(to: &json)
+            citation.json = json
+            return citation
+        }
     }
 
     /// The monthly estimate of one service for a profile.
@@ -206,9 +240,9 @@ struct EstimateBuilder {
     var parts: [EstimatePart] = []
     /// The prices used, by position in the table, in the order first used.
     var used: [Int] = []
-    /// Each price's `text` by position in the table, written once (`Engine.prepareEstimates`);
-    /// empty when each estimate writes those it cites.
-    var citations: [String] = []
+    /// Each price's citation by position in the table, with its JSON, written once
+    /// (`Engine.prepareEstimates`); empty when each estimate writes those it cites.
+    var citations: [PriceCitation] = []
     var assumptions: [String] = []
     var notes: [String] = []
     var fellBack = false
@@ -251,10 +285,10 @@ struct EstimateBuilder {
 
     mutating func model(_ w: Workload) {
         switch service {
-        case "rds-postgresql", "rds-mysql", "rds-mariadb": rds(w, instanceKey: "instance-hour-db-r7g-large-%-az", family: "db.r7g")
-        case "rds-oracle": rds(w, instanceKey: "instance-hour-db-r6i-large-%-az-se2-license-included", family: "db.r6i", licence: "Oracle SE2 licence included")
-        case "rds-sqlserver": rds(w, instanceKey: "instance-hour-db-r6i-large-%-az-standard-license-included", family: "db.r6i", licence: "SQL Server Standard licence included")
-        case "rds-db2": rds(w, instanceKey: "instance-hour-db-r6i-large-%-az", family: "db.r6i", licence: "IBM Db2 licence not included (bought from IBM)")
+        case "rds-postgresql", "rds-mysql", "rds-mariadb": rds(w, instanceKeys: Self.r7gKeys, family: "db.r7g")
+        case "rds-oracle": rds(w, instanceKeys: Self.r6iOracleKeys, family: "db.r6i", licence: "Oracle SE2 licence included")
+        case "rds-sqlserver": rds(w, instanceKeys: Self.r6iSQLServerKeys, family: "db.r6i", licence: "SQL Server Standard licence included")
+        case "rds-db2": rds(w, instanceKeys: Self.r6iKeys, family: "db.r6i", licence: "IBM Db2 licence not included (bought from IBM)")
         case "aurora-postgresql", "aurora-mysql":
             cluster(w, instanceKey: "instance-hour-db-r7g-large-aurora-standard", family: "db.r7g", storageKey: "storage-aurora-standard", ioKey: "i-o-requests-aurora-standard", readPage: service == "aurora-mysql" ? 16384 : 8192, name: "Aurora Standard")
         case "documentdb":
@@ -313,15 +347,22 @@ struct EstimateBuilder {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    mutating func rds(_ w: Workload, instanceKey: String, family: String, licence: String? = nil) {
-        let deployment = multiAZ ? "multi" : "single"
+    /// The RDS instance price keys, single-AZ and Multi-AZ: their `%` filled once.
+    typealias DeploymentKeys = (single: String, multi: String)
+    static func deploymentKeys(_ key: String) -> DeploymentKeys { (substituting(key, "single"), substituting(key, "multi")) }
+    static let r7gKeys = deploymentKeys("instance-hour-db-r7g-large-%-az")
+    static let r6iOracleKeys = deploymentKeys("instance-hour-db-r6i-large-%-az-se2-license-included")
+    static let r6iSQLServerKeys = deploymentKeys("instance-hour-db-r6i-large-%-az-standard-license-included")
+    static let r6iKeys = deploymentKeys("instance-hour-db-r6i-large-%-az")
+
+    mutating func rds(_ w: Workload, instanceKeys: DeploymentKeys, family: String, licence: String? = nil) {
         let az = multiAZ ? "Multi-AZ (the standby is billed: the Multi-AZ rate is twice the single-AZ one)" : "single-AZ"
-        let hourly = price(EstimateBuilder.substituting(instanceKey, deployment))
+        let hourly = price(multiAZ ? instanceKeys.multi : instanceKeys.single)
         if let s = sizes(w, family: family), let hourly {
             let cost = { (v: Double) in hourly * v / 2 * CostMath.hoursPerMonth }
             var range = CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus))
             var basis: Sentence = "\(family).\(s.low.name) to \(family).\(s.high.name), \(az), 730 h at $\(number: hourly) per large-hour × vCPUs/2"
-            if w.regions > 1, let replica = price(EstimateBuilder.substituting(instanceKey, "single")) {
+            if w.regions > 1, let replica = price(instanceKeys.single) {
                 range = range + CostRange(low: replica * s.low.vcpus / 2 * CostMath.hoursPerMonth, high: replica * s.high.vcpus / 2 * CostMath.hoursPerMonth)
                 basis += "; plus one cross-Region read replica of the same size, single-AZ"
             }
@@ -531,7 +572,7 @@ struct EstimateBuilder {
         for sentence in assumptions where !kept.contains(sentence) { kept.append(sentence) }
         assumptions = kept
         return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
-                        prices: used.map { PriceCitation(text: citations.isEmpty ? table.prices[$0].text : citations[$0], source: table.prices[$0].source, asOf: table.prices[$0].asOf) },
+                        prices: used.map { citations.isEmpty ? PriceCitation(text: table.prices[$0].text, source: table.prices[$0].source, asOf: table.prices[$0].asOf) : citations[$0] },
                         assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
     }
 }
