@@ -103,12 +103,15 @@ struct JSONBytes: ~Copyable {
         bytes(scratch)
     }
 
-    /// `[`, each element written by `element`, separated by commas, `]`.
-    @inline(__always) mutating func array<T>(_ list: [T], _ element: (inout JSONBytes, T) -> Void) {
+    /// `[`, each element written by `element`, separated by commas, `]`. The elements are
+    /// lent, not copied: a copy of an assessment or a finding counts references in and out.
+    @inline(__always) mutating func array<T>(_ list: [T], _ element: (inout JSONBytes, borrowing T) -> Void) {
         raw("[")
-        for (i, item) in list.enumerated() {
-            if i > 0 { raw(",") }
-            element(&self, item)
+        list.withUnsafeBufferPointer { items in
+            for i in items.indices {
+                if i > 0 { raw(",") }
+                element(&self, items[i])
+            }
         }
         raw("]")
     }

@@ -147,10 +147,16 @@ extension Engine {
         if x >= 100 {
             // Past Int's range (a rate and item size far beyond any real workload), the digits.
             var digits = x.rounded() < 9e18 ? String(Int(x.rounded())) : JSON.fixed(x.rounded(), decimals: 0)
-            var groups: [String] = []
-            while digits.count > 3 { groups.insert(String(digits.suffix(3)), at: 0); digits.removeLast(3) }
-            groups.insert(digits, at: 0)
-            return "$" + groups.joined(separator: ",")
+            // A comma before each group of three from the right, written into one buffer.
+            return digits.withUTF8 { digits in
+                var out: [UInt8] = [UInt8(ascii: "$")]
+                out.reserveCapacity(1 + digits.count + digits.count / 3)
+                for (i, d) in digits.enumerated() {
+                    if i > 0 && (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+                    out.append(d)
+                }
+                return String(decoding: out, as: UTF8.self)
+            }
         }
         return "$" + JSON.fixed(x, decimals: 2)
     }
