@@ -97,10 +97,9 @@ struct JSONBytes: ~Copyable {
         }
     }
 
+    /// A number as `JSON.appendNumber` writes it, its digits copied straight in.
     mutating func number(_ n: Double) {
-        scratch.removeAll(keepingCapacity: true)
-        JSON.appendNumber(n, to: &scratch)
-        bytes(scratch)
+        if !JSON.withNumberBytes(n, { append(UnsafeRawBufferPointer($0)) }) { raw("null") }
     }
 
     /// `[`, each element written by `element`, separated by commas, `]`. The elements are

@@ -38,21 +38,48 @@ public struct EstimatePart: Sendable {
     public var missing: [String]
 }
 
-/// A price an estimate used: the price in words, its source and date.
+/// A price an estimate used: the price in words, its source and date. Its fields are held in
+/// one immutable box, as a finding's are: a batch line copies some 25 citations.
 public struct PriceCitation: Sendable, Equatable {
+    final class Storage: Sendable {
+        let text: String
+        let source: String
+        let asOf: String
+        let json: [UInt8]?
+
+        init(text: String, source: String, asOf: String, json: [UInt8]?) {
+            self.text = text
+            self.source = source
+            self.asOf = asOf
+            self.json = json
+        }
+    }
+
+    private var storage: Storage
+
     // A change drops the JSON written from the fields.
-    public var text: String { didSet { json = nil } }
-    public var source: String { didSet { json = nil } }
-    public var asOf: String { didSet { json = nil } }
+    public var text: String {
+        get { storage.text }
+        set { storage = Storage(text: newValue, source: source, asOf: asOf, json: nil) }
+    }
+    public var source: String {
+        get { storage.source }
+        set { storage = Storage(text: text, source: newValue, asOf: asOf, json: nil) }
+    }
+    public var asOf: String {
+        get { storage.asOf }
+        set { storage = Storage(text: text, source: source, asOf: newValue, json: nil) }
+    }
     /// The citation as a JSON object (`appendJSON`), written once per price of the table
     /// (`Engine.prepareEstimates`) and copied from then on; nil when written per use. Not
     /// part of the value.
-    public internal(set) var json: [UInt8]? = nil
+    public internal(set) var json: [UInt8]? {
+        get { storage.json }
+        set { storage = Storage(text: text, source: source, asOf: asOf, json: newValue) }
+    }
 
     init(text: String, source: String, asOf: String) {
-        self.text = text
-        self.source = source
-        self.asOf = asOf
+        storage = Storage(text: text, source: source, asOf: asOf, json: nil)
     }
 
     public static func == (a: PriceCitation, b: PriceCitation) -> Bool {

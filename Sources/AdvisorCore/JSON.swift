@@ -595,6 +595,13 @@ extension JSON {
         return withDigits(n, decimals: 6, trimZeros: true) { String(decoding: $0, as: UTF8.self) } ?? "null"
     }
 
+    /// Hands `body` the bytes of `format(number: n)`, laid out on the stack; false when `n` is
+    /// not finite (`null`, not handed). For a writer with a buffer of its own. Not generic: a
+    /// generic function called from another module looks its types up at run time.
+    public static func withNumberBytes(_ n: Double, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        withDigits(n, decimals: 6, trimZeros: true, body) != nil
+    }
+
     /// Appends `format(number: n)` to `out` without building a String.
     static func writeNumber(_ n: Double, to out: inout [UInt8]) {
         if withDigits(n, decimals: 6, trimZeros: true, { out.append(contentsOf: $0) }) == nil { out.append(contentsOf: "null".utf8) }
