@@ -612,6 +612,9 @@ extension JSON {
     /// rate is written with digits and a point only).
     public static func exactDecimal(_ n: Double) -> String {
         guard n.isFinite else { return "null" }
+        // A whole number below 10^15 is its digits, exactly (what `format` writes; reading
+        // them back, the slow part, would only say so).
+        if n == n.rounded(), abs(n) < 1e15 { return String(Int64(n)) }
         let short = format(number: n)
         if Double(short) == n { return short }
         return plainDigits(n)

@@ -74,8 +74,17 @@ public struct DataSize: Comparable, Hashable, Sendable, CustomStringConvertible 
     /// (`400KB`, `2MB`, `1.5TB`), else in bytes: it always parses back to the same size, so
     /// echoed profiles, saved answers and reproducing commands mean what was typed.
     public var description: String {
-        for (name, factor) in [("PB", 1_125_899_906_842_624.0), ("TB", 1_099_511_627_776), ("GB", 1_073_741_824), ("MB", 1_048_576), ("KB", 1024)]
-        where bytes >= factor {
+        // Largest unit first; a switch, not an array a call would allocate.
+        for k in 0..<5 {
+            let (name, factor): (String, Double)
+            switch k {
+            case 0: (name, factor) = ("PB", 1_125_899_906_842_624)
+            case 1: (name, factor) = ("TB", 1_099_511_627_776)
+            case 2: (name, factor) = ("GB", 1_073_741_824)
+            case 3: (name, factor) = ("MB", 1_048_576)
+            default: (name, factor) = ("KB", 1024)
+            }
+            guard bytes >= factor else { continue }
             let rounded = (bytes / factor * 1000).rounded() / 1000
             if rounded * factor == bytes { return JSON.exactDecimal(rounded) + name }
         }
@@ -152,11 +161,13 @@ public struct RequestRate: Comparable, Hashable, Sendable, CustomStringConvertib
 
     /// `500`, `20k`, `1.5M`; exact, like `DataSize.description`.
     public var description: String {
-        for (name, factor) in [("M", 1_000_000.0), ("k", 1_000)] where perSecond >= factor {
+        // Millions, then thousands (two tests, not an array a call would allocate).
+        func scaled(_ name: String, _ factor: Double) -> String? {
+            guard perSecond >= factor else { return nil }
             let rounded = (perSecond / factor * 1000).rounded() / 1000
-            if rounded * factor == perSecond { return JSON.exactDecimal(rounded) + name }
+            return rounded * factor == perSecond ? JSON.exactDecimal(rounded) + name : nil
         }
-        return JSON.exactDecimal(perSecond)
+        return scaled("M", 1_000_000) ?? scaled("k", 1_000) ?? JSON.exactDecimal(perSecond)
     }
 }
 
