@@ -60,6 +60,10 @@ public struct Engine: Sendable {
     /// by position in the price table, written once (see `prepareEstimates`); empty unless
     /// asked, when each estimate writes those it cites.
     var priceCitations: [PriceCitation] = []
+    /// Each slot's (rule × service) finding without its reason written, made once (see
+    /// `prepareBlankFindings`); empty unless asked, when each `assess(withReasons: false)`
+    /// makes those it lists.
+    var blankFindings: [Finding] = []
     /// What-if's candidate values and their classes, worked out once (see `prepareWhatIfs`);
     /// nil unless asked, when each `whatIfs` judges every candidate on its own.
     var whatIfTable: WhatIfTable? = nil
@@ -198,7 +202,8 @@ public struct Engine: Sendable {
             while left != 0 {
                 let s = left.trailingZeroBitCount
                 left &= left - 1
-                let finding = withReasons ? writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo) : serviceFinding(i, service: s, text: "", subjectLength: 0)
+                let finding = withReasons ? writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo)
+                    : blankFindings.isEmpty ? serviceFinding(i, service: s, text: "", subjectLength: 0) : blankFindings[i * n + s]
                 switch rule.effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:
@@ -228,6 +233,13 @@ public struct Engine: Sendable {
             default: break
             }
         }
+    }
+
+    /// Makes once each slot's finding as `assess(withReasons: false)` lists it, for a sweep of
+    /// many profiles (lint): a finding is a reference to its fields, and making one allocates.
+    public mutating func prepareBlankFindings() {
+        let n = catalog.services.count
+        blankFindings = serviceRules.indices.flatMap { i in (0..<n).map { serviceFinding(i, service: $0, text: "", subjectLength: 0) } }
     }
 
     /// `Ranking.rank` of assessments; for all services in catalog order (as `assess` gives

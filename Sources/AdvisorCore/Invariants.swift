@@ -48,6 +48,7 @@ struct InvariantChecker {
         // Each service's facts as the unmet requirements read them: the engine's, read once.
         var engine = engine
         if engine.requirementFacts.isEmpty { engine.prepareRequirementFacts() }
+        if engine.blankFindings.isEmpty { engine.prepareBlankFindings() }
         self.engine = engine
         catalog = engine.catalog
         var program = TestProgram(services: 0)
