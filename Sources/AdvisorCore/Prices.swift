@@ -107,6 +107,15 @@ public struct PriceTable: Sendable {
     /// Where each (service, dimension, Region) is in `prices`: a key of three strings, not
     /// one joined string, so a look-up (a dozen per estimate) allocates nothing.
     private var index: [IndexKey: Int] = [:]
+    /// The same positions in a table of their own, looked up from the ids' bytes: no id is
+    /// copied (each copy counts a reference in and out) nor hashed by the standard hasher.
+    /// Open addressing over a power of two; a slot holds a position (-1: empty) and the mix
+    /// of its ids; each position's ids are kept as bytes (`ids`, from `idStart[p]` to
+    /// `idStart[p + 1]`: service, key and Region, each followed by 0xFF, which UTF-8 never holds).
+    private var slots: [Int32] = []
+    private var slotMixes: [UInt64] = []
+    private var ids: [UInt8] = []
+    private var idStart: [Int] = [0]
 
     /// Three ids, mixed eight bytes at a time into one word for the hasher, and compared byte
     /// for byte, as the catalog writes them (a look-up hashed three strings through the
@@ -121,26 +130,28 @@ public struct PriceTable: Sendable {
         }
 
         /// `h` mixed with an id's length and bytes, eight at a time.
-        private static func mixed(_ h: UInt64, _ id: String) -> UInt64 {
+        fileprivate static func mixed(_ h: UInt64, _ id: String) -> UInt64 {
             var id = id
-            return id.withUTF8 { bytes in
-                var h = (h ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
-                guard let base = bytes.baseAddress else { return h }
-                var i = 0
-                while i + 8 <= bytes.count {
-                    h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-                    h ^= h >> 29
-                    i += 8
-                }
-                var tail: UInt64 = 0, shift: UInt64 = 0
-                while i < bytes.count {
-                    tail |= UInt64(base[i]) << shift
-                    shift += 8
-                    i += 1
-                }
-                h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
-                return h ^ h >> 29
+            return id.withUTF8 { mixed(h, $0) }
+        }
+
+        fileprivate static func mixed(_ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var h = (h ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
+            guard let base = bytes.baseAddress else { return h }
+            var i = 0
+            while i + 8 <= bytes.count {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+                h ^= h >> 29
+                i += 8
             }
+            var tail: UInt64 = 0, shift: UInt64 = 0
+            while i < bytes.count {
+                tail |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
+            return h ^ h >> 29
         }
 
         static func == (a: IndexKey, b: IndexKey) -> Bool {
@@ -160,6 +171,73 @@ public struct PriceTable: Sendable {
         for (i, p) in prices.enumerated() where index[Self.indexKey(p.service, p.key, p.region)] == nil {
             index[Self.indexKey(p.service, p.key, p.region)] = i
         }
+        for p in prices {
+            for var id in [p.service, p.key, p.region] {
+                id.withUTF8 { ids.append(contentsOf: $0) }
+                ids.append(0xFF)
+            }
+            idStart.append(ids.count)
+        }
+        var size = 16
+        while size < 2 * prices.count { size *= 2 }
+        slots = Array(repeating: -1, count: size)
+        slotMixes = Array(repeating: 0, count: size)
+        // The first position of each (service, key, Region), as `index` keeps it, in order
+        // (the same table every run).
+        for (i, p) in prices.enumerated() where index[Self.indexKey(p.service, p.key, p.region)] == i {
+            var (service, key, region) = (p.service, p.key, p.region)
+            let mix = service.withUTF8 { s in key.withUTF8 { k in region.withUTF8 { r in Self.mix(s, k, r) } } }
+            var slot = Int(truncatingIfNeeded: mix) & (size - 1)
+            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+            slots[slot] = Int32(i)
+            slotMixes[slot] = mix
+        }
+    }
+
+    static func mix(_ service: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, _ region: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        IndexKey.mixed(IndexKey.mixed(IndexKey.mixed(0, service), key), region)
+    }
+
+    /// The position of (service, key, region) from the ids' bytes; nil when the table has none.
+    private func position(_ service: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, _ region: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !slots.isEmpty else { return nil }
+        let mix = Self.mix(service, key, region)
+        let mask = slots.count - 1
+        var slot = Int(truncatingIfNeeded: mix) & mask
+        return ids.withUnsafeBufferPointer { ids in
+            while true {
+                let p = Int(slots[slot])
+                if p < 0 { return nil }
+                if slotMixes[slot] == mix {
+                    // Service, key and Region, each with its end mark, against the kept bytes.
+                    let stop = idStart[p + 1]
+                    var at = idStart[p]
+                    func next(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
+                        let end = at + id.count
+                        guard end < stop, ids[end] == 0xFF, ReasonMemo.Entry.sameBytes(UnsafeBufferPointer(rebasing: ids[at..<end]), id) else { return false }
+                        at = end + 1
+                        return true
+                    }
+                    if next(service) && next(key) && next(region) && at == stop { return p }
+                }
+                slot = (slot + 1) & mask
+            }
+        }
+    }
+
+    /// The position of (service, key, region): from the ids' bytes where the strings lay them
+    /// out in one piece (native and literal strings do), else through `index`.
+    private func position(_ service: String, _ key: String, _ region: String) -> Int? {
+        var laidOut = false, found: Int? = nil
+        _ = service.utf8.withContiguousStorageIfAvailable { s in
+            key.utf8.withContiguousStorageIfAvailable { k in
+                region.utf8.withContiguousStorageIfAvailable { r in
+                    laidOut = true
+                    found = position(s, k, r)
+                }
+            }
+        }
+        return laidOut ? found : index[Self.indexKey(service, key, region)]
     }
 
     init(json: JSON) { self.init(prices: (json["prices"]?.arrayValue ?? []).map(UnitPrice.init(json:))) }
@@ -178,8 +256,8 @@ public struct PriceTable: Sendable {
 
     /// The same as the price's position in `prices`.
     func lookupPosition(_ service: String, _ key: String, region: String) -> (position: Int, fellBack: Bool)? {
-        if let i = index[Self.indexKey(service, key, region)] { return (i, false) }
-        if region != Self.defaultRegion, let i = index[Self.indexKey(service, key, Self.defaultRegion)] { return (i, true) }
+        if let i = position(service, key, region) { return (i, false) }
+        if region != Self.defaultRegion, let i = position(service, key, Self.defaultRegion) { return (i, true) }
         return nil
     }
 
