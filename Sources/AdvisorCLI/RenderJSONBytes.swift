@@ -119,8 +119,8 @@ struct JSONBytes: ~Copyable {
 
     mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
 
-    mutating func finding(_ f: Finding, withSource: Bool) {
-        if let kept = withSource ? f.json : f.jsonWithoutSource { return bytes(kept) }
+    mutating func finding(_ f: borrowing Finding, withSource: Bool) {
+        if f.withKeptJSON(withSource: withSource, { append($0) }) { return }
         scratch.removeAll(keepingCapacity: true)
         f.appendJSON(withSource: withSource, to: &scratch)
         bytes(scratch)

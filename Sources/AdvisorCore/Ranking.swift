@@ -91,6 +91,19 @@ public struct Finding: Equatable, Sendable {
                           json: withSource ? with : nil, jsonWithoutSource: withoutSource ? without : nil)
     }
 
+    /// Hands `body` the bytes of the kept JSON (with its source or without), lent from the
+    /// finding's box rather than copied out of it; false when none is kept.
+    public func withKeptJSON(withSource: Bool, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        if withSource {
+            guard storage.json != nil else { return false }
+            storage.json!.withUnsafeBytes(body)
+        } else {
+            guard storage.jsonWithoutSource != nil else { return false }
+            storage.jsonWithoutSource!.withUnsafeBytes(body)
+        }
+        return true
+    }
+
     /// Appends the finding as a JSON object: `rule`, `text`, `weight` unless 0, and `source`
     /// when asked for and not empty (the shape `recommend --format json` gives a finding).
     public func appendJSON(withSource: Bool, to out: inout [UInt8]) {
