@@ -287,6 +287,11 @@ struct EstimateBuilder {
         self.service = service
         self.region = region
         self.table = table
+        // Room for what a model adds, given once: grown an element at a time, these lists
+        // took some 20 allocations a batch line.
+        used.reserveCapacity(8)
+        parts.reserveCapacity(4)
+        assumptions.reserveCapacity(4)
     }
 
     /// A unit price of this service (or `of`), recorded as used.
@@ -358,8 +363,10 @@ struct EstimateBuilder {
         return (low, high)
     }
 
-    /// What `sizes` assumes, written once.
-    static let sizingAssumption = "one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
+    /// What `sizes` assumes, a literal (`CostMath.requestsPerVCPU`'s figures; EstimateTests
+    /// holds them together): a string made at run time would be one object every thread
+    /// counts references to.
+    static let sizingAssumption = "one vCPU serves 1000 (low) to 250 (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
 
     /// `key.replacing("%", with: value)`: byte by byte when the key is ASCII (every '%' is then
     /// a character of its own), which is what the price keys are; through `replacing` otherwise.
@@ -380,13 +387,20 @@ struct EstimateBuilder {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// The RDS instance price keys, single-AZ and Multi-AZ: their `%` filled once.
+    /// The RDS instance price keys, single-AZ and Multi-AZ, written out (literals: no thread
+    /// counts references to them); each is its template with `%` filled, which
+    /// EstimateTests checks (`deploymentKeys`).
     typealias DeploymentKeys = (single: String, multi: String)
     static func deploymentKeys(_ key: String) -> DeploymentKeys { (substituting(key, "single"), substituting(key, "multi")) }
-    static let r7gKeys = deploymentKeys("instance-hour-db-r7g-large-%-az")
-    static let r6iOracleKeys = deploymentKeys("instance-hour-db-r6i-large-%-az-se2-license-included")
-    static let r6iSQLServerKeys = deploymentKeys("instance-hour-db-r6i-large-%-az-standard-license-included")
-    static let r6iKeys = deploymentKeys("instance-hour-db-r6i-large-%-az")
+    static let r7gKeys: DeploymentKeys = ("instance-hour-db-r7g-large-single-az", "instance-hour-db-r7g-large-multi-az")
+    static let r6iOracleKeys: DeploymentKeys = ("instance-hour-db-r6i-large-single-az-se2-license-included", "instance-hour-db-r6i-large-multi-az-se2-license-included")
+    static let r6iSQLServerKeys: DeploymentKeys = ("instance-hour-db-r6i-large-single-az-standard-license-included", "instance-hour-db-r6i-large-multi-az-standard-license-included")
+    static let r6iKeys: DeploymentKeys = ("instance-hour-db-r6i-large-single-az", "instance-hour-db-r6i-large-multi-az")
+    /// Each set of keys and the template it fills (for the test).
+    static let deploymentKeyTemplates: [(String, DeploymentKeys)] = [
+        ("instance-hour-db-r7g-large-%-az", r7gKeys), ("instance-hour-db-r6i-large-%-az-se2-license-included", r6iOracleKeys),
+        ("instance-hour-db-r6i-large-%-az-standard-license-included", r6iSQLServerKeys), ("instance-hour-db-r6i-large-%-az", r6iKeys),
+    ]
 
     mutating func rds(_ w: Workload, instanceKeys: DeploymentKeys, family: String, licence: String? = nil) {
         let az = multiAZ ? "Multi-AZ (the standby is billed: the Multi-AZ rate is twice the single-AZ one)" : "single-AZ"

@@ -198,6 +198,20 @@ import Testing
         #expect(compared > 1_000)
     }
 
+    /// The estimates' literals say what they stand for: the RDS instance keys are their
+    /// templates filled, and every one is priced; the sizing assumption gives CostMath's figures.
+    @Test func estimateLiteralsAreWhatTheyStandFor() {
+        for (template, keys) in EstimateBuilder.deploymentKeyTemplates {
+            let filled = EstimateBuilder.deploymentKeys(template)
+            #expect(filled.single == keys.single && filled.multi == keys.multi, "\(template)")
+            for key in [keys.single, keys.multi] {
+                #expect(sharedCatalog.prices.prices.contains { $0.key == key && $0.region == PriceTable.defaultRegion }, "\(key) is priced")
+            }
+        }
+        #expect(EstimateBuilder.deploymentKeyTemplates.count == 4)
+        #expect(EstimateBuilder.sizingAssumption.hasPrefix("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second;"))
+    }
+
     /// A service's JSON members are its id and name as the writer writes strings.
     @Test func aServiceNamesItselfInJSON() {
         for service in sharedCatalog.services {
