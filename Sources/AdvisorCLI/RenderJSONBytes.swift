@@ -21,8 +21,8 @@ struct JSONBytes: ~Copyable {
     private var base: UnsafeMutablePointer<UInt8>
     private var count = 0
     private var capacity: Int
-    /// What AdvisorCore writes into an array (an escaped string, a number, a finding
-    /// without its JSON), before it is copied in.
+    /// What AdvisorCore writes into an array (an escaped string, a finding or a price
+    /// citation without its JSON), before it is copied in.
     private var scratch: [UInt8] = []
 
     init(capacity: Int = 1 << 15) {

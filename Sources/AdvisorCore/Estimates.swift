@@ -73,13 +73,19 @@ public struct PriceCitation: Sendable, Equatable {
     /// The citation as a JSON object (`appendJSON`), written once per price of the table
     /// (`Engine.prepareEstimates`) and copied from then on; nil when written per use. Not
     /// part of the value.
-    public internal(set) var json: [UInt8]? {
-        get { storage.json }
-        set { storage = Storage(text: text, source: source, asOf: asOf, json: newValue) }
-    }
+    public var json: [UInt8]? { storage.json }
 
     init(text: String, source: String, asOf: String) {
         storage = Storage(text: text, source: source, asOf: asOf, json: nil)
+    }
+
+    /// Writes the citation's JSON once, to be copied from then on (from the fields alone, so
+    /// it always says what they say).
+    mutating func keepJSON() {
+        let plain = PriceCitation(text: text, source: source, asOf: asOf)
+        var json: [UInt8] = []
+        plain.appendJSON(to: &json)
+        storage = Storage(text: text, source: source, asOf: asOf, json: json)
     }
 
     public static func == (a: PriceCitation, b: PriceCitation) -> Bool {
@@ -204,14 +210,12 @@ extension Engine {
         return ([r.pick.service] + r.alternatives.map(\.0.service)).map { estimate($0.id, inputs) }
     }
 
-    /// Writes out once the sentence each price is cited by, for estimates of many profiles
-    /// (batch); one estimate is quicker without.
+    /// Writes out once each price's citation (its sentence, source and date) with the
+    /// citation's JSON, for estimates of many profiles (batch); one estimate is quicker without.
     public mutating func prepareEstimates() {
         priceCitations = catalog.prices.prices.map { p in
             var citation = PriceCitation(text: p.text, source: p.source, asOf: p.asOf)
-            var json: [UInt8] = []
-            citation.appendJSON(to: &json)
-            citation.json = json
+            citation.keepJSON()
             return citation
         }
     }
@@ -363,35 +367,16 @@ struct EstimateBuilder {
         return (low, high)
     }
 
-    /// What `sizes` assumes, a literal (`CostMath.requestsPerVCPU`'s figures; EstimateTests
+    /// What `sizes` assumes, a literal (`CostMath.requestsPerVCPU`'s figures; LineCostTests
     /// holds them together): a string made at run time would be one object every thread
     /// counts references to.
     static let sizingAssumption = "one vCPU serves 1000 (low) to 250 (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
 
-    /// `key.replacing("%", with: value)`: byte by byte when the key is ASCII (every '%' is then
-    /// a character of its own), which is what the price keys are; through `replacing` otherwise.
-    static func substituting(_ key: String, _ value: String) -> String {
-        var key = key, value = value
-        let bytes: [UInt8]? = key.withUTF8 { k in
-            guard k.allSatisfy({ $0 < 0x80 }) else { return nil }
-            return value.withUTF8 { v in
-                var out: [UInt8] = []
-                out.reserveCapacity(k.count + v.count)
-                for b in k {
-                    if b == UInt8(ascii: "%") { out.append(contentsOf: v) } else { out.append(b) }
-                }
-                return out
-            }
-        }
-        guard let bytes else { return key.replacing("%", with: value) }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     /// The RDS instance price keys, single-AZ and Multi-AZ, written out (literals: no thread
     /// counts references to them); each is its template with `%` filled, which
-    /// EstimateTests checks (`deploymentKeys`).
+    /// LineCostTests checks (`deploymentKeys`).
     typealias DeploymentKeys = (single: String, multi: String)
-    static func deploymentKeys(_ key: String) -> DeploymentKeys { (substituting(key, "single"), substituting(key, "multi")) }
+    static func deploymentKeys(_ key: String) -> DeploymentKeys { (key.replacing("%", with: "single"), key.replacing("%", with: "multi")) }
     static let r7gKeys: DeploymentKeys = ("instance-hour-db-r7g-large-single-az", "instance-hour-db-r7g-large-multi-az")
     static let r6iOracleKeys: DeploymentKeys = ("instance-hour-db-r6i-large-single-az-se2-license-included", "instance-hour-db-r6i-large-multi-az-se2-license-included")
     static let r6iSQLServerKeys: DeploymentKeys = ("instance-hour-db-r6i-large-single-az-standard-license-included", "instance-hour-db-r6i-large-multi-az-standard-license-included")

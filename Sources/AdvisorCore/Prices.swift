@@ -104,22 +104,22 @@ public struct PriceTable: Sendable {
     /// The Region prices fall back to when the asked Region has none for a dimension.
     public static let defaultRegion = "us-east-1"
     public private(set) var prices: [UnitPrice]
-    /// Where each (service, dimension, Region) is in `prices`: a key of three strings, not
-    /// one joined string, so a look-up (a dozen per estimate) allocates nothing.
-    private var index: [IndexKey: Int] = [:]
-    /// The same positions in a table of their own, looked up from the ids' bytes: no id is
-    /// copied (each copy counts a reference in and out) nor hashed by the standard hasher.
-    /// Open addressing over a power of two; a slot holds a position (-1: empty) and the mix
-    /// of its ids; each position's ids are kept as bytes (`ids`, from `idStart[p]` to
-    /// `idStart[p + 1]`: service, key and Region, each followed by 0xFF, which UTF-8 never holds).
+    /// Where the first price of each (service, dimension, Region) is in `prices`, looked up
+    /// from the ids' bytes: no id is copied (each copy counts a reference in and out) nor
+    /// hashed by the standard hasher (a dozen look-ups an estimate). Open addressing over a
+    /// power of two; a slot holds a position (-1: empty) and the mix of its ids; each
+    /// position's ids are kept as bytes (`ids`, from `idStart[p]` to `idStart[p + 1]`:
+    /// service, key and Region, each followed by 0xFF, which UTF-8 never holds). Ids are
+    /// compared byte for byte, not by canonical equivalence: the schema keeps the catalog's
+    /// ASCII, and an overlay's "e\u{301}" is not the catalog's "é".
     private var slots: [Int32] = []
     private var slotMixes: [UInt64] = []
     private var ids: [UInt8] = []
     private var idStart: [Int] = [0]
 
-    /// Three ids, mixed eight bytes at a time into one word for the hasher, and compared byte
-    /// for byte, as the catalog writes them (a look-up hashed three strings through the
-    /// standard hasher: some 2,000 instructions, a dozen times an estimate).
+    /// A price's three ids (lint's check for a dimension priced twice), compared byte for
+    /// byte as the table compares them, and mixed eight bytes at a time (`mixed`, which the
+    /// table's slots use too) into one word for the hasher.
     struct IndexKey: Hashable {
         var service: String
         var key: String
@@ -137,18 +137,20 @@ public struct PriceTable: Sendable {
 
         fileprivate static func mixed(_ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
             var h = (h ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
-            guard let base = bytes.baseAddress else { return h }
-            var i = 0
-            while i + 8 <= bytes.count {
-                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-                h ^= h >> 29
-                i += 8
-            }
             var tail: UInt64 = 0, shift: UInt64 = 0
-            while i < bytes.count {
-                tail |= UInt64(base[i]) << shift
-                shift += 8
-                i += 1
+            // An empty id (perhaps without an address) mixes in as no bytes, wherever it is.
+            if let base = bytes.baseAddress {
+                var i = 0
+                while i + 8 <= bytes.count {
+                    h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+                    h ^= h >> 29
+                    i += 8
+                }
+                while i < bytes.count {
+                    tail |= UInt64(base[i]) << shift
+                    shift += 8
+                    i += 1
+                }
             }
             h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
             return h ^ h >> 29
@@ -166,11 +168,6 @@ public struct PriceTable: Sendable {
 
     public init(prices: [UnitPrice]) {
         self.prices = prices
-        // Sized once: growing it while filling it moved every key again at each doubling.
-        index.reserveCapacity(prices.count)
-        for (i, p) in prices.enumerated() where index[Self.indexKey(p.service, p.key, p.region)] == nil {
-            index[Self.indexKey(p.service, p.key, p.region)] = i
-        }
         for p in prices {
             for var id in [p.service, p.key, p.region] {
                 id.withUTF8 { ids.append(contentsOf: $0) }
@@ -182,15 +179,18 @@ public struct PriceTable: Sendable {
         while size < 2 * prices.count { size *= 2 }
         slots = Array(repeating: -1, count: size)
         slotMixes = Array(repeating: 0, count: size)
-        // The first position of each (service, key, Region), as `index` keeps it, in order
-        // (the same table every run).
-        for (i, p) in prices.enumerated() where index[Self.indexKey(p.service, p.key, p.region)] == i {
+        // Each price in order, unless one before it has its ids: the first is kept (the same
+        // table every run).
+        for (i, p) in prices.enumerated() {
             var (service, key, region) = (p.service, p.key, p.region)
-            let mix = service.withUTF8 { s in key.withUTF8 { k in region.withUTF8 { r in Self.mix(s, k, r) } } }
-            var slot = Int(truncatingIfNeeded: mix) & (size - 1)
-            while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-            slots[slot] = Int32(i)
-            slotMixes[slot] = mix
+            service.withUTF8 { s in key.withUTF8 { k in region.withUTF8 { r in
+                guard position(s, k, r) == nil else { return }
+                let mix = Self.mix(s, k, r)
+                var slot = Int(truncatingIfNeeded: mix) & (size - 1)
+                while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+                slots[slot] = Int32(i)
+                slotMixes[slot] = mix
+            } } }
         }
     }
 
@@ -225,8 +225,8 @@ public struct PriceTable: Sendable {
         }
     }
 
-    /// The position of (service, key, region): from the ids' bytes where the strings lay them
-    /// out in one piece (native and literal strings do), else through `index`.
+    /// The position of (service, key, region) from the ids' bytes (copied into one piece
+    /// first where a string does not lay them out so; native and literal strings do).
     private func position(_ service: String, _ key: String, _ region: String) -> Int? {
         var laidOut = false, found: Int? = nil
         _ = service.utf8.withContiguousStorageIfAvailable { s in
@@ -237,7 +237,9 @@ public struct PriceTable: Sendable {
                 }
             }
         }
-        return laidOut ? found : index[Self.indexKey(service, key, region)]
+        if laidOut { return found }
+        var (s, k, r) = (service, key, region)
+        return s.withUTF8 { s in k.withUTF8 { k in r.withUTF8 { r in position(s, k, r) } } }
     }
 
     init(json: JSON) { self.init(prices: (json["prices"]?.arrayValue ?? []).map(UnitPrice.init(json:))) }
@@ -246,7 +248,7 @@ public struct PriceTable: Sendable {
 
     /// The price of a dimension in a Region, exactly.
     public func price(_ service: String, _ key: String, region: String = PriceTable.defaultRegion) -> UnitPrice? {
-        index[Self.indexKey(service, key, region)].map { prices[$0] }
+        position(service, key, region).map { prices[$0] }
     }
 
     /// The price in `region` where the table has it, else the us-east-1 price (`fellBack` true).

@@ -17,12 +17,6 @@ struct Sentence: ExpressibleByStringInterpolation, Sendable {
         bytes = stringInterpolation.bytes
     }
 
-    /// The sentence of a string.
-    init(_ text: String) {
-        var text = text
-        bytes = text.withUTF8 { Array($0) }
-    }
-
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
     struct StringInterpolation: StringInterpolationProtocol {

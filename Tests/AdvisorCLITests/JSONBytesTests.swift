@@ -65,11 +65,14 @@ import Testing
     /// come three times, the second with each set's values in reverse order (another text of
     /// the same answer, which the parser would have put in the question's order), through a
     /// memo of the usual size and one of eight entries that keeps evicting. The recommendation
-    /// is made as batch makes it, without the findings nothing shows (`onlyShown`).
+    /// is made as batch makes it, without the findings nothing shows (`onlyShown`), by an
+    /// engine whose price citations carry their JSON (`prepareEstimates`), as batch's does.
     @Test func reasonsKeptFromLineToLineAreWrittenTheSame() throws {
         let catalog = try CLI.loadCatalog(directory: nil)
         var engine = Engine(catalog: catalog)
         engine.prerenderReasons()
+        var batchEngine = engine
+        batchEngine.prepareEstimates()
         let generated = [[]] + BatchEquivalenceTests.profiles(400, catalog: catalog)
         let parsed = try generated.map { answers in try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0 }
         let reversed = parsed.map { p in
@@ -79,12 +82,14 @@ import Testing
         }
         #expect(zip(parsed, reversed).contains { $0 != $1 })
         for capacity in [16384, 8] {
-            var memo = ReasonMemo(engine: engine, capacity: capacity)
+            var memo = ReasonMemo(engine: batchEngine, capacity: capacity)
             #expect(memo.isOn)
-            var mismatches = 0, kept = 0, written = 0
+            var mismatches = 0, kept = 0, written = 0, citations = 0, keptCitations = 0
             var buffer: [UInt8] = []
             for (i, profile) in (parsed + reversed + parsed).enumerated() {
-                let withMemo = engine.recommend(profile, withWhatIf: false, memo: &memo, onlyShown: true)
+                let withMemo = batchEngine.recommend(profile, withWhatIf: false, memo: &memo, onlyShown: true)
+                citations += withMemo.estimates.reduce(0) { $0 + $1.prices.count }
+                keptCitations += withMemo.estimates.reduce(0) { $0 + $1.prices.count { $0.json != nil } }
                 let without = engine.recommend(profile, withWhatIf: false)
                 for a in [withMemo.pick] + withMemo.excluded {
                     for f in a.exclusions + a.scoreFindings + a.configuration {
@@ -97,6 +102,8 @@ import Testing
             #expect(mismatches == 0)
             // Most findings carry their JSON (the others read a number).
             #expect(kept * 2 > written, "\(kept) of \(written)")
+            // Every citation is written from its kept JSON.
+            #expect(citations > 1_000 && keptCitations == citations, "\(keptCitations) of \(citations)")
         }
         // Without prerendered reasons a memo keeps nothing.
         #expect(!ReasonMemo(engine: Engine(catalog: catalog)).isOn)

@@ -284,24 +284,8 @@ import Testing
     }
 }
 
-/// A price key's '%' filled byte by byte is what `replacing` gives, for the instance keys the
-/// estimates fill, the catalog's price keys, and keys where a '%' is not a character of its own.
-@Suite struct PriceKeySubstitutionTests {
-    @Test func substitutingIsReplacing() {
-        let keys = ["instance-hour-db-r7g-large-%-az", "instance-hour-db-r6i-large-%-az-se2-license-included"]
-            + sharedCatalog.prices.prices.map(\.key) + ["%", "%%a%", "", "no-percent", "caf\u{E9}:%", "%\u{301}:x", "a%\u{301}%"]
-        for key in keys {
-            for value in ["multi", "single", "", "\u{301}"] {
-                #expect(Array(EstimateBuilder.substituting(key, value).utf8) == Array(key.replacing("%", with: value).utf8), "\(key) \(value)")
-            }
-        }
-        // Non-ASCII keys, spelled out (a `%` joined to a combining mark is not a `%` character).
-        let spelled: [(String, String)] = [("caf\u{E9}:%", "caf\u{E9}:multi"), ("%\u{301}:x", "%\u{301}:x"), ("a%\u{301}%", "a%\u{301}multi")]
-        for (key, expected) in spelled {
-            #expect(Array(EstimateBuilder.substituting(key, "multi").utf8) == Array(expected.utf8), "\(key)")
-        }
-    }
-
+/// A price's citation text, written into one buffer, against its parts joined.
+@Suite struct PriceCitationTextTests {
     /// A price's `text`, written into one buffer, is the sentence its parts make, byte for
     /// byte, for every price of the catalog.
     @Test func citationIsThePricesText() {
