@@ -79,12 +79,11 @@ public struct PriceCitation: Sendable, Equatable {
         storage = Storage(text: text, source: source, asOf: asOf, json: nil)
     }
 
-    /// Writes the citation's JSON once, to be copied from then on (from the fields alone, so
-    /// it always says what they say).
+    /// Writes the citation's JSON once, to be copied from then on (JSON kept already was
+    /// written from these fields: a change drops it).
     mutating func keepJSON() {
-        let plain = PriceCitation(text: text, source: source, asOf: asOf)
         var json: [UInt8] = []
-        plain.appendJSON(to: &json)
+        appendJSON(to: &json)
         storage = Storage(text: text, source: source, asOf: asOf, json: json)
     }
 

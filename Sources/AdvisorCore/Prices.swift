@@ -168,29 +168,28 @@ public struct PriceTable: Sendable {
 
     public init(prices: [UnitPrice]) {
         self.prices = prices
-        for p in prices {
-            for var id in [p.service, p.key, p.region] {
-                id.withUTF8 { ids.append(contentsOf: $0) }
-                ids.append(0xFF)
-            }
-            idStart.append(ids.count)
-        }
         var size = 16
         while size < 2 * prices.count { size *= 2 }
         slots = Array(repeating: -1, count: size)
         slotMixes = Array(repeating: 0, count: size)
-        // Each price in order, unless one before it has its ids: the first is kept (the same
-        // table every run).
-        for (i, p) in prices.enumerated() {
-            var (service, key, region) = (p.service, p.key, p.region)
+        // Each price in order: its ids kept as bytes, and a slot unless a price before it has
+        // the same ids (the first is kept; the same table every run).
+        for i in prices.indices {
+            var (service, key, region) = (prices[i].service, prices[i].key, prices[i].region)
             service.withUTF8 { s in key.withUTF8 { k in region.withUTF8 { r in
-                guard position(s, k, r) == nil else { return }
                 let mix = Self.mix(s, k, r)
-                var slot = Int(truncatingIfNeeded: mix) & (size - 1)
-                while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
-                slots[slot] = Int32(i)
-                slotMixes[slot] = mix
+                if position(s, k, r, mix: mix) == nil {
+                    var slot = Int(truncatingIfNeeded: mix) & (size - 1)
+                    while slots[slot] >= 0 { slot = (slot + 1) & (size - 1) }
+                    slots[slot] = Int32(i)
+                    slotMixes[slot] = mix
+                }
+                for id in [s, k, r] {
+                    ids.append(contentsOf: id)
+                    ids.append(0xFF)
+                }
             } } }
+            idStart.append(ids.count)
         }
     }
 
@@ -200,8 +199,12 @@ public struct PriceTable: Sendable {
 
     /// The position of (service, key, region) from the ids' bytes; nil when the table has none.
     private func position(_ service: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, _ region: UnsafeBufferPointer<UInt8>) -> Int? {
+        position(service, key, region, mix: Self.mix(service, key, region))
+    }
+
+    /// The same, the ids' mix given (the table's making has it already).
+    private func position(_ service: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, _ region: UnsafeBufferPointer<UInt8>, mix: UInt64) -> Int? {
         guard !slots.isEmpty else { return nil }
-        let mix = Self.mix(service, key, region)
         let mask = slots.count - 1
         var slot = Int(truncatingIfNeeded: mix) & mask
         return ids.withUnsafeBufferPointer { ids in
@@ -212,17 +215,22 @@ public struct PriceTable: Sendable {
                     // Service, key and Region, each with its end mark, against the kept bytes.
                     let stop = idStart[p + 1]
                     var at = idStart[p]
-                    func next(_ id: UnsafeBufferPointer<UInt8>) -> Bool {
-                        let end = at + id.count
-                        guard end < stop, ids[end] == 0xFF, ReasonMemo.Entry.sameBytes(UnsafeBufferPointer(rebasing: ids[at..<end]), id) else { return false }
-                        at = end + 1
-                        return true
-                    }
-                    if next(service) && next(key) && next(region) && at == stop { return p }
+                    if Self.next(service, in: ids, at: &at, stop: stop) && Self.next(key, in: ids, at: &at, stop: stop)
+                        && Self.next(region, in: ids, at: &at, stop: stop) && at == stop { return p }
                 }
                 slot = (slot + 1) & mask
             }
         }
+    }
+
+    /// Whether `id` and its end mark are the kept bytes at `at` (before `stop`); if so, `at`
+    /// moves past them.
+    @inline(__always)
+    private static func next(_ id: UnsafeBufferPointer<UInt8>, in ids: UnsafeBufferPointer<UInt8>, at: inout Int, stop: Int) -> Bool {
+        let end = at + id.count
+        guard end < stop, ids[end] == 0xFF, ReasonMemo.Entry.sameBytes(UnsafeBufferPointer(rebasing: ids[at..<end]), id) else { return false }
+        at = end + 1
+        return true
     }
 
     /// The position of (service, key, region) from the ids' bytes (copied into one piece

@@ -82,11 +82,11 @@ public struct Finding: Equatable, Sendable {
     /// Writes the finding's JSON once, to be copied from then on: with its source, and
     /// without it, each when asked for.
     mutating func keepJSON(withSource: Bool, withoutSource: Bool) {
-        // Written from the fields alone (no JSON kept while writing).
-        let plain = Finding(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength)
+        // What is kept already was written from these fields (a change drops it), so
+        // `appendJSON` gives the fields' JSON either way.
         var with: [UInt8] = [], without: [UInt8] = []
-        if withSource { plain.appendJSON(withSource: true, to: &with) }
-        if withoutSource { plain.appendJSON(withSource: false, to: &without) }
+        if withSource { appendJSON(withSource: true, to: &with) }
+        if withoutSource { appendJSON(withSource: false, to: &without) }
         storage = Storage(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength,
                           json: withSource ? with : nil, jsonWithoutSource: withoutSource ? without : nil)
     }
