@@ -23,8 +23,9 @@ enum Batch {
         /// arrives, not again after every read (which made a line of n chunks cost n² / 2).
         var searched = 0
         let maxLine: Int
-        /// Called before each read of the input, which may block: pending output goes out
-        /// first, so a slow producer sees its answers at once (output starts before input ends).
+        /// Called before a read of the input that would wait (nothing to read yet): pending
+        /// output goes out first, so a slow producer sees its answers at once (output starts
+        /// before input ends).
         var willRead: (() throws -> Void)? = nil
         /// The read end of the stop handler's wake pipe (-1: none). A signal that comes after
         /// the last look at the stop flag and before a read that then waits for idle input
@@ -72,7 +73,9 @@ enum Batch {
                     searched -= start
                     start = 0
                 }
-                try willRead?()
+                // Pending answers go out before a read that would wait; input already there
+                // (always, from a file) is read at once, so answering and writing go on side by side.
+                if !Batch.inputReady(fd) { try willRead?() }
                 if wake >= 0 {
                     // Until the input can be read, or the handler's byte arrives. Any failure
                     // of poll itself leaves it to the read to wait and report.
@@ -106,6 +109,12 @@ enum Batch {
                 if n == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<n]) }
             }
         }
+    }
+
+    /// Whether a read of `fd` would return at once (data, end of input or an error), not wait.
+    static func inputReady(_ fd: Int32) -> Bool {
+        var probe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&probe, 1, 0) > 0
     }
 
     static func run(_ inv: Invocation) throws -> String {
@@ -219,49 +228,71 @@ enum Batch {
             }
         }
 
-        /// Answers the lines read so far, on up to `jobs` threads (a share is at least
-        /// `minimumShare` lines, so a trickle from a pipe starts no thread), then queues their
-        /// answers in input order. After a signal, only the answers up to the first line a
-        /// worker did not finish are written: whole lines, none skipped.
+        /// Rounds take turns: while the threads answer one, the reading thread writes the one
+        /// before it (and then answers lines of this one too). Two rounds' lines and answers
+        /// are held at most.
+        let rounds = (Round(capacity: roundLimit), Round(capacity: roundLimit))
+        var useFirst = true
+        /// The round answered and not yet written, if any.
+        var answeredRound: Round? = nil
+
+        /// Answers the lines read so far, on up to `jobs` threads (at least `minimumShare`
+        /// lines each, so a trickle from a pipe starts no thread), each claiming the next line
+        /// not yet claimed; meanwhile the reading thread writes the round answered before,
+        /// then claims lines too. This round is written by the next call or `writeAnswered`.
         func answerPending() throws {
             guard !pending.isEmpty else { return }
-            let round = pending
-            pending.removeAll(keepingCapacity: true)
+            let round = useFirst ? rounds.0 : rounds.1
+            useFirst.toggle()
+            round.start(&pending)
             firstInRound.removeAll(keepingCapacity: true)
             let used = min(jobs, max(1, round.count / Worker.minimumShare))
-            let bounds = (0...used).map { $0 * round.count / used }
             makeWorkers(used)
             let ready = workers
-            pool.run(used) { k in ready[k].answer(round[bounds[k]..<bounds[k + 1]]) }
+            pool.begin(used) { k in ready[k].answer(round) }
+            var failure: (any Error)? = nil
+            do { try writeAnswered() } catch { failure = error }
+            // The reading thread's worker answers too, unless writing failed (the run ends).
+            if failure == nil { workers[0].answer(round) }
+            pool.finish()
+            round.settle()
+            if let failure { throw failure }
+            answeredRound = round
+        }
+
+        /// Queues the answered round's answers in input order; after SIGINT or SIGTERM, only
+        /// those before the first line no thread claimed: whole lines, none skipped. Only the
+        /// reading thread's worker is used here (the others may be answering the next round).
+        func writeAnswered() throws {
+            guard let round = answeredRound else { return }
+            answeredRound = nil
+            defer { round.clear() }
             /// Answers of this round's lines, by position, for the lines that reuse them.
             var answers: [Int: Rendered] = [:]
-            lines: for k in 0..<used {
-                let worker = workers[k]
-                for (offset, outcome) in worker.outcomes.enumerated() {
-                    let at = bounds[k] + offset
-                    let line = round[at]
-                    switch outcome {
-                    case let .answer(rendered, _, reusable):
-                        try queueOutcome(outcome, line)
-                        if reusable, let key = line.scanned?.key {
-                            answers[at] = rendered
-                            if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
-                            byLine[key] = rendered
-                        }
-                    case .failed: try queueOutcome(outcome, line)
-                    case .reused:
-                        if let rendered = line.hit ?? line.sameAs.flatMap({ answers[$0] }) {
-                            answered += 1
-                            try emitReused(rendered, line)
-                        } else {
-                            // The earlier line with the same key failed or had its id elsewhere
-                            // than the scan saw: this one is answered on its own, here.
-                            try queueOutcome(worker.outcome(line, engine: worker.engine, computing: true), line)
-                        }
+            for at in 0..<round.answeredCount {
+                let line = round.lines[at]
+                let outcome = round.outcome(at)
+                switch outcome {
+                case let .answer(rendered, _, reusable):
+                    try queueOutcome(outcome, line)
+                    if reusable, let key = line.scanned?.key {
+                        answers[at] = rendered
+                        if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
+                        byLine[key] = rendered
                     }
-                    lastWritten = line.number
+                case .failed: try queueOutcome(outcome, line)
+                case .reused:
+                    if let rendered = line.hit ?? line.sameAs.flatMap({ answers[$0] }) {
+                        answered += 1
+                        try emitReused(rendered, line)
+                    } else {
+                        // The earlier line with the same key failed or had its id elsewhere
+                        // than the scan saw: this one is answered on its own, here.
+                        let worker = workers[0]
+                        try queueOutcome(worker.outcome(line, engine: worker.engine, computing: true), line)
+                    }
                 }
-                if worker.outcomes.count < bounds[k + 1] - bounds[k] { break lines }
+                lastWritten = line.number
             }
             if queue.pendingBytes >= 1 << 18 { try queue.flush() }
             if progress && monotonicSeconds() - lastProgress > 0.5 {
@@ -277,6 +308,7 @@ enum Batch {
         func stopIfSignalled() throws {
             let signal = batchStopSignal.load(ordering: .relaxed)
             guard signal != 0 else { return }
+            try writeAnswered()
             try queue.flush()
             inv.io.writeErr((progress ? "\r" : "") + "batch: stopped by a signal after \(lastWritten) line(s), \(answered) answered, \(failed.count) failed\n")
             throw Ask.Stop(status: signal == SIGTERM ? .terminated : .interrupted, message: "")
@@ -286,6 +318,7 @@ enum Batch {
         // that came while they were answered stops the run here, before the read waits.
         reader.willRead = {
             try answerPending()
+            try writeAnswered()
             try stopIfSignalled()
             try queue.flush()
         }
@@ -313,6 +346,7 @@ enum Batch {
         }
         try stopIfSignalled()
         try answerPending()
+        try writeAnswered()
         try stopIfSignalled()
         try queue.flush()
         var summary = (progress ? "\r" : "") + "batch: \(lineNumber) line(s), \(answered) answered, \(failed.count) failed"
@@ -345,6 +379,74 @@ enum Batch {
         var hit: Rendered? = nil
         /// The position in the round of an earlier line with the same key, not yet answered.
         var sameAs: Int? = nil
+    }
+
+    /// One round of lines, answered on several threads: each thread claims the next line no
+    /// one has claimed (so a thread given slow lines does not hold the others up), and puts
+    /// its outcome in the line's place. Reused from round to round.
+    final class Round: @unchecked Sendable {
+        /// The round's lines, set before the threads start and only read while they run.
+        private(set) var lines: [Pending] = []
+        private let claimed = Atomic<Int>(0)
+        /// Each claimed line's outcome, by position (the first `answeredCount` are set once the
+        /// threads are done).
+        private var slots: UnsafeMutablePointer<Outcome>
+        private var capacity: Int
+        /// How many outcomes `slots` holds, from the first (`settle`).
+        private var filled = 0
+
+        init(capacity: Int) {
+            self.capacity = max(capacity, 1)
+            slots = .allocate(capacity: self.capacity)
+        }
+
+        deinit {
+            slots.deinitialize(count: filled)
+            slots.deallocate()
+        }
+
+        var count: Int { lines.count }
+
+        /// Takes `pending`'s lines (leaving it empty, with this round's old room).
+        func start(_ pending: inout [Pending]) {
+            precondition(filled == 0 && lines.isEmpty, "a round started before it was written")
+            swap(&lines, &pending)
+            if lines.count > capacity {
+                slots.deallocate()
+                capacity = lines.count
+                slots = .allocate(capacity: capacity)
+            }
+            claimed.store(0, ordering: .relaxed)
+        }
+
+        /// The next line no thread has claimed, if any.
+        func claim() -> Int? {
+            let at = claimed.add(1, ordering: .relaxed).oldValue
+            return at < lines.count ? at : nil
+        }
+
+        /// A claimed line's outcome, put by the thread that claimed it.
+        func put(_ outcome: Outcome, at: Int) {
+            (slots + at).initialize(to: outcome)
+        }
+
+        /// Once every thread is done: counts the lines answered, all of them, or after a signal
+        /// those claimed before it (the first lines: claims go in order).
+        func settle() {
+            filled = min(claimed.load(ordering: .relaxed), lines.count)
+        }
+
+        /// The lines answered (`settle`).
+        var answeredCount: Int { filled }
+
+        func outcome(_ at: Int) -> Outcome { slots[at] }
+
+        /// Drops the lines and outcomes, for the next round.
+        func clear() {
+            slots.deinitialize(count: filled)
+            filled = 0
+            lines.removeAll(keepingCapacity: true)
+        }
     }
 
     /// The failed lines' count and the first ten of their numbers (what the summary names):
@@ -407,9 +509,6 @@ enum Batch {
         var firings = FiringMemo.off
         /// Writes a JSON line, its buffer kept from one line to the next.
         var writer = JSONBytes()
-        /// This round's share: an outcome per line, in order, for the lines it got through
-        /// (all, unless a signal came).
-        var outcomes: [Outcome] = []
 
         init(catalog source: Source, csv: Bool, withWhatIf: Bool) {
             self.source = source
@@ -438,13 +537,13 @@ enum Batch {
             return engine
         }
 
-        /// Works out `lines` in order, stopping before a line once SIGINT or SIGTERM came.
-        func answer(_ lines: ArraySlice<Pending>) {
+        /// Answers the round's lines it claims, one at a time, until none is left or SIGINT or
+        /// SIGTERM came (a claimed line is always answered).
+        func answer(_ round: Round) {
             let engine = self.engine
-            outcomes.removeAll(keepingCapacity: true)
-            for line in lines {
-                if batchStopSignal.load(ordering: .relaxed) != 0 { return }
-                outcomes.append(outcome(line, engine: engine, computing: false))
+            let lines = round.lines
+            while batchStopSignal.load(ordering: .relaxed) == 0, let at = round.claim() {
+                round.put(outcome(lines[at], engine: engine, computing: false), at: at)
             }
         }
 

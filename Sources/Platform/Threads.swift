@@ -63,6 +63,26 @@ extension Threads {
             state.waitForWorkers()
         }
 
+        /// Starts `body(k)` for k in 1..<count on the pool's threads (started the first time
+        /// they are needed) and returns at once, leaving the calling thread free (say, to write
+        /// what an earlier run made); `finish` waits for them. Returns how many were started:
+        /// fewer than `count - 1` when the system refuses threads, and a caller whose bodies
+        /// claim their work from a shared counter then simply does more of it itself. One
+        /// `begin` at a time, each ended by `finish`.
+        @discardableResult
+        public func begin(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) -> Int {
+            guard count > 1 else { return 0 }
+            while threads.count < count - 1, start() {}
+            let onWorkers = min(count - 1, threads.count)
+            if onWorkers > 0 { state.post(body, workers: onWorkers) }
+            return onWorkers
+        }
+
+        /// Waits until every body `begin` started has returned.
+        public func finish() {
+            state.waitForWorkers()
+        }
+
         /// Starts one more worker; false if the system refuses.
         private func start() -> Bool {
             let index = threads.count + 1
