@@ -166,12 +166,16 @@ enum Batch {
         let progress = inv.io.stderrIsTerminal && !inv.io.stdoutIsTerminal
         var lastProgress = monotonicSeconds()
         // Fleets repeat workload shapes, and the engine is deterministic: an answer is
-        // computed once and reused for a later line with the same bytes around its id, found
+        // computed at most twice (`seen`) and reused for a later line with the same bytes around its id, found
         // as the line is read, without parsing; within a round, a line with the key of an
         // earlier one waits for that one's answer. The cache is bounded, so memory stays flat.
         // (A second cache, by parsed profile, cost a fleet of distinct profiles a sixth of a
         // CSV row, for lines that differ in spelling alone.)
         var byLine: [LineScan.LineKey: Rendered] = [:]
+        /// An answer enters the cache the second time its key is answered: a fleet of distinct
+        /// profiles would otherwise keep 512 answers no line takes (a JSON answer is some 20 KB:
+        /// 11 MB held, and each new answer written into memory the cache had pushed out).
+        var seen = LineScan.SeenKeys()
         /// This round's lines that are not in the cache, by key: the first of each (the others
         /// take its answer).
         var firstInRound: [LineScan.LineKey: Int] = [:]
@@ -277,8 +281,10 @@ enum Batch {
                     try queueOutcome(outcome, line)
                     if reusable, let key = line.scanned?.key {
                         answers[at] = rendered
-                        if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
-                        byLine[key] = rendered
+                        if seen.again(key) {
+                            if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
+                            byLine[key] = rendered
+                        }
                     }
                 case .failed: try queueOutcome(outcome, line)
                 case .reused:

@@ -3,6 +3,22 @@
 enum LineScan {
     /// Where a line's top-level "id" value lies, found by a scan that builds nothing; the
     /// line's other bytes, with that place, are the key under which an answer is reused.
+    /// The digests of line keys seen, one per place of a fixed table (a bound on the memory):
+    /// whether a key came before, as far as the table remembers. A digest two keys share, or
+    /// one pushed out by another, only changes which answers are cached, never an answer.
+    struct SeenKeys {
+        static let places = 1 << 12
+        private var digests = [Int](repeating: 0, count: places)
+
+        /// Whether `key` was seen before (and remembers it).
+        mutating func again(_ key: LineKey) -> Bool {
+            let i = key.digest & (SeenKeys.places - 1)
+            if digests[i] == key.digest { return true }
+            digests[i] = key.digest
+            return false
+        }
+    }
+
     struct LineKey: Hashable, Sendable {
         /// The line without the id's value.
         let rest: [UInt8]
