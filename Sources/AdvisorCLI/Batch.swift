@@ -134,6 +134,10 @@ enum Batch {
         defer { if fd != STDIN_FILENO { close(fd) } }
 
         let jobs = try jobCount(inv.options["jobs"])
+        // Answers are made and freed by the thousand: freed memory is kept for the next round
+        // rather than handed back and faulted in again (on one thread, 100,000 JSON lines took
+        // some 220,000 page faults and 0.5 s of system time without this).
+        Memory.keepFreedHeap(upTo: 64 << 20)
         let csv = inv.format == .csv
         // A CSV row shows the pick, the confidence level, the runner-up and the decisive
         // reason: no what-if, warning, why-not, estimate or migration, so none is worked out.

@@ -22,3 +22,30 @@ import Testing
         #expect(throws: FileSystem.TooLarge.self) { try FileSystem.readFile(root + "/b.json", limit: 1) }
     }
 }
+
+#if os(Linux)
+/// Batch frees and allocates its answers by the thousand. With the freed heap kept, memory
+/// freed at the top of the heap and allocated again is not faulted in again: 4 MB in 32 KB
+/// buffers, written, freed and allocated ten times, faults about 10,000 pages on this
+/// thread with glibc's default (each round handed back) and none with it kept.
+@Suite struct MemoryTests {
+    @Test func freedMemoryIsKeptForTheNextRound() {
+        #expect(Memory.keepFreedHeap(upTo: 64 << 20))
+        /// Minor page faults of this thread (RUSAGE_THREAD: the tests beside it do not count).
+        func faults() -> Int {
+            var usage = rusage()
+            getrusage(__rusage_who_t(1), &usage)
+            return usage.ru_minflt
+        }
+        func round() {
+            let buffers = (0..<128).map { _ in UnsafeMutableRawPointer.allocate(byteCount: 32 << 10, alignment: 16) }
+            for b in buffers { b.initializeMemory(as: UInt8.self, repeating: 1, count: 32 << 10) }
+            for b in buffers { b.deallocate() }
+        }
+        round()
+        let before = faults()
+        for _ in 0..<10 { round() }
+        #expect(faults() - before < 500, "\(faults() - before) pages faulted in again")
+    }
+}
+#endif
