@@ -161,17 +161,18 @@ extension Engine {
         }
         var warnings: [Warning] = []
         for unmet in unmetByPick {
-            var text = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
+            // Written into bytes (`Sentence`): a warning or two on many batch lines.
+            var text: Sentence = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
             if let configuration = unmet.byConfiguration {
                 text += " A configuration meets it: \(configuration)"
-                if !text.hasSuffix(".") { text += "." }
+                if text.bytes.last != UInt8(ascii: ".") { text += "." }
             } else if let i = ranked.rest.indices.first(where: { !missedBy($0).contains(unmet.key) }) {
                 let other = ranked.rest[i]
-                text += " \(other.service.name) (\(other.service.id), score \(JSON.format(number: other.score))) meets it."
+                text += " \(other.service.name) (\(other.service.id), score \(number: other.score)) meets it."
             } else {
                 text += " No service that fits this profile meets it; a second service beside \(pick.service.name) would."
             }
-            warnings.append(Warning(kind: .unmet, text: text))
+            warnings.append(Warning(kind: .unmet, text: text.string))
         }
         return warnings
     }
@@ -194,10 +195,10 @@ extension Engine {
             let against = a.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }.prefix(2).map(\.text)
             return against.isEmpty ? "no rule counts for it" : against.joined(separator: " ")
         }
-        var text = "Nothing fits this profile well: \(ranked.pick.service.name) scores \(JSON.format(number: ranked.pick.score)), below the catalog's fit threshold of \(JSON.format(number: catalog.ranking.fitThreshold)). Against it: \(lacks(ranked.pick))"
+        var text: Sentence = "Nothing fits this profile well: \(ranked.pick.service.name) scores \(number: ranked.pick.score), below the catalog's fit threshold of \(number: catalog.ranking.fitThreshold). Against it: \(lacks(ranked.pick))"
         if let next = ranked.rest.first {
-            text += " The next closest, \(next.service.name) (\(JSON.format(number: next.score))): \(lacks(next))"
+            text += " The next closest, \(next.service.name) (\(number: next.score)): \(lacks(next))"
         }
-        return Warning(kind: .weakFit, text: text)
+        return Warning(kind: .weakFit, text: text.string)
     }
 }

@@ -361,7 +361,8 @@ struct EstimateBuilder {
         let high = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.high)
         assumptions.append(Self.sizingAssumption)
         if rate / CostMath.requestsPerVCPU.high > CostMath.sizes[CostMath.sizes.count - 1].vcpus {
-            notes.append("\(Self.n(rate)) requests per second may need more than one \(family).16xlarge: readers or shards not counted")
+            let note: Sentence = "\(Self.n(rate)) requests per second may need more than one \(family).16xlarge: readers or shards not counted"
+            notes.append(note.string)
         }
         return (low, high)
     }

@@ -239,7 +239,8 @@ extension Engine {
         mutating func gain(_ k: Int) -> Finding {
             if let gain = written[k] { return gain }
             let finding = earned[k]
-            var gain = Finding(rule: finding.rule, text: "\(pickName) gains here: \(finding.text)", source: finding.source, weight: -finding.weight)
+            let text: Sentence = "\(pickName) gains here: \(finding.text)"
+            var gain = Finding(rule: finding.rule, text: text.string, source: finding.source, weight: -finding.weight)
             gain.keepJSON(withSource: false, withoutSource: true)
             written[k] = gain
             return gain
@@ -255,7 +256,8 @@ extension Engine {
             out.append(gains.gain(k))
         }
         if out.isEmpty {
-            out.append(Finding(rule: "score", text: "Scores \(JSON.format(number: other.score)) against \(JSON.format(number: pick.score)) for \(pick.service.name) on the same rules.", source: "", weight: 0))
+            let text: Sentence = "Scores \(number: other.score) against \(number: pick.score) for \(pick.service.name) on the same rules."
+            out.append(Finding(rule: "score", text: text.string, source: "", weight: 0))
         }
         return Array(out.prefix(4))
     }

@@ -167,24 +167,22 @@ public struct Confidence: Equatable, Sendable {
     /// One sentence that says why the level is what it is.
     public var explanation: String {
         if fallback { return "low: no service meets every requirement; the pick is the one whose unmet requirements weigh least." }
-        // Written into one string (batch writes one a line): the parts, separated by "; ".
-        var text = level.rawValue
-        text.reserveCapacity(160)
-        text += ": "
+        // Written into bytes (`Sentence`; batch writes one a line): the parts, separated by "; ".
+        var text: Sentence = "\(level.rawValue): "
         if weakFit { text += "the pick scores below the catalog's fit threshold; " }
         if let margin, let runnerUp {
             if margin == 0 {
-                text += "tied with " + runnerUp
+                text += "tied with \(runnerUp)"
             } else {
-                text += "leads " + runnerUp + " by " + JSON.format(number: margin) + (margin == 1 ? " point" : " points")
+                text += "leads \(runnerUp) by \(number: margin)\(margin == 1 ? " point" : " points")"
             }
         } else {
             text += "no other service fits"
         }
-        text += "; " + String(coreAnswered.count) + " of " + String(coreAnswered.count + coreUnanswered.count) + " core questions answered"
-        if !couldChangePick.isEmpty { text += "; unanswered " + couldChangePick.joined(separator: ", ") + " could change the pick" }
+        text += "; \(coreAnswered.count) of \(coreAnswered.count + coreUnanswered.count) core questions answered"
+        if !couldChangePick.isEmpty { text += "; unanswered \(couldChangePick.joined(separator: ", ")) could change the pick" }
         text += "."
-        return text
+        return text.string
     }
 }
 
