@@ -8,8 +8,9 @@ import Darwin
 #endif
 
 /// `dbadvisor batch`: JSON Lines of profiles in, one recommendation per line out, streaming.
-/// Input is read in chunks; the lines read before the next read (a round, at most
-/// `Worker.roundLimit(csv:jobs:)`) are answered on `--jobs` threads and written in input order before it,
+/// Input is read in chunks; the lines read (a round, at most `Worker.roundLimit(csv:jobs:)`,
+/// or fewer before a read that would wait) are answered on `--jobs` threads and written in
+/// input order while the next round is answered (all of them before a read that would wait),
 /// so memory stays flat and output starts before the input ends.
 enum Batch {
     /// Lines of a stream, read in fixed-size chunks. A line longer than `maxLine` is reported
@@ -104,7 +105,11 @@ enum Batch {
                         continue
                     }
                     // Input that cannot be read is 66, as a missing file; 74 is for output.
-                    throw CLIError.noInput("cannot read the input: \(String(cString: strerror(errno)))")
+                    // The lines read before it are answered and written first, as before
+                    // any read that would wait.
+                    let failure = errno
+                    try willRead?()
+                    throw CLIError.noInput("cannot read the input: \(String(cString: strerror(failure)))")
                 }
                 if n == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<n]) }
             }
@@ -142,7 +147,7 @@ enum Batch {
         // A CSV row shows the pick, the confidence level, the runner-up and the decisive
         // reason: no what-if, warning, why-not, estimate or migration, so none is worked out.
         let withWhatIf = inv.flags.contains("what-if") && !csv
-        // Each worker answers its share of a round on its own thread, with its own engine and
+        // Each worker answers the lines it claims on its own thread, with its own engine and
         // copy of the catalog, made on that thread the first time a round needs it (a short
         // input makes one): threads that shared the catalog's objects, or memory the reading
         // thread allocated, would contend for it on every line. If the copy cannot be made,
@@ -170,15 +175,17 @@ enum Batch {
         let progress = inv.io.stderrIsTerminal && !inv.io.stdoutIsTerminal
         var lastProgress = monotonicSeconds()
         // Fleets repeat workload shapes, and the engine is deterministic: an answer is
-        // computed at most twice (`seen`) and reused for a later line with the same bytes around its id, found
+        // reused for a later line with the same bytes around its id, found
         // as the line is read, without parsing; within a round, a line with the key of an
         // earlier one waits for that one's answer. The cache is bounded, so memory stays flat.
         // (A second cache, by parsed profile, cost a fleet of distinct profiles a sixth of a
         // CSV row, for lines that differ in spelling alone.)
         var byLine: [LineScan.LineKey: Rendered] = [:]
-        /// An answer enters the cache the second time its key is answered: a fleet of distinct
-        /// profiles would otherwise keep 512 answers no line takes (a JSON answer is some 20 KB:
-        /// 11 MB held, and each new answer written into memory the cache had pushed out).
+        /// An answer enters the cache only once its key has been read on two lines: a fleet of
+        /// distinct profiles would otherwise keep 512 answers no line takes (a JSON answer is
+        /// some 20 KB: 11 MB held, and each new answer written into memory the cache had pushed
+        /// out). A shape that repeats is worked out again until its answer is written and
+        /// cached (the lines of the round answered beside it miss it).
         var seen = LineScan.SeenKeys()
         /// This round's lines that are not in the cache, by key: the first of each (the others
         /// take its answer).
@@ -285,7 +292,7 @@ enum Batch {
                     try queueOutcome(outcome, line)
                     if reusable, let key = line.scanned?.key {
                         answers[at] = rendered
-                        if seen.again(key) {
+                        if seen.repeated(key) {
                             if byLine.count >= Worker.cacheLimit { byLine.removeAll(keepingCapacity: true) }
                             byLine[key] = rendered
                         }
@@ -323,7 +330,7 @@ enum Batch {
             inv.io.writeErr((progress ? "\r" : "") + "batch: stopped by a signal after \(lastWritten) line(s), \(answered) answered, \(failed.count) failed\n")
             throw Ask.Stop(status: signal == SIGTERM ? .terminated : .interrupted, message: "")
         }
-        // Before a read that may wait, the lines already read are answered and written: a
+        // Before a read that would wait, the lines already read are answered and written: a
         // slow producer sees its answers at once (output starts before input ends). A signal
         // that came while they were answered stops the run here, before the read waits.
         reader.willRead = {
@@ -341,6 +348,7 @@ enum Batch {
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }  // blank: skipped
                 if let scanned = bytes.withUnsafeBytes({ LineScan.scan($0) }) {
                     next.scanned = scanned
+                    seen.sight(scanned.key)
                     if let hit = byLine[scanned.key] {
                         next.hit = hit
                     } else if let first = firstInRound[scanned.key] {
@@ -485,16 +493,16 @@ enum Batch {
         case reused
     }
 
-    /// Works out answers on one thread: its share of each round. Its engine shares nothing
+    /// Works out answers on one thread: the lines it claims of each round. Its engine shares nothing
     /// with the others' (each has its own copy of the catalog).
     final class Worker: @unchecked Sendable {
         /// The fewest lines a thread is started for.
         static let minimumShare = 8
         /// Lines read before a round is answered even if more could be read without waiting:
-        /// a round's answers are held until it is written. A JSON line's is about 17 KB, so a
-        /// round gives each thread 32 of them, about 0.5 MB, which stays in its processor's
-        /// cache until written (512 lines each measured slower than one line at a time); a
-        /// CSV row's is about 0.3 KB.
+        /// a round's answers are held until it is written, while the next round is answered
+        /// (two rounds at most). A JSON line's is about 20 KB, so a round gives each thread
+        /// 32 of them, about 0.6 MB (512 lines each measured slower than one line at a time,
+        /// before rounds were written side by side); a CSV row's is about 0.3 KB.
         static func roundLimit(csv: Bool, jobs: Int) -> Int { csv ? 512 : 32 * jobs }
         static let defaultJobLimit = 8
         static let jobLimit = 256

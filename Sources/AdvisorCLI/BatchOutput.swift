@@ -32,7 +32,7 @@ extension Batch {
 
     /// Output waiting to be written: small pieces copied into an arena, rendered answers
     /// referenced where they lie, all written with writev when enough has gathered (or before
-    /// the input is read again). Without a real descriptor (tests), the pieces are joined and
+    /// a read of the input that would wait). Without a real descriptor (tests), the pieces are joined and
     /// handed to `IO.writeOut`.
     final class OutputQueue {
         private let fd: Int32?

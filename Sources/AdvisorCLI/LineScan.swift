@@ -1,24 +1,35 @@
 /// `batch` reuses the answer to a line whose bytes, apart from the value of its "id", equal
 /// those of a line already answered. This finds that value without building anything.
 enum LineScan {
-    /// Where a line's top-level "id" value lies, found by a scan that builds nothing; the
-    /// line's other bytes, with that place, are the key under which an answer is reused.
-    /// The digests of line keys seen, one per place of a fixed table (a bound on the memory):
-    /// whether a key came before, as far as the table remembers. A digest two keys share, or
-    /// one pushed out by another, only changes which answers are cached, never an answer.
+    /// The line keys read, as far as a fixed table remembers (a bound on the memory): a digest
+    /// and how often it was read (up to two), one per place. A digest two keys share, or one
+    /// pushed out by another, only changes which answers are cached, never an answer.
     struct SeenKeys {
         static let places = 1 << 12
+        /// Each place's digest, with its lowest bit set (0: an empty place).
         private var digests = [Int](repeating: 0, count: places)
+        private var twice = [Bool](repeating: false, count: places)
 
-        /// Whether `key` was seen before (and remembers it).
-        mutating func again(_ key: LineKey) -> Bool {
+        /// Counts a line read with `key`.
+        mutating func sight(_ key: LineKey) {
+            let i = key.digest & (SeenKeys.places - 1), mark = key.digest | 1
+            if digests[i] == mark {
+                twice[i] = true
+            } else {
+                digests[i] = mark
+                twice[i] = false
+            }
+        }
+
+        /// Whether `key` was read on two lines or more (as far as the table remembers).
+        func repeated(_ key: LineKey) -> Bool {
             let i = key.digest & (SeenKeys.places - 1)
-            if digests[i] == key.digest { return true }
-            digests[i] = key.digest
-            return false
+            return digests[i] == key.digest | 1 && twice[i]
         }
     }
 
+    /// Where a line's top-level "id" value lies, found by a scan that builds nothing; the
+    /// line's other bytes, with that place, are the key under which an answer is reused.
     struct LineKey: Hashable, Sendable {
         /// The line without the id's value.
         let rest: [UInt8]

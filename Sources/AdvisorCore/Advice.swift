@@ -165,7 +165,7 @@ extension Engine {
             var text: Sentence = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
             if let configuration = unmet.byConfiguration {
                 text += " A configuration meets it: \(configuration)"
-                if text.bytes.last != UInt8(ascii: ".") { text += "." }
+                if !text.endsWithPeriod { text += "." }
             } else if let i = ranked.rest.indices.first(where: { !missedBy($0).contains(unmet.key) }) {
                 let other = ranked.rest[i]
                 text += " \(other.service.name) (\(other.service.id), score \(number: other.score)) meets it."

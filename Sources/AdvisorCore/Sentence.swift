@@ -19,6 +19,15 @@ struct Sentence: ExpressibleByStringInterpolation, Sendable {
 
     var string: String { String(decoding: bytes, as: UTF8.self) }
 
+    /// Whether the text ends in ".", as `string.hasSuffix(".")` says (by characters): a final
+    /// "." after an ASCII byte is a character of its own (only a non-ASCII scalar, a prepended
+    /// mark, joins one), so the string is made only when a non-ASCII byte comes before it.
+    var endsWithPeriod: Bool {
+        guard bytes.last == UInt8(ascii: ".") else { return false }
+        if bytes.count < 2 || bytes[bytes.count - 2] < 0x80 { return true }
+        return string.hasSuffix(".")
+    }
+
     struct StringInterpolation: StringInterpolationProtocol {
         var bytes: [UInt8] = []
 

@@ -8,8 +8,12 @@ public enum Memory {
     /// instead of handing it back to the system at once (`mallopt(M_TRIM_THRESHOLD)`; its
     /// default is 128 KB). For a program that frees and allocates the same large buffers again
     /// and again, such as batch's rendered answers of some 20 KB each, returning them after
-    /// each round and faulting fresh pages in for the next costs page faults and system time;
-    /// the peak memory is the same either way. `mallopt` is looked up at run time (the Glibc
+    /// each round and faulting fresh pages in for the next costs page faults and system time.
+    /// Up to `bytes` freed then stays with the process after a peak (batch's measured peak was
+    /// the same), and setting the threshold turns off glibc's dynamic mmap threshold: blocks
+    /// of 128 KB or more (a very long line's copies) are each mapped and unmapped anew, as
+    /// glibc's default does until the first such block is freed. The setting holds for the
+    /// whole process from then on. `mallopt` is looked up at run time (the Glibc
     /// module does not declare it): where it is missing (another C library, a static
     /// executable), nothing changes and the answer is false.
     @discardableResult

@@ -31,7 +31,7 @@ public enum Threads {
 }
 
 extension Threads {
-    /// Threads kept for many `run`s (a batch's rounds): a thread started for every round would
+    /// Threads kept for many runs (a batch's rounds): a thread started for every round would
     /// begin each with cold caches (its allocator's among them). Workers wait on a condition
     /// variable between runs. SIGINT and SIGTERM are blocked in them, so they reach the calling
     /// thread (whose handler sets a flag the bodies may read). The threads end when the pool is
@@ -45,22 +45,6 @@ extension Threads {
         deinit {
             state.stop()
             for thread in threads { pthread_join(thread, nil) }
-        }
-
-        /// Runs `body(k)` for k in 0..<count, 0 on the calling thread, the others on the pool's
-        /// threads (started the first time they are needed); returns when every one has
-        /// returned. A thread that cannot be started runs its bodies on the caller.
-        public func run(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
-            guard count > 1 else {
-                if count == 1 { body(0) }
-                return
-            }
-            while threads.count < count - 1, start() {}
-            let onWorkers = min(count - 1, threads.count)
-            state.post(body, workers: onWorkers)
-            body(0)
-            for k in (onWorkers + 1)..<count { body(k) }
-            state.waitForWorkers()
         }
 
         /// Starts `body(k)` for k in 1..<count on the pool's threads (started the first time

@@ -23,6 +23,35 @@ import Testing
     }
 }
 
+/// Batch's rounds: `begin` starts bodies 1..<count on the pool's threads and returns at once
+/// (the caller does its own share, 0, meanwhile); `finish` waits for them. Run after run on
+/// the same threads.
+@Suite struct PoolTests {
+    /// Slots each body writes its own of (no two bodies share one).
+    final class Slots: @unchecked Sendable {
+        let values = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4)
+        init() { values.initialize(repeating: 0) }
+        deinit { values.deallocate() }
+    }
+
+    @Test func beginRunsTheOthersAndFinishWaitsForThem() {
+        let pool = Threads.Pool()
+        let slots = Slots()
+        for run in 1...3 {
+            let started = pool.begin(4) { k in
+                usleep(useconds_t(1_000 * k))
+                slots.values[k] = run
+            }
+            #expect(started == 3)
+            pool.finish()
+            #expect(Array(slots.values) == [0, run, run, run], "run \(run)")
+        }
+        #expect(pool.begin(1) { _ in slots.values[0] = -1 } == 0, "one body: the caller's, none started")
+        pool.finish()
+        #expect(slots.values[0] == 0)
+    }
+}
+
 #if os(Linux)
 /// Batch frees and allocates its answers by the thousand. With the freed heap kept, memory
 /// freed at the top of the heap and allocated again is not faulted in again: 4 MB in 32 KB
