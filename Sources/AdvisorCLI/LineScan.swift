@@ -42,7 +42,7 @@ enum LineScan {
         /// each mixed with a secret, are multiplied in full and the product's halves folded
         /// (as wyhash does); the secrets come per process from the standard hasher's random
         /// seed. It is not a keyed hash of the standard hasher's strength. A collision costs
-        /// only time: the caches it serves (a round's lines, at most 512 for CSV and 32 a thread
+        /// only time: the caches it serves (a round's lines, at most 512 for CSV and 96 a thread
         /// for JSON; the line cache, at most 512 answers) compare whole keys.
         let digest: Int
 
