@@ -247,8 +247,7 @@ enum Batch {
         /// before it (and then answers lines of this one too). Two rounds' lines and answers
         /// are held at most.
         let rounds = (Round(capacity: roundLimit), Round(capacity: roundLimit))
-        var useFirst = true
-        /// The round answered and not yet written, if any.
+        /// The round answered and not yet written, if any (the next round is the other one).
         var answeredRound: Round? = nil
 
         /// Answers the lines read so far, on up to `jobs` threads (at least `minimumShare`
@@ -257,8 +256,7 @@ enum Batch {
         /// then claims lines too. This round is written by the next call or `writeAnswered`.
         func answerPending() throws {
             guard !pending.isEmpty else { return }
-            let round = useFirst ? rounds.0 : rounds.1
-            useFirst.toggle()
+            let round = answeredRound === rounds.0 ? rounds.1 : rounds.0
             round.start(&pending)
             firstInRound.removeAll(keepingCapacity: true)
             let used = min(jobs, max(1, round.count / Worker.minimumShare))
