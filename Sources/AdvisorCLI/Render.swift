@@ -40,6 +40,7 @@ public enum Render {
             ("whatIf", .array(r.whatIf.map { .object([("key", .string($0.key)), ("value", .string($0.value)), ("service", .string($0.service))]) })),
             ("estimates", estimatesJSON(r.estimates)),
         ]
+        precondition(r.estimatesComputed, "a recommendation made without its estimates is written by JSONWriter.recommendation with its engine")
         // whatIf is absent when it was not computed: an empty list means no single answer
         // changes the pick.
         return .object(members.filter { $0.0 != "whatIf" || r.whatIfComputed })

@@ -4,11 +4,8 @@ import AdvisorCore
 extension Render {
     static func range(_ r: CostRange?) -> JSON {
         guard let r else { return .null }
-        return .object([("low", .number(rounded(r.low))), ("high", .number(rounded(r.high)))])
+        return .object([("low", .number(CostRange.cents(r.low))), ("high", .number(CostRange.cents(r.high)))])
     }
-
-    /// Cents: figures are estimates, and byte-identical output needs no float noise.
-    static func rounded(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 
     static func estimatesJSON(_ estimates: [Estimate]) -> JSON {
         .array(estimates.map { e in

@@ -12,94 +12,15 @@ extension Render {
     }
 }
 
-/// Compact JSON appended to a buffer of its own, copied out when done: literal pieces copied
-/// as they are, strings and numbers as AdvisorCore's compact writer writes them. A line is
-/// some 400 small pieces; each is a room check and a copy here, where an array's append also
-/// checks that its storage is unshared and goes through the generic copy (about a hundred
-/// instructions a piece).
-struct JSONBytes: ~Copyable {
-    private var base: UnsafeMutablePointer<UInt8>
-    private var count = 0
-    private var capacity: Int
-    /// What AdvisorCore writes into an array (an escaped string, a finding or a price
-    /// citation without its JSON), before it is copied in.
-    private var scratch: [UInt8] = []
+/// Batch's JSON line writer: AdvisorCore's, with the members of a recommendation.
+typealias JSONBytes = JSONWriter
 
-    init(capacity: Int = 1 << 15) {
-        self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
-    }
-
-    deinit { base.deallocate() }
-
-    /// Moves what was written so far to the end of `out`, and goes on from empty (a long
-    /// document, such as a plan, is moved piece by piece, not held twice).
-    mutating func flush(into out: inout [UInt8]) {
-        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
-        count = 0
-    }
-
+extension JSONWriter {
     /// What was written so far and then a newline, as a line's answer, and goes on from empty
     /// (a batch line is copied once, into its answer).
     mutating func line() -> Batch.Rendered {
         byte(0x0A)
-        defer { count = 0 }
-        return Batch.Rendered(UnsafeRawBufferPointer(start: base, count: count))
-    }
-
-    @inline(__always) private mutating func reserve(_ n: Int) {
-        if count + n > capacity { grow(count + n) }
-    }
-
-    private mutating func grow(_ needed: Int) {
-        let bigger = max(needed, 2 * capacity)
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
-        moved.initialize(from: base, count: count)
-        base.deallocate()
-        base = moved
-        capacity = bigger
-    }
-
-    @inline(__always) private mutating func append(_ bytes: UnsafeRawBufferPointer) {
-        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
-        reserve(bytes.count)
-        UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: bytes.count)
-        count += bytes.count
-    }
-
-    @inline(__always) private mutating func byte(_ b: UInt8) {
-        reserve(1)
-        base[count] = b
-        count += 1
-    }
-
-    @inline(__always) mutating func raw(_ s: StaticString) {
-        append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
-    }
-
-    private mutating func bytes(_ a: [UInt8]) { a.withUnsafeBytes { append($0) } }
-
-    /// A string as `JSON.appendString` writes it: one that needs no escape copied whole
-    /// between its quotes, any other written by AdvisorCore.
-    mutating func string(_ s: String) {
-        var s = s
-        let plain = s.withUTF8 { utf8 -> Bool in
-            guard JSON.needsNoEscape(utf8) else { return false }
-            byte(UInt8(ascii: "\""))
-            append(UnsafeRawBufferPointer(utf8))
-            byte(UInt8(ascii: "\""))
-            return true
-        }
-        if !plain {
-            scratch.removeAll(keepingCapacity: true)
-            JSON.appendString(s, to: &scratch)
-            bytes(scratch)
-        }
-    }
-
-    /// A number as `JSON.appendNumber` writes it, its digits copied straight in.
-    mutating func number(_ n: Double) {
-        if !JSON.withNumberBytes(n, { append(UnsafeRawBufferPointer($0)) }) { raw("null") }
+        return take { Batch.Rendered($0) }
     }
 
     /// `[`, each element written by `element`, separated by commas, `]`. The elements are
@@ -121,12 +42,28 @@ struct JSONBytes: ~Copyable {
 
     mutating func finding(_ f: borrowing Finding, withSource: Bool) {
         if f.withKeptJSON(withSource: withSource, { append($0) }) { return }
-        scratch.removeAll(keepingCapacity: true)
-        f.appendJSON(withSource: withSource, to: &scratch)
-        bytes(scratch)
+        appending { f.appendJSON(withSource: withSource, to: &$0) }
     }
 
+    /// The recommendation, its estimates among them.
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {
+        precondition(r.estimatesComputed, "a recommendation made without its estimates is written with the engine that made it")
+        members(r, catalog: catalog)
+        array(r.estimates) { $0.estimate($1) }
+        raw("}")
+    }
+
+    /// The recommendation. Its estimates, when `recommend` left them out, are written by
+    /// `engine` as they are worked out (batch): they are never made as values. (Not one
+    /// function with an optional engine or a closure: either copies the engine.)
+    mutating func recommendation(_ r: Recommendation, catalog: Catalog, engine: Engine) {
+        members(r, catalog: catalog)
+        if r.estimatesComputed { array(r.estimates) { $0.estimate($1) } } else { engine.writeEstimates(r, to: &self) }
+        raw("}")
+    }
+
+    /// The recommendation's members up to `"estimates":`.
+    private mutating func members(_ r: Recommendation, catalog: Catalog) {
         raw(#"{"schemaVersion":1,"catalogVersion":"#)
         string(catalog.version)
         raw(#","profile":{"#)
@@ -198,17 +135,6 @@ struct JSONBytes: ~Copyable {
             }
         }
         raw(#","estimates":"#)
-        array(r.estimates) { $0.estimate($1) }
-        raw("}")
-    }
-
-    mutating func range(_ r: CostRange?) {
-        guard let r else { raw("null"); return }
-        raw(#"{"low":"#)
-        number(Render.rounded(r.low))
-        raw(#","high":"#)
-        number(Render.rounded(r.high))
-        raw("}")
     }
 
     mutating func estimate(_ e: Estimate) {
@@ -235,9 +161,7 @@ struct JSONBytes: ~Copyable {
         raw(#","prices":"#)
         array(e.prices) { w, p in
             if let kept = p.json { return w.bytes(kept) }
-            w.scratch.removeAll(keepingCapacity: true)
-            p.appendJSON(to: &w.scratch)
-            w.bytes(w.scratch)
+            w.appending { p.appendJSON(to: &$0) }
         }
         raw(#","assumptions":"#)
         strings(e.assumptions)

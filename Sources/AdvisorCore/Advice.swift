@@ -57,7 +57,9 @@ extension Engine {
             warnings.append(Warning(kind: .nothingFits, text: text))
         }
         // A warning reads answers only, so there is nothing missing for its reason to name.
-        for rule in answers.map(firingWarnings) ?? firingWarnings(profile) {
+        // Not `answers.map(firingWarnings)`: a method as a value holds a copy of the engine.
+        let firing = if let answers { firingWarnings(answers) } else { firingWarnings(profile) }
+        for rule in firing {
             warnings.append(Warning(kind: .profile, text: texts ? reason(rule, profile: profile, service: nil, missing: []) : "", rule: rule.id))
         }
         if !ranked.relaxed {

@@ -381,7 +381,11 @@ public struct Engine: Sendable {
     /// With `onlyShown` (batch's JSON lines), the findings no output shows are not written:
     /// excluded services' score findings, and the configuration of every service but the
     /// pick. Everything `recommend --format json` shows is the same.
-    public func recommend(_ profile: Profile, answers: EvaluatorAnswers? = nil, withWhatIf: Bool = true, memo: inout ReasonMemo, onlyShown: Bool = false) -> Recommendation {
+    ///
+    /// Without `withEstimates` (batch's JSON lines), the estimates are left out, to be
+    /// written by `writeEstimates` as they are worked out.
+    public func recommend(_ profile: Profile, answers: EvaluatorAnswers? = nil, withWhatIf: Bool = true, memo: inout ReasonMemo, onlyShown: Bool = false,
+                          withEstimates: Bool = true) -> Recommendation {
         let a = answers?.value ?? evaluator.answers(profile)
         precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo.firings)
@@ -398,7 +402,10 @@ public struct Engine: Sendable {
                                             excluded: ranked.excluded, warnings: warnings, whatIf: whatIf)
         recommendation.whatIfComputed = withWhatIf
         recommendation.onlyShownFindings = onlyShown
-        recommendation.estimates = estimates(recommendation)
+        recommendation.estimatesComputed = withEstimates
+        // Of the services, not of `recommendation`: reading it while setting one of its
+        // members copies it whole.
+        if withEstimates { recommendation.estimates = estimates(profile, services: [ranked.pick.service] + ranked.rest.map(\.service)) }
         recommendation.migration = catalog.migrationPlan(for: profile, target: ranked.pick.service)
         return recommendation
     }

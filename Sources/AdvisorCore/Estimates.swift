@@ -25,6 +25,10 @@ public struct CostRange: Sendable, Equatable {
     public init(low: Double, high: Double) { self.low = low; self.high = high }
     public init(_ both: Double) { self.init(low: both, high: both) }
     static func + (a: CostRange, b: CostRange) -> CostRange { CostRange(low: a.low + b.low, high: a.high + b.high) }
+
+    /// A figure to the cent, as JSON shows it: figures are estimates, and byte-identical
+    /// output needs no float noise.
+    public static func cents(_ x: Double) -> Double { (x * 100).rounded() / 100 }
 }
 
 /// One billed part of an estimate: its monthly range, or nil with the answers it needs.
@@ -205,8 +209,26 @@ extension Engine {
 
     /// Monthly estimates for the pick and every alternative, on the same workload.
     public func estimates(_ r: Recommendation) -> [Estimate] {
+        estimates(r.profile, services: [r.pick.service] + r.alternatives.map(\.0.service))
+    }
+
+    func estimates(_ profile: Profile, services: [Service]) -> [Estimate] {
+        let inputs = estimateInputs(profile)
+        return services.map { estimate($0.id, inputs) }
+    }
+
+    /// Writes `estimates(r)` as JSON, the array `recommend --format json` shows, from the
+    /// estimates as they are worked out (batch, for every line): no `Estimate` is made, nor a
+    /// string of a part's basis.
+    public func writeEstimates(_ r: Recommendation, to w: inout JSONWriter) {
         let inputs = estimateInputs(r.profile)
-        return ([r.pick.service] + r.alternatives.map(\.0.service)).map { estimate($0.id, inputs) }
+        w.byte(UInt8(ascii: "["))
+        builder(r.pick.service.id, inputs).write(to: &w)
+        for (alternative, _) in r.alternatives {
+            w.byte(UInt8(ascii: ","))
+            builder(alternative.service.id, inputs).write(to: &w)
+        }
+        w.byte(UInt8(ascii: "]"))
     }
 
     /// Writes out once each price's citation (its sentence, source and date) with the
@@ -232,32 +254,40 @@ extension Engine {
 
     /// The monthly estimate of one service for the inputs read from a profile.
     func estimate(_ service: String, _ inputs: EstimateInputs) -> Estimate {
-        let region = inputs.region
+        builder(service, inputs).build()
+    }
+
+    /// The estimate of one service for these inputs, worked out: what `build` makes an
+    /// `Estimate` of and `appendJSON` writes.
+    func builder(_ service: String, _ inputs: EstimateInputs) -> EstimateBuilder {
         let w = inputs.workload
-        var b = EstimateBuilder(service: service, region: region, table: catalog.prices)
-        b.citations = priceCitations
         if let multiAZ = w.multiAZ {
-            b.multiAZ = multiAZ
+            let b = EstimateBuilder(service: service, region: inputs.region, table: catalog.prices, citations: priceCitations, multiAZ: multiAZ)
             b.model(w)
-        } else {
-            // Availability unanswered: the low end single-AZ, the high end Multi-AZ.
-            var single = b, multi = b
-            single.multiAZ = false; multi.multiAZ = true
-            single.model(w); multi.model(w)
-            b = multi
-            if single.parts.count == multi.parts.count {
-                for i in b.parts.indices {
-                    if let lo = single.parts[i].monthlyUSD, let hi = multi.parts[i].monthlyUSD, lo != hi {
-                        b.parts[i].monthlyUSD = CostRange(low: min(lo.low, hi.low), high: max(lo.high, hi.high))
-                        b.parts[i].basis = "single-AZ: " + single.parts[i].basis + "; Multi-AZ: " + multi.parts[i].basis
-                    }
-                }
-                if b.parts.contains(where: { $0.basis.hasPrefix("single-AZ: ") }) {
-                    b.assumptions.append("availability not answered: the low end is single-AZ, the high end Multi-AZ")
+            return b
+        }
+        // Availability unanswered: the low end single-AZ, the high end Multi-AZ.
+        let single = EstimateBuilder(service: service, region: inputs.region, table: catalog.prices, citations: priceCitations, multiAZ: false)
+        let b = EstimateBuilder(service: service, region: inputs.region, table: catalog.prices, citations: priceCitations, multiAZ: true)
+        single.model(w)
+        b.model(w)
+        if single.parts.count == b.parts.count {
+            for i in b.parts.indices {
+                let multi = b.parts[i]
+                if let lo = single.parts[i].monthlyUSD, let hi = multi.monthlyUSD, lo != hi {
+                    var basis: Sentence = "single-AZ: "
+                    basis += single.parts[i].basis
+                    basis += "; Multi-AZ: "
+                    basis += multi.basis
+                    b.parts[i].monthlyUSD = CostRange(low: min(lo.low, hi.low), high: max(lo.high, hi.high))
+                    b.parts[i].basis = basis
                 }
             }
+            if b.parts.contains(where: { $0.basis.hasPrefix("single-AZ: ") }) {
+                b.assumptions.append("availability not answered: the low end is single-AZ, the high end Multi-AZ")
+            }
         }
-        return b.build()
+        return b
     }
 }
 
@@ -268,12 +298,14 @@ struct EstimateInputs: Hashable {
 }
 
 /// Builds one estimate: looks prices up (recording each one used), adds parts and assumptions.
-struct EstimateBuilder {
+/// A class: returned and handed on as a struct, it was copied, counting a reference to each of
+/// its dozen lists and strings in and out (five estimates a batch line).
+final class EstimateBuilder {
     let service: String
     let region: String
     let table: PriceTable
     var multiAZ = false
-    var parts: [EstimatePart] = []
+    var parts: [Part] = []
     /// The prices used, by position in the table, in the order first used.
     var used: [Int] = []
     /// Each price's citation by position in the table, with its JSON, written once
@@ -286,10 +318,12 @@ struct EstimateBuilder {
     /// Set by the parts sized from the request rate.
     var pricesTheLoad = false
 
-    init(service: String, region: String, table: PriceTable) {
+    init(service: String, region: String, table: PriceTable, citations: [PriceCitation] = [], multiAZ: Bool = false) {
         self.service = service
         self.region = region
         self.table = table
+        self.citations = citations
+        self.multiAZ = multiAZ
         // Room for what a model adds, given once: grown an element at a time, these lists
         // took some 20 allocations a batch line.
         used.reserveCapacity(8)
@@ -298,7 +332,7 @@ struct EstimateBuilder {
     }
 
     /// A unit price of this service (or `of`), recorded as used.
-    mutating func price(_ key: String, of owner: String? = nil) -> Double? {
+    func price(_ key: String, of owner: String? = nil) -> Double? {
         guard let (i, fell) = table.lookupPosition(owner ?? service, key, region: region) else {
             unpriced.append(key)
             return nil
@@ -309,9 +343,18 @@ struct EstimateBuilder {
         return table.prices[i].usd
     }
 
+    /// A part as the builder keeps it: `EstimatePart` with its basis as written, in bytes
+    /// (made a string only for an `Estimate`).
+    struct Part {
+        var item: String
+        var monthlyUSD: CostRange?
+        var basis: Sentence
+        var missing: [String]
+    }
+
     /// Adds a part; its basis is a `Sentence` (written into bytes: a few for every estimate).
-    mutating func add(_ item: String, _ value: CostRange?, _ basis: Sentence, missing: [String] = []) {
-        parts.append(EstimatePart(item: item, monthlyUSD: value, basis: basis.string, missing: value == nil ? missing : []))
+    func add(_ item: String, _ value: CostRange?, _ basis: Sentence, missing: [String] = []) {
+        parts.append(Part(item: item, monthlyUSD: value, basis: basis, missing: value == nil ? missing : []))
     }
 
     static func n(_ raw: Double) -> String {
@@ -324,7 +367,7 @@ struct EstimateBuilder {
 
     // MARK: the models
 
-    mutating func model(_ w: Workload) {
+    func model(_ w: Workload) {
         switch service {
         case "rds-postgresql", "rds-mysql", "rds-mariadb": rds(w, instanceKeys: Self.r7gKeys, family: "db.r7g")
         case "rds-oracle": rds(w, instanceKeys: Self.r6iOracleKeys, family: "db.r6i", licence: "Oracle SE2 licence included")
@@ -354,7 +397,7 @@ struct EstimateBuilder {
 
     /// Instance size range from throughput: vCPUs at 1,000 (low) to 250 (high) requests per
     /// second each, rounded up to a size of the family.
-    mutating func sizes(_ w: Workload, family: String) -> (low: (name: String, vcpus: Double), high: (name: String, vcpus: Double))? {
+    func sizes(_ w: Workload, family: String) -> (low: (name: String, vcpus: Double), high: (name: String, vcpus: Double))? {
         guard let rate = w.requestsPerSecond else { return nil }
         pricesTheLoad = true
         let low = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.low)
@@ -387,7 +430,7 @@ struct EstimateBuilder {
         ("instance-hour-db-r6i-large-%-az-standard-license-included", r6iSQLServerKeys), ("instance-hour-db-r6i-large-%-az", r6iKeys),
     ]
 
-    mutating func rds(_ w: Workload, instanceKeys: DeploymentKeys, family: String, licence: String? = nil) {
+    func rds(_ w: Workload, instanceKeys: DeploymentKeys, family: String, licence: String? = nil) {
         let az = multiAZ ? "Multi-AZ (the standby is billed: the Multi-AZ rate is twice the single-AZ one)" : "single-AZ"
         let hourly = price(multiAZ ? instanceKeys.multi : instanceKeys.single)
         if let s = sizes(w, family: family), let hourly {
@@ -420,7 +463,7 @@ struct EstimateBuilder {
 
     /// Aurora, DocumentDB and Neptune: instances over one shared cluster volume billed once
     /// (six copies in three AZs, one price), and I/O per million requests.
-    mutating func cluster(_ w: Workload, instanceKey: String, family: String, storageKey: String, ioKey: String, readPage: Double, name: String) {
+    func cluster(_ w: Workload, instanceKey: String, family: String, storageKey: String, ioKey: String, readPage: Double, name: String) {
         let hourly = price(instanceKey)
         let readers = multiAZ ? 1.0 : 0.0
         let clusters = Double(w.regions)
@@ -456,7 +499,7 @@ struct EstimateBuilder {
         }
     }
 
-    mutating func dsql(_ w: Workload) {
+    func dsql(_ w: Workload) {
         let dpu = price("dpu")
         let perRequest = (low: 0.1, high: 0.5)
         if let rate = w.requestsPerSecond, let dpu {
@@ -479,7 +522,7 @@ struct EstimateBuilder {
         storage(w, key: "storage", copies: Double(w.regions), text: "one logical copy per Region, replicated across three AZs at no extra charge")
     }
 
-    mutating func storage(_ w: Workload, key: String, copies: Double, text: String, perHour: Bool = false) {
+    func storage(_ w: Workload, key: String, copies: Double, text: String, perHour: Bool = false) {
         let rate = price(key)
         if let gb = w.gigabytes, let rate {
             let monthly = gb * copies * rate * (perHour ? CostMath.hoursPerMonth : 1)
@@ -491,7 +534,7 @@ struct EstimateBuilder {
 
     /// DynamoDB and Keyspaces: request units by the documented formula; the low end provisioned
     /// capacity at the peak, the high end on-demand requests at the peak all month.
-    mutating func requestUnits(_ w: Workload, read: (onDemand: String, provisioned: String), write: (onDemand: String, provisioned: String), storageKey: String,
+    func requestUnits(_ w: Workload, read: (onDemand: String, provisioned: String), write: (onDemand: String, provisioned: String), storageKey: String,
                                replicated: (onDemand: String, provisioned: String)?) {
         let prices = (price(read.onDemand), price(write.onDemand), price(read.provisioned), price(write.provisioned))
         var missing: [String] = []
@@ -522,7 +565,7 @@ struct EstimateBuilder {
         storage(w, key: storageKey, copies: Double(w.regions), text: "three AZs included\(w.regions > 1 ? "; a copy in each Region" : "")")
     }
 
-    mutating func cacheServerless(_ w: Workload) {
+    func cacheServerless(_ w: Workload) {
         storage(w, key: "serverless-data-stored", copies: 1, text: "serverless, data stored; replicated across AZs at no extra charge", perHour: true)
         let ecpu = price("serverless-ecpu")
         var missing: [String] = []
@@ -538,7 +581,7 @@ struct EstimateBuilder {
         assumptions.append("ElastiCache Serverless; node-based clusters are priced per node-hour instead")
     }
 
-    mutating func redshift(_ w: Workload) {
+    func redshift(_ w: Workload) {
         storage(w, key: "managed-storage-rms", copies: 1, text: "Redshift Managed Storage")
         if let rpu = price("serverless-rpu-hour") {
             let hourly = 4 * rpu
@@ -548,7 +591,7 @@ struct EstimateBuilder {
         }
     }
 
-    mutating func opensearch(_ w: Workload) {
+    func opensearch(_ w: Workload) {
         let nodes = multiAZ ? 2.0 : 1.0
         if let s = sizes(w, family: "r7g"), let hourly = price("instance-hour-r7g-large-search") {
             let cost = { (v: Double) in nodes * hourly * v / 2 * CostMath.hoursPerMonth }
@@ -560,7 +603,7 @@ struct EstimateBuilder {
         storage(w, key: "ebs-gp3-storage", copies: nodes, text: multiAZ ? "EBS gp3 on each node: a replica per AZ" : "EBS gp3")
     }
 
-    mutating func influx(_ w: Workload) {
+    func influx(_ w: Workload) {
         let deployment = multiAZ ? "multi" : "single"
         if w.requestsPerSecond != nil, let large = price("instance-hour-db-influx-large-\(deployment)-az"), let medium = price("instance-hour-db-influx-medium-\(deployment)-az") {
             add("instances", CostRange(low: medium * CostMath.hoursPerMonth, high: large * CostMath.hoursPerMonth), "db.influx.medium to db.influx.large, \(multiAZ ? "Multi-AZ" : "single-AZ"), 730 h")
@@ -570,7 +613,7 @@ struct EstimateBuilder {
         storage(w, key: "storage-influx-iops-included-3k-\(deployment)-az", copies: 1, text: "Influx IOPS Included 3K\(multiAZ ? ", Multi-AZ" : "")")
     }
 
-    mutating func s3Vectors(_ w: Workload) {
+    func s3Vectors(_ w: Workload) {
         storage(w, key: "storage", copies: 1, text: "vectors and metadata")
         var missing: [String] = []
         if w.requestsPerSecond == nil { missing.append("throughput") }
@@ -587,24 +630,89 @@ struct EstimateBuilder {
         }
     }
 
-    func build() -> Estimate {
+    /// The profile keys the unknown parts need, each once, in the order the parts name them.
+    var missing: [String] {
         var missing: [String] = []
         for part in parts { for key in part.missing where !missing.contains(key) { missing.append(key) } }
-        let known = parts.compactMap(\.monthlyUSD)
-        let total: CostRange? = parts.isEmpty || known.count < parts.count ? nil : known.reduce(CostRange(0), +)
+        return missing
+    }
+
+    /// The sum of the parts; nil when there are none or any is unknown (never 0 for unknown).
+    var total: CostRange? {
+        guard !parts.isEmpty else { return nil }
+        var sum = CostRange(0)
+        for part in parts {
+            guard let figure = part.monthlyUSD else { return nil }
+            sum = sum + figure
+        }
+        return sum
+    }
+
+    /// The model's notes, and that some prices fell back to us-east-1's.
+    var allNotes: [String] {
         var notes = self.notes
         if fellBack { notes.append("Some prices are us-east-1's: the table has none for \(region).") }
-        var assumptions = self.assumptions
-        if parts.contains(where: { $0.monthlyUSD != nil }) {
-            assumptions.insert("On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted", at: 0)
-        }
-        // The first of each sentence, kept in order (a handful: compared one by one, not hashed).
+        return notes
+    }
+
+    /// The assumptions, each once in the order first made, after the one every figure rests on.
+    var allAssumptions: [String] {
         var kept: [String] = []
-        kept.reserveCapacity(assumptions.count)
+        kept.reserveCapacity(assumptions.count + 1)
+        if parts.contains(where: { $0.monthlyUSD != nil }) {
+            kept.append("On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted")
+        }
+        // A handful: compared one by one, not hashed.
         for sentence in assumptions where !kept.contains(sentence) { kept.append(sentence) }
-        assumptions = kept
-        return Estimate(service: service, monthlyUSD: total, parts: parts, missing: missing, region: region,
-                        prices: used.map { citations.isEmpty ? PriceCitation(text: table.prices[$0].text, source: table.prices[$0].source, asOf: table.prices[$0].asOf) : citations[$0] },
-                        assumptions: assumptions, notes: notes, pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
+        return kept
+    }
+
+    func citation(_ position: Int) -> PriceCitation {
+        guard citations.isEmpty else { return citations[position] }
+        let p = table.prices[position]
+        return PriceCitation(text: p.text, source: p.source, asOf: p.asOf)
+    }
+
+    func build() -> Estimate {
+        Estimate(service: service, monthlyUSD: total,
+                 parts: parts.map { EstimatePart(item: $0.item, monthlyUSD: $0.monthlyUSD, basis: $0.basis.string, missing: $0.missing) },
+                 missing: missing, region: region, prices: used.map(citation), assumptions: allAssumptions, notes: allNotes,
+                 pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
+    }
+
+    /// Writes the estimate `build` makes as JSON, as `recommend --format json` shows it.
+    func write(to w: inout JSONWriter) {
+        w.raw(#"{"service":"#)
+        w.string(service)
+        w.raw(#","monthlyUSD":"#)
+        w.range(total)
+        w.raw(#","parts":["#)
+        for i in parts.indices {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw(#"{"item":"#)
+            w.string(parts[i].item)
+            w.raw(#","monthlyUSD":"#)
+            w.range(parts[i].monthlyUSD)
+            w.raw(#","basis":"#)
+            w.string(utf8: parts[i].basis.bytes)
+            w.raw(#","missing":"#)
+            w.strings(parts[i].missing)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw(#"],"missing":"#)
+        w.strings(missing)
+        w.raw(#","region":"#)
+        w.string(region)
+        w.raw(#","prices":["#)
+        for i in used.indices {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            let c = citation(used[i])
+            if let kept = c.json { w.bytes(kept) } else { w.appending { c.appendJSON(to: &$0) } }
+        }
+        w.raw(#"],"assumptions":"#)
+        w.strings(allAssumptions)
+        w.raw(#","notes":"#)
+        w.strings(allNotes)
+        w.byte(UInt8(ascii: "}"))
     }
 }

@@ -720,46 +720,53 @@ extension JSON {
         var owned = s
         owned.makeContiguousUTF8()
         _ = owned.utf8.withContiguousStorageIfAvailable { bytes in
-            var i = 0
-            var runStart = 0
-            func flush(_ end: Int) {
-                if end > runStart { out.append(contentsOf: bytes[runStart..<end]) }
-            }
-            while i < bytes.count {
-                // Eight plain bytes at a time (JSON.plainWord).
-                if i + 8 <= bytes.count, JSON.plainWord(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
-                    i += 8
-                    continue
-                }
-                let b = bytes[i]
-                var escape: String? = nil
-                var width = 1
-                switch b {
-                case 0x22: escape = "\\\""
-                case 0x5C: escape = "\\\\"
-                case 0x0A: escape = "\\n"
-                case 0x0D: escape = "\\r"
-                case 0x09: escape = "\\t"
-                case 0x08: escape = "\\b"
-                case 0x0C: escape = "\\f"
-                case 0x00..<0x20, 0x7F: escape = unicodeEscape(UInt32(b))
-                case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
-                    escape = unicodeEscape(UInt32(bytes[i + 1])); width = 2
-                case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
-                    escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"; width = 3
-                default: break
-                }
-                if let escape {
-                    flush(i)
-                    out.append(contentsOf: escape.utf8)
-                    i += width
-                    runStart = i
-                } else {
-                    i += 1
-                }
-            }
-            flush(bytes.count)
+            escape(bytes) { out.append(contentsOf: $0) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    /// Hands `emit` UTF-8 text as a JSON string literal holds it, without the quotes: runs of
+    /// plain bytes whole, and quotes, backslashes and control characters (C0, DEL, C1,
+    /// U+2028/9) escaped.
+    static func escape(_ bytes: UnsafeBufferPointer<UInt8>, _ emit: (UnsafeRawBufferPointer) -> Void) {
+        var i = 0
+        var runStart = 0
+        func flush(_ end: Int) {
+            if end > runStart { emit(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(bytes)[runStart..<end])) }
+        }
+        while i < bytes.count {
+            // Eight plain bytes at a time (JSON.plainWord).
+            if i + 8 <= bytes.count, JSON.plainWord(UnsafeRawPointer(bytes.baseAddress! + i).loadUnaligned(as: UInt64.self)) {
+                i += 8
+                continue
+            }
+            let b = bytes[i]
+            var escape: String? = nil
+            var width = 1
+            switch b {
+            case 0x22: escape = "\\\""
+            case 0x5C: escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
+            case 0x08: escape = "\\b"
+            case 0x0C: escape = "\\f"
+            case 0x00..<0x20, 0x7F: escape = unicodeEscape(UInt32(b))
+            case 0xC2 where i + 1 < bytes.count && (0x80...0x9F).contains(bytes[i + 1]):
+                escape = unicodeEscape(UInt32(bytes[i + 1])); width = 2
+            case 0xE2 where i + 2 < bytes.count && bytes[i + 1] == 0x80 && (bytes[i + 2] == 0xA8 || bytes[i + 2] == 0xA9):
+                escape = bytes[i + 2] == 0xA8 ? "\\u2028" : "\\u2029"; width = 3
+            default: break
+            }
+            if var escape {
+                flush(i)
+                escape.withUTF8 { emit(UnsafeRawBufferPointer($0)) }
+                i += width
+                runStart = i
+            } else {
+                i += 1
+            }
+        }
+        flush(bytes.count)
     }
 }

@@ -204,6 +204,9 @@ public struct Recommendation: Sendable {
     public internal(set) var onlyShownFindings = false
     /// Sizing and cost estimates; filled by `recommend`.
     public var estimates: [Estimate] = []
+    /// Whether `estimates` was filled: `recommend(..., withEstimates: false)` (batch's JSON
+    /// lines) leaves it to the writer (`Engine.writeEstimates`).
+    public internal(set) var estimatesComputed = true
     /// The path from the existing engine to the pick, when one was named; filled by `recommend`.
     public var migration: MigrationPlan? = nil
 }

@@ -28,6 +28,12 @@ struct Sentence: ExpressibleByStringInterpolation, Sendable {
         return string.hasSuffix(".")
     }
 
+    /// Whether the text begins with `prefix`, byte for byte (an ASCII prefix: as `hasPrefix`).
+    func hasPrefix(_ prefix: StaticString) -> Bool {
+        let p = UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount)
+        return bytes.count >= p.count && bytes[..<p.count].elementsEqual(p)
+    }
+
     struct StringInterpolation: StringInterpolationProtocol {
         var bytes: [UInt8] = []
 
@@ -40,6 +46,8 @@ struct Sentence: ExpressibleByStringInterpolation, Sendable {
         }
 
         mutating func appendInterpolation(_ text: String) {
+            // Lent where the string lies (a native string's), not copied first.
+            if text.utf8.withContiguousStorageIfAvailable({ bytes.append(contentsOf: $0) }) != nil { return }
             var text = text
             text.withUTF8 { bytes.append(contentsOf: $0) }
         }

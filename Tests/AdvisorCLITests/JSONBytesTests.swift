@@ -60,6 +60,44 @@ import Testing
         if mismatches <= 3 { Issue.record("\(what) is written differently:\n\(String(decoding: buffer, as: UTF8.self))") }
     }
 
+    /// Batch's lines leave the estimates out of the recommendation (`withEstimates: false`)
+    /// and write them as they are worked out (`Engine.writeEstimates`): the bytes are those of
+    /// the estimates made as values, for every profile of the generator (availability
+    /// unanswered among them: the single-AZ and Multi-AZ ends merged), with the price
+    /// citations' JSON kept (batch's engine) and without.
+    @Test func estimatesWrittenAsWorkedOutAreTheEstimatesMade() throws {
+        let catalog = try CLI.loadCatalog(directory: nil)
+        var engine = Engine(catalog: catalog)
+        engine.prerenderReasons()
+        var batchEngine = engine
+        batchEngine.prepareEstimates()
+        let generated = [[]] + BatchEquivalenceTests.profiles(600, catalog: catalog)
+        var mismatches = 0, availabilityUnanswered = 0, merged = 0
+        for (i, answers) in generated.enumerated() {
+            let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
+            let whole = engine.recommend(profile, withWhatIf: false)
+            if profile["availability"] == nil {
+                availabilityUnanswered += 1
+                if whole.estimates.contains(where: { $0.parts.contains { $0.basis.hasPrefix("single-AZ: ") } }) { merged += 1 }
+            }
+            for e in [engine, batchEngine] {
+                var memo = ReasonMemo.off
+                let left = e.recommend(profile, withWhatIf: false, memo: &memo, withEstimates: false)
+                #expect(!left.estimatesComputed && left.estimates.isEmpty)
+                var w = JSONWriter()
+                w.recommendation(left, catalog: catalog, engine: e)
+                var bytes: [UInt8] = []
+                w.flush(into: &bytes)
+                if bytes != Render.json(whole, catalog: catalog).compactBytes() {
+                    mismatches += 1
+                    if mismatches <= 3 { Issue.record("profile \(i): \(String(decoding: bytes, as: UTF8.self))") }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+        #expect(availabilityUnanswered > 20 && merged > 10, "\(availabilityUnanswered) without availability, \(merged) merged")
+    }
+
     /// Batch keeps written reasons, with their JSON, from one line to the next (`ReasonMemo`):
     /// a recommendation made with a memo is written exactly as one made without. The profiles
     /// come three times, the second with each set's values in reverse order (another text of

@@ -1,0 +1,131 @@
+/// Compact JSON appended to a buffer of its own: literal pieces copied as they are, strings
+/// and numbers as the compact writer (`compactBytes()`) writes them. What batch writes every
+/// line with, some 500 small pieces: each is a room check and a copy here, where an array's
+/// append also checks that its storage is unshared and goes through the generic copy (about a
+/// hundred instructions a piece, callgrind).
+///
+/// The pieces are inlinable: the CLI writes a recommendation's members with them, and a call
+/// across modules for each piece would cost more than the piece.
+public struct JSONWriter: ~Copyable {
+    @usableFromInline var base: UnsafeMutablePointer<UInt8>
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
+    /// What a writer into an array (a finding's JSON, a citation's) writes, before it is copied in.
+    @usableFromInline var scratch: [UInt8] = []
+
+    public init(capacity: Int = 1 << 15) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// How many bytes are written and not yet taken.
+    public var written: Int { count }
+
+    /// Moves what was written so far to the end of `out`, and goes on from empty (a long
+    /// document, such as a plan, is moved piece by piece, not held twice).
+    public mutating func flush(into out: inout [UInt8]) {
+        out.append(contentsOf: UnsafeBufferPointer(start: base, count: count))
+        count = 0
+    }
+
+    /// Hands `body` what was written so far, then goes on from empty.
+    public mutating func take<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        defer { count = 0 }
+        return body(UnsafeRawBufferPointer(start: base, count: count))
+    }
+
+    @inlinable @inline(__always) mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    @usableFromInline mutating func grow(_ needed: Int) {
+        let bigger = max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
+        moved.initialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = bigger
+    }
+
+    /// Appends bytes as they are.
+    @inlinable @inline(__always) public mutating func append(_ bytes: UnsafeRawBufferPointer) {
+        guard let from = bytes.baseAddress, bytes.count > 0 else { return }
+        reserve(bytes.count)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: from, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    @inlinable @inline(__always) public mutating func byte(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    /// Appends bytes written out in the source as they are.
+    @inlinable @inline(__always) public mutating func raw(_ s: StaticString) {
+        append(UnsafeRawBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+    }
+
+    /// Appends bytes as they are.
+    public mutating func bytes(_ a: [UInt8]) { a.withUnsafeBytes { append($0) } }
+
+    /// A string as `JSON.appendString` writes it.
+    public mutating func string(_ s: String) {
+        // Lent where the string lies (a native string's, always here), not copied first:
+        // a copy counts a reference in and out.
+        if s.utf8.withContiguousStorageIfAvailable({ escaped($0) }) != nil { return }
+        var s = s
+        s.withUTF8 { escaped($0) }
+    }
+
+    /// UTF-8 text as `string` writes the string it decodes to.
+    mutating func string(utf8 bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { escaped($0) }
+    }
+
+    /// Between quotes, what needs no escape copied in runs and the rest escaped
+    /// (`JSON.escape`).
+    mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
+        byte(UInt8(ascii: "\""))
+        if JSON.needsNoEscape(utf8) {
+            append(UnsafeRawBufferPointer(utf8))
+        } else {
+            JSON.escape(utf8) { append($0) }
+        }
+        byte(UInt8(ascii: "\""))
+    }
+
+    /// A number as `JSON.appendNumber` writes it, its digits copied straight in.
+    public mutating func number(_ n: Double) {
+        if !JSON.withNumberBytes(n, { append(UnsafeRawBufferPointer($0)) }) { raw("null") }
+    }
+
+    /// An array of strings.
+    public mutating func strings(_ list: [String]) {
+        byte(UInt8(ascii: "["))
+        for i in list.indices {
+            if i > 0 { byte(UInt8(ascii: ",")) }
+            string(list[i])
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
+    /// A cost range as JSON shows it: `{"low":…,"high":…}` to the cent, `null` for none.
+    public mutating func range(_ r: CostRange?) {
+        guard let r else { return raw("null") }
+        raw(#"{"low":"#)
+        number(CostRange.cents(r.low))
+        raw(#","high":"#)
+        number(CostRange.cents(r.high))
+        byte(UInt8(ascii: "}"))
+    }
+
+    /// What `body` appends to an array (a writer of AdvisorCore's that writes into one).
+    public mutating func appending(_ body: (inout [UInt8]) -> Void) {
+        scratch.removeAll(keepingCapacity: true)
+        body(&scratch)
+        bytes(scratch)
+    }
+}
