@@ -91,6 +91,13 @@ public struct PriceCitation: Sendable, Equatable {
         storage = Storage(text: text, source: source, asOf: asOf, json: json)
     }
 
+    /// Hands `body` the kept JSON's bytes, lent from the citation's box; false when none is kept.
+    func withKeptJSON(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        guard storage.json != nil else { return false }
+        storage.json!.withUnsafeBytes(body)
+        return true
+    }
+
     public static func == (a: PriceCitation, b: PriceCitation) -> Bool {
         a.text == b.text && a.source == b.source && a.asOf == b.asOf
     }
@@ -706,8 +713,10 @@ final class EstimateBuilder {
         w.raw(#","prices":["#)
         for i in used.indices {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
+            // A kept citation's JSON lent where it lies, not copied out with the citation.
+            if !citations.isEmpty, citations[used[i]].withKeptJSON({ w.append($0) }) { continue }
             let c = citation(used[i])
-            if let kept = c.json { w.bytes(kept) } else { w.appending { c.appendJSON(to: &$0) } }
+            w.appending { c.appendJSON(to: &$0) }
         }
         w.raw(#"],"assumptions":"#)
         w.strings(allAssumptions)

@@ -660,26 +660,41 @@ extension JSON {
     @inline(__always)
     static func withDigits<R>(_ n: Double, decimals: Int, trimZeros: Bool, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R? {
         guard n.isFinite else { return nil }
+        let laidOut: R?? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digitsRoom) { buffer in
+            let end = buffer.baseAddress! + digitsRoom
+            guard let length = writeDigits(n, decimals: decimals, trimZeros: trimZeros, end: end) else { return R??.none }
+            return body(UnsafeBufferPointer(start: end - length, count: length))
+        }
+        if let laidOut { return laidOut }
+        // Beyond what these digits can hold exactly, the digits that are there.
+        var text = plainDigits(n)
+        if trimZeros, text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text.withUTF8 { body($0) }
+    }
+
+    /// The most bytes `writeDigits` writes.
+    static let digitsRoom = 48
+
+    /// Writes the digits `withDigits` hands on backwards, ending just before `end` (at most
+    /// `digitsRoom` bytes), and says how many; nil when `n` is not finite, or too large for
+    /// them to be exact (`withDigits` then writes Swift's own digits).
+    @inline(__always)
+    static func writeDigits(_ n: Double, decimals: Int, trimZeros: Bool, end: UnsafeMutablePointer<UInt8>) -> Int? {
+        guard n.isFinite else { return nil }
+        var start = end
         if trimZeros, n == n.rounded(), abs(n) < 1e15 {
             var whole = Int64(n)
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 24) { buffer in
-                var end = 24, negative = false
-                if whole < 0 { negative = true; whole = -whole }
-                repeat { end -= 1; buffer[end] = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
-                if negative { end -= 1; buffer[end] = UInt8(ascii: "-") }
-                return body(UnsafeBufferPointer(rebasing: buffer[end...]))
-            }
+            let negative = whole < 0
+            if negative { whole = -whole }
+            repeat { start -= 1; start.pointee = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
+            if negative { start -= 1; start.pointee = UInt8(ascii: "-") }
+            return end - start
         }
         let magnitude = abs(n)
-        // Beyond what these digits can hold exactly, the digits that are there.
-        guard magnitude < 9e15, decimals <= 15 else {
-            var text = plainDigits(n)
-            if trimZeros, text.contains(".") {
-                while text.hasSuffix("0") { text.removeLast() }
-                if text.hasSuffix(".") { text.removeLast() }
-            }
-            return text.withUTF8 { body($0) }
-        }
+        guard magnitude < 9e15, decimals <= 15 else { return nil }
         var scale = 1.0
         for _ in 0..<decimals { scale *= 10 }
         // The whole part and the fraction are split exactly, so that only the fraction is
@@ -688,23 +703,18 @@ extension JSON {
         var fraction = UInt64(((magnitude - Double(whole)) * scale).rounded(.toNearestOrEven))
         let unit = UInt64(scale)
         if fraction >= unit { whole += 1; fraction -= unit }
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
-            // Written from the end: the fraction's digits, the point, the whole part, the sign.
-            var end = 48
-            var digits = decimals
-            if trimZeros {
-                while digits > 0, fraction % 10 == 0 { fraction /= 10; digits -= 1 }
-            }
-            var start = end
-            if digits > 0 {
-                for _ in 0..<digits { start -= 1; buffer[start] = UInt8(48 + fraction % 10); fraction /= 10 }
-                start -= 1; buffer[start] = UInt8(ascii: ".")
-            }
-            repeat { start -= 1; buffer[start] = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
-            if n < 0 { start -= 1; buffer[start] = UInt8(ascii: "-") }
-            end = 48
-            return body(UnsafeBufferPointer(rebasing: buffer[start..<end]))
+        // Written from the end: the fraction's digits, the point, the whole part, the sign.
+        var digits = decimals
+        if trimZeros {
+            while digits > 0, fraction % 10 == 0 { fraction /= 10; digits -= 1 }
         }
+        if digits > 0 {
+            for _ in 0..<digits { start -= 1; start.pointee = UInt8(48 + fraction % 10); fraction /= 10 }
+            start -= 1; start.pointee = UInt8(ascii: ".")
+        }
+        repeat { start -= 1; start.pointee = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
+        if n < 0 { start -= 1; start.pointee = UInt8(ascii: "-") }
+        return end - start
     }
 
     /// `\u` and four lowercase hex digits.

@@ -99,7 +99,15 @@ public struct JSONWriter: ~Copyable {
 
     /// A number as `JSON.appendNumber` writes it, its digits copied straight in.
     public mutating func number(_ n: Double) {
-        if !JSON.withNumberBytes(n, { append(UnsafeRawBufferPointer($0)) }) { raw("null") }
+        // Laid out at the end of the room reserved, then moved to where the text goes on.
+        reserve(JSON.digitsRoom)
+        let end = base + count + JSON.digitsRoom
+        if let length = JSON.writeDigits(n, decimals: 6, trimZeros: true, end: end) {
+            UnsafeMutableRawPointer(base + count).copyMemory(from: end - length, byteCount: length)
+            count += length
+        } else if !JSON.withNumberBytes(n, { append(UnsafeRawBufferPointer($0)) }) {
+            raw("null")
+        }
     }
 
     /// An array of strings.

@@ -1,5 +1,6 @@
 @testable import AdvisorCLI
 import AdvisorCore
+import Foundation
 import Testing
 
 /// Batch writes a recommendation's JSON straight into bytes (`Render.writeJSON`), without the
@@ -26,10 +27,22 @@ import Testing
 
     @Test func numbersAreWrittenAsTheTreeWritesThem() {
         let numbers: [Double] = [0, -0.0, 1, -1, 0.5, 1e-7, 123.456789, 1e15, 9e15, 1e20, -2.5e-3, .infinity, -.infinity, .nan, 4_503_599_627_370_497, 0.1 + 0.2]
-        for n in numbers {
+        // And cents as estimates have them, with every count of digits the writer lays out.
+        var cents: [Double] = []
+        for i in 0..<400 {
+            let figure: Double = Double(i * 7919 % 100_000) / 100
+            let sign: Double = i % 3 == 0 ? -1 : 1
+            cents.append(figure * sign * pow(10, Double(i % 9)))
+        }
+        for n in numbers + cents {
             var out: [UInt8] = []
             JSON.appendNumber(n, to: &out)
             #expect(out == JSON.number(n).compactBytes(), "\(n)")
+            var w = JSONWriter(capacity: 16)
+            w.number(n)
+            var written: [UInt8] = []
+            w.flush(into: &written)
+            #expect(written == out, "\(n)")
         }
     }
 
