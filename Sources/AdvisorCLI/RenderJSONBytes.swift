@@ -100,14 +100,15 @@ extension JSONWriter {
             migration(plan)
         }
         raw(#"},"alternatives":"#)
+        // The members read where they lie: `let (a, whyNot) = alternative` copied the
+        // assessment and the list, a reference counted in and out for each of its lists.
         array(r.alternatives) { w, alternative in
-            let (a, whyNot) = alternative
             w.raw("{")
-            w.bytes(a.service.jsonMembers)
+            w.bytes(alternative.0.service.jsonMembers)
             w.raw(#","score":"#)
-            w.number(a.score)
+            w.number(alternative.0.score)
             w.raw(#","whyNot":"#)
-            w.findings(whyNot, withSource: false)
+            w.findings(alternative.whyNot, withSource: false)
             w.raw("}")
         }
         raw(#","excluded":"#)

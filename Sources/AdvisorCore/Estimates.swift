@@ -658,17 +658,20 @@ final class EstimateBuilder {
     /// The model's notes, and that some prices fell back to us-east-1's.
     var allNotes: [String] {
         var notes = self.notes
-        if fellBack { notes.append("Some prices are us-east-1's: the table has none for \(region).") }
+        if fellBack { notes.append(fellBackNote) }
         return notes
     }
+
+    var fellBackNote: String { "Some prices are us-east-1's: the table has none for \(region)." }
+
+    /// What every figure rests on: the first assumption of an estimate with a figure.
+    static let onDemandAssumption = "On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted"
 
     /// The assumptions, each once in the order first made, after the one every figure rests on.
     var allAssumptions: [String] {
         var kept: [String] = []
         kept.reserveCapacity(assumptions.count + 1)
-        if parts.contains(where: { $0.monthlyUSD != nil }) {
-            kept.append("On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted")
-        }
+        if parts.contains(where: { $0.monthlyUSD != nil }) { kept.append(Self.onDemandAssumption) }
         // A handful: compared one by one, not hashed.
         for sentence in assumptions where !kept.contains(sentence) { kept.append(sentence) }
         return kept
@@ -706,9 +709,19 @@ final class EstimateBuilder {
             w.strings(parts[i].missing)
             w.byte(UInt8(ascii: "}"))
         }
-        w.raw(#"],"missing":"#)
-        w.strings(missing)
-        w.raw(#","region":"#)
+        // The lists `build` makes, written as they are made (a few lists an estimate, five
+        // estimates a line, not allocated).
+        w.raw(#"],"missing":["#)
+        var first = true
+        for p in parts.indices {
+            let keys = parts[p].missing
+            for k in keys.indices where !keys[..<k].contains(keys[k]) && !parts[..<p].contains(where: { $0.missing.contains(keys[k]) }) {
+                if !first { w.byte(UInt8(ascii: ",")) }
+                first = false
+                w.string(keys[k])
+            }
+        }
+        w.raw(#"],"region":"#)
         w.string(region)
         w.raw(#","prices":["#)
         for i in used.indices {
@@ -718,10 +731,25 @@ final class EstimateBuilder {
             let c = citation(used[i])
             w.appending { c.appendJSON(to: &$0) }
         }
-        w.raw(#"],"assumptions":"#)
-        w.strings(allAssumptions)
-        w.raw(#","notes":"#)
-        w.strings(allNotes)
+        w.raw(#"],"assumptions":["#)
+        let onDemand = parts.contains(where: { $0.monthlyUSD != nil })
+        if onDemand { w.string(Self.onDemandAssumption) }
+        first = !onDemand
+        for i in assumptions.indices where !(onDemand && assumptions[i] == Self.onDemandAssumption) && !assumptions[..<i].contains(assumptions[i]) {
+            if !first { w.byte(UInt8(ascii: ",")) }
+            first = false
+            w.string(assumptions[i])
+        }
+        w.raw(#"],"notes":["#)
+        for i in notes.indices {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.string(notes[i])
+        }
+        if fellBack {
+            if !notes.isEmpty { w.byte(UInt8(ascii: ",")) }
+            w.string(fellBackNote)
+        }
+        w.byte(UInt8(ascii: "]"))
         w.byte(UInt8(ascii: "}"))
     }
 }

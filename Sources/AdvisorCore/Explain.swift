@@ -66,8 +66,10 @@ extension Engine {
             finding.keepJSON(withSource: true, withoutSource: finding.weight < 0)
             return finding
         }
+        // Only a prerendered reason is kept in `fixed`: looked up first, the text is not read
+        // (reading it counts a reference in and out).
+        if let finding = memo.fixed[slot] { return finding }
         if let text = prerendered[slot] {
-            if let finding = memo.fixed[slot] { return finding }
             let finding = kept(text)
             memo.fixed[slot] = finding
             return finding

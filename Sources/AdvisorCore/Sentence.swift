@@ -38,7 +38,9 @@ struct Sentence: ExpressibleByStringInterpolation, Sendable {
         var bytes: [UInt8] = []
 
         init(literalCapacity: Int, interpolationCount: Int) {
-            bytes.reserveCapacity(literalCapacity + 12 * interpolationCount)
+            // Room for what an interpolation adds: a figure, a name, a family and size (a
+            // sentence that outgrows it is copied to a larger buffer, some 35 a batch line at 12).
+            bytes.reserveCapacity(literalCapacity + 24 * interpolationCount)
         }
 
         mutating func appendLiteral(_ literal: StaticString) {
