@@ -86,7 +86,10 @@ extension Engine {
         // and its successor.
         // The threshold read once: read in the loop's condition, the catalog was copied at each service.
         let threshold = catalog.ranking.fitThreshold
-        for a in all where a.score >= threshold && !a.service.lifecycle.isAvailableForNewWorkloads {
+        // By position: `for a in all` copied every assessment, a reference counted in and out
+        // for each of its lists, to read two of its fields.
+        for i in all.indices where all[i].score >= threshold && !all[i].service.lifecycle.isAvailableForNewWorkloads {
+            let a = all[i]
             let onlyLifecycle = !a.exclusions.isEmpty && a.exclusions.allSatisfy { finding in lifecycleRules.contains(finding.rule) }
             let higher = (pick.score > a.score ? 1 : 0) + ranked.rest.reduce(0) { $0 + ($1.score > a.score ? 1 : 0) }
             guard onlyLifecycle, !ranked.relaxed, higher < 2 else { continue }

@@ -35,6 +35,9 @@ public struct Engine: Sendable {
     let availableForNew: [Bool]
     /// Per service rule: what it adds to a service's score and exclusion severity when it fires.
     let ruleEffects: [(score: Double, severity: Double)]
+    /// Per service rule: its effect, read without the rule (`assess`: reading it from the
+    /// rule counted a reference to the rule in and out, for every rule that fires).
+    let ruleKinds: [Effect]
     /// Per question (by index): the service rules that read its answer.
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
@@ -94,6 +97,7 @@ public struct Engine: Sendable {
         for (k, s) in idOrder.enumerated() { position[s] = k }
         tieBreakPosition = position
         ruleEffects = serviceRules.map(Ranking.effect(of:))
+        ruleKinds = serviceRules.map(\.effect)
         availableForNew = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
         costPriorityPosition = catalog.questions.firstIndex { $0.key == Engine.costPriorityKey } ?? -1
         let noAnswers = evaluator.answers(Profile())
@@ -151,7 +155,7 @@ public struct Engine: Sendable {
         // are not written).
         var excluded: UInt64 = 0
         if onlyShown {
-            for i in serviceRules.indices where serviceRules[i].effect == .exclude { excluded |= held[i] }
+            for i in serviceRules.indices where ruleKinds[i] == .exclude { excluded |= held[i] }
         }
         // With reasons prepared (plan, batch), each list is given its room once, counted from
         // which rules fire, instead of growing one finding at a time. Elsewhere (the lint
@@ -161,7 +165,7 @@ public struct Engine: Sendable {
             var counts = [Int](repeating: 0, count: 3 * n)
             for i in serviceRules.indices {
                 let kind: Int
-                switch serviceRules[i].effect {
+                switch ruleKinds[i] {
                 case .exclude: kind = 0
                 case .score: kind = 1
                 case .configure: kind = 2
@@ -185,13 +189,13 @@ public struct Engine: Sendable {
         for i in serviceRules.indices {
             var left = held[i] & catalogServices
             guard left != 0 else { continue }
-            let rule = serviceRules[i]
-            if onlyShown && rule.effect != .exclude {
+            let effect = ruleKinds[i]
+            if onlyShown && effect != .exclude {
                 // The score still counts; the finding is written only where it is shown.
-                if rule.effect == .score {
+                if effect == .score {
                     var unshown = left & excluded
                     while unshown != 0 {
-                        assessments[unshown.trailingZeroBitCount].score += rule.weight
+                        assessments[unshown.trailingZeroBitCount].score += ruleEffects[i].score
                         unshown &= unshown - 1
                     }
                     left &= ~excluded
@@ -204,10 +208,10 @@ public struct Engine: Sendable {
                 left &= left - 1
                 let finding = withReasons ? writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo)
                     : blankFindings.isEmpty ? serviceFinding(i, service: s, text: "", subjectLength: 0) : blankFindings[i * n + s]
-                switch rule.effect {
+                switch effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:
-                    assessments[s].score += rule.weight
+                    assessments[s].score += ruleEffects[i].score
                     assessments[s].scoreFindings.append(finding)
                 case .configure: assessments[s].configuration.append(finding)
                 case .warn: break

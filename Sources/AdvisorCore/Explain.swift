@@ -347,13 +347,20 @@ public struct ReasonMemo {
         func holds(slot: Int, capture: RuleEvaluator.Capture, keys: [Int], texts: [String?]) -> Bool {
             guard self.slot == slot, question == capture.question, missing == capture.missing, inputs.count == keys.count else { return false }
             // Byte for byte (`==` on strings would take canonically equivalent ones as equal).
-            for (k, q) in keys.enumerated() {
-                switch (inputs[k], texts[q]) {
-                case (nil, nil): continue
-                case (var a?, var b?):
-                    let same = a.withUTF8 { a in b.withUTF8 { b in Entry.sameBytes(a, b) } }
+            for k in keys.indices {
+                // Compared where they lie (binding the two strings counted a reference to each
+                // in and out); a string not laid out contiguously is compared as a copy.
+                let q = keys[k]
+                guard (inputs[k] == nil) == (texts[q] == nil) else { return false }
+                guard inputs[k] != nil else { continue }
+                let same = inputs[k]!.utf8.withContiguousStorageIfAvailable { a in
+                    texts[q]!.utf8.withContiguousStorageIfAvailable { b in Entry.sameBytes(a, b) }
+                } ?? nil
+                if let same {
                     if !same { return false }
-                default: return false
+                } else {
+                    var a = inputs[k]!, b = texts[q]!
+                    if !a.withUTF8({ a in b.withUTF8 { b in Entry.sameBytes(a, b) } }) { return false }
                 }
             }
             return true
