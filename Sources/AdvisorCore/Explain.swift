@@ -238,13 +238,19 @@ extension Engine {
             written = Array(repeating: nil, count: earned.count)
         }
 
-        mutating func gain(_ k: Int) -> Finding {
+        mutating func gain(_ k: Int, memo: inout ReasonMemo) -> Finding {
             if let gain = written[k] { return gain }
             let finding = earned[k]
+            let place = memo.isOn ? memo.gainPlace(finding) : -1
+            if place >= 0, let kept = memo.gains[place], kept.gained == finding, kept.pick == pickName {
+                written[k] = kept.gain
+                return kept.gain
+            }
             let text: Sentence = "\(pickName) gains here: \(finding.text)"
             var gain = Finding(rule: finding.rule, text: text.string, source: finding.source, weight: -finding.weight)
             gain.keepJSON(withSource: false, withoutSource: true)
             written[k] = gain
+            if place >= 0 { memo.gains[place] = (finding, pickName, gain) }
             return gain
         }
     }
@@ -252,10 +258,16 @@ extension Engine {
     /// Why `other` ranks below the pick: its own penalties, then the pick's `gains` it lacks,
     /// the first four (`gains` kept from one alternative to the next).
     func whyNot(_ other: Assessment, against pick: Assessment, gains: inout Gains) -> [Finding] {
+        var memo = ReasonMemo.off
+        return whyNot(other, against: pick, gains: &gains, memo: &memo)
+    }
+
+    /// The same, the gains written kept in `memo` (batch) from one line to the next.
+    func whyNot(_ other: Assessment, against pick: Assessment, gains: inout Gains, memo: inout ReasonMemo) -> [Finding] {
         var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
         // Only the first four are shown: the pick's gains are added until there are four.
         for k in gains.earned.indices where out.count < 4 && !other.scoreFindings.contains(where: { $0.rule == gains.earned[k].rule }) {
-            out.append(gains.gain(k))
+            out.append(gains.gain(k, memo: &memo))
         }
         if out.isEmpty {
             let text: Sentence = "Scores \(number: other.score) against \(number: pick.score) for \(pick.service.name) on the same rules."
@@ -398,6 +410,12 @@ public struct ReasonMemo {
     let read: [(key: String, position: Int, kept: Bool)]
     /// Which rules fire, kept by the classes of the answers they read (off with the memo).
     var firings = FiringMemo.off
+    /// The pick's gains as why-not writes them (`Engine.Gains`), with their JSON, by the
+    /// finding gained and the pick's name: a line's pick gains what earlier picks gained,
+    /// and the finding gained is most often the one the memo kept. Direct-mapped by the
+    /// finding's box; an entry is taken only when its finding and pick are equal to those
+    /// asked for. Empty when off.
+    var gains: [(gained: Finding, pick: String, gain: Finding)?] = []
 
     public var isOn: Bool { !entries.isEmpty }
 
@@ -407,6 +425,7 @@ public struct ReasonMemo {
     private init() {
         entries = []
         fixed = []
+        gains = []
         texts = []
         textHashes = []
         read = []
@@ -419,6 +438,7 @@ public struct ReasonMemo {
         guard !engine.reasonPieces.isEmpty else { self = .off; return }
         entries = Array(repeating: Entry(), count: capacity)
         fixed = Array(repeating: nil, count: engine.prerendered.count)
+        gains = Array(repeating: nil, count: 1024)
         let questions = engine.catalog.questions
         texts = Array(repeating: nil, count: questions.count)
         textHashes = Array(repeating: 0, count: questions.count)
@@ -429,6 +449,12 @@ public struct ReasonMemo {
         }
         read = positions.sorted().map { (questions[$0].key, $0, kept.contains($0)) }
         firings = FiringMemo(engine: engine)
+    }
+
+    /// Where the gain of `finding` is kept.
+    func gainPlace(_ finding: Finding) -> Int {
+        let mix = UInt64(UInt(bitPattern: finding.identity.hashValue)) &* 0x9E37_79B9_7F4A_7C15
+        return Int(truncatingIfNeeded: (mix >> 32) & UInt64(gains.count - 1))
     }
 
     /// Reads the answers reasons read from `profile`, before its reasons are written by

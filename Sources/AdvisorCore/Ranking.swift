@@ -75,6 +75,10 @@ public struct Finding: Equatable, Sendable {
         storage = Storage(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength, json: nil, jsonWithoutSource: nil)
     }
 
+    /// The box holding the fields: the same for copies of one finding (a memo's key; two
+    /// boxes may hold equal fields, and a box freed may be followed by another at its address).
+    var identity: ObjectIdentifier { ObjectIdentifier(storage) }
+
     public static func == (a: Finding, b: Finding) -> Bool {
         a.rule == b.rule && a.text == b.text && a.source == b.source && a.weight == b.weight && a.subjectLength == b.subjectLength
     }

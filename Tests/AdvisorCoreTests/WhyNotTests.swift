@@ -53,5 +53,7 @@ import Testing
             }
         }
         #expect(compared > 100)
+        // The pick's gains were kept from one profile to the next (and given back as written).
+        #expect(memo.gains.count { $0 != nil } > 5)
     }
 }
