@@ -4,6 +4,7 @@ import AdvisorCore
 /// Renderers decide nothing: every word comes from the catalog or the engine.
 public enum Render {
     public static func json(_ r: Recommendation, catalog: Catalog) -> JSON {
+        precondition(r.estimatesComputed, "a recommendation made without its estimates is written by JSONWriter.recommendation with its engine")
         func findings(_ list: [Finding], withSource: Bool) -> JSON {
             .array(list.map { f in
                 var members: [(String, JSON)] = [("rule", .string(f.rule)), ("text", .string(f.text))]
@@ -40,7 +41,6 @@ public enum Render {
             ("whatIf", .array(r.whatIf.map { .object([("key", .string($0.key)), ("value", .string($0.value)), ("service", .string($0.service))]) })),
             ("estimates", estimatesJSON(r.estimates)),
         ]
-        precondition(r.estimatesComputed, "a recommendation made without its estimates is written by JSONWriter.recommendation with its engine")
         // whatIf is absent when it was not computed: an empty list means no single answer
         // changes the pick.
         return .object(members.filter { $0.0 != "whatIf" || r.whatIfComputed })

@@ -265,7 +265,7 @@ extension Engine {
     }
 
     /// The estimate of one service for these inputs, worked out: what `build` makes an
-    /// `Estimate` of and `appendJSON` writes.
+    /// `Estimate` of and `write(to:)` writes.
     func builder(_ service: String, _ inputs: EstimateInputs) -> EstimateBuilder {
         let w = inputs.workload
         if let multiAZ = w.multiAZ {

@@ -451,9 +451,10 @@ public struct ReasonMemo {
         firings = FiringMemo(engine: engine)
     }
 
-    /// Where the gain of `finding` is kept.
+    /// Where the gain of `finding` is kept: by its box's address, mixed (an entry holds the
+    /// finding, so no other box takes that address while it is kept).
     func gainPlace(_ finding: Finding) -> Int {
-        let mix = UInt64(UInt(bitPattern: finding.identity.hashValue)) &* 0x9E37_79B9_7F4A_7C15
+        let mix = UInt64(UInt(bitPattern: finding.identity)) &* 0x9E37_79B9_7F4A_7C15
         return Int(truncatingIfNeeded: (mix >> 32) & UInt64(gains.count - 1))
     }
 
