@@ -637,10 +637,20 @@ final class EstimateBuilder {
         }
     }
 
-    /// The profile keys the unknown parts need, each once, in the order the parts name them.
+    /// Hands `body` the profile keys the unknown parts need, each once, in the order the parts
+    /// name them (`missing` gathers them; `write` writes them as they come).
+    func forEachMissing(_ body: (String) -> Void) {
+        for p in parts.indices {
+            let keys = parts[p].missing
+            for k in keys.indices where !keys[..<k].contains(keys[k]) && !parts[..<p].contains(where: { $0.missing.contains(keys[k]) }) {
+                body(keys[k])
+            }
+        }
+    }
+
     var missing: [String] {
         var missing: [String] = []
-        for part in parts { for key in part.missing where !missing.contains(key) { missing.append(key) } }
+        forEachMissing { missing.append($0) }
         return missing
     }
 
@@ -655,26 +665,36 @@ final class EstimateBuilder {
         return sum
     }
 
-    /// The model's notes, and that some prices fell back to us-east-1's.
-    var allNotes: [String] {
-        var notes = self.notes
-        if fellBack { notes.append(fellBackNote) }
-        return notes
+    /// Hands `body` the model's notes, and that some prices fell back to us-east-1's.
+    func forEachNote(_ body: (String) -> Void) {
+        for note in notes { body(note) }
+        if fellBack { body("Some prices are us-east-1's: the table has none for \(region).") }
     }
 
-    var fellBackNote: String { "Some prices are us-east-1's: the table has none for \(region)." }
+    var allNotes: [String] {
+        var all: [String] = []
+        forEachNote { all.append($0) }
+        return all
+    }
 
     /// What every figure rests on: the first assumption of an estimate with a figure.
     static let onDemandAssumption = "On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted"
 
-    /// The assumptions, each once in the order first made, after the one every figure rests on.
+    /// Hands `body` the assumptions, each once in the order first made, after the one every
+    /// figure rests on. A handful: compared one by one, not hashed.
+    func forEachAssumption(_ body: (String) -> Void) {
+        let onDemand = parts.contains(where: { $0.monthlyUSD != nil })
+        if onDemand { body(Self.onDemandAssumption) }
+        for i in assumptions.indices where !(onDemand && assumptions[i] == Self.onDemandAssumption) && !assumptions[..<i].contains(assumptions[i]) {
+            body(assumptions[i])
+        }
+    }
+
     var allAssumptions: [String] {
-        var kept: [String] = []
-        kept.reserveCapacity(assumptions.count + 1)
-        if parts.contains(where: { $0.monthlyUSD != nil }) { kept.append(Self.onDemandAssumption) }
-        // A handful: compared one by one, not hashed.
-        for sentence in assumptions where !kept.contains(sentence) { kept.append(sentence) }
-        return kept
+        var all: [String] = []
+        all.reserveCapacity(assumptions.count + 1)
+        forEachAssumption { all.append($0) }
+        return all
     }
 
     func citation(_ position: Int) -> PriceCitation {
@@ -709,19 +729,11 @@ final class EstimateBuilder {
             w.strings(parts[i].missing)
             w.byte(UInt8(ascii: "}"))
         }
-        // The lists `build` makes, written as they are made (a few lists an estimate, five
+        // The lists `build` makes, written as they are picked (a few lists an estimate, five
         // estimates a line, not allocated).
-        w.raw(#"],"missing":["#)
-        var first = true
-        for p in parts.indices {
-            let keys = parts[p].missing
-            for k in keys.indices where !keys[..<k].contains(keys[k]) && !parts[..<p].contains(where: { $0.missing.contains(keys[k]) }) {
-                if !first { w.byte(UInt8(ascii: ",")) }
-                first = false
-                w.string(keys[k])
-            }
-        }
-        w.raw(#"],"region":"#)
+        w.raw(#"],"missing":"#)
+        w.strings(forEachMissing)
+        w.raw(#","region":"#)
         w.string(region)
         w.raw(#","prices":["#)
         for i in used.indices {
@@ -731,25 +743,10 @@ final class EstimateBuilder {
             let c = citation(used[i])
             w.appending { c.appendJSON(to: &$0) }
         }
-        w.raw(#"],"assumptions":["#)
-        let onDemand = parts.contains(where: { $0.monthlyUSD != nil })
-        if onDemand { w.string(Self.onDemandAssumption) }
-        first = !onDemand
-        for i in assumptions.indices where !(onDemand && assumptions[i] == Self.onDemandAssumption) && !assumptions[..<i].contains(assumptions[i]) {
-            if !first { w.byte(UInt8(ascii: ",")) }
-            first = false
-            w.string(assumptions[i])
-        }
-        w.raw(#"],"notes":["#)
-        for i in notes.indices {
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            w.string(notes[i])
-        }
-        if fellBack {
-            if !notes.isEmpty { w.byte(UInt8(ascii: ",")) }
-            w.string(fellBackNote)
-        }
-        w.byte(UInt8(ascii: "]"))
+        w.raw(#"],"assumptions":"#)
+        w.strings(forEachAssumption)
+        w.raw(#","notes":"#)
+        w.strings(forEachNote)
         w.byte(UInt8(ascii: "}"))
     }
 }

@@ -120,6 +120,18 @@ public struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "]"))
     }
 
+    /// An array of the strings `forEach` hands on, written as they come (no list is made).
+    mutating func strings(_ forEach: ((String) -> Void) -> Void) {
+        byte(UInt8(ascii: "["))
+        var first = true
+        forEach { s in
+            if !first { byte(UInt8(ascii: ",")) }
+            first = false
+            string(s)
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
     /// A cost range as JSON shows it: `{"low":…,"high":…}` to the cent, `null` for none.
     public mutating func range(_ r: CostRange?) {
         guard let r else { return raw("null") }
