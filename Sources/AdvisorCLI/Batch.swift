@@ -527,6 +527,9 @@ enum Batch {
         var firings = FiringMemo.off
         /// Writes a JSON line, its buffer kept from one line to the next.
         var writer = JSONBytes()
+        /// Where a JSON line's estimates are worked out, kept from one line to the next, made
+        /// with the engine.
+        var estimates: EstimateWorkspace? = nil
 
         init(catalog source: Source, csv: Bool, withWhatIf: Bool) {
             self.source = source
@@ -550,6 +553,7 @@ enum Batch {
             if withWhatIf { engine.prepareWhatIfs() }
             prepared = engine
             lineReader = ProfileLineReader(catalog: catalog)
+            estimates = engine.estimateWorkspace()
             // A JSON line's firing words are kept in its reason memo; a CSV row's here.
             if csv { firings = FiringMemo(engine: engine) } else { reasons = ReasonMemo(engine: engine) }
             return engine
@@ -603,7 +607,7 @@ enum Batch {
                 let reusable = pending.scanned.map { ($0.id == nil) == (id == nil) } ?? false
                 if !csv {
                     // Written straight into bytes: the same bytes as Render.json's tree.
-                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true, withEstimates: false), catalog: engine.catalog, engine: engine)
+                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true, withEstimates: false), catalog: engine.catalog, engine: engine, estimates: estimates!)
                     return .answer(writer.line(), id: id.map { Array(idJSON($0, source: idSource).utf8) }, reusable: reusable)
                 }
                 text.removeAll(keepingCapacity: true)

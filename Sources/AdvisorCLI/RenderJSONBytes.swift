@@ -54,11 +54,12 @@ extension JSONWriter {
     }
 
     /// The recommendation. Its estimates, when `recommend` left them out, are written by
-    /// `engine` as they are worked out (batch): they are never made as values. (Not one
+    /// `engine` as they are worked out (batch), in `workspace`'s builders: they are never made
+    /// as values. (Not one
     /// function with an optional engine or a closure: either copies the engine.)
-    mutating func recommendation(_ r: Recommendation, catalog: Catalog, engine: Engine) {
+    mutating func recommendation(_ r: Recommendation, catalog: Catalog, engine: Engine, estimates workspace: EstimateWorkspace) {
         members(r, catalog: catalog)
-        if r.estimatesComputed { array(r.estimates) { $0.estimate($1) } } else { engine.writeEstimates(r, to: &self) }
+        if r.estimatesComputed { array(r.estimates) { $0.estimate($1) } } else { engine.writeEstimates(r, to: &self, in: workspace) }
         raw("}")
     }
 

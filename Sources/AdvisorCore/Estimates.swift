@@ -227,13 +227,15 @@ extension Engine {
     /// Writes `estimates(r)` as JSON, the array `recommend --format json` shows, from the
     /// estimates as they are worked out (batch, for every line): no `Estimate` is made, nor a
     /// string of a part's basis.
-    public func writeEstimates(_ r: Recommendation, to w: inout JSONWriter) {
+    /// The builders are `workspace`'s, reset for each estimate: made anew, five estimates a
+    /// line made and freed some forty lists and boxes.
+    public func writeEstimates(_ r: Recommendation, to w: inout JSONWriter, in workspace: EstimateWorkspace) {
         let inputs = estimateInputs(r.profile)
         w.byte(UInt8(ascii: "["))
-        builder(r.pick.service.id, inputs).write(to: &w)
+        builder(r.pick.service.id, inputs, in: workspace).write(to: &w)
         for (alternative, _) in r.alternatives {
             w.byte(UInt8(ascii: ","))
-            builder(alternative.service.id, inputs).write(to: &w)
+            builder(alternative.service.id, inputs, in: workspace).write(to: &w)
         }
         w.byte(UInt8(ascii: "]"))
     }
@@ -267,18 +269,35 @@ extension Engine {
     /// The estimate of one service for these inputs, worked out: what `build` makes an
     /// `Estimate` of and `write(to:)` writes.
     func builder(_ service: String, _ inputs: EstimateInputs) -> EstimateBuilder {
+        builder(service, inputs, in: estimateWorkspace())
+    }
+
+    /// Builders for this engine's prices (its table, and its citations as `prepareEstimates`
+    /// left them), to work out one estimate after another in.
+    public func estimateWorkspace() -> EstimateWorkspace {
+        EstimateWorkspace(table: catalog.prices, citations: priceCitations)
+    }
+
+    /// The same, worked out in `workspace`'s builders (the one returned is valid until the
+    /// workspace is used again).
+    func builder(_ service: String, _ inputs: EstimateInputs, in workspace: EstimateWorkspace) -> EstimateBuilder {
+        precondition(workspace.multi.table.prices.count == catalog.prices.prices.count && workspace.multi.citations.count == priceCitations.count,
+                     "an estimate workspace made by another engine (estimateWorkspace)")
         let w = inputs.workload
+        let b = workspace.multi
         if let multiAZ = w.multiAZ {
-            let b = EstimateBuilder(service: service, region: inputs.region, table: catalog.prices, citations: priceCitations, multiAZ: multiAZ)
+            b.reset(service: service, region: inputs.region, multiAZ: multiAZ)
             b.model(w)
             return b
         }
         // Availability unanswered: the low end single-AZ, the high end Multi-AZ.
-        let single = EstimateBuilder(service: service, region: inputs.region, table: catalog.prices, citations: priceCitations, multiAZ: false)
-        let b = EstimateBuilder(service: service, region: inputs.region, table: catalog.prices, citations: priceCitations, multiAZ: true)
+        let single = workspace.single
+        single.reset(service: service, region: inputs.region, multiAZ: false)
+        b.reset(service: service, region: inputs.region, multiAZ: true)
         single.model(w)
         b.model(w)
         if single.parts.count == b.parts.count {
+            var merged = false
             for i in b.parts.indices {
                 let multi = b.parts[i]
                 if let lo = single.parts[i].monthlyUSD, let hi = multi.monthlyUSD, lo != hi {
@@ -288,13 +307,26 @@ extension Engine {
                     basis += multi.basis
                     b.parts[i].monthlyUSD = CostRange(low: min(lo.low, hi.low), high: max(lo.high, hi.high))
                     b.parts[i].basis = basis
+                    merged = true
                 }
             }
-            if b.parts.contains(where: { $0.basis.hasPrefix("single-AZ: ") }) {
+            if merged {
                 b.assumptions.append("availability not answered: the low end is single-AZ, the high end Multi-AZ")
             }
         }
         return b
+    }
+}
+
+/// The builders an estimate is worked out in, reset for each one (`Engine.estimateWorkspace`):
+/// batch keeps one a thread. Never shared between threads: a builder is a class of lists.
+public final class EstimateWorkspace {
+    let single: EstimateBuilder
+    let multi: EstimateBuilder
+
+    init(table: PriceTable, citations: [PriceCitation]) {
+        single = EstimateBuilder(table: table, citations: citations)
+        multi = EstimateBuilder(table: table, citations: citations)
     }
 }
 
@@ -308,8 +340,10 @@ struct EstimateInputs: Hashable {
 /// A class: returned and handed on as a struct, it was copied, counting a reference to each of
 /// its dozen lists and strings in and out (five estimates a batch line).
 final class EstimateBuilder {
-    let service: String
-    let region: String
+    private(set) var service = ""
+    private(set) var region = ""
+    /// A constant: a price looked up in a table held in a `var` copied the table first (its
+    /// six lists counted in and out).
     let table: PriceTable
     var multiAZ = false
     var parts: [Part] = []
@@ -317,25 +351,40 @@ final class EstimateBuilder {
     var used: [Int] = []
     /// Each price's citation by position in the table, with its JSON, written once
     /// (`Engine.prepareEstimates`); empty when each estimate writes those it cites.
-    var citations: [PriceCitation] = []
-    var assumptions: [String] = []
+    let citations: [PriceCitation]
+    /// Literals, each the same text wherever it is made: compared by their bytes where they
+    /// lie (a handful an estimate, five estimates a line), never made strings to be written.
+    var assumptions: [StaticString] = []
     var notes: [String] = []
     var fellBack = false
     var unpriced: [String] = []
     /// Set by the parts sized from the request rate.
     var pricesTheLoad = false
 
-    init(service: String, region: String, table: PriceTable, citations: [PriceCitation] = [], multiAZ: Bool = false) {
-        self.service = service
-        self.region = region
+    /// A builder for no service yet (`reset` sets it up), with the prices it looks up and
+    /// their citations (empty: each estimate writes those it cites).
+    init(table: PriceTable, citations: [PriceCitation]) {
         self.table = table
         self.citations = citations
-        self.multiAZ = multiAZ
         // Room for what a model adds, given once: grown an element at a time, these lists
         // took some 20 allocations a batch line.
         used.reserveCapacity(8)
         parts.reserveCapacity(4)
         assumptions.reserveCapacity(4)
+    }
+
+    /// Empty, for an estimate of `service` in `region`; the lists keep their room.
+    func reset(service: String, region: String, multiAZ: Bool) {
+        self.service = service
+        self.region = region
+        self.multiAZ = multiAZ
+        parts.removeAll(keepingCapacity: true)
+        used.removeAll(keepingCapacity: true)
+        assumptions.removeAll(keepingCapacity: true)
+        notes.removeAll(keepingCapacity: true)
+        unpriced.removeAll(keepingCapacity: true)
+        fellBack = false
+        pricesTheLoad = false
     }
 
     /// A unit price of this service (or `of`), recorded as used.
@@ -347,7 +396,7 @@ final class EstimateBuilder {
         if fell { fellBack = true }
         // One position per (service, dimension, Region): the same price is the same position.
         if !used.contains(i) { used.append(i) }
-        return table.prices[i].usd
+        return table.usd[i]
     }
 
     /// A part as the builder keeps it: `EstimatePart` with its basis as written, in bytes
@@ -420,7 +469,7 @@ final class EstimateBuilder {
     /// What `sizes` assumes, a literal (`CostMath.requestsPerVCPU`'s figures; LineCostTests
     /// holds them together): a string made at run time would be one object every thread
     /// counts references to.
-    static let sizingAssumption = "one vCPU serves 1000 (low) to 250 (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
+    static let sizingAssumption: StaticString = "one vCPU serves 1000 (low) to 250 (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
 
     /// The RDS instance price keys, single-AZ and Multi-AZ, written out (literals: no thread
     /// counts references to them); each is its template with `%` filled, which
@@ -678,22 +727,28 @@ final class EstimateBuilder {
     }
 
     /// What every figure rests on: the first assumption of an estimate with a figure.
-    static let onDemandAssumption = "On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted"
+    static let onDemandAssumption: StaticString = "On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted"
 
     /// Hands `body` the assumptions, each once in the order first made, after the one every
     /// figure rests on. A handful: compared one by one, not hashed.
-    func forEachAssumption(_ body: (String) -> Void) {
+    func forEachAssumption(_ body: (StaticString) -> Void) {
         let onDemand = parts.contains(where: { $0.monthlyUSD != nil })
         if onDemand { body(Self.onDemandAssumption) }
-        for i in assumptions.indices where !(onDemand && assumptions[i] == Self.onDemandAssumption) && !assumptions[..<i].contains(assumptions[i]) {
+        for i in assumptions.indices where !(onDemand && Self.same(assumptions[i], Self.onDemandAssumption)) && !assumptions[..<i].contains(where: { Self.same($0, assumptions[i]) }) {
             body(assumptions[i])
         }
+    }
+
+    /// Whether two literals are the same text: the same bytes, where they lie.
+    static func same(_ a: StaticString, _ b: StaticString) -> Bool {
+        guard a.utf8CodeUnitCount == b.utf8CodeUnitCount else { return false }
+        return a.utf8Start == b.utf8Start || ReasonMemo.Entry.sameBytes(UnsafeBufferPointer(start: a.utf8Start, count: a.utf8CodeUnitCount), UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
     }
 
     var allAssumptions: [String] {
         var all: [String] = []
         all.reserveCapacity(assumptions.count + 1)
-        forEachAssumption { all.append($0) }
+        forEachAssumption { all.append($0.description) }
         return all
     }
 

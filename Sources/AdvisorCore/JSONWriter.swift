@@ -132,6 +132,23 @@ public struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "]"))
     }
 
+    /// A literal as `string` writes its text.
+    mutating func string(_ s: StaticString) {
+        s.withUTF8Buffer { escaped($0) }
+    }
+
+    /// An array of the literals `forEach` hands on, written as they come.
+    mutating func strings(_ forEach: ((StaticString) -> Void) -> Void) {
+        byte(UInt8(ascii: "["))
+        var first = true
+        forEach { s in
+            if !first { byte(UInt8(ascii: ",")) }
+            first = false
+            string(s)
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
     /// A cost range as JSON shows it: `{"low":…,"high":…}` to the cent, `null` for none.
     public mutating func range(_ r: CostRange?) {
         guard let r else { return raw("null") }

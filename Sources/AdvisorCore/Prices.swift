@@ -104,6 +104,9 @@ public struct PriceTable: Sendable {
     /// The Region prices fall back to when the asked Region has none for a dimension.
     public static let defaultRegion = "us-east-1"
     public private(set) var prices: [UnitPrice]
+    /// Each price's figure, by position in `prices`: what an estimate reads of a price it
+    /// uses, without copying the price (five strings counted in and out).
+    private(set) var usd: [Double]
     /// Where the first price of each (service, dimension, Region) is in `prices`, looked up
     /// from the ids' bytes: no id is copied (each copy counts a reference in and out) nor
     /// hashed by the standard hasher (a dozen look-ups an estimate). Open addressing over a
@@ -168,6 +171,7 @@ public struct PriceTable: Sendable {
 
     public init(prices: [UnitPrice]) {
         self.prices = prices
+        usd = prices.map(\.usd)
         var size = 16
         while size < 2 * prices.count { size *= 2 }
         slots = Array(repeating: -1, count: size)

@@ -86,6 +86,9 @@ import Testing
         batchEngine.prepareEstimates()
         let generated = [[]] + BatchEquivalenceTests.profiles(600, catalog: catalog)
         var mismatches = 0, availabilityUnanswered = 0, merged = 0
+        // One workspace an engine for every line, as a batch thread keeps it: what one
+        // estimate leaves in its builders must not reach the next.
+        let workspaces = [engine.estimateWorkspace(), batchEngine.estimateWorkspace()]
         for (i, answers) in generated.enumerated() {
             let profile = try catalog.parseProfile(.object(answers.map { ($0.0, .string($0.1)) })).get().0
             let whole = engine.recommend(profile, withWhatIf: false)
@@ -93,12 +96,12 @@ import Testing
                 availabilityUnanswered += 1
                 if whole.estimates.contains(where: { $0.parts.contains { $0.basis.hasPrefix("single-AZ: ") } }) { merged += 1 }
             }
-            for e in [engine, batchEngine] {
+            for (e, workspace) in zip([engine, batchEngine], workspaces) {
                 var memo = ReasonMemo.off
                 let left = e.recommend(profile, withWhatIf: false, memo: &memo, withEstimates: false)
                 #expect(!left.estimatesComputed && left.estimates.isEmpty)
                 var w = JSONWriter()
-                w.recommendation(left, catalog: catalog, engine: e)
+                w.recommendation(left, catalog: catalog, engine: e, estimates: workspace)
                 var bytes: [UInt8] = []
                 w.flush(into: &bytes)
                 if bytes != Render.json(whole, catalog: catalog).compactBytes() {

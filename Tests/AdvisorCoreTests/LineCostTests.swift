@@ -210,6 +210,6 @@ import Testing
             }
         }
         #expect(EstimateBuilder.deploymentKeyTemplates.count == 4)
-        #expect(EstimateBuilder.sizingAssumption.hasPrefix("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second;"))
+        #expect(EstimateBuilder.sizingAssumption.description.hasPrefix("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second;"))
     }
 }
