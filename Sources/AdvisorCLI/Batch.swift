@@ -607,7 +607,7 @@ enum Batch {
                 let reusable = pending.scanned.map { ($0.id == nil) == (id == nil) } ?? false
                 if !csv {
                     // Written straight into bytes: the same bytes as Render.json's tree.
-                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true, withEstimates: false), catalog: engine.catalog, engine: engine, estimates: estimates!)
+                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true, withEstimates: false), catalog: engine.catalog, engine: engine, estimates: estimates!, line: simple)
                     return .answer(writer.line(), id: id.map { Array(idJSON($0, source: idSource).utf8) }, reusable: reusable)
                 }
                 text.removeAll(keepingCapacity: true)

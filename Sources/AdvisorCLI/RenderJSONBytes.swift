@@ -57,20 +57,30 @@ extension JSONWriter {
     /// `engine` as they are worked out (batch), in `workspace`'s builders: they are never made
     /// as values. (Not one
     /// function with an optional engine or a closure: either copies the engine.)
-    mutating func recommendation(_ r: Recommendation, catalog: Catalog, engine: Engine, estimates workspace: EstimateWorkspace) {
-        members(r, catalog: catalog)
+    /// `line`, when the profile was read from it, gives the profile's answers in order.
+    mutating func recommendation(_ r: Recommendation, catalog: Catalog, engine: Engine, estimates workspace: EstimateWorkspace, line: ReadLine? = nil) {
+        members(r, catalog: catalog, line: line)
         if r.estimatesComputed { array(r.estimates) { $0.estimate($1) } } else { engine.writeEstimates(r, to: &self, in: workspace) }
         raw("}")
     }
 
     /// The recommendation's members up to `"estimates":`.
-    private mutating func members(_ r: Recommendation, catalog: Catalog) {
+    private mutating func members(_ r: Recommendation, catalog: Catalog, line: ReadLine? = nil) {
         raw(#"{"schemaVersion":1,"catalogVersion":"#)
         string(catalog.version)
         raw(#","profile":{"#)
         var first = true
+        if let line {
+            line.forEachInQuestionOrder { key, answer in
+                if !first { raw(",") }
+                first = false
+                string(key)
+                raw(":")
+                string(answer.text)
+            }
+        }
         // By position: a question is not copied for its key.
-        for q in catalog.questions.indices {
+        for q in catalog.questions.indices where line == nil {
             let key = catalog.questions[q].key
             guard let answer = r.profile.answers[key] else { continue }
             if !first { raw(",") }

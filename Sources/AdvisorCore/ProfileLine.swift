@@ -216,6 +216,19 @@ public struct ReadLine {
         return profile
     }
 
+    /// Hands `body` each answer with its question's key, in the questions' order (the order
+    /// of the profile's JSON): no key is hashed, as a look-up in the profile for each question
+    /// would (the reader takes questions below 64 only, each once).
+    public func forEachInQuestionOrder(_ body: (String, Answer) -> Void) {
+        var left: UInt64 = 0
+        for item in answered { left |= 1 << UInt64(item.question) }
+        while left != 0 {
+            let q = left.trailingZeroBitCount
+            left &= left - 1
+            for item in answered where item.question == q { body(keys[q], item.answer) }
+        }
+    }
+
     /// The answer to the question at `q` (a position `answered` uses), if any.
     func answer(at q: Int) -> Answer? {
         for item in answered where item.question == q { return item.answer }
