@@ -38,6 +38,9 @@ public struct Engine: Sendable {
     /// Per service rule: its effect, read without the rule (`assess`: reading it from the
     /// rule counted a reference to the rule in and out, for every rule that fires).
     let ruleKinds: [Effect]
+    /// Per service rule: whether its reason names the values found missing (`needsBindings`,
+    /// which walks the rule's template, copying each piece: some 45 times a batch line).
+    let ruleNeedsBindings: [Bool]
     /// Per question (by index): the service rules that read its answer.
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
@@ -98,6 +101,7 @@ public struct Engine: Sendable {
         tieBreakPosition = position
         ruleEffects = serviceRules.map(Ranking.effect(of:))
         ruleKinds = serviceRules.map(\.effect)
+        ruleNeedsBindings = serviceRules.map(\.needsBindings)
         availableForNew = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
         costPriorityPosition = catalog.questions.firstIndex { $0.key == Engine.costPriorityKey } ?? -1
         let noAnswers = evaluator.answers(Profile())

@@ -40,7 +40,7 @@ extension Engine {
     @inline(__always)
     func captured(_ i: Int, service s: Int, answers a: RuleEvaluator.Answers) -> RuleEvaluator.Capture {
         var capture = RuleEvaluator.Capture()
-        if serviceRules[i].needsBindings { _ = evaluator.fires(i, a, s, capture: &capture) }
+        if ruleNeedsBindings[i] { _ = evaluator.fires(i, a, s, capture: &capture) }
         return capture
     }
 
