@@ -180,28 +180,43 @@ public enum CostMath {
 
     /// The smallest size with at least `vcpus`, or the largest.
     public static func size(forVCPUs vcpus: Double) -> (name: String, vcpus: Double) {
-        sizes.first { $0.vcpus >= vcpus } ?? sizes[sizes.count - 1]
+        // By position: `first(where:)` copied each size into its closure.
+        for i in sizes.indices where sizes[i].vcpus >= vcpus { return sizes[i] }
+        return sizes[sizes.count - 1]
     }
 }
 
 extension Engine {
     /// A dollar amount as text: $0.42, $95.00, $1,234.
     public static func dollars(_ x: Double) -> String {
-        if x >= 100 {
-            // Past Int's range (a rate and item size far beyond any real workload), the digits.
-            var digits = x.rounded() < 9e18 ? String(Int(x.rounded())) : JSON.fixed(x.rounded(), decimals: 0)
-            // A comma before each group of three from the right, written into one buffer.
-            return digits.withUTF8 { digits in
-                var out: [UInt8] = [UInt8(ascii: "$")]
-                out.reserveCapacity(1 + digits.count + digits.count / 3)
-                for (i, d) in digits.enumerated() {
-                    if i > 0 && (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
-                    out.append(d)
-                }
-                return String(decoding: out, as: UTF8.self)
+        var out: [UInt8] = []
+        writeDollars(x, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `dollars(x)`'s text (an estimate's sentence writes it in place).
+    static func writeDollars(_ x: Double, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "$"))
+        guard x >= 100 else {
+            if JSON.withDigits(x, decimals: 2, trimZeros: false, { out.append(contentsOf: $0) }) == nil { out.append(contentsOf: "null".utf8) }
+            return
+        }
+        // Past Int's range (a rate and item size far beyond any real workload), the digits.
+        // A comma before each group of three from the right.
+        func grouped(_ digits: UnsafeBufferPointer<UInt8>) {
+            out.reserveCapacity(out.count + digits.count + digits.count / 3)
+            for i in digits.indices {
+                if i > 0 && (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+                out.append(digits[i])
             }
         }
-        return "$" + JSON.fixed(x, decimals: 2)
+        if x.rounded() < 9e18 {
+            var whole = String(Int(x.rounded()))
+            whole.withUTF8(grouped)
+        } else if JSON.withDigits(x.rounded(), decimals: 0, trimZeros: false, grouped) == nil {
+            // Not a number (no bounded answer leads here): said as JSON says it, not grouped.
+            out.append(contentsOf: "null".utf8)
+        }
     }
 
     static func range(_ r: CostRange) -> String {
@@ -413,13 +428,6 @@ final class EstimateBuilder {
         parts.append(Part(item: item, monthlyUSD: value, basis: basis, missing: value == nil ? missing : []))
     }
 
-    static func n(_ raw: Double) -> String {
-        let x = (raw * 100).rounded() / 100
-        if x >= 1_000_000 { return JSON.fixed(x / 1_000_000, decimals: x >= 100_000_000 ? 0 : 1) + " million" }
-        return x == x.rounded() ? JSON.format(number: x) : JSON.fixed(x, decimals: 2)
-    }
-
-    static func gb(_ x: Double) -> String { x >= 100 ? JSON.fixed(x, decimals: 0) : JSON.fixed(x, decimals: 2) }
 
     // MARK: the models
 
@@ -460,7 +468,7 @@ final class EstimateBuilder {
         let high = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.high)
         assumptions.append(Self.sizingAssumption)
         if rate / CostMath.requestsPerVCPU.high > CostMath.sizes[CostMath.sizes.count - 1].vcpus {
-            let note: Sentence = "\(Self.n(rate)) requests per second may need more than one \(family).16xlarge: readers or shards not counted"
+            let note: Sentence = "\(amount: rate) requests per second may need more than one \(family).16xlarge: readers or shards not counted"
             notes.append(note.string)
         }
         return (low, high)
@@ -505,10 +513,10 @@ final class EstimateBuilder {
         let storageRate = price(multiAZ ? "storage-gp3-multi-az" : "storage-gp3-single-az")
         if let gb = w.gigabytes, let storageRate {
             var monthly = gb * storageRate
-            var basis: Sentence = "\(Self.gb(gb)) GB gp3 at $\(number: storageRate) per GB-month (\(multiAZ ? "Multi-AZ: both copies billed" : "single-AZ"))"
+            var basis: Sentence = "\(gigabytes: gb) GB gp3 at $\(number: storageRate) per GB-month (\(multiAZ ? "Multi-AZ: both copies billed" : "single-AZ"))"
             if w.regions > 1, let replica = price("storage-gp3-single-az") {
                 monthly += gb * replica
-                basis += "; plus the replica's \(Self.gb(gb)) GB at $\(number: replica)"
+                basis += "; plus the replica's \(gigabytes: gb) GB at $\(number: replica)"
             }
             add("storage", CostRange(monthly), basis)
             assumptions.append("gp3 includes 3,000 IOPS (12,000 from 400 GB for most engines) and 125 MiB/s at no charge; IOPS beyond are billed and not counted")
@@ -534,7 +542,7 @@ final class EstimateBuilder {
         let storageRate = price(storageKey)
         if let gb = w.gigabytes, let storageRate {
             add("storage", CostRange(gb * clusters * storageRate),
-                "\(Self.gb(gb)) GB at $\(number: storageRate) per GB-month (\(name)), billed once however many AZs and readers\(w.regions > 1 ? ", in each of 2 Regions" : "")")
+                "\(gigabytes: gb) GB at $\(number: storageRate) per GB-month (\(name)), billed once however many AZs and readers\(w.regions > 1 ? ", in each of 2 Regions" : "")")
         } else {
             add("storage", nil, "the cluster volume is billed per GB-month", missing: ["data-size"])
         }
@@ -549,7 +557,7 @@ final class EstimateBuilder {
             let low = writes * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
             let high = (writes + reads) * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
             add("I/O", CostRange(low: low, high: high),
-                "\(Self.n(writes)) write I/Os per second (4 KB units) at the low end, plus \(Self.n(reads)) read I/Os (\(Int(readPage / 1024)) KB pages, every read missing the cache) at the high end, sustained for 2,628,000 s, at $\(number: ioRate) per million")
+                "\(amount: writes) write I/Os per second (4 KB units) at the low end, plus \(amount: reads) read I/Os (\(Int(readPage / 1024)) KB pages, every read missing the cache) at the high end, sustained for 2,628,000 s, at $\(number: ioRate) per million")
         } else {
             add("I/O", nil, "I/O follows from the request rate, the read share and the item size", missing: missing)
         }
@@ -570,7 +578,7 @@ final class EstimateBuilder {
             let units = (rate + writes) * CostMath.secondsPerMonth
             pricesTheLoad = true
             add("DPUs", CostRange(low: units * perRequest.low / 1_000_000 * dpu, high: units * perRequest.high / 1_000_000 * dpu),
-                "\(Self.n(units)) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at an assumed \(perRequest.low) to \(perRequest.high) DPU per request (AWS publishes no per-request figure), $\(number: dpu) per million DPUs")
+                "\(amount: units) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at an assumed \(perRequest.low) to \(perRequest.high) DPU per request (AWS publishes no per-request figure), $\(number: dpu) per million DPUs")
             assumptions.append("Aurora DSQL: 0.1 to 0.5 DPU per request (AWS meters compute, bytes read and bytes written, and publishes no per-request figure; measure with CloudWatch's DPU metrics); the free 100,000 DPUs and 1 GB a month are not subtracted")
         } else {
             add("DPUs", nil, "DPUs follow from the request rate", missing: ["throughput"])
@@ -582,7 +590,7 @@ final class EstimateBuilder {
         let rate = price(key)
         if let gb = w.gigabytes, let rate {
             let monthly = gb * copies * rate * (perHour ? CostMath.hoursPerMonth : 1)
-            add("storage", CostRange(monthly), "\(Self.gb(gb)) GB\(copies > 1 ? " × \(JSON.format(number: copies))" : "") at $\(number: rate) per GB-\(perHour ? "hour × 730" : "month") (\(text))")
+            add("storage", CostRange(monthly), "\(gigabytes: gb) GB\(copies > 1 ? " × \(JSON.format(number: copies))" : "") at $\(number: rate) per GB-\(perHour ? "hour × 730" : "month") (\(text))")
         } else {
             add("storage", nil, "storage is billed per GB-\(perHour ? "hour" : "month")", missing: ["data-size"])
         }
@@ -607,11 +615,11 @@ final class EstimateBuilder {
             let provisioned = rcu * CostMath.hoursPerMonth * pRead + wcu * CostMath.hoursPerMonth * pWrite
             let onDemand = rcu * CostMath.secondsPerMonth / 1_000_000 * odRead + wcu * CostMath.secondsPerMonth / 1_000_000 * odWrite
             add("capacity", CostRange(low: min(provisioned, onDemand), high: max(provisioned, onDemand)),
-                "\(Self.n(rcu)) RCU and \(Self.n(wcu)) WCU (\(mode.rawValue) reads\(transactional ? ", transactional writes" : "")); provisioned at that peak for 730 h: \(Engine.dollars(provisioned)); on-demand at that peak for 2,628,000 s: \(Engine.dollars(onDemand))")
+                "\(amount: rcu) RCU and \(amount: wcu) WCU (\(mode.rawValue) reads\(transactional ? ", transactional writes" : "")); provisioned at that peak for 730 h: \(dollars: provisioned); on-demand at that peak for 2,628,000 s: \(dollars: onDemand)")
             assumptions.append("request units: one 4 KB strongly consistent read (half for eventually consistent, double for transactional), one 1 KB write (double for transactional)")
             if w.regions > 1, let replicated, let rOD = price(replicated.onDemand), let rP = price(replicated.provisioned) {
                 let low = wcu * CostMath.hoursPerMonth * rP, high = wcu * CostMath.secondsPerMonth / 1_000_000 * rOD
-                add("replicated writes", CostRange(low: min(low, high), high: max(low, high)), "global table in a second Region: \(Self.n(wcu)) replicated WCU, provisioned to on-demand")
+                add("replicated writes", CostRange(low: min(low, high), high: max(low, high)), "global table in a second Region: \(amount: wcu) replicated WCU, provisioned to on-demand")
             } else if w.regions > 1 {
                 notes.append("the second Region's replication is not priced in the table")
             }
@@ -630,7 +638,7 @@ final class EstimateBuilder {
         if missing.isEmpty, let rate = w.requestsPerSecond, let bytes = w.itemBytes, let ecpu {
             let units = rate * max(1, (bytes / 1024).rounded(.up)) * CostMath.secondsPerMonth
             pricesTheLoad = true
-            add("ECPUs", CostRange(units / 1_000_000 * ecpu), "\(Self.n(units)) ECPUs a month (one per request per KB transferred) at $\(number: ecpu) per million")
+            add("ECPUs", CostRange(units / 1_000_000 * ecpu), "\(amount: units) ECPUs a month (one per request per KB transferred) at $\(number: ecpu) per million")
         } else {
             add("ECPUs", nil, "ECPUs follow from the request rate and the item size", missing: missing)
         }
@@ -680,7 +688,7 @@ final class EstimateBuilder {
             pricesTheLoad = true
             let uploaded = rate * (1 - share) * bytes * CostMath.secondsPerMonth / 1_073_741_824
             add("requests", CostRange(queries / 1_000_000 * query + uploaded * put),
-                "\(Self.n(queries)) queries a month at $\(number: query) per million, \(Self.gb(uploaded)) GB uploaded at $\(number: put) per GB; query data processed not counted")
+                "\(amount: queries) queries a month at $\(number: query) per million, \(gigabytes: uploaded) GB uploaded at $\(number: put) per GB; query data processed not counted")
         } else {
             add("requests", nil, "queries and uploads follow from the request rate, the read share and the item size", missing: missing)
         }
@@ -803,5 +811,38 @@ final class EstimateBuilder {
         w.raw(#","notes":"#)
         w.strings(forEachNote)
         w.byte(UInt8(ascii: "}"))
+    }
+}
+
+/// The figures an estimate's sentences say, written in place (as strings, each was made and
+/// copied in: some 15 an estimate).
+extension Sentence.StringInterpolation {
+    /// A count to the cent, in millions from a million: "950", "2.5", "18.2 million",
+    /// "125 million".
+    mutating func appendInterpolation(amount raw: Double) {
+        let x = (raw * 100).rounded() / 100
+        if x >= 1_000_000 {
+            fixed(x / 1_000_000, decimals: x >= 100_000_000 ? 0 : 1)
+            bytes.append(contentsOf: " million".utf8)
+        } else if x == x.rounded() {
+            appendInterpolation(number: x)
+        } else {
+            fixed(x, decimals: 2)
+        }
+    }
+
+    /// Gigabytes: whole from 100, else to two decimals.
+    mutating func appendInterpolation(gigabytes x: Double) {
+        fixed(x, decimals: x >= 100 ? 0 : 2)
+    }
+
+    /// `Engine.dollars(x)`.
+    mutating func appendInterpolation(dollars x: Double) {
+        Engine.writeDollars(x, to: &bytes)
+    }
+
+    /// `JSON.fixed(x, decimals:)`.
+    private mutating func fixed(_ x: Double, decimals: Int) {
+        if JSON.withDigits(x, decimals: decimals, trimZeros: false, { bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: "null".utf8) }
     }
 }

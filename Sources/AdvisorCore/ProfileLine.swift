@@ -129,7 +129,7 @@ public struct ProfileLineReader {
             a.number[e] = number
             a.answered[e] = true
         }
-        return ReadLine(id: id, answers: EvaluatorAnswers(a), answered: answered, keys: keyTexts)
+        return ReadLine(id: id, answers: EvaluatorAnswers(a, answered: answered), answered: answered, keys: keyTexts)
     }
 
     /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
@@ -240,7 +240,13 @@ public struct ReadLine {
 /// line reader with the profile: the same as `RuleEvaluator.answers` of that profile.
 public struct EvaluatorAnswers {
     var value: RuleEvaluator.Answers
-    init(_ value: RuleEvaluator.Answers) { self.value = value }
+    /// The answers with their questions' positions, as the line gave them (`ReadLine`): a
+    /// reason memo reads their texts from here, not by hashing each key into the profile.
+    let answered: [(question: Int, answer: Answer)]
+    init(_ value: RuleEvaluator.Answers, answered: [(question: Int, answer: Answer)]) {
+        self.value = value
+        self.answered = answered
+    }
 
     /// Whether these are the answers the engine's evaluator reads from `profile` (for tests):
     /// numbers compared by their bits, so two unanswered numbers are the same.

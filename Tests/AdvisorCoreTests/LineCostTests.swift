@@ -212,4 +212,25 @@ import Testing
         #expect(EstimateBuilder.deploymentKeyTemplates.count == 4)
         #expect(EstimateBuilder.sizingAssumption.description.hasPrefix("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second;"))
     }
+
+    /// The figures an estimate's sentences write in place (session 17: no string made for
+    /// each) read as before: counts to the cent and in millions from a million, gigabytes
+    /// whole from 100, dollars grouped by thousands from $100 and to the cent below.
+    @Test func anEstimatesFiguresReadAsBefore() {
+        func said(_ s: Sentence) -> String { s.string }
+        #expect(said("\(amount: 950)") == "950")
+        #expect(said("\(amount: 2.5)") == "2.50")
+        #expect(said("\(amount: 0.333)") == "0.33")
+        #expect(said("\(amount: 999_999.996)") == "1.0 million")
+        #expect(said("\(amount: 18_234_567)") == "18.2 million")
+        #expect(said("\(amount: 125_000_000)") == "125 million")
+        #expect(said("\(gigabytes: 26601)") == "26601")
+        #expect(said("\(gigabytes: 20.5)") == "20.50")
+        #expect(said("\(gigabytes: 99.999)") == "100.00")
+        #expect(said("\(dollars: 61_590_072.48)") == "$61,590,072")
+        #expect(said("\(dollars: 100)") == "$100")
+        #expect(said("\(dollars: 95)") == "$95.00")
+        #expect(said("\(dollars: 0.42)") == "$0.42")
+        #expect(Engine.dollars(1_234.5) == "$1,235" && Engine.dollars(12_345_678_901_234_567_890) == "$12,345,678,901,234,567,000")
+    }
 }
