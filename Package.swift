@@ -5,8 +5,10 @@ import PackageDescription
 
 // Release builds of the engine and the CLI leave out the run-time exclusivity checks (each
 // access to a class's stored property, a global, or a captured variable registered and
-// looked up: some 150 a batch line, about 5% of its instructions, callgrind). Debug builds,
-// which the tests run, keep them, and the compiler's static checks apply to both.
+// looked up: some 150 a batch line, about 5% of its instructions, callgrind). Debug builds
+// keep them, and `swift test` builds and tests the debug build (its end-to-end tests take a
+// newer release binary for the lint sweeps, and one only when there is no debug binary); the
+// compiler's static checks apply to both.
 let releaseSettings: [SwiftSetting] = [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
 
 let package = Package(

@@ -55,9 +55,9 @@ extension JSONWriter {
 
     /// The recommendation. Its estimates, when `recommend` left them out, are written by
     /// `engine` as they are worked out (batch), in `workspace`'s builders: they are never made
-    /// as values. (Not one
-    /// function with an optional engine or a closure: either copies the engine.)
-    /// `line`, when the profile was read from it, gives the profile's answers in order.
+    /// as values. (Not one function with an optional engine or a closure: either copies the
+    /// engine.) `line`, the line `r`'s profile was read from when the line reader read it,
+    /// gives the profile's answers, written in the questions' order.
     mutating func recommendation(_ r: Recommendation, catalog: Catalog, engine: Engine, estimates workspace: EstimateWorkspace, line: ReadLine? = nil) {
         members(r, catalog: catalog, line: line)
         if r.estimatesComputed { array(r.estimates) { $0.estimate($1) } } else { engine.writeEstimates(r, to: &self, in: workspace) }

@@ -214,7 +214,8 @@ extension Engine {
             var whole = String(Int(x.rounded()))
             whole.withUTF8(grouped)
         } else if JSON.withDigits(x.rounded(), decimals: 0, trimZeros: false, grouped) == nil {
-            // Not a number (no bounded answer leads here): said as JSON says it, not grouped.
+            // Infinite (a price near the largest number, from a catalog of one's own): said
+            // as JSON says it, "$null", not grouped ("$n,ull" before).
             out.append(contentsOf: "null".utf8)
         }
     }
@@ -296,8 +297,7 @@ extension Engine {
     /// The same, worked out in `workspace`'s builders (the one returned is valid until the
     /// workspace is used again).
     func builder(_ service: String, _ inputs: EstimateInputs, in workspace: EstimateWorkspace) -> EstimateBuilder {
-        precondition(workspace.multi.table.prices.count == catalog.prices.prices.count && workspace.multi.citations.count == priceCitations.count,
-                     "an estimate workspace made by another engine (estimateWorkspace)")
+        precondition(workspace.isFor(table: catalog.prices, citations: priceCitations), "an estimate workspace made by another engine (estimateWorkspace)")
         let w = inputs.workload
         let b = workspace.multi
         if let multiAZ = w.multiAZ {
@@ -336,12 +336,21 @@ extension Engine {
 /// The builders an estimate is worked out in, reset for each one (`Engine.estimateWorkspace`):
 /// batch keeps one a thread. Never shared between threads: a builder is a class of lists.
 public final class EstimateWorkspace {
-    let single: EstimateBuilder
     let multi: EstimateBuilder
+    /// The single-AZ end, made when availability is first unanswered.
+    private(set) lazy var single = EstimateBuilder(table: multi.table, citations: multi.citations)
 
     init(table: PriceTable, citations: [PriceCitation]) {
-        single = EstimateBuilder(table: table, citations: citations)
         multi = EstimateBuilder(table: table, citations: citations)
+    }
+
+    /// Whether the workspace was made with this table and these citations: the same lists,
+    /// not equal ones (a table of another catalog with as many prices prices differently).
+    func isFor(table: PriceTable, citations: [PriceCitation]) -> Bool {
+        func same<T>(_ a: [T], _ b: [T]) -> Bool {
+            a.count == b.count && a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in a.baseAddress == b.baseAddress } }
+        }
+        return same(multi.table.usd, table.usd) && same(multi.citations, citations)
     }
 }
 
@@ -749,8 +758,8 @@ final class EstimateBuilder {
 
     /// Whether two literals are the same text: the same bytes, where they lie.
     static func same(_ a: StaticString, _ b: StaticString) -> Bool {
-        guard a.utf8CodeUnitCount == b.utf8CodeUnitCount else { return false }
-        return a.utf8Start == b.utf8Start || ReasonMemo.Entry.sameBytes(UnsafeBufferPointer(start: a.utf8Start, count: a.utf8CodeUnitCount), UnsafeBufferPointer(start: b.utf8Start, count: b.utf8CodeUnitCount))
+        // Through `withUTF8Buffer`: `utf8Start` traps for a literal of one scalar.
+        a.withUTF8Buffer { a in b.withUTF8Buffer { b in a.baseAddress == b.baseAddress && a.count == b.count || ReasonMemo.Entry.sameBytes(a, b) } }
     }
 
     var allAssumptions: [String] {
@@ -817,7 +826,7 @@ final class EstimateBuilder {
 /// The figures an estimate's sentences say, written in place (as strings, each was made and
 /// copied in: some 15 an estimate).
 extension Sentence.StringInterpolation {
-    /// A count to the cent, in millions from a million: "950", "2.5", "18.2 million",
+    /// A count to the cent, in millions from a million: "950", "2.50", "18.2 million",
     /// "125 million".
     mutating func appendInterpolation(amount raw: Double) {
         let x = (raw * 100).rounded() / 100

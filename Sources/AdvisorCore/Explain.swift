@@ -99,7 +99,7 @@ extension Engine {
     /// A reason from its pieces (`prerenderReasons`): the bytes written out once, the answers
     /// and the values found missing as `reason` writes them, into one buffer. The answers'
     /// texts come from `texts` by question position when given (`ReasonMemo.begin` read them
-    /// from `profile`), else from `profile`.
+    /// from the line or the profile), else from `profile`.
     static func write(_ pieces: [ReasonPiece], profile: Profile, texts: [String?]?, missing: [String]) -> String {
         write(pieces, missing: missing) { key, q in
             if let texts, q >= 0 { return texts[q] ?? "?" }

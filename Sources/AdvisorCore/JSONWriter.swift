@@ -121,16 +121,7 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// An array of the strings `forEach` hands on, written as they come (no list is made).
-    mutating func strings(_ forEach: ((String) -> Void) -> Void) {
-        byte(UInt8(ascii: "["))
-        var first = true
-        forEach { s in
-            if !first { byte(UInt8(ascii: ",")) }
-            first = false
-            string(s)
-        }
-        byte(UInt8(ascii: "]"))
-    }
+    mutating func strings(_ forEach: ((String) -> Void) -> Void) { texts(forEach) }
 
     /// A literal as `string` writes its text.
     mutating func string(_ s: StaticString) {
@@ -138,13 +129,16 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// An array of the literals `forEach` hands on, written as they come.
-    mutating func strings(_ forEach: ((StaticString) -> Void) -> Void) {
+    mutating func strings(_ forEach: ((StaticString) -> Void) -> Void) { texts(forEach) }
+
+    /// `[`, each text `forEach` hands on as a JSON string, separated by commas, `]`.
+    @inline(__always) private mutating func texts<T: JSONText>(_ forEach: ((T) -> Void) -> Void) {
         byte(UInt8(ascii: "["))
         var first = true
-        forEach { s in
+        forEach { text in
             if !first { byte(UInt8(ascii: ",")) }
             first = false
-            string(s)
+            text.write(to: &self)
         }
         byte(UInt8(ascii: "]"))
     }
@@ -165,4 +159,17 @@ public struct JSONWriter: ~Copyable {
         body(&scratch)
         bytes(scratch)
     }
+}
+
+/// A text `JSONWriter` writes as a JSON string: a string, or a literal where it lies.
+protocol JSONText {
+    func write(to w: inout JSONWriter)
+}
+
+extension String: JSONText {
+    func write(to w: inout JSONWriter) { w.string(self) }
+}
+
+extension StaticString: JSONText {
+    func write(to w: inout JSONWriter) { w.string(self) }
 }

@@ -221,7 +221,10 @@ public struct ReadLine {
     /// would (the reader takes questions below 64 only, each once).
     public func forEachInQuestionOrder(_ body: (String, Answer) -> Void) {
         var left: UInt64 = 0
-        for item in answered { left |= 1 << UInt64(item.question) }
+        for item in answered {
+            precondition(item.question < 64, "the line reader takes questions below 64 only")
+            left |= 1 << UInt64(item.question)
+        }
         while left != 0 {
             let q = left.trailingZeroBitCount
             left &= left - 1

@@ -64,7 +64,9 @@ import Testing
         let generated = Self.profiles(2_000, catalog: catalog)
         // Ids: strings, numbers as written, and none.
         let ids: [String?] = generated.indices.map { i in i % 7 == 3 ? nil : i % 5 == 1 ? "\(i)e0" : #""db-\#(i)""# }
-        let input = try Self.writeInput(generated.indices.map { Self.line(generated[$0], id: ids[$0]) })
+        // Every other line gives its answers in reverse: the profile is written in the
+        // questions' order whatever order the line gave.
+        let input = try Self.writeInput(generated.indices.map { Self.line($0 % 2 == 1 ? generated[$0].reversed() : generated[$0], id: ids[$0]) })
         defer { try? FileManager.default.removeItem(at: input) }
         let r = runCLI(["batch", input.path])
         #expect(r.status == 0, "\(r.err)")

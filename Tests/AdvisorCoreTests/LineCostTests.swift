@@ -213,9 +213,11 @@ import Testing
         #expect(EstimateBuilder.sizingAssumption.description.hasPrefix("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second;"))
     }
 
-    /// The figures an estimate's sentences write in place (session 17: no string made for
-    /// each) read as before: counts to the cent and in millions from a million, gigabytes
-    /// whole from 100, dollars grouped by thousands from $100 and to the cent below.
+    /// The figures an estimate's sentences write in place (no string made for each) read as
+    /// the strings did: counts to the cent and in millions from a million, gigabytes whole
+    /// from 100, dollars grouped by thousands from $100 and to the cent below. An infinite
+    /// dollar amount (a price near the largest number, in a catalog of one's own) is "$null",
+    /// as JSON says it.
     @Test func anEstimatesFiguresReadAsBefore() {
         func said(_ s: Sentence) -> String { s.string }
         #expect(said("\(amount: 950)") == "950")
@@ -232,5 +234,6 @@ import Testing
         #expect(said("\(dollars: 95)") == "$95.00")
         #expect(said("\(dollars: 0.42)") == "$0.42")
         #expect(Engine.dollars(1_234.5) == "$1,235" && Engine.dollars(12_345_678_901_234_567_890) == "$12,345,678,901,234,567,000")
+        #expect(Engine.dollars(.infinity) == "$null" && Engine.dollars(.nan) == "$null" && Engine.dollars(-.infinity) == "$null")
     }
 }
