@@ -301,14 +301,14 @@ extension Engine {
         let w = inputs.workload
         let b = workspace.multi
         if let multiAZ = w.multiAZ {
-            b.reset(service: service, region: inputs.region, multiAZ: multiAZ)
+            b.reset(service: service, region: inputs.region, multiAZ: multiAZ, sequence: workspace.sequence(service, region: inputs.region, multiAZ: multiAZ))
             b.model(w)
             return b
         }
         // Availability unanswered: the low end single-AZ, the high end Multi-AZ.
         let single = workspace.single
-        single.reset(service: service, region: inputs.region, multiAZ: false)
-        b.reset(service: service, region: inputs.region, multiAZ: true)
+        single.reset(service: service, region: inputs.region, multiAZ: false, sequence: workspace.sequence(service, region: inputs.region, multiAZ: false))
+        b.reset(service: service, region: inputs.region, multiAZ: true, sequence: workspace.sequence(service, region: inputs.region, multiAZ: true))
         single.model(w)
         b.model(w)
         if single.parts.count == b.parts.count {
@@ -340,8 +340,29 @@ public final class EstimateWorkspace {
     /// The single-AZ end, made when availability is first unanswered.
     private(set) lazy var single = EstimateBuilder(table: multi.table, citations: multi.citations)
 
+    /// The prices each service's model looked up last, single-AZ and Multi-AZ.
+    private var sequences: (single: [String: PriceSequence], multi: [String: PriceSequence]) = ([:], [:])
+
     init(table: PriceTable, citations: [PriceCitation]) {
         multi = EstimateBuilder(table: table, citations: citations)
+    }
+
+    /// The prices `service`'s model looked up last, for `region` (emptied when the Region
+    /// changed).
+    func sequence(_ service: String, region: String, multiAZ: Bool) -> PriceSequence {
+        let found = multiAZ ? sequences.multi[service] : sequences.single[service]
+        let sequence: PriceSequence
+        if let found {
+            sequence = found
+        } else {
+            sequence = PriceSequence()
+            if multiAZ { sequences.multi[service] = sequence } else { sequences.single[service] = sequence }
+        }
+        if sequence.region != region {
+            sequence.region = region
+            sequence.looked.removeAll(keepingCapacity: true)
+        }
+        return sequence
     }
 
     /// Whether the workspace was made with this table and these citations: the same lists,
@@ -352,6 +373,18 @@ public final class EstimateWorkspace {
         }
         return same(multi.table.usd, table.usd) && same(multi.citations, citations)
     }
+}
+
+/// The prices one service's model looked up, in the order it looked them up, with what the
+/// table gave: the next estimate of the service asks for the same keys in the same order
+/// (nearly always), and a key compared with the one kept (the same literal: one comparison
+/// of two words) costs less than the table's look-up (three ids mixed and compared, some 600
+/// instructions, 14 a batch line). A key that differs is looked up and kept in its place.
+/// Keys, service ids and Regions are ASCII (the models' literals, the schema's ids and
+/// choices), so `==` on them is the table's byte-for-byte comparison.
+final class PriceSequence {
+    var region = ""
+    var looked: [(key: String, owner: String?, found: (position: Int, fellBack: Bool)?)] = []
 }
 
 /// What an estimate reads of a profile: its workload and the Region priced.
@@ -384,6 +417,10 @@ final class EstimateBuilder {
     var unpriced: [String] = []
     /// Set by the parts sized from the request rate.
     var pricesTheLoad = false
+    /// The prices this service's model looked up last (nil: each is looked up in the table),
+    /// and how many this estimate has looked up so far.
+    private var sequence: PriceSequence? = nil
+    private var lookedUp = 0
 
     /// A builder for no service yet (`reset` sets it up), with the prices it looks up and
     /// their citations (empty: each estimate writes those it cites).
@@ -397,11 +434,14 @@ final class EstimateBuilder {
         assumptions.reserveCapacity(4)
     }
 
-    /// Empty, for an estimate of `service` in `region`; the lists keep their room.
-    func reset(service: String, region: String, multiAZ: Bool) {
+    /// Empty, for an estimate of `service` in `region`; the lists keep their room. `sequence`:
+    /// the prices this service's model looked up last, in this Region.
+    func reset(service: String, region: String, multiAZ: Bool, sequence: PriceSequence? = nil) {
         self.service = service
         self.region = region
         self.multiAZ = multiAZ
+        self.sequence = sequence
+        lookedUp = 0
         parts.removeAll(keepingCapacity: true)
         used.removeAll(keepingCapacity: true)
         assumptions.removeAll(keepingCapacity: true)
@@ -413,7 +453,18 @@ final class EstimateBuilder {
 
     /// A unit price of this service (or `of`), recorded as used.
     func price(_ key: String, of owner: String? = nil) -> Double? {
-        guard let (i, fell) = table.lookupPosition(owner ?? service, key, region: region) else {
+        let found: (position: Int, fellBack: Bool)?
+        let k = lookedUp
+        lookedUp += 1
+        if let sequence, k < sequence.looked.count, sequence.looked[k].key == key, sequence.looked[k].owner == owner {
+            found = sequence.looked[k].found
+        } else {
+            found = table.lookupPosition(owner ?? service, key, region: region)
+            if let sequence, k <= sequence.looked.count {
+                if k == sequence.looked.count { sequence.looked.append((key, owner, found)) } else { sequence.looked[k] = (key, owner, found) }
+            }
+        }
+        guard let (i, fell) = found else {
             unpriced.append(key)
             return nil
         }
@@ -436,7 +487,6 @@ final class EstimateBuilder {
     func add(_ item: String, _ value: CostRange?, _ basis: Sentence, missing: [String] = []) {
         parts.append(Part(item: item, monthlyUSD: value, basis: basis, missing: value == nil ? missing : []))
     }
-
 
     // MARK: the models
 
