@@ -70,24 +70,21 @@ extension JSONWriter {
         string(catalog.version)
         raw(#","profile":{"#)
         var first = true
-        if let line {
-            line.forEachInQuestionOrder { key, answer in
-                if !first { raw(",") }
-                first = false
-                string(key)
-                raw(":")
-                string(answer.text)
-            }
-        }
-        // By position: a question is not copied for its key.
-        for q in catalog.questions.indices where line == nil {
-            let key = catalog.questions[q].key
-            guard let answer = r.profile.answers[key] else { continue }
+        func member(_ key: String, _ answer: Answer) {
             if !first { raw(",") }
             first = false
             string(key)
             raw(":")
             string(answer.text)
+        }
+        if let line {
+            line.forEachInQuestionOrder(member)
+        } else {
+            // By position: a question is not copied for its key.
+            for q in catalog.questions.indices {
+                let key = catalog.questions[q].key
+                if let answer = r.profile.answers[key] { member(key, answer) }
+            }
         }
         let pick = r.pick
         raw(#"},"recommendation":{"#)

@@ -397,7 +397,7 @@ public struct Engine: Sendable {
         let a = answers?.value ?? evaluator.answers(profile)
         precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo.firings)
-        if memo.isOn { memo.begin(profile, answered: answers?.answered, engine: self) }
+        if memo.isOn { memo.begin(profile, line: answers, engine: self) }
         let all = assess(profile, a, held: held, withReasons: true, memo: &memo, onlyShown: onlyShown)
         var ranked = rank(all)
         if onlyShown { completeShown(&ranked.pick, profile, a, held: held, memo: &memo) }

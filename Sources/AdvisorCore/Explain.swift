@@ -460,19 +460,12 @@ public struct ReasonMemo {
 
     /// Reads the answers reasons read from `profile`, before its reasons are written by
     /// `engine`, the engine the memo was made for.
-    /// `answered`, the profile's answers with their questions' positions when the line
-    /// reader gave them, is read instead of the profile (no key hashed).
-    mutating func begin(_ profile: Profile, answered: [(question: Int, answer: Answer)]? = nil, engine: Engine) {
+    /// `line`, the profile's answers as the line reader read them (by question position),
+    /// is read instead of the profile when given (no key hashed).
+    mutating func begin(_ profile: Profile, line: EvaluatorAnswers? = nil, engine: Engine) {
         precondition(fixed.count == engine.prerendered.count && texts.count == engine.catalog.questions.count, "a reason memo made for another engine")
         for (key, q, kept) in read {
-            let text: String?
-            if let answered {
-                var found: Answer? = nil
-                for item in answered where item.question == q { found = item.answer }
-                text = found?.text
-            } else {
-                text = profile[key]?.text
-            }
+            let text = line.map { $0.answer(at: q)?.text } ?? profile[key]?.text
             texts[q] = text
             if kept { textHashes[q] = text?.hashValue ?? 0 }
         }

@@ -129,7 +129,7 @@ public struct ProfileLineReader {
             a.number[e] = number
             a.answered[e] = true
         }
-        return ReadLine(id: id, answers: EvaluatorAnswers(a, answered: answered), answered: answered, keys: keyTexts)
+        return ReadLine(id: id, answers: EvaluatorAnswers(a, answered: answered), keys: keyTexts)
     }
 
     /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
@@ -205,7 +205,7 @@ public struct ReadLine {
     public let answers: EvaluatorAnswers
     /// The answers in the line's order, each with its question's position (the first
     /// question with its key, as `Catalog.question` finds it and reasons' pieces name it).
-    let answered: [(question: Int, answer: Answer)]
+    var answered: [(question: Int, answer: Answer)] { answers.answered }
     /// The questions' keys, by position.
     let keys: [String]
 
@@ -233,10 +233,7 @@ public struct ReadLine {
     }
 
     /// The answer to the question at `q` (a position `answered` uses), if any.
-    func answer(at q: Int) -> Answer? {
-        for item in answered where item.question == q { return item.answer }
-        return nil
-    }
+    func answer(at q: Int) -> Answer? { answers.answer(at: q) }
 }
 
 /// A profile's answers as the rule evaluator reads them (by question position), made by the
@@ -249,6 +246,12 @@ public struct EvaluatorAnswers {
     init(_ value: RuleEvaluator.Answers, answered: [(question: Int, answer: Answer)]) {
         self.value = value
         self.answered = answered
+    }
+
+    /// The answer to the question at `q` (a position `answered` uses), if any.
+    func answer(at q: Int) -> Answer? {
+        for item in answered where item.question == q { return item.answer }
+        return nil
     }
 
     /// Whether these are the answers the engine's evaluator reads from `profile` (for tests):
