@@ -405,7 +405,8 @@ public struct Engine: Sendable {
         let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf, answers: a)
         var gains = Gains(ranked.pick)
-        let alternatives = ranked.rest.map { ($0, whyNot($0, against: ranked.pick, gains: &gains, memo: &memo)) }
+        // Made with the labels it is stored with (a list made without them was converted, copied whole).
+        let alternatives: [(Assessment, whyNot: [Finding])] = ranked.rest.map { ($0, whyNot: whyNot($0, against: ranked.pick, gains: &gains, memo: &memo)) }
         var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,
                                             excluded: ranked.excluded, warnings: warnings, whatIf: whatIf)
         recommendation.whatIfComputed = withWhatIf

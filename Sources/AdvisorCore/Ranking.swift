@@ -278,22 +278,59 @@ public enum Ranking {
     /// rule's fact in turn, then the id: a total order); when nothing is eligible, the fallback
     /// (available first, then the least severe exclusions) as the relaxed pick.
     static func rank(_ all: [Assessment], tieBreakPosition: [Int]) -> Ranked {
-        let order: (Int, Int) -> Bool = { a, b in
-            all[a].score != all[b].score ? all[a].score > all[b].score : tieBreakPosition[a] < tieBreakPosition[b]
+        // Positions sorted by plain keys read once, by insertion (a few dozen services): the
+        // library's sort through a closure that read `all[a].score` took some 14 k instructions
+        // a batch line, and two lists made.
+        let n = all.count
+        var order = [Int](repeating: 0, count: n)
+        var eligibleCount = 0
+        withUnsafeTemporaryAllocation(of: (score: Double, tie: Int).self, capacity: max(n, 1)) { keys in
+            for i in 0..<n { keys[i] = (all[i].score, tieBreakPosition[i]) }
+            // Whether position a comes before position b: higher score, then tie-break position.
+            func before(_ a: Int, _ b: Int) -> Bool {
+                keys[a].score != keys[b].score ? keys[a].score > keys[b].score : keys[a].tie < keys[b].tie
+            }
+            // The eligible first, then the excluded, each run sorted in place.
+            var k = 0
+            for i in 0..<n where !all[i].isExcluded { order[k] = i; k += 1 }
+            eligibleCount = k
+            for i in 0..<n where all[i].isExcluded { order[k] = i; k += 1 }
+            order.withUnsafeMutableBufferPointer { order in
+                Ranking.insertionSort(order, 0..<eligibleCount, by: before)
+                Ranking.insertionSort(order, eligibleCount..<n, by: before)
+            }
         }
-        let eligible = all.indices.filter { !all[$0].isExcluded }.sorted(by: order)
-        if let first = eligible.first {
-            return Ranked(pick: all[first], rest: eligible.dropFirst().map { all[$0] },
-                          excluded: all.indices.filter { all[$0].isExcluded }.sorted(by: order).map { all[$0] }, relaxed: false)
+        if eligibleCount > 0 {
+            return Ranked(pick: all[order[0]], rest: order[1..<eligibleCount].map { all[$0] },
+                          excluded: order[eligibleCount...].map { all[$0] }, relaxed: false)
+        }
+        let byScore: (Int, Int) -> Bool = { a, b in
+            all[a].score != all[b].score ? all[a].score > all[b].score : tieBreakPosition[a] < tieBreakPosition[b]
         }
         let available = all.map(\.service.lifecycle.isAvailableForNewWorkloads)
         let severities = all.map(severity)
         let fallback = all.indices.sorted { a, b in
             if available[a] != available[b] { return available[a] }
             if severities[a] != severities[b] { return severities[a] < severities[b] }
-            return order(a, b)
+            return byScore(a, b)
         }
-        return Ranked(pick: all[fallback[0]], rest: [], excluded: fallback.dropFirst().sorted(by: order).map { all[$0] }, relaxed: true)
+        return Ranked(pick: all[fallback[0]], rest: [], excluded: fallback.dropFirst().sorted(by: byScore).map { all[$0] }, relaxed: true)
+    }
+
+    /// Sorts `range` of `items` by `before` (a strict weak order), keeping equal items in
+    /// their order (stable, as the library's sort).
+    @inline(__always)
+    static func insertionSort(_ items: UnsafeMutableBufferPointer<Int>, _ range: Range<Int>, by before: (Int, Int) -> Bool) {
+        guard range.count > 1 else { return }
+        for i in range.lowerBound + 1 ..< range.upperBound {
+            let x = items[i]
+            var j = i
+            while j > range.lowerBound, before(x, items[j - 1]) {
+                items[j] = items[j - 1]
+                j -= 1
+            }
+            items[j] = x
+        }
     }
 
     /// `rank` for assessments in any order: their tie-break positions are worked out here
