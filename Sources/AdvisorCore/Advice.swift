@@ -147,22 +147,21 @@ extension Engine {
         // The profile's requirements read once; each service's facts as prepared
         // (`prepareRequirementFacts`), or read here for a one-shot.
         let stated = StatedRequirements(profile, latencyScale: latencyScale)
-        func unmet(_ service: Service) -> [UnmetRequirement] {
+        func unmet(_ service: Service, texts: Bool = true) -> [UnmetRequirement] {
             if !requirementFacts.isEmpty, let s = catalog.services.firstIndex(where: { $0 === service }) {
-                return stated.unmet(by: requirementFacts[s])
+                return stated.unmet(by: requirementFacts[s], texts: texts)
             }
-            return stated.unmet(by: RequirementFacts(service, latencyScale: latencyScale))
+            return stated.unmet(by: RequirementFacts(service, latencyScale: latencyScale), texts: texts)
         }
         let unmetByPick = unmet(pick.service)
         guard !unmetByPick.isEmpty else { return [] }
         // What each service that fits misses, worked out when first asked (the best-ranked
-        // that meets a requirement is usually among the first) and kept for the next requirement.
-        var missedByRest = [Set<String>?](repeating: nil, count: ranked.rest.count)
-        func missedBy(_ i: Int) -> Set<String> {
-            if let known = missedByRest[i] { return known }
-            let missed = Set(unmet(ranked.rest[i].service).map(\.key))
-            missedByRest[i] = missed
-            return missed
+        // that meets a requirement is usually among the first) and kept for the next
+        // requirement: the keys alone (a few; nothing written out, nothing hashed).
+        var missedByRest = [[UnmetRequirement]?](repeating: nil, count: ranked.rest.count)
+        func misses(_ i: Int, _ key: String) -> Bool {
+            if missedByRest[i] == nil { missedByRest[i] = unmet(ranked.rest[i].service, texts: false) }
+            return missedByRest[i]!.contains { $0.key == key }
         }
         var warnings: [Warning] = []
         for unmet in unmetByPick {
@@ -171,7 +170,7 @@ extension Engine {
             if let configuration = unmet.byConfiguration {
                 text += " A configuration meets it: \(configuration)"
                 if !text.endsWithPeriod { text += "." }
-            } else if let i = ranked.rest.indices.first(where: { !missedBy($0).contains(unmet.key) }) {
+            } else if let i = ranked.rest.indices.first(where: { !misses($0, unmet.key) }) {
                 let other = ranked.rest[i]
                 text += " \(other.service.name) (\(other.service.id), score \(number: other.score)) meets it."
             } else {

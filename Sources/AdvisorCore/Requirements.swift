@@ -119,8 +119,13 @@ struct StatedRequirements {
         }
         for k in RequirementFacts.listKeys.indices {
             guard let have = facts.lists[k], !lists[k].isEmpty else { continue }
+            if !texts {
+                // The key alone: whether anything is missing, no list made.
+                if lists[k].contains(where: { !have.contains($0) }) { out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: "")) }
+                continue
+            }
             let missing = lists[k].filter { !have.contains($0) }
-            if !missing.isEmpty { out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: texts ? missing.joined(separator: ", ") : "")) }
+            if !missing.isEmpty { out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: missing.joined(separator: ", "))) }
         }
         if let wanted = latency, let have = facts.latency, have.rank > wanted.rank {
             let byConfiguration = facts.accelerated.flatMap { $0.rank <= wanted.rank ? $0.text : nil }
