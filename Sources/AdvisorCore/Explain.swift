@@ -234,7 +234,7 @@ extension Engine {
 
         init(_ pick: Assessment) {
             pickName = pick.service.name
-            earned = pick.scoreFindings.sorted(by: { $0.weight > $1.weight }).filter { $0.weight > 0 }
+            earned = pick.scoreFindings.filter { $0.weight > 0 }.sorted(by: { $0.weight > $1.weight })
             written = Array(repeating: nil, count: earned.count)
         }
 
@@ -264,7 +264,12 @@ extension Engine {
 
     /// The same, the gains written kept in `memo` (batch) from one line to the next.
     func whyNot(_ other: Assessment, against pick: Assessment, gains: inout Gains, memo: inout ReasonMemo) -> [Finding] {
-        var out = other.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }
+        // The penalties, lowest weight first (a stable sort: equal weights keep rule order),
+        // in one list given room for the four shown.
+        var out: [Finding] = []
+        out.reserveCapacity(4)
+        for finding in other.scoreFindings where finding.weight < 0 { out.append(finding) }
+        if out.count > 1 { out.sort { $0.weight < $1.weight } }
         // Only the first four are shown: the pick's gains are added until there are four.
         for k in gains.earned.indices where out.count < 4 && !other.scoreFindings.contains(where: { $0.rule == gains.earned[k].rule }) {
             out.append(gains.gain(k, memo: &memo))
@@ -273,7 +278,8 @@ extension Engine {
             let text: Sentence = "Scores \(number: other.score) against \(number: pick.score) for \(pick.service.name) on the same rules."
             out.append(Finding(rule: "score", text: text.string, source: "", weight: 0))
         }
-        return Array(out.prefix(4))
+        if out.count > 4 { out.removeSubrange(4...) }
+        return out
     }
 }
 
