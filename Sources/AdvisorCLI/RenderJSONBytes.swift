@@ -98,7 +98,7 @@ extension JSONWriter {
         raw(#","reasons":"#)
         findings(pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }, withSource: true)
         raw(#","confidenceExplanation":"#)
-        string(r.confidence.explanation)
+        explanation(of: r.confidence)
         if pick.isExcluded {
             raw(#","unmet":"#)
             findings(pick.exclusions, withSource: true)

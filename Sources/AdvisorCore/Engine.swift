@@ -402,7 +402,7 @@ public struct Engine: Sendable {
         var ranked = rank(all)
         if onlyShown { completeShown(&ranked.pick, profile, a, held: held, memo: &memo) }
         let whatIf = withWhatIf ? whatIfs(profile, pick: ranked.pick.service.id, answers: a, held: held) : []
-        let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf)
+        let confidence = self.confidence(ranked, profile: profile, whatIf: whatIf, answers: a)
         let warnings = advise(profile, all: all, ranked: ranked, whatIf: whatIf, answers: a)
         var gains = Gains(ranked.pick)
         // Made with the labels it is stored with (a list made without them was converted, copied whole).

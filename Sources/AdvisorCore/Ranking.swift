@@ -169,24 +169,52 @@ public struct Confidence: Equatable, Sendable {
     public var weakFit: Bool = false
 
     /// One sentence that says why the level is what it is.
-    public var explanation: String {
+    public var explanation: String { explanationSentence.string }
+
+    /// The same as bytes, written into one buffer (batch writes one a line): the parts,
+    /// separated by "; ".
+    var explanationSentence: Sentence {
         if fallback { return "low: no service meets every requirement; the pick is the one whose unmet requirements weigh least." }
-        // Written into bytes (`Sentence`; batch writes one a line): the parts, separated by "; ".
-        var text: Sentence = "\(level.rawValue): "
-        if weakFit { text += "the pick scores below the catalog's fit threshold; " }
+        var text = Sentence.StringInterpolation(literalCapacity: 160, interpolationCount: 0)
+        text.appendInterpolation(level.rawValue)
+        text.appendLiteral(": ")
+        if weakFit { text.appendLiteral("the pick scores below the catalog's fit threshold; ") }
         if let margin, let runnerUp {
             if margin == 0 {
-                text += "tied with \(runnerUp)"
+                text.appendLiteral("tied with ")
+                text.appendInterpolation(runnerUp)
             } else {
-                text += "leads \(runnerUp) by \(number: margin)\(margin == 1 ? " point" : " points")"
+                text.appendLiteral("leads ")
+                text.appendInterpolation(runnerUp)
+                text.appendLiteral(" by ")
+                text.appendInterpolation(number: margin)
+                text.appendLiteral(margin == 1 ? " point" : " points")
             }
         } else {
-            text += "no other service fits"
+            text.appendLiteral("no other service fits")
         }
-        text += "; \(coreAnswered.count) of \(coreAnswered.count + coreUnanswered.count) core questions answered"
-        if !couldChangePick.isEmpty { text += "; unanswered \(couldChangePick.joined(separator: ", ")) could change the pick" }
-        text += "."
-        return text.string
+        text.appendLiteral("; ")
+        text.appendInterpolation(coreAnswered.count)
+        text.appendLiteral(" of ")
+        text.appendInterpolation(coreAnswered.count + coreUnanswered.count)
+        text.appendLiteral(" core questions answered")
+        if !couldChangePick.isEmpty {
+            text.appendLiteral("; unanswered ")
+            for (k, key) in couldChangePick.enumerated() {
+                if k > 0 { text.appendLiteral(", ") }
+                text.appendInterpolation(key)
+            }
+            text.appendLiteral(" could change the pick")
+        }
+        text.appendLiteral(".")
+        return Sentence(stringInterpolation: text)
+    }
+}
+
+extension JSONWriter {
+    /// `confidence.explanation` as `string` writes it, without making the string.
+    public mutating func explanation(of confidence: Confidence) {
+        string(utf8: confidence.explanationSentence.bytes)
     }
 }
 
@@ -348,14 +376,17 @@ extension Engine {
     /// fits, or when the pick scores below the catalog's fit threshold; medium otherwise.
     /// Unanswered questions that could change the pick come from `whatIf` (none when it was
     /// not computed).
-    func confidence(_ ranked: Ranking.Ranked, profile: Profile, whatIf: [WhatIf]) -> Confidence {
-        // The core questions' keys, answered or not, in catalog order (no question copied).
+    func confidence(_ ranked: Ranking.Ranked, profile: Profile, whatIf: [WhatIf], answers: RuleEvaluator.Answers? = nil) -> Confidence {
+        // The core questions' keys, answered or not, in catalog order (no question copied);
+        // whether each is answered read from the evaluator's answers when given (a question's
+        // key is unique in a catalog: answered there exactly when the profile holds its key),
+        // not by hashing its key into the profile.
         var answered: [String] = [], unanswered: [String] = []
         for q in catalog.questions.indices where catalog.questions[q].isCore {
             let key = catalog.questions[q].key
-            if profile[key] != nil { answered.append(key) } else { unanswered.append(key) }
+            if answers?.answered[q] ?? (profile[key] != nil) { answered.append(key) } else { unanswered.append(key) }
         }
-        let changing = unanswered.filter { key in whatIf.contains { $0.key == key } }
+        let changing = whatIf.isEmpty ? [] : unanswered.filter { key in whatIf.contains { $0.key == key } }
         let runnerUp = ranked.rest.first
         let margin = runnerUp.map { ranked.pick.score - $0.score }
         let weak = ranked.pick.score < catalog.ranking.fitThreshold
