@@ -40,10 +40,6 @@ extension JSONWriter {
 
     mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
 
-    mutating func finding(_ f: borrowing Finding, withSource: Bool) {
-        if f.withKeptJSON(withSource: withSource, { append($0) }) { return }
-        appending { f.appendJSON(withSource: withSource, to: &$0) }
-    }
 
     /// The recommendation, its estimates among them.
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {

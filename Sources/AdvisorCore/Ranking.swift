@@ -131,6 +131,28 @@ public struct Finding: Equatable, Sendable {
     }
 }
 
+extension JSONWriter {
+    /// A finding as `Finding.appendJSON` writes it: its kept JSON copied in, else written
+    /// here from its fields (a reason written anew on each line, a few a batch line), not
+    /// into an array first.
+    public mutating func finding(_ f: borrowing Finding, withSource: Bool) {
+        if f.withKeptJSON(withSource: withSource, { append($0) }) { return }
+        raw(#"{"rule":"#)
+        string(f.rule)
+        raw(#","text":"#)
+        string(f.text)
+        if f.weight != 0 {
+            raw(#","weight":"#)
+            number(f.weight)
+        }
+        if withSource && !f.source.isEmpty {
+            raw(#","source":"#)
+            string(f.source)
+        }
+        byte(UInt8(ascii: "}"))
+    }
+}
+
 /// How one service fared: its exclusions, its score and the findings behind it.
 public struct Assessment: Sendable {
     public var service: Service
