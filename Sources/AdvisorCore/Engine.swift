@@ -165,8 +165,9 @@ public struct Engine: Sendable {
         // which rules fire, instead of growing one finding at a time. Elsewhere (the lint
         // sweep's checker, a one-shot) the counting costs more than the growth it saves: about
         // 130 M of lint's instructions. Capacity only: the findings are the same either way.
+        var counts: [Int] = []
         if !reasonPieces.isEmpty {
-            var counts = [Int](repeating: 0, count: 3 * n)
+            counts = [Int](repeating: 0, count: 3 * n)
             for i in serviceRules.indices {
                 let kind: Int
                 switch ruleKinds[i] {
@@ -182,13 +183,16 @@ public struct Engine: Sendable {
                     left &= left - 1
                 }
             }
-            // An empty list is left without storage (reserving none still allocates).
+            // An empty list is left without storage (reserving none still allocates); a list
+            // of one finding, with the memo on, is the memo's (`ReasonMemo.single`).
+            let fewest = memo.isOn ? 1 : 0
             for s in 0..<n {
-                if counts[s] > 0 { assessments[s].exclusions.reserveCapacity(counts[s]) }
-                if counts[n + s] > 0 { assessments[s].scoreFindings.reserveCapacity(counts[n + s]) }
-                if counts[2 * n + s] > 0 { assessments[s].configuration.reserveCapacity(counts[2 * n + s]) }
+                if counts[s] > fewest { assessments[s].exclusions.reserveCapacity(counts[s]) }
+                if counts[n + s] > fewest { assessments[s].scoreFindings.reserveCapacity(counts[n + s]) }
+                if counts[2 * n + s] > fewest { assessments[s].configuration.reserveCapacity(counts[2 * n + s]) }
             }
         }
+        let keepsSingles = memo.isOn && !counts.isEmpty
         // Each rule's services in ascending position, as the matrix's row would give them.
         for i in serviceRules.indices {
             var left = held[i] & catalogServices
@@ -212,6 +216,21 @@ public struct Engine: Sendable {
                 left &= left - 1
                 let finding = withReasons ? writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo)
                     : blankFindings.isEmpty ? serviceFinding(i, service: s, text: "", subjectLength: 0) : blankFindings[i * n + s]
+                if keepsSingles {
+                    switch effect {
+                    case .exclude where counts[s] == 1:
+                        assessments[s].exclusions = memo.single(finding)
+                        continue
+                    case .score where counts[n + s] == 1:
+                        assessments[s].score += ruleEffects[i].score
+                        assessments[s].scoreFindings = memo.single(finding)
+                        continue
+                    case .configure where counts[2 * n + s] == 1:
+                        assessments[s].configuration = memo.single(finding)
+                        continue
+                    default: break
+                    }
+                }
                 switch effect {
                 case .exclude: assessments[s].exclusions.append(finding)
                 case .score:

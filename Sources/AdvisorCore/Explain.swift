@@ -422,8 +422,24 @@ public struct ReasonMemo {
     /// finding's box; an entry is taken only when its finding and pick are equal to those
     /// asked for. Empty when off.
     var gains: [(gained: Finding, pick: String, gain: Finding)?] = []
+    /// Lists of one finding: the list `assess` gives a service whose exclusions (or score
+    /// findings, or configuration) are that one finding (many excluded services have one
+    /// exclusion; a list made for each and freed with the line was some 15 allocations a
+    /// batch line). Direct-mapped by the finding's box (a list holds its finding, so no other
+    /// box takes that address while it is kept). Empty when off.
+    var singles: [[Finding]?] = []
 
     public var isOn: Bool { !entries.isEmpty }
+
+    /// `[finding]`: the list kept for this very finding, else one made and kept.
+    mutating func single(_ finding: Finding) -> [Finding] {
+        let mix = UInt64(UInt(bitPattern: finding.identity)) &* 0x9E37_79B9_7F4A_7C15
+        let place = Int(truncatingIfNeeded: (mix >> 32) & UInt64(singles.count - 1))
+        if let kept = singles[place], kept[0].identity == finding.identity { return kept }
+        let list = [finding]
+        singles[place] = list
+        return list
+    }
 
     /// A memo that keeps nothing.
     public static var off: ReasonMemo { ReasonMemo() }
@@ -432,6 +448,7 @@ public struct ReasonMemo {
         entries = []
         fixed = []
         gains = []
+        singles = []
         texts = []
         textHashes = []
         read = []
@@ -445,6 +462,7 @@ public struct ReasonMemo {
         entries = Array(repeating: Entry(), count: capacity)
         fixed = Array(repeating: nil, count: engine.prerendered.count)
         gains = Array(repeating: nil, count: 1024)
+        singles = Array(repeating: nil, count: 4096)
         let questions = engine.catalog.questions
         texts = Array(repeating: nil, count: questions.count)
         textHashes = Array(repeating: 0, count: questions.count)
