@@ -41,6 +41,8 @@ public struct Engine: Sendable {
     /// Per service rule: whether its reason names the values found missing (`needsBindings`,
     /// which walks the rule's template, copying each piece: some 45 times a batch line).
     let ruleNeedsBindings: [Bool]
+    /// Per service (by position): the sizing model of its estimates.
+    let costModels: [EstimateBuilder.Model]
     /// Per question (by index): the service rules that read its answer.
     let rulesReading: [[Int]]
     /// The exclusion rules that read the lifecycle fact (Advice.swift).
@@ -102,6 +104,7 @@ public struct Engine: Sendable {
         ruleEffects = serviceRules.map(Ranking.effect(of:))
         ruleKinds = serviceRules.map(\.effect)
         ruleNeedsBindings = serviceRules.map(\.needsBindings)
+        costModels = catalog.services.map { EstimateBuilder.Model(service: $0.id) }
         availableForNew = catalog.services.map(\.lifecycle.isAvailableForNewWorkloads)
         costPriorityPosition = catalog.questions.firstIndex { $0.key == Engine.costPriorityKey } ?? -1
         let noAnswers = evaluator.answers(Profile())

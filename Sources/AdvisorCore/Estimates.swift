@@ -247,11 +247,15 @@ extension Engine {
     /// line made and freed some forty lists and boxes.
     public func writeEstimates(_ r: Recommendation, to w: inout JSONWriter, in workspace: EstimateWorkspace) {
         let inputs = estimateInputs(r.profile)
+        // Each service by its position in the catalog (found by identity: no id compared).
+        let services = catalog.services
+        func position(_ service: Service) -> Int? { services.firstIndex { $0 === service } }
         w.byte(UInt8(ascii: "["))
-        builder(r.pick.service.id, inputs, in: workspace).write(to: &w)
-        for (alternative, _) in r.alternatives {
+        builder(r.pick.service.id, inputs, in: workspace, position: position(r.pick.service)).write(to: &w)
+        for i in r.alternatives.indices {
             w.byte(UInt8(ascii: ","))
-            builder(alternative.service.id, inputs, in: workspace).write(to: &w)
+            let service = r.alternatives[i].0.service
+            builder(service.id, inputs, in: workspace, position: position(service)).write(to: &w)
         }
         w.byte(UInt8(ascii: "]"))
     }
@@ -296,21 +300,24 @@ extension Engine {
 
     /// The same, worked out in `workspace`'s builders (the one returned is valid until the
     /// workspace is used again).
-    func builder(_ service: String, _ inputs: EstimateInputs, in workspace: EstimateWorkspace) -> EstimateBuilder {
+    /// `position`: the service's position in the catalog, when the caller knows it (its
+    /// model and price look-ups are then found by position, not by its id).
+    func builder(_ service: String, _ inputs: EstimateInputs, in workspace: EstimateWorkspace, position: Int? = nil) -> EstimateBuilder {
         precondition(workspace.isFor(table: catalog.prices, citations: priceCitations), "an estimate workspace made by another engine (estimateWorkspace)")
         let w = inputs.workload
         let b = workspace.multi
+        let model = position.map { costModels[$0] } ?? EstimateBuilder.Model(service: service)
         if let multiAZ = w.multiAZ {
-            b.reset(service: service, region: inputs.region, multiAZ: multiAZ, sequence: workspace.sequence(service, region: inputs.region, multiAZ: multiAZ))
-            b.model(w)
+            b.reset(service: service, region: inputs.region, multiAZ: multiAZ, sequence: workspace.sequence(service, position: position, region: inputs.region, multiAZ: multiAZ))
+            b.model(w, model)
             return b
         }
         // Availability unanswered: the low end single-AZ, the high end Multi-AZ.
         let single = workspace.single
-        single.reset(service: service, region: inputs.region, multiAZ: false, sequence: workspace.sequence(service, region: inputs.region, multiAZ: false))
-        b.reset(service: service, region: inputs.region, multiAZ: true, sequence: workspace.sequence(service, region: inputs.region, multiAZ: true))
-        single.model(w)
-        b.model(w)
+        single.reset(service: service, region: inputs.region, multiAZ: false, sequence: workspace.sequence(service, position: position, region: inputs.region, multiAZ: false))
+        b.reset(service: service, region: inputs.region, multiAZ: true, sequence: workspace.sequence(service, position: position, region: inputs.region, multiAZ: true))
+        single.model(w, model)
+        b.model(w, model)
         if single.parts.count == b.parts.count {
             var merged = false
             for i in b.parts.indices {
@@ -340,8 +347,10 @@ public final class EstimateWorkspace {
     /// The single-AZ end, made when availability is first unanswered.
     private(set) lazy var single = EstimateBuilder(table: multi.table, citations: multi.citations)
 
-    /// The prices each service's model looked up last, single-AZ and Multi-AZ.
+    /// The prices each service's model looked up last, single-AZ and Multi-AZ: by the
+    /// service's position in the catalog when the caller knows it (batch), else by its id.
     private var sequences: (single: [String: PriceSequence], multi: [String: PriceSequence]) = ([:], [:])
+    private var sequencesAt: (single: [PriceSequence?], multi: [PriceSequence?]) = ([], [])
 
     init(table: PriceTable, citations: [PriceCitation]) {
         multi = EstimateBuilder(table: table, citations: citations)
@@ -349,10 +358,21 @@ public final class EstimateWorkspace {
 
     /// The prices `service`'s model looked up last, for `region` (emptied when the Region
     /// changed).
-    func sequence(_ service: String, region: String, multiAZ: Bool) -> PriceSequence {
-        let found = multiAZ ? sequences.multi[service] : sequences.single[service]
+    /// `position`, the service's position in the catalog, when known (no id hashed).
+    func sequence(_ service: String, position: Int? = nil, region: String, multiAZ: Bool) -> PriceSequence {
         let sequence: PriceSequence
-        if let found {
+        if let position {
+            if sequencesAt.multi.count <= position {
+                sequencesAt.multi += Array(repeating: nil, count: position + 1 - sequencesAt.multi.count)
+                sequencesAt.single += Array(repeating: nil, count: position + 1 - sequencesAt.single.count)
+            }
+            if let found = multiAZ ? sequencesAt.multi[position] : sequencesAt.single[position] {
+                sequence = found
+            } else {
+                sequence = PriceSequence()
+                if multiAZ { sequencesAt.multi[position] = sequence } else { sequencesAt.single[position] = sequence }
+            }
+        } else if let found = multiAZ ? sequences.multi[service] : sequences.single[service] {
             sequence = found
         } else {
             sequence = PriceSequence()
@@ -490,30 +510,62 @@ final class EstimateBuilder {
 
     // MARK: the models
 
-    func model(_ w: Workload) {
-        switch service {
-        case "rds-postgresql", "rds-mysql", "rds-mariadb": rds(w, instanceKeys: Self.r7gKeys, family: "db.r7g")
-        case "rds-oracle": rds(w, instanceKeys: Self.r6iOracleKeys, family: "db.r6i", licence: "Oracle SE2 licence included")
-        case "rds-sqlserver": rds(w, instanceKeys: Self.r6iSQLServerKeys, family: "db.r6i", licence: "SQL Server Standard licence included")
-        case "rds-db2": rds(w, instanceKeys: Self.r6iKeys, family: "db.r6i", licence: "IBM Db2 licence not included (bought from IBM)")
-        case "aurora-postgresql", "aurora-mysql":
-            cluster(w, instanceKey: "instance-hour-db-r7g-large-aurora-standard", family: "db.r7g", storageKey: "storage-aurora-standard", ioKey: "i-o-requests-aurora-standard", readPage: service == "aurora-mysql" ? 16384 : 8192, name: "Aurora Standard")
-        case "documentdb":
+    /// Which sizing model a service's estimate takes: read once per service (`Engine.costModels`),
+    /// not by comparing its id with each model's in turn (some 50 comparisons a batch line).
+    enum Model: Sendable {
+        case rdsOpen, rdsOracle, rdsSQLServer, rdsDb2, auroraPostgreSQL, auroraMySQL, documentDB, neptune, dsql, dynamoDB,
+             keyspaces, cacheServerless, redshift, openSearch, influx, s3Vectors, none
+
+        init(service: String) {
+            switch service {
+            case "rds-postgresql", "rds-mysql", "rds-mariadb": self = .rdsOpen
+            case "rds-oracle": self = .rdsOracle
+            case "rds-sqlserver": self = .rdsSQLServer
+            case "rds-db2": self = .rdsDb2
+            case "aurora-postgresql": self = .auroraPostgreSQL
+            case "aurora-mysql": self = .auroraMySQL
+            case "documentdb": self = .documentDB
+            case "neptune": self = .neptune
+            case "aurora-dsql": self = .dsql
+            case "dynamodb": self = .dynamoDB
+            case "keyspaces": self = .keyspaces
+            case "elasticache-valkey", "elasticache-redis", "elasticache-memcached": self = .cacheServerless
+            case "redshift": self = .redshift
+            case "opensearch": self = .openSearch
+            case "timestream-influxdb": self = .influx
+            case "s3-vectors": self = .s3Vectors
+            default: self = .none
+            }
+        }
+    }
+
+    func model(_ w: Workload) { model(w, Model(service: service)) }
+
+    /// The estimate of `service` by `model` (its `Model`).
+    func model(_ w: Workload, _ model: Model) {
+        switch model {
+        case .rdsOpen: rds(w, instanceKeys: Self.r7gKeys, family: "db.r7g")
+        case .rdsOracle: rds(w, instanceKeys: Self.r6iOracleKeys, family: "db.r6i", licence: "Oracle SE2 licence included")
+        case .rdsSQLServer: rds(w, instanceKeys: Self.r6iSQLServerKeys, family: "db.r6i", licence: "SQL Server Standard licence included")
+        case .rdsDb2: rds(w, instanceKeys: Self.r6iKeys, family: "db.r6i", licence: "IBM Db2 licence not included (bought from IBM)")
+        case .auroraPostgreSQL, .auroraMySQL:
+            cluster(w, instanceKey: "instance-hour-db-r7g-large-aurora-standard", family: "db.r7g", storageKey: "storage-aurora-standard", ioKey: "i-o-requests-aurora-standard", readPage: model == .auroraMySQL ? 16384 : 8192, name: "Aurora Standard")
+        case .documentDB:
             cluster(w, instanceKey: "instance-hour-db-r6g-large-standard", family: "db.r6g", storageKey: "storage-standard", ioKey: "i-o-requests-standard", readPage: 8192, name: "standard storage")
-        case "neptune":
+        case .neptune:
             cluster(w, instanceKey: "instance-hour-db-r7g-large-standard", family: "db.r7g", storageKey: "storage-standard", ioKey: "i-o-requests-standard", readPage: 8192, name: "standard storage")
-        case "aurora-dsql": dsql(w)
-        case "dynamodb":
+        case .dsql: dsql(w)
+        case .dynamoDB:
             requestUnits(w, read: ("on-demand-read-request-units-standard", "provisioned-rcu-hour-standard"), write: ("on-demand-write-request-units-standard", "provisioned-wcu-hour-standard"),
                          storageKey: "storage-standard", replicated: ("global-tables-replicated-writes-on-demand-standard", "global-tables-provisioned-replicated-wcu-hour-standard"))
-        case "keyspaces":
+        case .keyspaces:
             requestUnits(w, read: ("on-demand-read-request-units", "provisioned-rcu-hour"), write: ("on-demand-write-request-units", "provisioned-wcu-hour"), storageKey: "storage", replicated: nil)
-        case "elasticache-valkey", "elasticache-redis", "elasticache-memcached": cacheServerless(w)
-        case "redshift": redshift(w)
-        case "opensearch": opensearch(w)
-        case "timestream-influxdb": influx(w)
-        case "s3-vectors": s3Vectors(w)
-        default:
+        case .cacheServerless: cacheServerless(w)
+        case .redshift: redshift(w)
+        case .openSearch: opensearch(w)
+        case .influx: influx(w)
+        case .s3Vectors: s3Vectors(w)
+        case .none:
             notes.append("No sizing model or unit prices for this service in the catalog; see 'dbadvisor show \(service)' for its pricing model.")
         }
     }
