@@ -150,7 +150,8 @@ public struct Engine: Sendable {
     }
 
     /// The same from which rules fire for which services (`firing(a)`), reasons read from and
-    /// kept in `memo`. With `onlyShown`, the findings no output shows of a service are left
+    /// kept in `memo` (with a memo that is on, `held` is what `firing(a, memo: &memo.firings)`
+    /// gave for these answers: what reasons capture is kept by the keys it read). With `onlyShown`, the findings no output shows of a service are left
     /// out: an excluded service's score findings, and every service's configuration (scores
     /// are summed all the same); `completeShown` adds the pick's once it is known.
     func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, held: [UInt64], withReasons: Bool, memo: inout ReasonMemo, onlyShown: Bool = false) -> [Assessment] {

@@ -44,6 +44,22 @@ extension Engine {
         return capture
     }
 
+    /// The same, kept in `memo` by the slot and the classes of the answers the rule reads
+    /// (the line's key in the firing memo), when the rule has one.
+    func captured(_ i: Int, service s: Int, slot: Int, answers a: RuleEvaluator.Answers, memo: inout ReasonMemo) -> RuleEvaluator.Capture {
+        guard ruleNeedsBindings[i] else { return RuleEvaluator.Capture() }
+        let key = i < memo.firings.lineKeys.count ? memo.firings.lineKeys[i] : -1
+        guard key >= 0 else { return captured(i, service: s, answers: a) }
+        let mix = UInt64(truncatingIfNeeded: slot) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key) &* 0xC2B2_AE3D_27D4_EB4F
+        let e = Int(truncatingIfNeeded: (mix ^ mix >> 29) & UInt64(memo.captures.count - 1))
+        if memo.captureSlots[e] == slot && memo.captureKeys[e] == key { return memo.captures[e] }
+        let capture = captured(i, service: s, answers: a)
+        memo.captureSlots[e] = slot
+        memo.captureKeys[e] = key
+        memo.captures[e] = capture
+        return capture
+    }
+
     /// Service rule `i`'s finding for the service at `s`, as `assess` lists it.
     func serviceFinding(_ i: Int, service s: Int, text: String, subjectLength: Int) -> Finding {
         let rule = serviceRules[i]
@@ -74,7 +90,7 @@ extension Engine {
             memo.fixed[slot] = finding
             return finding
         }
-        let capture = captured(i, service: s, answers: a)
+        let capture = captured(i, service: s, slot: slot, answers: a, memo: &memo)
         // A reason that reads a size, rate or share is written anew: its text is the
         // profile's own number, seldom the same twice. The answers' texts are the line's.
         guard let keys = memoKeys[slot] else {
@@ -422,6 +438,12 @@ public struct ReasonMemo {
     /// finding's box; an entry is taken only when its finding and pick are equal to those
     /// asked for. Empty when off.
     var gains: [(gained: Finding, pick: String, gain: Finding)?] = []
+    /// What reasons' evaluations captured (`Engine.captured`), by slot and the line's key for
+    /// the rule's classes (`FiringMemo.lineKeys`): direct-mapped, an entry taken only when
+    /// both are its own. Empty when off.
+    var captureSlots: [Int] = []
+    var captureKeys: [Int] = []
+    var captures: [RuleEvaluator.Capture] = []
     /// Lists of one finding: the list `assess` gives a service whose exclusions (or score
     /// findings, or configuration) are that one finding (many excluded services have one
     /// exclusion; a list made for each and freed with the line was some 15 allocations a
@@ -463,6 +485,9 @@ public struct ReasonMemo {
         fixed = Array(repeating: nil, count: engine.prerendered.count)
         gains = Array(repeating: nil, count: 1024)
         singles = Array(repeating: nil, count: 4096)
+        captureSlots = Array(repeating: -1, count: 4096)
+        captureKeys = Array(repeating: -1, count: 4096)
+        captures = Array(repeating: RuleEvaluator.Capture(), count: 4096)
         let questions = engine.catalog.questions
         texts = Array(repeating: nil, count: questions.count)
         textHashes = Array(repeating: 0, count: questions.count)

@@ -73,6 +73,12 @@ public struct FiringMemo {
     var classes: [Int]
     /// The rules `lookUp` did not find (rule, and where `keep` puts its word; -1: nowhere).
     private(set) var misses: [(rule: Int, place: Int, key: UInt64)] = []
+    /// Per rule, the key of this line's classes for the questions it reads (what its firing
+    /// word is kept under), -1 when the rule is evaluated every time; all -1 when the line's
+    /// answers were not classified (`Engine.firing` evaluated every rule). Whatever a rule's
+    /// evaluation finds for a service depends on these classes only, as its word does: the
+    /// reason memo keeps what a reason's evaluation captured by it (`ReasonMemo.capture`).
+    private(set) var lineKeys: [Int] = []
     /// Whether the memo is used at all (off: `Engine.firing` evaluates every rule).
     public let isOn: Bool
 
@@ -160,6 +166,7 @@ public struct FiringMemo {
         hashedWords = Array(repeating: 0, count: hashed)
         classes = Array(repeating: 0, count: qs.count)
         misses.reserveCapacity(keeping.count)
+        lineKeys = Array(repeating: -1, count: keeping.count)
         isOn = !qs.isEmpty
     }
 
@@ -201,6 +208,7 @@ public struct FiringMemo {
         let n = keeping.count
         misses.removeAll(keepingCapacity: true)
         return [UInt64](unsafeUninitializedCapacity: n) { held, initialized in
+            lineKeys.withUnsafeMutableBufferPointer { lineKeys in
             classes.withUnsafeBufferPointer { classes in
             reads.withUnsafeBufferPointer { reads in
             bounds.withUnsafeBufferPointer { bounds in
@@ -219,6 +227,7 @@ public struct FiringMemo {
                         k += 1
                     }
                     let start = keeping[i]
+                    lineKeys[i] = start == FiringMemo.unkept ? -1 : key
                     if start >= 0 {
                         let place = start &+ key
                         if filled[place >> 6] & (1 << UInt64(place & 63)) != 0 {
@@ -240,9 +249,14 @@ public struct FiringMemo {
                         misses.append((i, -1, 0))
                     }
                 }
-            } } } } } } }
+            } } } } } } } }
             initialized = n
         }
+    }
+
+    /// Forgets the line's keys (its answers were not classified).
+    mutating func forgetLineKeys() {
+        for i in lineKeys.indices { lineKeys[i] = -1 }
     }
 
     /// Keeps the word of the miss at `k` (in `misses`).
@@ -269,7 +283,10 @@ public struct FiringMemo {
 extension Engine {
     /// `firing(a)`, each rule's word read from `memo` when it holds the answers' classes.
     func firing(_ a: RuleEvaluator.Answers, memo: inout FiringMemo) -> [UInt64] {
-        guard memo.isOn, memo.classes.count == a.mask.count, memo.keeping.count == serviceRules.count, memo.classify(a) else { return firing(a) }
+        guard memo.isOn, memo.classes.count == a.mask.count, memo.keeping.count == serviceRules.count, memo.classify(a) else {
+            if memo.isOn { memo.forgetLineKeys() }
+            return firing(a)
+        }
         var held = memo.lookUp()
         for k in memo.misses.indices {
             let i = memo.misses[k].rule

@@ -1,8 +1,9 @@
 @testable import AdvisorCore
 import Testing
 
-/// Batch keeps each rule's firing word by the classes of the answers it reads (`FiringMemo`).
-/// Here the kept words are held to the evaluated ones over generated answers: every kind of
+/// Batch keeps each rule's firing word by the classes of the answers it reads (`FiringMemo`),
+/// and what a reason's evaluation captures by the same key (`ReasonMemo`). Here the kept
+/// words and captures are held to the evaluated ones over generated answers: every kind of
 /// answer, numbers at, just above and just below every limit a rule compares, and numbers
 /// in between (which share a class, so most words come from the table).
 @Suite struct FiringMemoTests {
@@ -10,15 +11,20 @@ import Testing
     /// most rules are hashed in a few places (evicting one another) and the rest evaluated
     /// every time.
     @Test(arguments: [false, true]) func keptWordsAreTheEvaluatedOnes(small: Bool) {
-        let engine = Engine(catalog: sharedCatalog)
+        var engine = Engine(catalog: sharedCatalog)
         let questions = engine.evaluator.questions
-        var memo = small ? FiringMemo(engine: engine, largestTable: 8, largestTotal: 64, largestHashed: 1 << 14) : FiringMemo(engine: engine)
+        engine.prerenderReasons()
+        let n = engine.catalog.services.count
+        // The firing memo is the reason memo's, as batch has it.
+        var reasons = ReasonMemo(engine: engine)
+        reasons.firings = small ? FiringMemo(engine: engine, largestTable: 8, largestTotal: 64, largestHashed: 1 << 14) : FiringMemo(engine: engine)
+        var memo: FiringMemo { reasons.firings }
         #expect(memo.isOn)
         #expect(!memo.hashedRules.isEmpty)
         if small { #expect(memo.unkeptRules.count > 5 && memo.hashedRules.count > 5, "\(memo.unkeptRules.count) unkept, \(memo.hashedRules.count) hashed") }
         var g = PropertyTests.Generator(state: 0x5EED_F12E)
         let profiles = 6_000
-        var differences = 0
+        var differences = 0, captureDifferences = 0
         for _ in 0..<profiles {
             var a = RuleEvaluator.Answers(mask: Array(repeating: 0, count: questions.count),
                                           number: Array(repeating: .nan, count: questions.count),
@@ -46,8 +52,23 @@ import Testing
                     }
                 }
             }
-            let kept = engine.firing(a, memo: &memo)
+            let kept = engine.firing(a, memo: &reasons.firings)
             let evaluated = engine.firing(a)
+            // What a reason's evaluation captures, through the reason memo (kept by the rule's
+            // key in the firing memo), is what the evaluation captures.
+            for i in engine.serviceRules.indices where engine.ruleNeedsBindings[i] {
+                var fired = evaluated[i] & engine.evaluator.program.services
+                while fired != 0 {
+                    let s = fired.trailingZeroBitCount
+                    fired &= fired - 1
+                    let direct = engine.captured(i, service: s, answers: a)
+                    let through = engine.captured(i, service: s, slot: i * n + s, answers: a, memo: &reasons)
+                    if direct.question != through.question || direct.missing != through.missing {
+                        captureDifferences += 1
+                        if captureDifferences <= 3 { Issue.record("rule \(engine.serviceRules[i].id), service \(s): \(through) kept, \(direct) evaluated, for \(a)") }
+                    }
+                }
+            }
             if kept != evaluated {
                 differences += 1
                 let rules = kept.indices.filter { kept[$0] != evaluated[$0] }.map { engine.serviceRules[$0].id }
@@ -55,6 +76,7 @@ import Testing
             }
         }
         #expect(differences == 0)
+        #expect(captureDifferences == 0)
         // Most words came from the table: far fewer kept than asked.
         let asked = profiles * engine.serviceRules.count
         guard !small else { return }
