@@ -124,9 +124,37 @@ extension Engine {
     }
 
     /// The same, each answer's text given by `answerText` (its key and question position).
+    /// Laid out on the stack and made a string with one copy (a reason of up to a kilobyte:
+    /// every reason of the bundled catalog); a longer one is laid out in an array.
     static func write(_ pieces: [ReasonPiece], missing: [String], answerText: (String, Int) -> String) -> String {
+        let laidOut: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { room in
+            var count = 0
+            func put(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+                guard count + bytes.count <= room.count else { return false }
+                if let from = bytes.baseAddress { (room.baseAddress! + count).update(from: from, count: bytes.count) }
+                count += bytes.count
+                return true
+            }
+            func put(_ s: String) -> Bool {
+                if let fits = s.utf8.withContiguousStorageIfAvailable(put) { return fits }
+                var s = s
+                return s.withUTF8(put)
+            }
+            for piece in pieces {
+                switch piece {
+                case let .bytes(bytes): guard bytes.withUnsafeBufferPointer(put) else { return nil }
+                case let .answer(key, q): guard put(answerText(key, q)) else { return nil }
+                case .missing:
+                    for (k, value) in missing.enumerated() {
+                        if k > 0 { guard put(", ") else { return nil } }
+                        guard put(value) else { return nil }
+                    }
+                }
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: room[..<count]), as: UTF8.self)
+        }
+        if let laidOut { return laidOut }
         var out: [UInt8] = []
-        out.reserveCapacity(256)
         func append(_ s: String) {
             var s = s
             s.withUTF8 { out.append(contentsOf: $0) }

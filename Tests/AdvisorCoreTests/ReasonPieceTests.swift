@@ -5,6 +5,20 @@ import Testing
 /// the runs of parts between the answers of the others) and counts the services' names: every
 /// finding's text and subject length must be what the template written out in full gives.
 @Suite struct ReasonPieceTests {
+    /// A reason is laid out on the stack when it fits a kilobyte, else in an array: the same
+    /// text either way, every piece in its place (65 bytes besides the filler: 959 fills the
+    /// room exactly).
+    @Test func aReasonIsWrittenWholeOnEitherSideOfTheStackRoom() {
+        func written(_ filler: Int) -> String {
+            let pieces: [Engine.ReasonPiece] = [.bytes(Array("A ".utf8)), .answer("k", position: 0),
+                                                .bytes([UInt8](repeating: UInt8(ascii: "x"), count: filler)), .missing, .bytes(Array(".".utf8))]
+            return Engine.write(pieces, missing: ["a", "long value past a small string's fifteen bytes", "é"]) { key, q in "\(key)\(q)-answer" }
+        }
+        for filler in [0, 10, 900, 958, 959, 960, 1024, 5000] {
+            #expect(written(filler) == "A k0-answer" + String(repeating: "x", count: filler) + "a, long value past a small string's fifteen bytes, é.", "filler \(filler)")
+        }
+    }
+
     @Test func piecesWriteWhatTheTemplateWrites() {
         let engine = Engine(catalog: sharedCatalog)
         var prepared = engine
