@@ -66,20 +66,21 @@ extension JSONWriter {
         string(catalog.version)
         raw(#","profile":{"#)
         var first = true
-        func member(_ key: String, _ answer: Answer) {
+        func member(_ key: String, _ text: String) {
             if !first { raw(",") }
             first = false
             string(key)
             raw(":")
-            string(answer.text)
+            string(text)
         }
         if let line {
+            // The answers' texts as the line reader wrote them (once a line).
             line.forEachInQuestionOrder(member)
         } else {
             // By position: a question is not copied for its key.
             for q in catalog.questions.indices {
                 let key = catalog.questions[q].key
-                if let answer = r.profile.answers[key] { member(key, answer) }
+                if let answer = r.profile.answers[key] { member(key, answer.text) }
             }
         }
         let pick = r.pick

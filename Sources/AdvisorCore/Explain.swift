@@ -24,7 +24,7 @@ extension Engine {
         let missing = evaluator.missingValues(captured(i, service: s, answers: a))
         // A piece's position is the first question with its key, as the line's; a key no
         // question has is no answer of the line's (the profile's `?`).
-        return Engine.write(reasonPieces[slot], missing: missing) { _, q in q >= 0 ? line.answer(at: q)?.text ?? "?" : "?" }
+        return Engine.write(reasonPieces[slot], missing: missing) { _, q in q >= 0 ? line.answers.text(at: q) ?? "?" : "?" }
     }
 
     /// How many leading characters of rule `i`'s reason for the service at `s` name the
@@ -542,7 +542,7 @@ public struct ReasonMemo {
     mutating func begin(_ profile: Profile, line: EvaluatorAnswers? = nil, engine: Engine) {
         precondition(fixed.count == engine.prerendered.count && texts.count == engine.catalog.questions.count, "a reason memo made for another engine")
         for (key, q, kept) in read {
-            let text = line.map { $0.answer(at: q)?.text } ?? profile[key]?.text
+            let text = line.map { $0.text(at: q) } ?? profile[key]?.text
             texts[q] = text
             if kept { textHashes[q] = text?.hashValue ?? 0 }
         }

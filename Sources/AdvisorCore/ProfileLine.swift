@@ -35,6 +35,8 @@ public struct ProfileLineReader {
         /// The answer as the evaluator reads it (`RuleEvaluator.set`).
         var mask: UInt64 = 0
         var number = Double.nan
+        /// The answer's text (`Answer.text`).
+        var shown = ""
     }
     /// A direct-mapped memo: an entry's place is its hash's low bits; a newer value with the
     /// same place takes it over. Bounded, so memory stays flat on any fleet: 4,096 entries of
@@ -118,18 +120,21 @@ public struct ProfileLineReader {
         guard i == count else { return nil }
         var answered: [(question: Int, answer: Answer)] = []
         answered.reserveCapacity(members.count)
+        var texts: [String] = []
+        texts.reserveCapacity(members.count)
         var a = noAnswers
         for (q, value) in members {
             // An empty set is no answer (as in `parseProfile`).
             if kinds[q] == .set && value.isEmpty { continue }
-            guard let (answer, mask, number) = answer(q, UnsafeRawBufferPointer(rebasing: line[value])) else { return nil }
+            guard let (answer, mask, number, shown) = answer(q, UnsafeRawBufferPointer(rebasing: line[value])) else { return nil }
             answered.append((q, answer))
+            texts.append(shown)
             let e = evaluatorIndex[q]
             a.mask[e] = mask
             a.number[e] = number
             a.answered[e] = true
         }
-        return ReadLine(id: id, answers: EvaluatorAnswers(a, answered: answered), keys: keyTexts)
+        return ReadLine(id: id, answers: EvaluatorAnswers(a, answered: answered, texts: texts), keys: keyTexts)
     }
 
     /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
@@ -166,17 +171,18 @@ public struct ProfileLineReader {
     }
 
     /// `parseAnswer` of the question and text, from the memo when it holds them, with the
-    /// answer as the evaluator reads it; nil if refused.
-    private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> (Answer, mask: UInt64, number: Double)? {
-        func parsed() -> (Answer, mask: UInt64, number: Double)? {
+    /// answer as the evaluator reads it and its text (`Answer.text`, written once a line: the
+    /// reason memo and the profile's JSON read it); nil if refused.
+    private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> (Answer, mask: UInt64, number: Double, shown: String)? {
+        func parsed() -> (Answer, mask: UInt64, number: Double, shown: String)? {
             guard case let .success(answer) = Catalog.answer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
             let read = RuleEvaluator.read(answer, names: evaluatorNames[q])
-            return (answer, read.mask, read.number)
+            return (answer, read.mask, read.number, answer.text)
         }
         // A number in its commonest spelling (`4103GB`, `1687900`, `20k`, `9%`) is read from
         // its bytes, as the full parser would read it, and not kept: fleets seldom repeat one.
         if let plain = text.withMemoryRebound(to: UInt8.self, { ProfileLineReader.plainNumber(kinds[q], $0) }) {
-            return (plain.answer, 0, plain.number)
+            return (plain.answer, 0, plain.number, plain.answer.text)
         }
         guard text.count <= ProfileLineReader.longestKept else { return parsed() }
         // FNV-1a over the bytes and the question.
@@ -189,10 +195,10 @@ public struct ProfileLineReader {
                while k < kept.count, kept[k] == text[k] { k += 1 }
                return k == kept.count
            }) {
-            return slots[place].answer.map { ($0, slots[place].mask, slots[place].number) }
+            return slots[place].answer.map { ($0, slots[place].mask, slots[place].number, slots[place].shown) }
         }
         guard let read = parsed() else { return nil }
-        slots[place] = Slot(question: q, text: Array(text), answer: read.0, mask: read.mask, number: read.number)
+        slots[place] = Slot(question: q, text: Array(text), answer: read.0, mask: read.mask, number: read.number, shown: read.shown)
         return read
     }
 }
@@ -216,19 +222,21 @@ public struct ReadLine {
         return profile
     }
 
-    /// Hands `body` each answer with its question's key, in the questions' order (the order
-    /// of the profile's JSON): no key is hashed, as a look-up in the profile for each question
-    /// would (the reader takes questions below 64 only, each once).
-    public func forEachInQuestionOrder(_ body: (String, Answer) -> Void) {
+    /// Hands `body` each answer's text (`Answer.text`, as the reader wrote it) with its
+    /// question's key, in the questions' order (the order of the profile's JSON): no key is
+    /// hashed, as a look-up in the profile for each question would (the reader takes
+    /// questions below 64 only, each once).
+    public func forEachInQuestionOrder(_ body: (String, String) -> Void) {
         var left: UInt64 = 0
         for item in answered {
             precondition(item.question < 64, "the line reader takes questions below 64 only")
             left |= 1 << UInt64(item.question)
         }
+        let answered = answers.answered, texts = answers.texts
         while left != 0 {
             let q = left.trailingZeroBitCount
             left &= left - 1
-            for item in answered where item.question == q { body(keys[q], item.answer) }
+            for k in answered.indices where answered[k].question == q { body(keys[q], texts[k]) }
         }
     }
 
@@ -243,14 +251,24 @@ public struct EvaluatorAnswers {
     /// The answers with their questions' positions, as the line gave them (`ReadLine`): a
     /// reason memo reads their texts from here, not by hashing each key into the profile.
     let answered: [(question: Int, answer: Answer)]
-    init(_ value: RuleEvaluator.Answers, answered: [(question: Int, answer: Answer)]) {
+    /// Each answer's text (`Answer.text`), as `answered` lists them.
+    let texts: [String]
+    init(_ value: RuleEvaluator.Answers, answered: [(question: Int, answer: Answer)], texts: [String]) {
+        precondition(texts.count == answered.count, "a text for each answer")
         self.value = value
         self.answered = answered
+        self.texts = texts
     }
 
     /// The answer to the question at `q` (a position `answered` uses), if any.
     func answer(at q: Int) -> Answer? {
         for item in answered where item.question == q { return item.answer }
+        return nil
+    }
+
+    /// The text of the answer to the question at `q`, if any.
+    func text(at q: Int) -> String? {
+        for k in answered.indices where answered[k].question == q { return texts[k] }
         return nil
     }
 

@@ -104,6 +104,12 @@ import Testing
                 #expect(read.profile == full.0, "\(String(decoding: line, as: UTF8.self))")
                 // The evaluator's answers, read with the line, are those it reads from the profile.
                 #expect(read.answers.areRead(from: full.0, by: engine), "\(String(decoding: line, as: UTF8.self))")
+                // The answers' texts, written with the line (from the memo the second time), are
+                // the profile's answers' texts, in the questions' order.
+                var texts: [String] = [], keys: [String] = []
+                read.forEachInQuestionOrder { keys.append($0); texts.append($1) }
+                let inOrder = catalog.questions.compactMap { q in full.0[q.key].map { (q.key, $0.text) } }
+                #expect(keys == inOrder.map(\.0) && texts == inOrder.map(\.1), "\(String(decoding: line, as: UTF8.self))")
                 // Its CSV row, made from the line (the profile only if needed), is the profile's.
                 #expect(batchEngine.row(read, memo: &firings) == engine.row(full.0), "\(String(decoding: line, as: UTF8.self))")
                 let id = read.id.map { JSON.string(String(decoding: line[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) }
