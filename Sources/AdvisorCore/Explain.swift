@@ -476,7 +476,8 @@ public struct ReasonMemo {
     /// findings, or configuration) are that one finding (many excluded services have one
     /// exclusion; a list made for each and freed with the line was some 15 allocations a
     /// batch line). Direct-mapped by the finding's box (a list holds its finding, so no other
-    /// box takes that address while it is kept). Empty when off.
+    /// box takes that address while it is kept), 1,024 of them (4,096 kept 1.4 MB more of
+    /// findings alive for 1.7 fewer allocations a line). Empty when off.
     var singles: [[Finding]?] = []
 
     public var isOn: Bool { !entries.isEmpty }
@@ -512,7 +513,7 @@ public struct ReasonMemo {
         entries = Array(repeating: Entry(), count: capacity)
         fixed = Array(repeating: nil, count: engine.prerendered.count)
         gains = Array(repeating: nil, count: 1024)
-        singles = Array(repeating: nil, count: 4096)
+        singles = Array(repeating: nil, count: 1024)
         captureSlots = Array(repeating: -1, count: 4096)
         captureKeys = Array(repeating: -1, count: 4096)
         captures = Array(repeating: RuleEvaluator.Capture(), count: 4096)
