@@ -151,9 +151,10 @@ public struct Engine: Sendable {
 
     /// The same from which rules fire for which services (`firing(a)`), reasons read from and
     /// kept in `memo` (with a memo that is on, `held` is what `firing(a, memo: &memo.firings)`
-    /// gave for these answers: what reasons capture is kept by the keys it read). With `onlyShown`, the findings no output shows of a service are left
-    /// out: an excluded service's score findings, and every service's configuration (scores
-    /// are summed all the same); `completeShown` adds the pick's once it is known.
+    /// gave for these answers: what reasons capture is kept by the keys it read). With
+    /// `onlyShown`, the findings no output shows of a service are left out: an excluded
+    /// service's score findings, and every service's configuration (scores are summed all the
+    /// same); `completeShown` adds the pick's once it is known.
     func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, held: [UInt64], withReasons: Bool, memo: inout ReasonMemo, onlyShown: Bool = false) -> [Assessment] {
         var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
@@ -420,6 +421,8 @@ public struct Engine: Sendable {
         let a = answers?.value ?? evaluator.answers(profile)
         precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo.firings)
+        // The firing memo's keys are this line's until the answer is made (`Engine.captured`).
+        defer { memo.firings.forgetLineKeys() }
         if memo.isOn { memo.begin(profile, line: answers, engine: self) }
         let all = assess(profile, a, held: held, withReasons: true, memo: &memo, onlyShown: onlyShown)
         var ranked = rank(all)

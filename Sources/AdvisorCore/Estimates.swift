@@ -366,16 +366,18 @@ public final class EstimateWorkspace {
                 sequencesAt.multi += Array(repeating: nil, count: position + 1 - sequencesAt.multi.count)
                 sequencesAt.single += Array(repeating: nil, count: position + 1 - sequencesAt.single.count)
             }
-            if let found = multiAZ ? sequencesAt.multi[position] : sequencesAt.single[position] {
+            // Kept for the service it was made for (an engine of another catalog, with the same
+            // prices and its services in another order, makes another service's at a position).
+            if let found = multiAZ ? sequencesAt.multi[position] : sequencesAt.single[position], found.service == service {
                 sequence = found
             } else {
-                sequence = PriceSequence()
+                sequence = PriceSequence(service: service)
                 if multiAZ { sequencesAt.multi[position] = sequence } else { sequencesAt.single[position] = sequence }
             }
         } else if let found = multiAZ ? sequences.multi[service] : sequences.single[service] {
             sequence = found
         } else {
-            sequence = PriceSequence()
+            sequence = PriceSequence(service: service)
             if multiAZ { sequences.multi[service] = sequence } else { sequences.single[service] = sequence }
         }
         if sequence.region != region {
@@ -403,7 +405,11 @@ public final class EstimateWorkspace {
 /// Keys, service ids and Regions are ASCII (the models' literals, the schema's ids and
 /// choices), so `==` on them is the table's byte-for-byte comparison.
 final class PriceSequence {
+    /// The service whose model looked the prices up.
+    let service: String
     var region = ""
+
+    init(service: String) { self.service = service }
     var looked: [(key: String, owner: String?, found: (position: Int, fellBack: Bool)?)] = []
 }
 

@@ -48,8 +48,8 @@ extension Engine {
     /// (the line's key in the firing memo), when the rule has one.
     func captured(_ i: Int, service s: Int, slot: Int, answers a: RuleEvaluator.Answers, memo: inout ReasonMemo) -> RuleEvaluator.Capture {
         guard ruleNeedsBindings[i] else { return RuleEvaluator.Capture() }
-        let key = i < memo.firings.lineKeys.count ? memo.firings.lineKeys[i] : -1
-        guard key >= 0 else { return captured(i, service: s, answers: a) }
+        let key = memo.firings.lineKey(i)
+        guard key >= 0, !memo.captures.isEmpty else { return captured(i, service: s, answers: a) }
         let mix = UInt64(truncatingIfNeeded: slot) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key) &* 0xC2B2_AE3D_27D4_EB4F
         let e = Int(truncatingIfNeeded: (mix ^ mix >> 29) & UInt64(memo.captures.count - 1))
         if memo.captureSlots[e] == slot && memo.captureKeys[e] == key { return memo.captures[e] }
@@ -131,7 +131,7 @@ extension Engine {
             var count = 0
             func put(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
                 guard count + bytes.count <= room.count else { return false }
-                if let from = bytes.baseAddress { (room.baseAddress! + count).update(from: from, count: bytes.count) }
+                if let from = bytes.baseAddress { (room.baseAddress! + count).initialize(from: from, count: bytes.count) }
                 count += bytes.count
                 return true
             }
@@ -467,7 +467,7 @@ public struct ReasonMemo {
     /// asked for. Empty when off.
     var gains: [(gained: Finding, pick: String, gain: Finding)?] = []
     /// What reasons' evaluations captured (`Engine.captured`), by slot and the line's key for
-    /// the rule's classes (`FiringMemo.lineKeys`): direct-mapped, an entry taken only when
+    /// the rule's classes (`FiringMemo.lineKey`): direct-mapped, an entry taken only when
     /// both are its own. Empty when off.
     var captureSlots: [Int] = []
     var captureKeys: [Int] = []
@@ -484,6 +484,7 @@ public struct ReasonMemo {
 
     /// `[finding]`: the list kept for this very finding, else one made and kept.
     mutating func single(_ finding: Finding) -> [Finding] {
+        guard !singles.isEmpty else { return [finding] }
         let mix = UInt64(UInt(bitPattern: finding.identity)) &* 0x9E37_79B9_7F4A_7C15
         let place = Int(truncatingIfNeeded: (mix >> 32) & UInt64(singles.count - 1))
         if let kept = singles[place], kept[0].identity == finding.identity { return kept }

@@ -73,12 +73,18 @@ public struct FiringMemo {
     var classes: [Int]
     /// The rules `lookUp` did not find (rule, and where `keep` puts its word; -1: nowhere).
     private(set) var misses: [(rule: Int, place: Int, key: UInt64)] = []
-    /// Per rule, the key of this line's classes for the questions it reads (what its firing
-    /// word is kept under), -1 when the rule is evaluated every time; all -1 when the line's
-    /// answers were not classified (`Engine.firing` evaluated every rule). Whatever a rule's
-    /// evaluation finds for a service depends on these classes only, as its word does: the
-    /// reason memo keeps what a reason's evaluation captured by it (`ReasonMemo.capture`).
-    private(set) var lineKeys: [Int] = []
+    /// Per rule, the key of the last classified line's classes for the questions it reads
+    /// (what its firing word is kept under), -1 when the rule is evaluated every time; read
+    /// through `lineKey`, which gives -1 for every rule unless the keys are the line's being
+    /// answered (set by `lookUp`, forgotten when a line's answers are not classified and when
+    /// `Engine.recommend` is done with its line). Whatever a rule's evaluation finds for a
+    /// service depends on these classes only, as its word does: the reason memo keeps what a
+    /// reason's evaluation captured by it (`Engine.captured`).
+    private var lineKeys: [Int] = []
+    private var lineKeysHeld = false
+
+    /// Rule `i`'s key for the line being answered; -1 when there is none.
+    func lineKey(_ i: Int) -> Int { lineKeysHeld && i < lineKeys.count ? lineKeys[i] : -1 }
     /// Whether the memo is used at all (off: `Engine.firing` evaluates every rule).
     public let isOn: Bool
 
@@ -251,13 +257,12 @@ public struct FiringMemo {
                 }
             } } } } } } } }
             initialized = n
+            lineKeysHeld = true
         }
     }
 
-    /// Forgets the line's keys (its answers were not classified).
-    mutating func forgetLineKeys() {
-        for i in lineKeys.indices { lineKeys[i] = -1 }
-    }
+    /// Forgets the line's keys (its answers were not classified, or its answer is done).
+    mutating func forgetLineKeys() { lineKeysHeld = false }
 
     /// Keeps the word of the miss at `k` (in `misses`).
     mutating func keep(_ k: Int, _ word: UInt64) {

@@ -249,7 +249,8 @@ public struct ReadLine {
 public struct EvaluatorAnswers {
     var value: RuleEvaluator.Answers
     /// The answers with their questions' positions, as the line gave them (`ReadLine`): a
-    /// reason memo reads their texts from here, not by hashing each key into the profile.
+    /// reason memo finds an answer's text by its position (`texts`), not by hashing its key
+    /// into the profile.
     let answered: [(question: Int, answer: Answer)]
     /// Each answer's text (`Answer.text`), as `answered` lists them.
     let texts: [String]

@@ -328,14 +328,14 @@ public enum Ranking {
     /// rule's fact in turn, then the id: a total order); when nothing is eligible, the fallback
     /// (available first, then the least severe exclusions) as the relaxed pick.
     static func rank(_ all: [Assessment], tieBreakPosition: [Int]) -> Ranked {
-        // Positions sorted by plain keys read once, by insertion (a few dozen services): the
-        // library's sort through a closure that read `all[a].score` took some 14 k instructions
-        // a batch line, and two lists made.
+        // Positions sorted by plain keys read once, by insertion (a catalog holds at most 63
+        // services): the library's sort through a closure that read `all[a].score` took some
+        // 14 k instructions a batch line, and two lists made.
         let n = all.count
         var order = [Int](repeating: 0, count: n)
         var eligibleCount = 0
         withUnsafeTemporaryAllocation(of: (score: Double, tie: Int).self, capacity: max(n, 1)) { keys in
-            for i in 0..<n { keys[i] = (all[i].score, tieBreakPosition[i]) }
+            for i in 0..<n { keys.initializeElement(at: i, to: (all[i].score, tieBreakPosition[i])) }
             // Whether position a comes before position b: higher score, then tie-break position.
             func before(_ a: Int, _ b: Int) -> Bool {
                 keys[a].score != keys[b].score ? keys[a].score > keys[b].score : keys[a].tie < keys[b].tie

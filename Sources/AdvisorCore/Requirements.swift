@@ -102,8 +102,9 @@ struct StatedRequirements {
     }
 
     /// The requirements these leave unmet by a service with `facts`, in the order
-    /// `Catalog.unmetRequirements` gives; without `texts`, each `what` is left empty (the
-    /// lint sweep reads the keys) and nothing is written out.
+    /// `Catalog.unmetRequirements` gives; without `texts`, each `what` is left empty but the
+    /// role's (a literal) and nothing is written out (the lint sweep and the unmet warnings'
+    /// search for a service that meets a requirement read the keys).
     func unmet(by facts: RequirementFacts, texts: Bool = true) -> [UnmetRequirement] {
         var out: [UnmetRequirement] = []
         if let shape, !isCache, !facts.models.contains(shape) {

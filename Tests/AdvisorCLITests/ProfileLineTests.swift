@@ -110,6 +110,10 @@ import Testing
                 read.forEachInQuestionOrder { keys.append($0); texts.append($1) }
                 let inOrder = catalog.questions.compactMap { q in full.0[q.key].map { (q.key, $0.text) } }
                 #expect(keys == inOrder.map(\.0) && texts == inOrder.map(\.1), "\(String(decoding: line, as: UTF8.self))")
+                // And by position, as the reason memo and a CSV row's reason read them.
+                for q in catalog.questions.indices {
+                    #expect(read.answers.text(at: q) == full.0[catalog.questions[q].key]?.text, "\(catalog.questions[q].key) in \(String(decoding: line, as: UTF8.self))")
+                }
                 // Its CSV row, made from the line (the profile only if needed), is the profile's.
                 #expect(batchEngine.row(read, memo: &firings) == engine.row(full.0), "\(String(decoding: line, as: UTF8.self))")
                 let id = read.id.map { JSON.string(String(decoding: line[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) }

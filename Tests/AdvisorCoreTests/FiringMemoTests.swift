@@ -24,7 +24,7 @@ import Testing
         if small { #expect(memo.unkeptRules.count > 5 && memo.hashedRules.count > 5, "\(memo.unkeptRules.count) unkept, \(memo.hashedRules.count) hashed") }
         var g = PropertyTests.Generator(state: 0x5EED_F12E)
         let profiles = 6_000
-        var differences = 0, captureDifferences = 0
+        var differences = 0, captureDifferences = 0, capturesChecked = 0, unclassified = 0
         for _ in 0..<profiles {
             var a = RuleEvaluator.Answers(mask: Array(repeating: 0, count: questions.count),
                                           number: Array(repeating: .nan, count: questions.count),
@@ -52,6 +52,14 @@ import Testing
                     }
                 }
             }
+            // Now and then a line whose answers fit no class (a choice with two values): every
+            // rule is evaluated, and the keys of the line before must not be read for it.
+            if g.next(10) == 0, let q = questions.indices.first(where: { if case let .choice(n) = memo.scales[$0] { return n >= 2 } else { return false } }) {
+                a.answered[q] = true
+                a.mask[q] = 0b11
+                a.number[q] = .nan
+                unclassified += 1
+            }
             let kept = engine.firing(a, memo: &reasons.firings)
             let evaluated = engine.firing(a)
             // What a reason's evaluation captures, through the reason memo (kept by the rule's
@@ -63,6 +71,7 @@ import Testing
                     fired &= fired - 1
                     let direct = engine.captured(i, service: s, answers: a)
                     let through = engine.captured(i, service: s, slot: i * n + s, answers: a, memo: &reasons)
+                    capturesChecked += 1
                     if direct.question != through.question || direct.missing != through.missing {
                         captureDifferences += 1
                         if captureDifferences <= 3 { Issue.record("rule \(engine.serviceRules[i].id), service \(s): \(through) kept, \(direct) evaluated, for \(a)") }
@@ -77,6 +86,7 @@ import Testing
         }
         #expect(differences == 0)
         #expect(captureDifferences == 0)
+        #expect(capturesChecked > 1_000 && unclassified > 100, "\(capturesChecked) captures checked, \(unclassified) lines unclassified")
         // Most words came from the table: far fewer kept than asked.
         let asked = profiles * engine.serviceRules.count
         guard !small else { return }

@@ -17,6 +17,13 @@ import Testing
         for filler in [0, 10, 900, 958, 959, 960, 1024, 5000] {
             #expect(written(filler) == "A k0-answer" + String(repeating: "x", count: filler) + "a, long value past a small string's fifteen bytes, é.", "filler \(filler)")
         }
+        // The room outgrown by an answer, or by a missing value, and an empty piece.
+        let long = String(repeating: "y", count: 1100)
+        let byAnswer = Engine.write([.bytes([]), .answer("k", position: 0), .bytes(Array("!".utf8))], missing: []) { _, _ in long }
+        #expect(byAnswer == long + "!")
+        let byMissing = Engine.write([.bytes(Array("m: ".utf8)), .missing, .bytes([])], missing: ["a", long]) { _, _ in "" }
+        #expect(byMissing == "m: a, " + long)
+        #expect(Engine.write([.bytes([])], missing: []) { _, _ in "" } == "")
     }
 
     @Test func piecesWriteWhatTheTemplateWrites() {
