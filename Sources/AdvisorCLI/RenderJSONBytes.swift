@@ -40,7 +40,6 @@ extension JSONWriter {
 
     mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
 
-
     /// The recommendation, its estimates among them.
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {
         precondition(r.estimatesComputed, "a recommendation made without its estimates is written with the engine that made it")

@@ -300,22 +300,27 @@ extension Engine {
 
     /// The same, worked out in `workspace`'s builders (the one returned is valid until the
     /// workspace is used again).
-    /// `position`: the service's position in the catalog, when the caller knows it (its
-    /// model and price look-ups are then found by position, not by its id).
+    /// `position`: the service's position in the catalog, when the caller knows it (batch):
+    /// its model is then found by position, not by its id, and its price look-ups are kept in
+    /// the workspace from one estimate to the next (a workspace made for one estimate, as
+    /// `builder(_:_:)` makes, would keep them for none).
     func builder(_ service: String, _ inputs: EstimateInputs, in workspace: EstimateWorkspace, position: Int? = nil) -> EstimateBuilder {
         precondition(workspace.isFor(table: catalog.prices, citations: priceCitations), "an estimate workspace made by another engine (estimateWorkspace)")
         let w = inputs.workload
         let b = workspace.multi
         let model = position.map { costModels[$0] } ?? EstimateBuilder.Model(service: service)
+        func sequence(multiAZ: Bool) -> PriceSequence? {
+            position.map { workspace.sequence(service, position: $0, region: inputs.region, multiAZ: multiAZ) }
+        }
         if let multiAZ = w.multiAZ {
-            b.reset(service: service, region: inputs.region, multiAZ: multiAZ, sequence: workspace.sequence(service, position: position, region: inputs.region, multiAZ: multiAZ))
+            b.reset(service: service, region: inputs.region, multiAZ: multiAZ, sequence: sequence(multiAZ: multiAZ))
             b.model(w, model)
             return b
         }
         // Availability unanswered: the low end single-AZ, the high end Multi-AZ.
         let single = workspace.single
-        single.reset(service: service, region: inputs.region, multiAZ: false, sequence: workspace.sequence(service, position: position, region: inputs.region, multiAZ: false))
-        b.reset(service: service, region: inputs.region, multiAZ: true, sequence: workspace.sequence(service, position: position, region: inputs.region, multiAZ: true))
+        single.reset(service: service, region: inputs.region, multiAZ: false, sequence: sequence(multiAZ: false))
+        b.reset(service: service, region: inputs.region, multiAZ: true, sequence: sequence(multiAZ: true))
         single.model(w, model)
         b.model(w, model)
         if single.parts.count == b.parts.count {
@@ -347,9 +352,8 @@ public final class EstimateWorkspace {
     /// The single-AZ end, made when availability is first unanswered.
     private(set) lazy var single = EstimateBuilder(table: multi.table, citations: multi.citations)
 
-    /// The prices each service's model looked up last, single-AZ and Multi-AZ: by the
-    /// service's position in the catalog when the caller knows it (batch), else by its id.
-    private var sequences: (single: [String: PriceSequence], multi: [String: PriceSequence]) = ([:], [:])
+    /// The prices each service's model looked up last, single-AZ and Multi-AZ, by the
+    /// service's position in the catalog.
     private var sequencesAt: (single: [PriceSequence?], multi: [PriceSequence?]) = ([], [])
 
     init(table: PriceTable, citations: [PriceCitation]) {
@@ -357,28 +361,20 @@ public final class EstimateWorkspace {
     }
 
     /// The prices `service`'s model looked up last, for `region` (emptied when the Region
-    /// changed).
-    /// `position`, the service's position in the catalog, when known (no id hashed).
-    func sequence(_ service: String, position: Int? = nil, region: String, multiAZ: Bool) -> PriceSequence {
+    /// changed), by `position`, the service's position in the catalog.
+    func sequence(_ service: String, position: Int, region: String, multiAZ: Bool) -> PriceSequence {
+        if sequencesAt.multi.count <= position {
+            sequencesAt.multi += Array(repeating: nil, count: position + 1 - sequencesAt.multi.count)
+            sequencesAt.single += Array(repeating: nil, count: position + 1 - sequencesAt.single.count)
+        }
         let sequence: PriceSequence
-        if let position {
-            if sequencesAt.multi.count <= position {
-                sequencesAt.multi += Array(repeating: nil, count: position + 1 - sequencesAt.multi.count)
-                sequencesAt.single += Array(repeating: nil, count: position + 1 - sequencesAt.single.count)
-            }
-            // Kept for the service it was made for (an engine of another catalog, with the same
-            // prices and its services in another order, makes another service's at a position).
-            if let found = multiAZ ? sequencesAt.multi[position] : sequencesAt.single[position], found.service == service {
-                sequence = found
-            } else {
-                sequence = PriceSequence(service: service)
-                if multiAZ { sequencesAt.multi[position] = sequence } else { sequencesAt.single[position] = sequence }
-            }
-        } else if let found = multiAZ ? sequences.multi[service] : sequences.single[service] {
+        // Kept for the service it was made for (an engine of another catalog, with the same
+        // prices and its services in another order, makes another service's at a position).
+        if let found = multiAZ ? sequencesAt.multi[position] : sequencesAt.single[position], found.service == service {
             sequence = found
         } else {
             sequence = PriceSequence(service: service)
-            if multiAZ { sequences.multi[service] = sequence } else { sequences.single[service] = sequence }
+            if multiAZ { sequencesAt.multi[position] = sequence } else { sequencesAt.single[position] = sequence }
         }
         if sequence.region != region {
             sequence.region = region
@@ -408,9 +404,9 @@ final class PriceSequence {
     /// The service whose model looked the prices up.
     let service: String
     var region = ""
+    var looked: [(key: String, owner: String?, found: (position: Int, fellBack: Bool)?)] = []
 
     init(service: String) { self.service = service }
-    var looked: [(key: String, owner: String?, found: (position: Int, fellBack: Bool)?)] = []
 }
 
 /// What an estimate reads of a profile: its workload and the Region priced.

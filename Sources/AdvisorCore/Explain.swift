@@ -125,52 +125,45 @@ extension Engine {
 
     /// The same, each answer's text given by `answerText` (its key and question position).
     /// Laid out on the stack and made a string with one copy (a reason of up to a kilobyte:
-    /// every reason of the bundled catalog); a longer one is laid out in an array.
+    /// every reason of the bundled catalog); a longer one is laid out again in an array.
     static func write(_ pieces: [ReasonPiece], missing: [String], answerText: (String, Int) -> String) -> String {
         let laidOut: String? = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { room in
             var count = 0
-            func put(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            let fits = lay(pieces, missing: missing, answerText: answerText) { bytes in
                 guard count + bytes.count <= room.count else { return false }
                 if let from = bytes.baseAddress { (room.baseAddress! + count).initialize(from: from, count: bytes.count) }
                 count += bytes.count
                 return true
             }
-            func put(_ s: String) -> Bool {
-                if let fits = s.utf8.withContiguousStorageIfAvailable(put) { return fits }
-                var s = s
-                return s.withUTF8(put)
-            }
-            for piece in pieces {
-                switch piece {
-                case let .bytes(bytes): guard bytes.withUnsafeBufferPointer(put) else { return nil }
-                case let .answer(key, q): guard put(answerText(key, q)) else { return nil }
-                case .missing:
-                    for (k, value) in missing.enumerated() {
-                        if k > 0 { guard put(", ") else { return nil } }
-                        guard put(value) else { return nil }
-                    }
-                }
-            }
-            return String(decoding: UnsafeBufferPointer(rebasing: room[..<count]), as: UTF8.self)
+            return fits ? String(decoding: UnsafeBufferPointer(rebasing: room[..<count]), as: UTF8.self) : nil
         }
         if let laidOut { return laidOut }
         var out: [UInt8] = []
-        func append(_ s: String) {
+        _ = lay(pieces, missing: missing, answerText: answerText) { out.append(contentsOf: $0); return true }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Hands `emit` the reason's bytes piece by piece: the bytes written out once, each
+    /// answer's text, the values found missing joined by ", "; false as soon as `emit` is.
+    private static func lay(_ pieces: [ReasonPiece], missing: [String], answerText: (String, Int) -> String,
+                            _ emit: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        func put(_ s: String) -> Bool {
+            if let fits = s.utf8.withContiguousStorageIfAvailable(emit) { return fits }
             var s = s
-            s.withUTF8 { out.append(contentsOf: $0) }
+            return s.withUTF8(emit)
         }
         for piece in pieces {
             switch piece {
-            case let .bytes(bytes): out.append(contentsOf: bytes)
-            case let .answer(key, q): append(answerText(key, q))
+            case let .bytes(bytes): guard bytes.withUnsafeBufferPointer(emit) else { return false }
+            case let .answer(key, q): guard put(answerText(key, q)) else { return false }
             case .missing:
                 for (k, value) in missing.enumerated() {
-                    if k > 0 { out.append(UInt8(ascii: ",")); out.append(UInt8(ascii: " ")) }
-                    append(value)
+                    if k > 0 { guard put(", ") else { return false } }
+                    guard put(value) else { return false }
                 }
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        return true
     }
 
     /// A rule's reason written out: its placeholders {service}, {answer:KEY}, {fact:KIND},

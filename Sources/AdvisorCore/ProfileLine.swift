@@ -262,16 +262,13 @@ public struct EvaluatorAnswers {
     }
 
     /// The answer to the question at `q` (a position `answered` uses), if any.
-    func answer(at q: Int) -> Answer? {
-        for item in answered where item.question == q { return item.answer }
-        return nil
-    }
+    func answer(at q: Int) -> Answer? { index(of: q).map { answered[$0].answer } }
 
     /// The text of the answer to the question at `q`, if any.
-    func text(at q: Int) -> String? {
-        for k in answered.indices where answered[k].question == q { return texts[k] }
-        return nil
-    }
+    func text(at q: Int) -> String? { index(of: q).map { texts[$0] } }
+
+    /// Where in `answered` the answer to the question at `q` is.
+    private func index(of q: Int) -> Int? { answered.firstIndex { $0.question == q } }
 
     /// Whether these are the answers the engine's evaluator reads from `profile` (for tests):
     /// numbers compared by their bits, so two unanswered numbers are the same.
