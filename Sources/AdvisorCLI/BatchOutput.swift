@@ -14,20 +14,31 @@ extension Batch {
         /// (0 for anything else).
         let tail: Int
 
-        init(_ source: UnsafeRawBufferPointer) {
-            bytes = .allocate(byteCount: source.count, alignment: 1)
-            bytes.copyMemory(from: source)
-            tail = 0
-        }
-
-        init(_ source: [UInt8], tail: Int = 0) {
+        /// Takes `count` bytes at `memory`, the C allocator's (`JSONWriter.takeBuffer`): freed
+        /// with the answer.
+        init(adopting memory: UnsafeMutableRawPointer, count: Int, tail: Int = 0) {
+            bytes = UnsafeMutableRawBufferPointer(start: memory, count: count)
             self.tail = tail
-            let bytes = UnsafeMutableRawBufferPointer.allocate(byteCount: source.count, alignment: 1)
-            source.withUnsafeBytes { bytes.copyMemory(from: $0) }
-            self.bytes = bytes
         }
 
-        deinit { bytes.deallocate() }
+        /// A copy of `source`.
+        convenience init(_ source: UnsafeRawBufferPointer, tail: Int = 0) {
+            self.init(adopting: Rendered.copy(source), count: source.count, tail: tail)
+        }
+
+        /// A copy of `source`.
+        convenience init(_ source: [UInt8], tail: Int = 0) {
+            self.init(adopting: source.withUnsafeBytes(Rendered.copy), count: source.count, tail: tail)
+        }
+
+        /// `source` copied into memory of the C allocator's.
+        private static func copy(_ source: UnsafeRawBufferPointer) -> UnsafeMutableRawPointer {
+            let memory = UnsafeMutableRawPointer(JSONWriter.allocate(max(source.count, 1)))
+            if let from = source.baseAddress { memory.copyMemory(from: from, byteCount: source.count) }
+            return memory
+        }
+
+        deinit { free(bytes.baseAddress) }
     }
 
     /// Output waiting to be written: small pieces copied into an arena, rendered answers

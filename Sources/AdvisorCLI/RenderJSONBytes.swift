@@ -17,10 +17,11 @@ typealias JSONBytes = JSONWriter
 
 extension JSONWriter {
     /// What was written so far and then a newline, as a line's answer, and goes on from empty
-    /// (a batch line is copied once, into its answer).
+    /// (the answer takes the writer's buffer: a batch line is not copied).
     mutating func line() -> Batch.Rendered {
         byte(0x0A)
-        return take { Batch.Rendered($0) }
+        let (bytes, count) = takeBuffer()
+        return Batch.Rendered(adopting: bytes, count: count)
     }
 
     /// `[`, each element written by `element`, separated by commas, `]`. The elements are

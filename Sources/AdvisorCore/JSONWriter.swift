@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Compact JSON appended to a buffer of its own: literal pieces copied as they are, strings
 /// and numbers as the compact writer (`compactBytes()`) writes them. What batch writes every
 /// line with, some 500 small pieces: each is a room check and a copy here, where an array's
@@ -15,10 +21,17 @@ public struct JSONWriter: ~Copyable {
 
     public init(capacity: Int = 1 << 15) {
         self.capacity = max(capacity, 16)
-        base = .allocate(capacity: self.capacity)
+        base = JSONWriter.allocate(self.capacity)
     }
 
-    deinit { base.deallocate() }
+    // The buffer is the C allocator's (malloc, realloc, free), not Swift's: `takeBuffer` hands
+    // it over shrunk in place with realloc, which memory from `allocate(capacity:)` may not be.
+    deinit { free(base) }
+
+    public static func allocate(_ bytes: Int) -> UnsafeMutablePointer<UInt8> {
+        guard let memory = malloc(bytes) else { fatalError("out of memory (\(bytes) bytes for JSON being written)") }
+        return memory.bindMemory(to: UInt8.self, capacity: bytes)
+    }
 
     /// How many bytes are written and not yet taken.
     public var written: Int { count }
@@ -36,16 +49,36 @@ public struct JSONWriter: ~Copyable {
         return body(UnsafeRawBufferPointer(start: base, count: count))
     }
 
+    /// Hands over what was written so far in memory of its own, exactly as long (at least one
+    /// byte), for the caller to `free`; goes on from empty in a new buffer of the same room (at
+    /// most 64 KB: one long line does not make every later one take a long buffer).
+    /// The buffer itself, shrunk where it lies, not a copy: batch's JSON lines (some 17 KB
+    /// each) were copied once more into their answers.
+    public mutating func takeBuffer() -> (bytes: UnsafeMutableRawPointer, count: Int) {
+        let n = count
+        let kept: UnsafeMutableRawPointer
+        if let shrunk = realloc(base, max(n, 1)) {
+            kept = shrunk
+        } else {
+            // realloc may refuse (then the buffer is as it was): copied out instead.
+            kept = UnsafeMutableRawPointer(JSONWriter.allocate(max(n, 1)))
+            kept.copyMemory(from: base, byteCount: n)
+            free(base)
+        }
+        capacity = min(capacity, 1 << 16)
+        base = JSONWriter.allocate(capacity)
+        count = 0
+        return (kept, n)
+    }
+
     @inlinable @inline(__always) mutating func reserve(_ n: Int) {
         if count + n > capacity { grow(count + n) }
     }
 
     @usableFromInline mutating func grow(_ needed: Int) {
         let bigger = max(needed, 2 * capacity)
-        let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: bigger)
-        moved.initialize(from: base, count: count)
-        base.deallocate()
-        base = moved
+        guard let moved = realloc(base, bigger) else { fatalError("out of memory (\(bigger) bytes for JSON being written)") }
+        base = moved.bindMemory(to: UInt8.self, capacity: bigger)
         capacity = bigger
     }
 

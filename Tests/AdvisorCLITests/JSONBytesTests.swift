@@ -25,6 +25,22 @@ import Testing
         }
     }
 
+    /// A line's answer takes the writer's buffer (`takeBuffer`): what was written, exactly as
+    /// long, and the writer goes on from empty, long lines and empty ones alike.
+    @Test func anAnswerTakesTheWrittenBytes() {
+        var w = JSONWriter(capacity: 16)
+        for length in [0, 1, 15, 16, 17, 4_000, 70_000, 3, 200_000, 0, 12] {
+            let text = String(repeating: "x", count: length)
+            w.string(text)
+            let rendered = w.line()
+            #expect(Array(rendered.bytes) == Array(("\"" + text + "\"\n").utf8), "\(length)")
+            #expect(w.written == 0)
+        }
+        let copied = Batch.Rendered(Array("a,b\n".utf8), tail: 2)
+        #expect(Array(copied.bytes) == Array("a,b\n".utf8) && copied.tail == 2)
+        #expect(Batch.Rendered([UInt8]()).bytes.isEmpty)
+    }
+
     @Test func numbersAreWrittenAsTheTreeWritesThem() {
         let numbers: [Double] = [0, -0.0, 1, -1, 0.5, 1e-7, 123.456789, 1e15, 9e15, 1e20, -2.5e-3, .infinity, -.infinity, .nan, 4_503_599_627_370_497, 0.1 + 0.2]
         // And cents as estimates have them, with every count of digits the writer lays out.
