@@ -37,6 +37,18 @@ extension JSONWriter {
         raw("]")
     }
 
+    /// The same for assessments read where they lie in their ranked list.
+    @inline(__always) mutating func array(_ list: RankedAssessments, _ element: (inout JSONBytes, borrowing Assessment) -> Void) {
+        raw("[")
+        list.withLent { items, positions in
+            for i in positions.indices {
+                if i > 0 { raw(",") }
+                element(&self, items[positions[i]])
+            }
+        }
+        raw("]")
+    }
+
     mutating func strings(_ list: [String]) { array(list) { $0.string($1) } }
 
     mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }

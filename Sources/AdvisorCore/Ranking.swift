@@ -246,7 +246,7 @@ public struct Recommendation: Sendable {
     public var pick: Assessment
     public var confidence: Confidence
     public var alternatives: [(Assessment, whyNot: [Finding])]
-    public var excluded: [Assessment]
+    public var excluded: RankedAssessments
     public var warnings: [Warning]
     public var whatIf: [WhatIf]
     /// Whether what-if was computed (batch leaves it out unless asked): when not, `whatIf`
@@ -265,6 +265,50 @@ public struct Recommendation: Sendable {
     public var migration: MigrationPlan? = nil
 }
 
+/// Some of a profile's assessments in rank order, read where they lie in the list that was
+/// ranked: ranking copied each assessment into lists of its own (a reference counted in and out
+/// for its service and each of its three lists: some 200 a batch line, and the lists freed).
+public struct RankedAssessments: RandomAccessCollection, Sendable {
+    /// Every assessment, as ranked (in catalog order when the engine ranked them).
+    @usableFromInline let all: [Assessment]
+    /// Positions in `all`, in rank order; these are `order[offset ..< offset + count]`.
+    @usableFromInline let order: [Int]
+    @usableFromInline let offset: Int
+    public let count: Int
+
+    init(_ all: [Assessment], order: [Int], _ range: Range<Int>) {
+        self.all = all
+        self.order = order
+        offset = range.lowerBound
+        count = range.count
+    }
+
+    /// Assessments in the order given.
+    public init(_ list: [Assessment]) {
+        self.init(list, order: Array(list.indices), list.indices)
+    }
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { count }
+
+    public subscript(i: Int) -> Assessment {
+        _read {
+            precondition(i >= 0 && i < count, "index out of range")
+            yield all[order[offset + i]]
+        }
+    }
+
+    /// Hands `body` every assessment ranked, and these ones' positions among them in order,
+    /// lent where they lie (a loop through the subscript copies each assessment it reads: a
+    /// reference counted in and out for its service and each of its lists).
+    @inlinable @inline(__always)
+    public func withLent<R>(_ body: (_ all: UnsafeBufferPointer<Assessment>, _ positions: UnsafeBufferPointer<Int>) -> R) -> R {
+        all.withUnsafeBufferPointer { items in
+            order.withUnsafeBufferPointer { order in body(items, UnsafeBufferPointer(rebasing: order[offset..<offset + count])) }
+        }
+    }
+}
+
 /// Ranking: services that fit, by score, highest first; ties are broken by the rules the
 /// catalog declares (catalog.json `ranking.tieBreak`), then by service id, and the output
 /// says which decided. When nothing fits, the service still
@@ -274,8 +318,8 @@ public enum Ranking {
     public struct Ranked: Sendable {
         public var pick: Assessment
         /// Services that fit, below the pick, best first.
-        public var rest: [Assessment]
-        public var excluded: [Assessment]
+        public var rest: RankedAssessments
+        public var excluded: RankedAssessments
         /// Whether nothing fits and the pick is the fallback.
         public var relaxed: Bool
     }
@@ -351,8 +395,8 @@ public enum Ranking {
             }
         }
         if eligibleCount > 0 {
-            return Ranked(pick: all[order[0]], rest: order[1..<eligibleCount].map { all[$0] },
-                          excluded: order[eligibleCount...].map { all[$0] }, relaxed: false)
+            return Ranked(pick: all[order[0]], rest: RankedAssessments(all, order: order, 1..<eligibleCount),
+                          excluded: RankedAssessments(all, order: order, eligibleCount..<n), relaxed: false)
         }
         let byScore: (Int, Int) -> Bool = { a, b in
             all[a].score != all[b].score ? all[a].score > all[b].score : tieBreakPosition[a] < tieBreakPosition[b]
@@ -364,7 +408,9 @@ public enum Ranking {
             if severities[a] != severities[b] { return severities[a] < severities[b] }
             return byScore(a, b)
         }
-        return Ranked(pick: all[fallback[0]], rest: [], excluded: fallback.dropFirst().sorted(by: byScore).map { all[$0] }, relaxed: true)
+        let ordered = [fallback[0]] + fallback.dropFirst().sorted(by: byScore)
+        return Ranked(pick: all[fallback[0]], rest: RankedAssessments(all, order: ordered, 1..<1),
+                      excluded: RankedAssessments(all, order: ordered, 1..<n), relaxed: true)
     }
 
     /// Sorts `range` of `items` by `before` (a strict weak order), keeping equal items in

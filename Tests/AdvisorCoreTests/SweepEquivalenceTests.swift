@@ -96,6 +96,31 @@ import Testing
         #expect(relaxed > 0)
     }
 
+    /// The ranked lists read the assessments where they lie: the pick, the rest and the
+    /// excluded are every assessment once, the rest eligible and by score, and the lists lent
+    /// (`withLent`, batch's writer) hold what their subscripts give.
+    @Test func rankedListsHoldEveryAssessmentOnce() {
+        var checked = 0
+        for profile in sweptProfiles(stride: 97) {
+            let all = engine.assess(profile, withReasons: false)
+            let ranked = engine.rank(all)
+            let ids = [ranked.pick.service.id] + ranked.rest.map(\.service.id) + ranked.excluded.map(\.service.id)
+            #expect(ids.sorted() == all.map(\.service.id).sorted(), "\(profile)")
+            #expect(ranked.rest.allSatisfy { !$0.isExcluded }, "\(profile)")
+            #expect(zip(ranked.rest, ranked.rest.dropFirst()).allSatisfy { $0.score >= $1.score }, "\(profile)")
+            if !ranked.relaxed { #expect(ranked.excluded.allSatisfy { $0.isExcluded }, "\(profile)") }
+            for list in [ranked.rest, ranked.excluded] {
+                let lent = list.withLent { items, positions in positions.map { items[$0].service.id } }
+                #expect(lent == list.map(\.service.id), "\(profile)")
+                #expect(list.indices == 0..<list.count)
+            }
+            checked += 1
+        }
+        #expect(checked > 100)
+        let plain = RankedAssessments(engine.assess(Profile(answers: ["data-shape": .choice("graph")]), withReasons: false))
+        #expect(plain.map(\.service.id) == sharedCatalog.services.map(\.id))
+    }
+
     @Test func memoisedCostsPickAsTheEstimates() {
         var lowestCost = 0
         // lowest-cost with the costs the sweep keeps by estimate inputs: the same favoured services.
