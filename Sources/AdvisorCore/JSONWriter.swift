@@ -180,10 +180,39 @@ public struct JSONWriter: ~Copyable {
     public mutating func range(_ r: CostRange?) {
         guard let r else { return raw("null") }
         raw(#"{"low":"#)
-        number(CostRange.cents(r.low))
+        cents(CostRange.cents(r.low))
         raw(#","high":"#)
-        number(CostRange.cents(r.high))
+        cents(CostRange.cents(r.high))
         byte(UInt8(ascii: "}"))
+    }
+
+    /// A figure to the cent (`CostRange.cents`) as `number` writes it, from its count of cents:
+    /// below 2^31 the figure lies within half a unit in its last place (at most 2^-23) of that
+    /// count over 100, so `number`'s six decimals are the cents and zeros, which it drops.
+    /// Above, and for a figure not finite, `number` itself. (Some 40 figures a batch line:
+    /// the six decimals and the zeros trimmed cost more than the cents.)
+    mutating func cents(_ v: Double) {
+        guard v.magnitude < 2_147_483_648 else { return number(v) }
+        let k = Int64((v * 100).rounded())
+        var whole = k.magnitude / 100
+        let c = k.magnitude % 100
+        // Laid out at the end of the room reserved, then moved to where the text goes on.
+        reserve(24)
+        let end = base + count + 24
+        var start = end
+        if c != 0 {
+            if c % 10 == 0 {
+                start -= 1; start.pointee = UInt8(48 + c / 10)
+            } else {
+                start -= 2; start[0] = UInt8(48 + c / 10); start[1] = UInt8(48 + c % 10)
+            }
+            start -= 1; start.pointee = UInt8(ascii: ".")
+        }
+        repeat { start -= 1; start.pointee = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
+        if k < 0 { start -= 1; start.pointee = UInt8(ascii: "-") }
+        let length = end - start
+        UnsafeMutableRawPointer(base + count).copyMemory(from: start, byteCount: length)
+        count += length
     }
 
     /// What `body` appends to an array (a writer of AdvisorCore's that writes into one).

@@ -62,6 +62,32 @@ import Testing
         }
     }
 
+    /// A cost range's figures, written from their cents (`JSONWriter.range`), are the bytes
+    /// the tree writes for the same figures to the cent: every count of digits, both sides of
+    /// 2^31 (where the writer leaves the cents for `number`), negatives, zero, and figures
+    /// that are not finite.
+    @Test func figuresToTheCentAreWrittenAsTheTreeWritesThem() {
+        var figures: [Double] = [0, -0.0, 0.004, 0.005, 0.015, -0.005, 0.1, 0.999, 1.005, 2.675, 179498335.53, 621332637.75,
+                                 2_147_483_647.99, 2_147_483_647.995, 2_147_483_648, 2_147_483_648.01, -2_147_483_647.99, 1e15, 9e15, 1e20,
+                                 .infinity, -.infinity, .nan, .ulpOfOne, 1 / 3, 2 / 3]
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        for i in 0..<20_000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let cents = Double(state >> 11 % 64 == 0 ? 1 : (state >> 20) % (1 << UInt64(i % 44 + 1)))
+            let sign: Double = i % 5 == 0 ? -1 : 1
+            figures.append(sign * cents / 100)
+            figures.append(sign * Double(state >> 12) / Double(1 << 40) * pow(10, Double(i % 12)))
+        }
+        for x in figures {
+            var w = JSONWriter(capacity: 16)
+            w.range(CostRange(low: x, high: -x))
+            var written: [UInt8] = []
+            w.flush(into: &written)
+            let tree = JSON.object([("low", .number(CostRange.cents(x))), ("high", .number(CostRange.cents(-x)))]).compactBytes()
+            #expect(written == tree, "\(x)")
+        }
+    }
+
     /// Every profile of the equivalence tests' generator (every question; migrations,
     /// Regions, lowest-cost, no answer at all), with and without what-if.
     @Test func recommendationsAreWrittenAsTheTreeWritesThem() throws {
