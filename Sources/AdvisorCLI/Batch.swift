@@ -597,17 +597,24 @@ enum Batch {
                 let reusable = pending.scanned.map { ($0.id == nil) == (simple.id == nil) } ?? false
                 return .answer(Rendered(text, tail: tail), id: nil, reusable: reusable)
             }
-            let parsed = simple.map { read -> Result<(Profile, JSON?, String?), LineError> in
-                .success((read.profile, read.id.map { .string(String(decoding: bytes[$0.lowerBound + 1..<$0.upperBound - 1], as: UTF8.self)) },
-                          read.id.map { String(decoding: bytes[$0], as: UTF8.self) }))
-            } ?? parse(bytes, catalog: engine.catalog)
-            switch parsed {
+            if let simple {
+                // A JSON line (a CSV row read so is written above), written straight into
+                // bytes: the same bytes as Render.json's tree. Its id, when it has one, is a
+                // plain string (printable ASCII without a quote or backslash: nothing to
+                // escape), so its JSON is its bytes as the line has them, quotes included; the
+                // string made of them and written again came to the same bytes.
+                // Reused by the line's key only when the scan saw the id the reader saw.
+                let reusable = pending.scanned.map { ($0.id == nil) == (simple.id == nil) } ?? false
+                writer.recommendation(engine.recommend(simple.profile, answers: simple.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true, withEstimates: false),
+                                      catalog: engine.catalog, engine: engine, estimates: estimates!, line: simple)
+                return .answer(writer.line(), id: simple.id.map { Array(bytes[$0]) }, reusable: reusable)
+            }
+            switch parse(bytes, catalog: engine.catalog) {
             case let .success((profile, id, idSource)):
                 // Reused by the line's key only when the scan saw the id the parser saw.
                 let reusable = pending.scanned.map { ($0.id == nil) == (id == nil) } ?? false
                 if !csv {
-                    // Written straight into bytes: the same bytes as Render.json's tree.
-                    writer.recommendation(engine.recommend(profile, answers: simple?.answers, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true, withEstimates: false), catalog: engine.catalog, engine: engine, estimates: estimates!, line: simple)
+                    writer.recommendation(engine.recommend(profile, withWhatIf: withWhatIf, memo: &reasons, onlyShown: true, withEstimates: false), catalog: engine.catalog, engine: engine, estimates: estimates!)
                     return .answer(writer.line(), id: id.map { Array(idJSON($0, source: idSource).utf8) }, reusable: reusable)
                 }
                 text.removeAll(keepingCapacity: true)
