@@ -91,13 +91,6 @@ public struct PriceCitation: Sendable, Equatable {
         storage = Storage(text: text, source: source, asOf: asOf, json: json)
     }
 
-    /// Hands `body` the kept JSON's bytes, lent from the citation's box; false when none is kept.
-    func withKeptJSON(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        guard storage.json != nil else { return false }
-        storage.json!.withUnsafeBytes(body)
-        return true
-    }
-
     public static func == (a: PriceCitation, b: PriceCitation) -> Bool {
         a.text == b.text && a.source == b.source && a.asOf == b.asOf
     }
@@ -350,7 +343,7 @@ extension Engine {
 public final class EstimateWorkspace {
     let multi: EstimateBuilder
     /// The single-AZ end, made when availability is first unanswered.
-    private(set) lazy var single = EstimateBuilder(table: multi.table, citations: multi.citations)
+    private(set) lazy var single = EstimateBuilder(table: multi.table, citations: multi.citations, keptJSON: multi.keptJSON)
 
     /// The prices each service's model looked up last, single-AZ and Multi-AZ, by the
     /// service's position in the catalog.
@@ -431,6 +424,11 @@ final class EstimateBuilder {
     /// Each price's citation by position in the table, with its JSON, written once
     /// (`Engine.prepareEstimates`); empty when each estimate writes those it cites.
     let citations: [PriceCitation]
+    /// The citations' kept JSON laid end to end, and where each ends (price i's runs from the
+    /// end of i - 1, or 0, to `ends[i]`); empty unless every citation kept its JSON. Written
+    /// from here, a citation is not copied nor its JSON's list counted in and out (some 25
+    /// citations a batch line: a hundred references counted).
+    let keptJSON: (bytes: [UInt8], ends: [Int])
     /// Literals, each the same text wherever it is made: compared by their bytes where they
     /// lie (a handful an estimate, five estimates a line), never made strings to be written.
     var assumptions: [StaticString] = []
@@ -446,9 +444,22 @@ final class EstimateBuilder {
 
     /// A builder for no service yet (`reset` sets it up), with the prices it looks up and
     /// their citations (empty: each estimate writes those it cites).
-    init(table: PriceTable, citations: [PriceCitation]) {
+    init(table: PriceTable, citations: [PriceCitation], keptJSON: (bytes: [UInt8], ends: [Int])? = nil) {
         self.table = table
         self.citations = citations
+        if let keptJSON {
+            self.keptJSON = keptJSON
+        } else if !citations.isEmpty, citations.allSatisfy({ $0.json != nil }) {
+            var bytes: [UInt8] = [], ends: [Int] = []
+            ends.reserveCapacity(citations.count)
+            for c in citations {
+                bytes += c.json!
+                ends.append(bytes.count)
+            }
+            self.keptJSON = (bytes, ends)
+        } else {
+            self.keptJSON = ([], [])
+        }
         // Room for what a model adds, given once: grown an element at a time, these lists
         // took some 20 allocations a batch line.
         used.reserveCapacity(8)
@@ -912,12 +923,22 @@ final class EstimateBuilder {
         w.raw(#","region":"#)
         w.string(region)
         w.raw(#","prices":["#)
-        for i in used.indices {
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            // A kept citation's JSON lent where it lies, not copied out with the citation.
-            if !citations.isEmpty, citations[used[i]].withKeptJSON({ w.append($0) }) { continue }
-            let c = citation(used[i])
-            w.appending { c.appendJSON(to: &$0) }
+        if !keptJSON.ends.isEmpty {
+            keptJSON.bytes.withUnsafeBytes { bytes in
+                keptJSON.ends.withUnsafeBufferPointer { ends in
+                    for i in used.indices {
+                        if i > 0 { w.byte(UInt8(ascii: ",")) }
+                        let p = used[i], start = p == 0 ? 0 : ends[p - 1]
+                        w.append(UnsafeRawBufferPointer(rebasing: bytes[start..<ends[p]]))
+                    }
+                }
+            }
+        } else {
+            for i in used.indices {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                let c = citation(used[i])
+                w.appending { c.appendJSON(to: &$0) }
+            }
         }
         w.raw(#"],"assumptions":"#)
         w.strings(forEachAssumption)
