@@ -51,7 +51,6 @@ extension JSONWriter {
 
     mutating func strings(_ list: [String]) { array(list) { $0.string($1) } }
 
-    mutating func findings(_ list: [Finding], withSource: Bool) { array(list) { $0.finding($1, withSource: withSource) } }
 
     /// The recommendation, its estimates among them.
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {

@@ -5,14 +5,17 @@
 /// count instead of one per string and array. A change replaces the box (a finding is seldom
 /// changed once written).
 public struct Finding: Equatable, Sendable {
-    final class Storage: Sendable {
+    final class Storage: @unchecked Sendable {  // every field is set once, its kept bytes too
         let rule: String
         let text: String
         let source: String
         let weight: Double
         let subjectLength: Int
-        let json: [UInt8]?
-        let jsonWithoutSource: [UInt8]?
+        /// The kept JSON with and without the source, in memory of the box's own, freed with
+        /// it: read through a pointer, not out of a list (a list read out of the box is counted
+        /// in and out).
+        let json: UnsafeRawBufferPointer?
+        let jsonWithoutSource: UnsafeRawBufferPointer?
 
         init(rule: String, text: String, source: String, weight: Double, subjectLength: Int, json: [UInt8]?, jsonWithoutSource: [UInt8]?) {
             self.rule = rule
@@ -20,12 +23,24 @@ public struct Finding: Equatable, Sendable {
             self.source = source
             self.weight = weight
             self.subjectLength = subjectLength
-            self.json = json
-            self.jsonWithoutSource = jsonWithoutSource
+            self.json = json.map(Storage.kept)
+            self.jsonWithoutSource = jsonWithoutSource.map(Storage.kept)
+        }
+
+        deinit {
+            json?.deallocate()
+            jsonWithoutSource?.deallocate()
+        }
+
+        /// `bytes` in memory of their own (at least a byte, so there is always some to free).
+        static func kept(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
+            let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
+            bytes.withUnsafeBytes { memory.copyMemory(from: $0) }
+            return UnsafeRawBufferPointer(start: memory.baseAddress, count: bytes.count)
         }
     }
 
-    private var storage: Storage
+    fileprivate var storage: Storage
 
     /// A new box with the fields given, the others as they are. A change to what the JSON
     /// shows drops the JSON written from it.
@@ -34,7 +49,7 @@ public struct Finding: Equatable, Sendable {
         let shown = rule != nil || text != nil || weight != nil
         storage = Storage(rule: rule ?? old.rule, text: text ?? old.text, source: source ?? old.source, weight: weight ?? old.weight,
                           subjectLength: subjectLength ?? old.subjectLength,
-                          json: shown || source != nil ? nil : old.json, jsonWithoutSource: shown ? nil : old.jsonWithoutSource)
+                          json: shown || source != nil ? nil : old.json.map(Array.init), jsonWithoutSource: shown ? nil : old.jsonWithoutSource.map(Array.init))
     }
 
     public var rule: String {
@@ -63,11 +78,11 @@ public struct Finding: Equatable, Sendable {
     /// The finding as a JSON object with its source (`appendJSON`), written once and kept
     /// with a memoised reason (`ReasonMemo`); nil when it is written per use. Not part of
     /// the finding's value: two findings with the same fields are equal either way.
-    public var json: [UInt8]? { storage.json }
+    public var json: [UInt8]? { storage.json.map(Array.init) }
     /// The same without its source (how why-not lists show a finding: a penalty, or the
     /// pick's gain), written once with `json` for a kept penalty and for the pick's gains
     /// (`Engine.Gains`); nil when written per use.
-    public var jsonWithoutSource: [UInt8]? { storage.jsonWithoutSource }
+    public var jsonWithoutSource: [UInt8]? { storage.jsonWithoutSource.map(Array.init) }
 
     /// A finding without kept JSON (`keepJSON` writes it from the fields, so it always says
     /// what they say).
@@ -98,20 +113,15 @@ public struct Finding: Equatable, Sendable {
     /// Hands `body` the bytes of the kept JSON (with its source or without), lent from the
     /// finding's box rather than copied out of it; false when none is kept.
     public func withKeptJSON(withSource: Bool, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        if withSource {
-            guard storage.json != nil else { return false }
-            storage.json!.withUnsafeBytes(body)
-        } else {
-            guard storage.jsonWithoutSource != nil else { return false }
-            storage.jsonWithoutSource!.withUnsafeBytes(body)
-        }
+        guard let kept = withSource ? storage.json : storage.jsonWithoutSource else { return false }
+        body(kept)
         return true
     }
 
     /// Appends the finding as a JSON object: `rule`, `text`, `weight` unless 0, and `source`
     /// when asked for and not empty (the shape `recommend --format json` gives a finding).
     public func appendJSON(withSource: Bool, to out: inout [UInt8]) {
-        if let kept = withSource ? json : jsonWithoutSource {
+        if let kept = withSource ? storage.json : storage.jsonWithoutSource {
             out.append(contentsOf: kept)
             return
         }
@@ -135,6 +145,21 @@ extension JSONWriter {
     /// A finding as `Finding.appendJSON` writes it: its kept JSON copied in, else written
     /// here from its fields (a reason written anew on each line, a few a batch line), not
     /// into an array first.
+    /// A list of findings as `finding` writes each, in brackets. Each finding's box is read
+    /// where it lies (`_withUnsafeGuaranteedRef`): handed on as a finding, each was counted in
+    /// and out (some 50 a batch line).
+    public mutating func findings(_ list: [Finding], withSource: Bool) {
+        byte(UInt8(ascii: "["))
+        list.withUnsafeBufferPointer { items in
+            for i in items.indices {
+                if i > 0 { byte(UInt8(ascii: ",")) }
+                let kept = Unmanaged.passUnretained(items[i].storage)._withUnsafeGuaranteedRef { withSource ? $0.json : $0.jsonWithoutSource }
+                if let kept { append(kept) } else { finding(items[i], withSource: withSource) }
+            }
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
     public mutating func finding(_ f: borrowing Finding, withSource: Bool) {
         if f.withKeptJSON(withSource: withSource, { append($0) }) { return }
         raw(#"{"rule":"#)
