@@ -141,6 +141,15 @@ public struct Finding: Equatable, Sendable {
     }
 }
 
+extension Finding.Storage: CustomReflectable {
+    /// The kept JSON shown as its bytes, not as where they lie: equal findings reflect the same
+    /// wherever their JSON was kept (tests compare recommendations made by two engines so).
+    var customMirror: Mirror {
+        Mirror(self, children: ["rule": rule, "text": text, "source": source, "weight": weight, "subjectLength": subjectLength,
+                                "json": json.map(Array.init) as [UInt8]? as Any, "jsonWithoutSource": jsonWithoutSource.map(Array.init) as [UInt8]? as Any])
+    }
+}
+
 extension JSONWriter {
     /// A finding as `Finding.appendJSON` writes it: its kept JSON copied in, else written
     /// here from its fields (a reason written anew on each line, a few a batch line), not
