@@ -51,7 +51,6 @@ extension JSONWriter {
 
     mutating func strings(_ list: [String]) { array(list) { $0.string($1) } }
 
-
     /// The recommendation, its estimates among them.
     mutating func recommendation(_ r: Recommendation, catalog: Catalog) {
         precondition(r.estimatesComputed, "a recommendation made without its estimates is written with the engine that made it")

@@ -43,12 +43,6 @@ public struct JSONWriter: ~Copyable {
         count = 0
     }
 
-    /// Hands `body` what was written so far, then goes on from empty.
-    public mutating func take<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
-        defer { count = 0 }
-        return body(UnsafeRawBufferPointer(start: base, count: count))
-    }
-
     /// Hands over what was written so far in memory of its own, exactly as long (at least one
     /// byte), for the caller to `free`; goes on from empty in a new buffer of the same room (at
     /// most 64 KB: one long line does not make every later one take a long buffer).
