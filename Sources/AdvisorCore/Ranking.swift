@@ -32,6 +32,9 @@ public struct Finding: Equatable, Sendable {
             jsonWithoutSource?.deallocate()
         }
 
+        /// The kept JSON with its source or without; nil when none is kept.
+        @inline(__always) func json(withSource: Bool) -> UnsafeRawBufferPointer? { withSource ? json : jsonWithoutSource }
+
         /// `bytes` in memory of their own (at least a byte, so there is always some to free).
         static func kept(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
             let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
@@ -113,7 +116,7 @@ public struct Finding: Equatable, Sendable {
     /// Hands `body` the bytes of the kept JSON (with its source or without), lent from the
     /// finding's box rather than copied out of it; false when none is kept.
     public func withKeptJSON(withSource: Bool, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-        guard let kept = withSource ? storage.json : storage.jsonWithoutSource else { return false }
+        guard let kept = storage.json(withSource: withSource) else { return false }
         body(kept)
         return true
     }
@@ -121,7 +124,7 @@ public struct Finding: Equatable, Sendable {
     /// Appends the finding as a JSON object: `rule`, `text`, `weight` unless 0, and `source`
     /// when asked for and not empty (the shape `recommend --format json` gives a finding).
     public func appendJSON(withSource: Bool, to out: inout [UInt8]) {
-        if let kept = withSource ? storage.json : storage.jsonWithoutSource {
+        if let kept = storage.json(withSource: withSource) {
             out.append(contentsOf: kept)
             return
         }
@@ -151,9 +154,6 @@ extension Finding.Storage: CustomReflectable {
 }
 
 extension JSONWriter {
-    /// A finding as `Finding.appendJSON` writes it: its kept JSON copied in, else written
-    /// here from its fields (a reason written anew on each line, a few a batch line), not
-    /// into an array first.
     /// A list of findings as `finding` writes each, in brackets. Each finding's box is read
     /// where it lies (`_withUnsafeGuaranteedRef`): handed on as a finding, each was counted in
     /// and out (some 50 a batch line).
@@ -162,15 +162,23 @@ extension JSONWriter {
         list.withUnsafeBufferPointer { items in
             for i in items.indices {
                 if i > 0 { byte(UInt8(ascii: ",")) }
-                let kept = Unmanaged.passUnretained(items[i].storage)._withUnsafeGuaranteedRef { withSource ? $0.json : $0.jsonWithoutSource }
-                if let kept { append(kept) } else { finding(items[i], withSource: withSource) }
+                let kept = Unmanaged.passUnretained(items[i].storage)._withUnsafeGuaranteedRef { $0.json(withSource: withSource) }
+                if let kept { append(kept) } else { fields(of: items[i], withSource: withSource) }
             }
         }
         byte(UInt8(ascii: "]"))
     }
 
+    /// A finding as `Finding.appendJSON` writes it: its kept JSON copied in, else written
+    /// here from its fields (a reason written anew on each line, a few a batch line), not
+    /// into an array first.
     public mutating func finding(_ f: borrowing Finding, withSource: Bool) {
         if f.withKeptJSON(withSource: withSource, { append($0) }) { return }
+        fields(of: f, withSource: withSource)
+    }
+
+    /// A finding written from its fields (`finding` without kept JSON).
+    private mutating func fields(of f: borrowing Finding, withSource: Bool) {
         raw(#"{"rule":"#)
         string(f.rule)
         raw(#","text":"#)
