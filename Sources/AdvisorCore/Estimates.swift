@@ -322,16 +322,18 @@ extension Engine {
                 let multi = b.parts[i]
                 if let lo = single.parts[i].monthlyUSD, let hi = multi.monthlyUSD, lo != hi {
                     var basis: Sentence = "single-AZ: "
-                    basis += single.parts[i].basis
+                    single.withBasis(i) { basis.bytes.append(contentsOf: $0) }
                     basis += "; Multi-AZ: "
-                    basis += multi.basis
+                    b.withBasis(i) { basis.bytes.append(contentsOf: $0) }
                     b.parts[i].monthlyUSD = CostRange(low: min(lo.low, hi.low), high: max(lo.high, hi.high))
-                    b.parts[i].basis = basis
+                    let start = b.basisText.count
+                    b.basisText.append(contentsOf: basis.bytes)
+                    b.parts[i].basis = start..<b.basisText.count
                     merged = true
                 }
             }
             if merged {
-                b.assumptions.append("availability not answered: the low end is single-AZ, the high end Multi-AZ")
+                b.assume(.availabilityUnanswered)
             }
         }
         return b
@@ -429,12 +431,14 @@ final class EstimateBuilder {
     /// from here, a citation is not copied nor its JSON's list counted in and out (some 25
     /// citations a batch line: a hundred references counted).
     let keptJSON: (bytes: [UInt8], ends: [Int])
-    /// Literals, each the same text wherever it is made: compared by their bytes where they
-    /// lie (a handful an estimate, five estimates a line), never made strings to be written.
-    var assumptions: [StaticString] = []
+    /// The parts' bases, laid end to end (a part holds where its own lies): kept from one
+    /// estimate to the next, not a list of bytes for each part made and freed.
+    var basisText: [UInt8] = []
+    /// Each once, in the order first made (`assume`; `made` says which are in).
+    private(set) var assumptions: [Assumption] = []
+    private var made: UInt16 = 0
     var notes: [String] = []
     var fellBack = false
-    var unpriced: [String] = []
     /// Set by the parts sized from the request rate.
     var pricesTheLoad = false
     /// The prices this service's model looked up last (nil: each is looked up in the table),
@@ -465,6 +469,7 @@ final class EstimateBuilder {
         used.reserveCapacity(8)
         parts.reserveCapacity(4)
         assumptions.reserveCapacity(4)
+        basisText.reserveCapacity(1024)
     }
 
     /// Empty, for an estimate of `service` in `region`; the lists keep their room. `sequence`:
@@ -475,11 +480,13 @@ final class EstimateBuilder {
         self.multiAZ = multiAZ
         self.sequence = sequence
         lookedUp = 0
+        // The parts hold no references: emptied, nothing is released.
         parts.removeAll(keepingCapacity: true)
+        basisText.removeAll(keepingCapacity: true)
         used.removeAll(keepingCapacity: true)
         assumptions.removeAll(keepingCapacity: true)
-        notes.removeAll(keepingCapacity: true)
-        unpriced.removeAll(keepingCapacity: true)
+        made = 0
+        if !notes.isEmpty { notes.removeAll(keepingCapacity: true) }
         fellBack = false
         pricesTheLoad = false
     }
@@ -497,28 +504,42 @@ final class EstimateBuilder {
                 if k == sequence.looked.count { sequence.looked.append((key, owner, found)) } else { sequence.looked[k] = (key, owner, found) }
             }
         }
-        guard let (i, fell) = found else {
-            unpriced.append(key)
-            return nil
-        }
+        guard let (i, fell) = found else { return nil }
         if fell { fellBack = true }
         // One position per (service, dimension, Region): the same price is the same position.
         if !used.contains(i) { used.append(i) }
         return table.usd[i]
     }
 
-    /// A part as the builder keeps it: `EstimatePart` with its basis as written, in bytes
-    /// (made a string only for an `Estimate`).
+    /// A part as the builder keeps it: `EstimatePart` with its basis where it lies in
+    /// `basisText` (made a string only for an `Estimate`). Holds no reference: some four
+    /// parts an estimate, five estimates a line, emptied and made again without a reference
+    /// counted or a list freed.
     struct Part {
-        var item: String
+        var item: Item
         var monthlyUSD: CostRange?
-        var basis: Sentence
-        var missing: [String]
+        var basis: Range<Int>
+        var missing: MissingKeys
     }
 
-    /// Adds a part; its basis is a `Sentence` (written into bytes: a few for every estimate).
-    func add(_ item: String, _ value: CostRange?, _ basis: Sentence, missing: [String] = []) {
-        parts.append(Part(item: item, monthlyUSD: value, basis: basis, missing: value == nil ? missing : []))
+    /// Adds a part; its basis is a `Sentence`, copied into `basisText`.
+    func add(_ item: Item, _ value: CostRange?, _ basis: Sentence, missing: MissingKeys = []) {
+        let start = basisText.count
+        basisText.append(contentsOf: basis.bytes)
+        parts.append(Part(item: item, monthlyUSD: value, basis: start..<basisText.count, missing: value == nil ? missing : []))
+    }
+
+    /// Part `i`'s basis, as it is written.
+    func withBasis<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        basisText.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[parts[i].basis])) }
+    }
+
+    /// Makes `assumption`, unless it is made already.
+    func assume(_ assumption: Assumption) {
+        let bit: UInt16 = 1 << assumption.rawValue
+        guard made & bit == 0 else { return }
+        made |= bit
+        assumptions.append(assumption)
     }
 
     // MARK: the models
@@ -590,18 +611,13 @@ final class EstimateBuilder {
         pricesTheLoad = true
         let low = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.low)
         let high = CostMath.size(forVCPUs: rate / CostMath.requestsPerVCPU.high)
-        assumptions.append(Self.sizingAssumption)
+        assume(.sizing)
         if rate / CostMath.requestsPerVCPU.high > CostMath.sizes[CostMath.sizes.count - 1].vcpus {
             let note: Sentence = "\(amount: rate) requests per second may need more than one \(family).16xlarge: readers or shards not counted"
             notes.append(note.string)
         }
         return (low, high)
     }
-
-    /// What `sizes` assumes, a literal (`CostMath.requestsPerVCPU`'s figures; LineCostTests
-    /// holds them together): a string made at run time would be one object every thread
-    /// counts references to.
-    static let sizingAssumption: StaticString = "one vCPU serves 1000 (low) to 250 (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
 
     /// The RDS instance price keys, single-AZ and Multi-AZ, written out (literals: no thread
     /// counts references to them); each is its template with `%` filled, which
@@ -630,9 +646,9 @@ final class EstimateBuilder {
                 basis += "; plus one cross-Region read replica of the same size, single-AZ"
             }
             if let licence { basis += "; \(licence)" }
-            add("instances", range, basis)
+            add(.instances, range, basis)
         } else {
-            add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
+            add(.instances, nil, "the instance size follows from the request rate", missing: [.throughput])
         }
         let storageRate = price(multiAZ ? "storage-gp3-multi-az" : "storage-gp3-single-az")
         if let gb = w.gigabytes, let storageRate {
@@ -642,10 +658,10 @@ final class EstimateBuilder {
                 monthly += gb * replica
                 basis += "; plus the replica's \(gigabytes: gb) GB at $\(number: replica)"
             }
-            add("storage", CostRange(monthly), basis)
-            assumptions.append("gp3 includes 3,000 IOPS (12,000 from 400 GB for most engines) and 125 MiB/s at no charge; IOPS beyond are billed and not counted")
+            add(.storage, CostRange(monthly), basis)
+            assume(.gp3)
         } else {
-            add("storage", nil, "storage is billed per GB-month of allocated storage", missing: ["data-size"])
+            add(.storage, nil, "storage is billed per GB-month of allocated storage", missing: [.dataSize])
         }
     }
 
@@ -658,32 +674,32 @@ final class EstimateBuilder {
         if let s = sizes(w, family: family), let hourly {
             let count = (1 + readers) * clusters
             let cost = { (v: Double) in count * hourly * v / 2 * CostMath.hoursPerMonth }
-            add("instances", CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
+            add(.instances, CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
                 "\(number: count) × \(family).\(s.low.name) to \(family).\(s.high.name) (a writer\(multiAZ ? " and a reader in another AZ" : ", no reader: single-AZ")\(w.regions > 1 ? ", in each of 2 Regions" : "")), 730 h at $\(number: hourly) per large-hour × vCPUs/2")
         } else {
-            add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
+            add(.instances, nil, "the instance size follows from the request rate", missing: [.throughput])
         }
         let storageRate = price(storageKey)
         if let gb = w.gigabytes, let storageRate {
-            add("storage", CostRange(gb * clusters * storageRate),
+            add(.storage, CostRange(gb * clusters * storageRate),
                 "\(gigabytes: gb) GB at $\(number: storageRate) per GB-month (\(name)), billed once however many AZs and readers\(w.regions > 1 ? ", in each of 2 Regions" : "")")
         } else {
-            add("storage", nil, "the cluster volume is billed per GB-month", missing: ["data-size"])
+            add(.storage, nil, "the cluster volume is billed per GB-month", missing: [.dataSize])
         }
         let ioRate = price(ioKey)
-        var missing: [String] = []
-        if w.requestsPerSecond == nil { missing.append("throughput") }
-        if w.readShare == nil { missing.append("read-share") }
-        if w.itemBytes == nil { missing.append("item-size") }
+        var missing: MissingKeys = []
+        if w.requestsPerSecond == nil { missing.insert(.throughput) }
+        if w.readShare == nil { missing.insert(.readShare) }
+        if w.itemBytes == nil { missing.insert(.itemSize) }
         if missing.isEmpty, let rate = w.requestsPerSecond, let share = w.readShare, let bytes = w.itemBytes, let ioRate {
             let writes = rate * (1 - share) * (bytes / 4096).rounded(.up)
             let reads = rate * share * (bytes / readPage).rounded(.up)
             let low = writes * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
             let high = (writes + reads) * CostMath.secondsPerMonth / 1_000_000 * ioRate * clusters
-            add("I/O", CostRange(low: low, high: high),
+            add(.io, CostRange(low: low, high: high),
                 "\(amount: writes) write I/Os per second (4 KB units) at the low end, plus \(amount: reads) read I/Os (\(Int(readPage / 1024)) KB pages, every read missing the cache) at the high end, sustained for 2,628,000 s, at $\(number: ioRate) per million")
         } else {
-            add("I/O", nil, "I/O follows from the request rate, the read share and the item size", missing: missing)
+            add(.io, nil, "I/O follows from the request rate, the read share and the item size", missing: missing)
         }
     }
 
@@ -694,18 +710,18 @@ final class EstimateBuilder {
             var writes = 0.0
             if w.regions > 1 {
                 if let share = w.readShare { writes = rate * (1 - share) } else {
-                    add("DPUs", nil, "multi-Region clusters bill replicated writes again", missing: ["read-share"])
+                    add(.dpus, nil, "multi-Region clusters bill replicated writes again", missing: [.readShare])
                     storage(w, key: "storage", copies: Double(w.regions), text: "one logical copy per Region")
                     return
                 }
             }
             let units = (rate + writes) * CostMath.secondsPerMonth
             pricesTheLoad = true
-            add("DPUs", CostRange(low: units * perRequest.low / 1_000_000 * dpu, high: units * perRequest.high / 1_000_000 * dpu),
+            add(.dpus, CostRange(low: units * perRequest.low / 1_000_000 * dpu, high: units * perRequest.high / 1_000_000 * dpu),
                 "\(amount: units) requests a month\(w.regions > 1 ? " (replicated writes counted again)" : "") at an assumed \(perRequest.low) to \(perRequest.high) DPU per request (AWS publishes no per-request figure), $\(number: dpu) per million DPUs")
-            assumptions.append("Aurora DSQL: 0.1 to 0.5 DPU per request (AWS meters compute, bytes read and bytes written, and publishes no per-request figure; measure with CloudWatch's DPU metrics); the free 100,000 DPUs and 1 GB a month are not subtracted")
+            assume(.dsql)
         } else {
-            add("DPUs", nil, "DPUs follow from the request rate", missing: ["throughput"])
+            add(.dpus, nil, "DPUs follow from the request rate", missing: [.throughput])
         }
         storage(w, key: "storage", copies: Double(w.regions), text: "one logical copy per Region, replicated across three AZs at no extra charge")
     }
@@ -714,9 +730,9 @@ final class EstimateBuilder {
         let rate = price(key)
         if let gb = w.gigabytes, let rate {
             let monthly = gb * copies * rate * (perHour ? CostMath.hoursPerMonth : 1)
-            add("storage", CostRange(monthly), "\(gigabytes: gb) GB\(copies > 1 ? " × \(JSON.format(number: copies))" : "") at $\(number: rate) per GB-\(perHour ? "hour × 730" : "month") (\(text))")
+            add(.storage, CostRange(monthly), "\(gigabytes: gb) GB\(copies > 1 ? " × \(JSON.format(number: copies))" : "") at $\(number: rate) per GB-\(perHour ? "hour × 730" : "month") (\(text))")
         } else {
-            add("storage", nil, "storage is billed per GB-\(perHour ? "hour" : "month")", missing: ["data-size"])
+            add(.storage, nil, "storage is billed per GB-\(perHour ? "hour" : "month")", missing: [.dataSize])
         }
     }
 
@@ -725,10 +741,10 @@ final class EstimateBuilder {
     func requestUnits(_ w: Workload, read: (onDemand: String, provisioned: String), write: (onDemand: String, provisioned: String), storageKey: String,
                                replicated: (onDemand: String, provisioned: String)?) {
         let prices = (price(read.onDemand), price(write.onDemand), price(read.provisioned), price(write.provisioned))
-        var missing: [String] = []
-        if w.requestsPerSecond == nil { missing.append("throughput") }
-        if w.readShare == nil { missing.append("read-share") }
-        if w.itemBytes == nil { missing.append("item-size") }
+        var missing: MissingKeys = []
+        if w.requestsPerSecond == nil { missing.insert(.throughput) }
+        if w.readShare == nil { missing.insert(.readShare) }
+        if w.itemBytes == nil { missing.insert(.itemSize) }
         if missing.isEmpty, let rate = w.requestsPerSecond, let share = w.readShare, let bytes = w.itemBytes,
            let odRead = prices.0, let odWrite = prices.1, let pRead = prices.2, let pWrite = prices.3 {
             let transactional = w.consistency == "acid-transactions"
@@ -738,17 +754,17 @@ final class EstimateBuilder {
             pricesTheLoad = true
             let provisioned = rcu * CostMath.hoursPerMonth * pRead + wcu * CostMath.hoursPerMonth * pWrite
             let onDemand = rcu * CostMath.secondsPerMonth / 1_000_000 * odRead + wcu * CostMath.secondsPerMonth / 1_000_000 * odWrite
-            add("capacity", CostRange(low: min(provisioned, onDemand), high: max(provisioned, onDemand)),
+            add(.capacity, CostRange(low: min(provisioned, onDemand), high: max(provisioned, onDemand)),
                 "\(amount: rcu) RCU and \(amount: wcu) WCU (\(mode.rawValue) reads\(transactional ? ", transactional writes" : "")); provisioned at that peak for 730 h: \(dollars: provisioned); on-demand at that peak for 2,628,000 s: \(dollars: onDemand)")
-            assumptions.append("request units: one 4 KB strongly consistent read (half for eventually consistent, double for transactional), one 1 KB write (double for transactional)")
+            assume(.requestUnits)
             if w.regions > 1, let replicated, let rOD = price(replicated.onDemand), let rP = price(replicated.provisioned) {
                 let low = wcu * CostMath.hoursPerMonth * rP, high = wcu * CostMath.secondsPerMonth / 1_000_000 * rOD
-                add("replicated writes", CostRange(low: min(low, high), high: max(low, high)), "global table in a second Region: \(amount: wcu) replicated WCU, provisioned to on-demand")
+                add(.replicatedWrites, CostRange(low: min(low, high), high: max(low, high)), "global table in a second Region: \(amount: wcu) replicated WCU, provisioned to on-demand")
             } else if w.regions > 1 {
                 notes.append("the second Region's replication is not priced in the table")
             }
         } else {
-            add("capacity", nil, "request units follow from the request rate, the read share and the item size", missing: missing)
+            add(.capacity, nil, "request units follow from the request rate, the read share and the item size", missing: missing)
         }
         storage(w, key: storageKey, copies: Double(w.regions), text: "three AZs included\(w.regions > 1 ? "; a copy in each Region" : "")")
     }
@@ -756,26 +772,26 @@ final class EstimateBuilder {
     func cacheServerless(_ w: Workload) {
         storage(w, key: "serverless-data-stored", copies: 1, text: "serverless, data stored; replicated across AZs at no extra charge", perHour: true)
         let ecpu = price("serverless-ecpu")
-        var missing: [String] = []
-        if w.requestsPerSecond == nil { missing.append("throughput") }
-        if w.itemBytes == nil { missing.append("item-size") }
+        var missing: MissingKeys = []
+        if w.requestsPerSecond == nil { missing.insert(.throughput) }
+        if w.itemBytes == nil { missing.insert(.itemSize) }
         if missing.isEmpty, let rate = w.requestsPerSecond, let bytes = w.itemBytes, let ecpu {
             let units = rate * max(1, (bytes / 1024).rounded(.up)) * CostMath.secondsPerMonth
             pricesTheLoad = true
-            add("ECPUs", CostRange(units / 1_000_000 * ecpu), "\(amount: units) ECPUs a month (one per request per KB transferred) at $\(number: ecpu) per million")
+            add(.ecpus, CostRange(units / 1_000_000 * ecpu), "\(amount: units) ECPUs a month (one per request per KB transferred) at $\(number: ecpu) per million")
         } else {
-            add("ECPUs", nil, "ECPUs follow from the request rate and the item size", missing: missing)
+            add(.ecpus, nil, "ECPUs follow from the request rate and the item size", missing: missing)
         }
-        assumptions.append("ElastiCache Serverless; node-based clusters are priced per node-hour instead")
+        assume(.cacheServerless)
     }
 
     func redshift(_ w: Workload) {
         storage(w, key: "managed-storage-rms", copies: 1, text: "Redshift Managed Storage")
         if let rpu = price("serverless-rpu-hour") {
             let hourly = 4 * rpu
-            add("compute", CostRange(low: hourly * 8 * CostMath.hoursPerMonth / 24, high: hourly * CostMath.hoursPerMonth),
+            add(.compute, CostRange(low: hourly * 8 * CostMath.hoursPerMonth / 24, high: hourly * CostMath.hoursPerMonth),
                 "Redshift Serverless at its 4 RPU base, $\(number: rpu) per RPU-hour, busy 8 h a day (low) to all month (high)")
-            assumptions.append("Redshift Serverless bills only while queries run; the hours a day it is busy are assumed")
+            assume(.redshift)
         }
     }
 
@@ -783,10 +799,10 @@ final class EstimateBuilder {
         let nodes = multiAZ ? 2.0 : 1.0
         if let s = sizes(w, family: "r7g"), let hourly = price("instance-hour-r7g-large-search") {
             let cost = { (v: Double) in nodes * hourly * v / 2 * CostMath.hoursPerMonth }
-            add("instances", CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
+            add(.instances, CostRange(low: cost(s.low.vcpus), high: cost(s.high.vcpus)),
                 "\(number: nodes) data node\(nodes > 1 ? "s (one per AZ)" : "") r7g.\(s.low.name) to r7g.\(s.high.name).search at $\(number: hourly) per large-hour × vCPUs/2")
         } else {
-            add("instances", nil, "the node size follows from the request rate", missing: ["throughput"])
+            add(.instances, nil, "the node size follows from the request rate", missing: [.throughput])
         }
         storage(w, key: "ebs-gp3-storage", copies: nodes, text: multiAZ ? "EBS gp3 on each node: a replica per AZ" : "EBS gp3")
     }
@@ -794,44 +810,43 @@ final class EstimateBuilder {
     func influx(_ w: Workload) {
         let deployment = multiAZ ? "multi" : "single"
         if w.requestsPerSecond != nil, let large = price("instance-hour-db-influx-large-\(deployment)-az"), let medium = price("instance-hour-db-influx-medium-\(deployment)-az") {
-            add("instances", CostRange(low: medium * CostMath.hoursPerMonth, high: large * CostMath.hoursPerMonth), "db.influx.medium to db.influx.large, \(multiAZ ? "Multi-AZ" : "single-AZ"), 730 h")
+            add(.instances, CostRange(low: medium * CostMath.hoursPerMonth, high: large * CostMath.hoursPerMonth), "db.influx.medium to db.influx.large, \(multiAZ ? "Multi-AZ" : "single-AZ"), 730 h")
         } else {
-            add("instances", nil, "the instance size follows from the request rate", missing: ["throughput"])
+            add(.instances, nil, "the instance size follows from the request rate", missing: [.throughput])
         }
         storage(w, key: "storage-influx-iops-included-3k-\(deployment)-az", copies: 1, text: "Influx IOPS Included 3K\(multiAZ ? ", Multi-AZ" : "")")
     }
 
     func s3Vectors(_ w: Workload) {
         storage(w, key: "storage", copies: 1, text: "vectors and metadata")
-        var missing: [String] = []
-        if w.requestsPerSecond == nil { missing.append("throughput") }
-        if w.readShare == nil { missing.append("read-share") }
-        if w.itemBytes == nil { missing.append("item-size") }
+        var missing: MissingKeys = []
+        if w.requestsPerSecond == nil { missing.insert(.throughput) }
+        if w.readShare == nil { missing.insert(.readShare) }
+        if w.itemBytes == nil { missing.insert(.itemSize) }
         if missing.isEmpty, let rate = w.requestsPerSecond, let share = w.readShare, let bytes = w.itemBytes, let query = price("query-api-requests"), let put = price("put-data-uploaded") {
             let queries = rate * share * CostMath.secondsPerMonth
             pricesTheLoad = true
             let uploaded = rate * (1 - share) * bytes * CostMath.secondsPerMonth / 1_073_741_824
-            add("requests", CostRange(queries / 1_000_000 * query + uploaded * put),
+            add(.requests, CostRange(queries / 1_000_000 * query + uploaded * put),
                 "\(amount: queries) queries a month at $\(number: query) per million, \(gigabytes: uploaded) GB uploaded at $\(number: put) per GB; query data processed not counted")
         } else {
-            add("requests", nil, "queries and uploads follow from the request rate, the read share and the item size", missing: missing)
+            add(.requests, nil, "queries and uploads follow from the request rate, the read share and the item size", missing: missing)
         }
     }
 
     /// Hands `body` the profile keys the unknown parts need, each once, in the order the parts
     /// name them (`missing` gathers them; `write` writes them as they come).
-    func forEachMissing(_ body: (String) -> Void) {
+    func forEachMissing(_ body: (MissingKeys) -> Void) {
+        var named: MissingKeys = []
         for p in parts.indices {
-            let keys = parts[p].missing
-            for k in keys.indices where !keys[..<k].contains(keys[k]) && !parts[..<p].contains(where: { $0.missing.contains(keys[k]) }) {
-                body(keys[k])
-            }
+            parts[p].missing.subtracting(named).forEach(body)
+            named.formUnion(parts[p].missing)
         }
     }
 
     var missing: [String] {
         var missing: [String] = []
-        forEachMissing { missing.append($0) }
+        forEachMissing { missing.append($0.name) }
         return missing
     }
 
@@ -858,29 +873,17 @@ final class EstimateBuilder {
         return all
     }
 
-    /// What every figure rests on: the first assumption of an estimate with a figure.
-    static let onDemandAssumption: StaticString = "On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted"
-
     /// Hands `body` the assumptions, each once in the order first made, after the one every
-    /// figure rests on. A handful: compared one by one, not hashed.
-    func forEachAssumption(_ body: (StaticString) -> Void) {
-        let onDemand = parts.contains(where: { $0.monthlyUSD != nil })
-        if onDemand { body(Self.onDemandAssumption) }
-        for i in assumptions.indices where !(onDemand && Self.same(assumptions[i], Self.onDemandAssumption)) && !assumptions[..<i].contains(where: { Self.same($0, assumptions[i]) }) {
-            body(assumptions[i])
-        }
-    }
-
-    /// Whether two literals are the same text: the same bytes, where they lie.
-    static func same(_ a: StaticString, _ b: StaticString) -> Bool {
-        // Through `withUTF8Buffer`: `utf8Start` traps for a literal of one scalar.
-        a.withUTF8Buffer { a in b.withUTF8Buffer { b in a.baseAddress == b.baseAddress && a.count == b.count || ReasonMemo.Entry.sameBytes(a, b) } }
+    /// figure rests on (`onDemand`, which no model makes).
+    func forEachAssumption(_ body: (Assumption) -> Void) {
+        if parts.contains(where: { $0.monthlyUSD != nil }) { body(.onDemand) }
+        for a in assumptions where a != .onDemand { body(a) }
     }
 
     var allAssumptions: [String] {
         var all: [String] = []
         all.reserveCapacity(assumptions.count + 1)
-        forEachAssumption { all.append($0.description) }
+        forEachAssumption { all.append($0.text.description) }
         return all
     }
 
@@ -892,7 +895,10 @@ final class EstimateBuilder {
 
     func build() -> Estimate {
         Estimate(service: service, monthlyUSD: total,
-                 parts: parts.map { EstimatePart(item: $0.item, monthlyUSD: $0.monthlyUSD, basis: $0.basis.string, missing: $0.missing) },
+                 parts: parts.indices.map { i in
+                     EstimatePart(item: parts[i].item.name.description, monthlyUSD: parts[i].monthlyUSD,
+                                  basis: withBasis(i) { String(decoding: $0, as: UTF8.self) }, missing: parts[i].missing.names)
+                 },
                  missing: missing, region: region, prices: used.map(citation), assumptions: allAssumptions, notes: allNotes,
                  pricesTheLoad: pricesTheLoad, pricesFellBack: fellBack)
     }
@@ -904,23 +910,35 @@ final class EstimateBuilder {
         w.raw(#","monthlyUSD":"#)
         w.range(total)
         w.raw(#","parts":["#)
-        for i in parts.indices {
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            w.raw(#"{"item":"#)
-            w.string(parts[i].item)
-            w.raw(#","monthlyUSD":"#)
-            w.range(parts[i].monthlyUSD)
-            w.raw(#","basis":"#)
-            w.string(utf8: parts[i].basis.bytes)
-            w.raw(#","missing":"#)
-            w.strings(parts[i].missing)
-            w.byte(UInt8(ascii: "}"))
+        basisText.withUnsafeBufferPointer { text in
+            for i in parts.indices {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                w.raw(#"{"item":"#)
+                w.plain(parts[i].item.name)
+                w.raw(#","monthlyUSD":"#)
+                w.range(parts[i].monthlyUSD)
+                w.raw(#","basis":"#)
+                w.escaped(UnsafeBufferPointer(rebasing: text[parts[i].basis]))
+                w.raw(#","missing":["#)
+                var first = true
+                parts[i].missing.forEach { key in
+                    if !first { w.byte(UInt8(ascii: ",")) }
+                    first = false
+                    w.plain(key.staticName)
+                }
+                w.raw("]}")
+            }
         }
         // The lists `build` makes, written as they are picked (a few lists an estimate, five
         // estimates a line, not allocated).
-        w.raw(#"],"missing":"#)
-        w.strings(forEachMissing)
-        w.raw(#","region":"#)
+        w.raw(#"],"missing":["#)
+        var first = true
+        forEachMissing { key in
+            if !first { w.byte(UInt8(ascii: ",")) }
+            first = false
+            w.plain(key.staticName)
+        }
+        w.raw(#"],"region":"#)
         w.string(region)
         w.raw(#","prices":["#)
         if !keptJSON.ends.isEmpty {
@@ -940,11 +958,102 @@ final class EstimateBuilder {
                 w.appending { c.appendJSON(to: &$0) }
             }
         }
-        w.raw(#"],"assumptions":"#)
-        w.strings(forEachAssumption)
-        w.raw(#","notes":"#)
+        w.raw(#"],"assumptions":["#)
+        first = true
+        forEachAssumption { a in
+            if !first { w.byte(UInt8(ascii: ",")) }
+            first = false
+            w.plain(a.text)
+        }
+        w.raw(#"],"notes":"#)
         w.strings(forEachNote)
         w.byte(UInt8(ascii: "}"))
+    }
+
+    // MARK: what a part, its missing keys and an assumption can be
+
+    /// What a part bills.
+    enum Item: UInt8, CaseIterable {
+        case instances, storage, io, capacity, replicatedWrites, ecpus, compute, dpus, requests
+
+        var name: StaticString {
+            switch self {
+            case .instances: "instances"
+            case .storage: "storage"
+            case .io: "I/O"
+            case .capacity: "capacity"
+            case .replicatedWrites: "replicated writes"
+            case .ecpus: "ECPUs"
+            case .compute: "compute"
+            case .dpus: "DPUs"
+            case .requests: "requests"
+            }
+        }
+    }
+
+    /// The profile keys an unknown part can need. A part names them in this order (the
+    /// models add them so), which `forEach` keeps.
+    struct MissingKeys: OptionSet {
+        let rawValue: UInt8
+        static let throughput = MissingKeys(rawValue: 1)
+        static let readShare = MissingKeys(rawValue: 2)
+        static let itemSize = MissingKeys(rawValue: 4)
+        static let dataSize = MissingKeys(rawValue: 8)
+
+        /// Each key in the set, alone, in order.
+        func forEach(_ body: (MissingKeys) -> Void) {
+            var left = rawValue
+            while left != 0 {
+                body(MissingKeys(rawValue: left & (~left &+ 1)))
+                left &= left - 1
+            }
+        }
+
+        /// The profile key of a set of one.
+        var staticName: StaticString {
+            switch rawValue {
+            case 1: "throughput"
+            case 2: "read-share"
+            case 4: "item-size"
+            default: "data-size"
+            }
+        }
+
+        var name: String { staticName.description }
+
+        var names: [String] {
+            var all: [String] = []
+            forEach { all.append($0.name) }
+            return all
+        }
+    }
+
+    /// What an estimate assumes: a literal each, written as it lies (`JSONWriter.plain`:
+    /// EstimateTests checks that none needs an escape).
+    enum Assumption: UInt8, CaseIterable {
+        case onDemand, sizing, gp3, dsql, requestUnits, cacheServerless, redshift, availabilityUnanswered
+
+        var text: StaticString {
+            switch self {
+            case .onDemand:
+                "On-Demand prices, sustained at the peak request rate all month (730 h); data transfer and backups beyond the free allowance not counted"
+            case .sizing:
+                // `CostMath.requestsPerVCPU`'s figures: LineCostTests holds them together.
+                "one vCPU serves 1000 (low) to 250 (high) requests per second; sizes above large priced at the large rate times their vCPUs over 2, as AWS prices a family's sizes"
+            case .gp3:
+                "gp3 includes 3,000 IOPS (12,000 from 400 GB for most engines) and 125 MiB/s at no charge; IOPS beyond are billed and not counted"
+            case .dsql:
+                "Aurora DSQL: 0.1 to 0.5 DPU per request (AWS meters compute, bytes read and bytes written, and publishes no per-request figure; measure with CloudWatch's DPU metrics); the free 100,000 DPUs and 1 GB a month are not subtracted"
+            case .requestUnits:
+                "request units: one 4 KB strongly consistent read (half for eventually consistent, double for transactional), one 1 KB write (double for transactional)"
+            case .cacheServerless:
+                "ElastiCache Serverless; node-based clusters are priced per node-hour instead"
+            case .redshift:
+                "Redshift Serverless bills only while queries run; the hours a day it is busy are assumed"
+            case .availabilityUnanswered:
+                "availability not answered: the low end is single-AZ, the high end Multi-AZ"
+            }
+        }
     }
 }
 

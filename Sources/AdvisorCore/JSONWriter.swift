@@ -155,6 +155,15 @@ public struct JSONWriter: ~Copyable {
         s.withUTF8Buffer { escaped($0) }
     }
 
+    /// A literal that needs no escape, between quotes as it lies: what `string` writes of it,
+    /// without looking for what to escape. Only for a closed set of literals a test holds to
+    /// that (an estimate's items, keys and assumptions: EstimateTests).
+    mutating func plain(_ s: StaticString) {
+        byte(UInt8(ascii: "\""))
+        s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
+        byte(UInt8(ascii: "\""))
+    }
+
     /// An array of the literals `forEach` hands on, written as they come.
     mutating func strings(_ forEach: ((StaticString) -> Void) -> Void) { texts(forEach) }
 

@@ -296,3 +296,51 @@ import Testing
         }
     }
 }
+
+/// What an estimate builder keeps of its parts: items, keys and assumptions as closed sets,
+/// bases end to end.
+@Suite struct EstimateBuilderPartsTests {
+    typealias B = EstimateBuilder
+
+    /// Written as they lie (`JSONWriter.plain`), each is what `string` writes of it: none
+    /// holds a byte that needs an escape.
+    @Test func itemsKeysAndAssumptionsNeedNoEscape() {
+        var texts: [StaticString] = B.Item.allCases.map(\.name) + B.Assumption.allCases.map(\.text)
+        B.MissingKeys(rawValue: 0x0F).forEach { texts.append($0.staticName) }
+        #expect(texts.count == B.Item.allCases.count + B.Assumption.allCases.count + 4)
+        for text in texts {
+            var plain = JSONWriter(capacity: 16), escaped = JSONWriter(capacity: 16)
+            plain.plain(text)
+            escaped.string(text.description)
+            var a: [UInt8] = [], b: [UInt8] = []
+            plain.flush(into: &a)
+            escaped.flush(into: &b)
+            #expect(a == b, "\(text)")
+        }
+    }
+
+    /// The keys the unknown parts need, each once, in the order the parts first name them;
+    /// the assumptions each once in the order made, after On-Demand when a part has a figure.
+    @Test func missingKeysAndAssumptionsInTheOrderFirstGiven() {
+        let b = EstimateBuilder(table: sharedCatalog.prices, citations: [])
+        b.reset(service: "dynamodb", region: "us-east-1", multiAZ: true)
+        b.add(.capacity, nil, "one", missing: [.readShare, .itemSize])
+        b.add(.storage, nil, "two", missing: [.dataSize])
+        b.add(.io, nil, "three", missing: [.throughput, .readShare, .dataSize])
+        #expect(b.missing == ["read-share", "item-size", "data-size", "throughput"])
+        #expect(b.build().parts.map(\.missing) == [["read-share", "item-size"], ["data-size"], ["throughput", "read-share", "data-size"]])
+        #expect(b.build().parts.map(\.basis) == ["one", "two", "three"])
+        b.assume(.gp3)
+        b.assume(.sizing)
+        b.assume(.gp3)
+        #expect(b.allAssumptions == [B.Assumption.gp3.text.description, B.Assumption.sizing.text.description])
+        b.add(.compute, CostRange(5), "four", missing: [.throughput])
+        #expect(b.build().parts.last?.missing == [], "a part with a figure needs nothing")
+        #expect(b.allAssumptions.first == B.Assumption.onDemand.text.description)
+        #expect(b.allAssumptions.count == 3)
+        // Emptied for the next estimate: nothing of the last is left.
+        b.reset(service: "dynamodb", region: "us-east-1", multiAZ: true)
+        b.add(.storage, nil, "five", missing: [.dataSize])
+        #expect(b.missing == ["data-size"] && b.allAssumptions.isEmpty && b.build().parts.map(\.basis) == ["five"])
+    }
+}

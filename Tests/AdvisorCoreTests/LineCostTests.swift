@@ -210,7 +210,7 @@ import Testing
             }
         }
         #expect(EstimateBuilder.deploymentKeyTemplates.count == 4)
-        #expect(EstimateBuilder.sizingAssumption.description.hasPrefix("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second;"))
+        #expect(EstimateBuilder.Assumption.sizing.text.description.hasPrefix("one vCPU serves \(Int(CostMath.requestsPerVCPU.low)) (low) to \(Int(CostMath.requestsPerVCPU.high)) (high) requests per second;"))
     }
 
     /// The figures an estimate's sentences write in place (no string made for each) read as
