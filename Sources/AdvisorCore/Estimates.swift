@@ -183,24 +183,30 @@ extension Engine {
     /// A dollar amount as text: $0.42, $95.00, $1,234.
     public static func dollars(_ x: Double) -> String {
         var out: [UInt8] = []
-        writeDollars(x, to: &out)
+        writeDollars(x) { out.append(contentsOf: $0) }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends `dollars(x)`'s text (an estimate's sentence writes it in place).
-    static func writeDollars(_ x: Double, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "$"))
+    /// Hands `emit` `dollars(x)`'s text, a piece at a time (an estimate's sentence writes it
+    /// in place).
+    static func writeDollars(_ x: Double, _ emit: (UnsafeBufferPointer<UInt8>) -> Void) {
+        func literal(_ s: StaticString) { s.withUTF8Buffer(emit) }
+        literal("$")
         guard x >= 100 else {
-            if JSON.withDigits(x, decimals: 2, trimZeros: false, { out.append(contentsOf: $0) }) == nil { out.append(contentsOf: "null".utf8) }
+            if JSON.withDigits(x, decimals: 2, trimZeros: false, emit) == nil { literal("null") }
             return
         }
         // Past Int's range (a rate and item size far beyond any real workload), the digits.
-        // A comma before each group of three from the right.
+        // A comma before each group of three from the right, laid out in one buffer.
         func grouped(_ digits: UnsafeBufferPointer<UInt8>) {
-            out.reserveCapacity(out.count + digits.count + digits.count / 3)
-            for i in digits.indices {
-                if i > 0 && (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
-                out.append(digits[i])
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: digits.count + digits.count / 3) { out in
+                var k = 0
+                for i in digits.indices {
+                    if i > 0 && (digits.count - i) % 3 == 0 { out[k] = UInt8(ascii: ","); k += 1 }
+                    out[k] = digits[i]
+                    k += 1
+                }
+                emit(UnsafeBufferPointer(rebasing: out[..<k]))
             }
         }
         if x.rounded() < 9e18 {
@@ -209,7 +215,7 @@ extension Engine {
         } else if JSON.withDigits(x.rounded(), decimals: 0, trimZeros: false, grouped) == nil {
             // Infinite (a price near the largest number, from a catalog of one's own): said
             // as JSON says it, "$null", not grouped ("$n,ull" before).
-            out.append(contentsOf: "null".utf8)
+            literal("null")
         }
     }
 
@@ -322,12 +328,12 @@ extension Engine {
                 let multi = b.parts[i]
                 if let lo = single.parts[i].monthlyUSD, let hi = multi.monthlyUSD, lo != hi {
                     var basis: Sentence = "single-AZ: "
-                    single.withBasis(i) { basis.bytes.append(contentsOf: $0) }
+                    single.withBasis(i) { basis.append($0) }
                     basis += "; Multi-AZ: "
-                    b.withBasis(i) { basis.bytes.append(contentsOf: $0) }
+                    b.withBasis(i) { basis.append($0) }
                     b.parts[i].monthlyUSD = CostRange(low: min(lo.low, hi.low), high: max(lo.high, hi.high))
                     let start = b.basisText.count
-                    b.basisText.append(contentsOf: basis.bytes)
+                    basis.withBytes { b.basisText.append(contentsOf: $0) }
                     b.parts[i].basis = start..<b.basisText.count
                     merged = true
                 }
@@ -525,7 +531,7 @@ final class EstimateBuilder {
     /// Adds a part; its basis is a `Sentence`, copied into `basisText`.
     func add(_ item: Item, _ value: CostRange?, _ basis: Sentence, missing: MissingKeys = []) {
         let start = basisText.count
-        basisText.append(contentsOf: basis.bytes)
+        basis.withBytes { basisText.append(contentsOf: $0) }
         parts.append(Part(item: item, monthlyUSD: value, basis: start..<basisText.count, missing: value == nil ? missing : []))
     }
 
@@ -1066,7 +1072,7 @@ extension Sentence.StringInterpolation {
         let x = (raw * 100).rounded() / 100
         if x >= 1_000_000 {
             fixed(x / 1_000_000, decimals: x >= 100_000_000 ? 0 : 1)
-            bytes.append(contentsOf: " million".utf8)
+            appendLiteral(" million")
         } else if x == x.rounded() {
             appendInterpolation(number: x)
         } else {
@@ -1081,11 +1087,11 @@ extension Sentence.StringInterpolation {
 
     /// `Engine.dollars(x)`.
     mutating func appendInterpolation(dollars x: Double) {
-        Engine.writeDollars(x, to: &bytes)
+        Engine.writeDollars(x) { sentence.append($0) }
     }
 
     /// `JSON.fixed(x, decimals:)`.
     private mutating func fixed(_ x: Double, decimals: Int) {
-        if JSON.withDigits(x, decimals: decimals, trimZeros: false, { bytes.append(contentsOf: $0) }) == nil { bytes.append(contentsOf: "null".utf8) }
+        if JSON.withDigits(x, decimals: decimals, trimZeros: false, { sentence.append($0) }) == nil { appendLiteral("null") }
     }
 }

@@ -278,7 +278,7 @@ public struct Confidence: Equatable, Sendable {
 extension JSONWriter {
     /// `confidence.explanation` as `string` writes it, without making the string.
     public mutating func explanation(of confidence: Confidence) {
-        string(utf8: confidence.explanationSentence.bytes)
+        confidence.explanationSentence.withBytes { escaped($0) }
     }
 }
 

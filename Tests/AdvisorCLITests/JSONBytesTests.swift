@@ -25,6 +25,66 @@ import Testing
         }
     }
 
+    /// Every way of writing a string (the tree, `appendString`, the writer) gives what a
+    /// scalar-by-scalar escape gives: quotes, backslashes, C0 and C1 controls, DEL and
+    /// U+2028/9 escaped, every other character as it is. Texts drawn from characters whose
+    /// bytes sit next to the ones that matter (0xC2 and 0xE2 begin both escaped and plain
+    /// characters), at every length to 40 and every offset around the eight-byte steps.
+    @Test func stringsAreEscapedScalarByScalar() {
+        func reference(_ s: String) -> [UInt8] {
+            var out = "\""
+            for scalar in s.unicodeScalars {
+                switch scalar.value {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0..<0x20, 0x7F, 0x80...0x9F, 0x2028, 0x2029:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return Array((out + "\"").utf8)
+        }
+        let alphabet: [Unicode.Scalar] = ["a", " ", "\"", "\\", "\n", "\u{1}", "\u{1F}", "\u{7F}", "\u{80}", "\u{85}", "\u{9F}", "\u{A0}", "\u{BF}",
+                                          "×", "é", "\u{2013}", "\u{2019}", "\u{2027}", "\u{2028}", "\u{2029}", "\u{202A}", "\u{2FFF}", "\u{FFFF}", "😀"]
+        var seed: UInt64 = 0x5EED
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        var samples: [String] = []
+        for length in 0...40 {
+            for _ in 0..<60 {
+                var s = String.UnicodeScalarView()
+                for _ in 0..<length { s.append(alphabet[next(4) == 0 ? next(alphabet.count) : 0]) }
+                samples.append(String(s))
+            }
+        }
+        for special in alphabet.dropFirst() {
+            for position in 0...17 {
+                samples.append(String(repeating: "x", count: position) + String(special) + String(repeating: "y", count: 17 - position))
+            }
+        }
+        for s in samples {
+            let expected = reference(s)
+            var appended: [UInt8] = []
+            JSON.appendString(s, to: &appended)
+            var w = JSONWriter(capacity: 16)
+            w.string(s)
+            var written: [UInt8] = []
+            w.flush(into: &written)
+            let context = "\(s.unicodeScalars.map { $0.value })"
+            #expect(JSON.string(s).compactBytes() == expected, "\(context)")
+            #expect(appended == expected, "\(context)")
+            #expect(written == expected, "\(context)")
+        }
+    }
+
     /// A line's answer takes the writer's buffer (`takeBuffer`): what was written, exactly as
     /// long, and the writer goes on from empty, long lines and empty ones alike.
     @Test func anAnswerTakesTheWrittenBytes() {

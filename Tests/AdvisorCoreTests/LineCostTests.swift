@@ -87,6 +87,23 @@ import Testing
         #expect(("literal only" as Sentence).string == "literal only")
     }
 
+    /// A sentence is a value: a copy changed leaves the original as it was, and a sentence
+    /// added to itself, or grown well past its room, keeps every byte.
+    @Test func aSentenceIsAValue() {
+        var a: Sentence = "first \(number: 1.5)"
+        var b = a
+        b += " and more"
+        #expect(a.string == "first 1.5" && b.string == "first 1.5 and more")
+        let c = b
+        b += b
+        #expect(b.string == "first 1.5 and morefirst 1.5 and more" && c.string == "first 1.5 and more")
+        for _ in 0..<6 { a += a }
+        #expect(a.string == String(repeating: "first 1.5", count: 64) && a.count == 9 * 64)
+        #expect(a.hasPrefix("first 1.5first") && !a.hasPrefix("first 2") && !a.endsWithPeriod)
+        a += "."
+        #expect(a.endsWithPeriod && a.bytes == Array(a.string.utf8))
+    }
+
     /// The digits handed to a writer are `JSON.format(number:)`'s; a number that is not
     /// finite hands none (the writer writes `null`).
     @Test func numberBytesAreTheFormattedNumber() {
