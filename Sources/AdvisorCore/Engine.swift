@@ -421,8 +421,6 @@ public struct Engine: Sendable {
         let a = answers?.value ?? evaluator.answers(profile)
         precondition(a.mask.count == evaluator.questions.count, "answers read for another catalog")
         let held = firing(a, memo: &memo.firings)
-        // The firing memo's keys are this line's until the answer is made (`Engine.captured`).
-        defer { memo.firings.forgetLineKeys() }
         if memo.isOn { memo.begin(profile, line: answers, engine: self) }
         let all = assess(profile, a, held: held, withReasons: true, memo: &memo, onlyShown: onlyShown)
         var ranked = rank(all)
@@ -433,15 +431,17 @@ public struct Engine: Sendable {
         var gains = Gains(ranked.pick)
         // Made with the labels it is stored with (a list made without them was converted, copied whole).
         let alternatives: [(Assessment, whyNot: [Finding])] = ranked.rest.map { ($0, whyNot: whyNot($0, against: ranked.pick, gains: &gains, memo: &memo)) }
-        var recommendation = Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,
-                                            excluded: ranked.excluded, warnings: warnings, whatIf: whatIf)
-        recommendation.whatIfComputed = withWhatIf
-        recommendation.onlyShownFindings = onlyShown
-        recommendation.estimatesComputed = withEstimates
-        // Of the services, not of `recommendation`: reading it while setting one of its
-        // members copies it whole.
-        if withEstimates { recommendation.estimates = estimates(profile, services: [ranked.pick.service] + ranked.rest.map(\.service)) }
-        recommendation.migration = catalog.migrationPlan(for: profile, target: ranked.pick.service)
-        return recommendation
+        // Of the services, not of the recommendation: reading it while setting one of its
+        // members copied it whole.
+        let worked = withEstimates ? estimates(profile, services: [ranked.pick.service] + ranked.rest.map(\.service)) : []
+        let migration = catalog.migrationPlan(for: profile, target: ranked.pick.service)
+        // The firing memo's keys were this line's until the answer was made (`Engine.captured`).
+        // Forgotten here, and the recommendation made whole where it is returned: made in a
+        // `var`, set member by member and returned past a `defer`, it was copied (a reference
+        // counted in and out for each of its lists) and the copy freed.
+        memo.firings.forgetLineKeys()
+        return Recommendation(profile: profile, pick: ranked.pick, confidence: confidence, alternatives: alternatives,
+                              excluded: ranked.excluded, warnings: warnings, whatIf: whatIf, whatIfComputed: withWhatIf,
+                              onlyShownFindings: onlyShown, estimates: worked, estimatesComputed: withEstimates, migration: migration)
     }
 }
