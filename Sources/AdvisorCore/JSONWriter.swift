@@ -107,11 +107,6 @@ public struct JSONWriter: ~Copyable {
         s.withUTF8 { escaped($0) }
     }
 
-    /// UTF-8 text as `string` writes the string it decodes to.
-    mutating func string(utf8 bytes: [UInt8]) {
-        bytes.withUnsafeBufferPointer { escaped($0) }
-    }
-
     /// Between quotes, what needs no escape copied in runs and the rest escaped
     /// (`JSON.escape`).
     mutating func escaped(_ utf8: UnsafeBufferPointer<UInt8>) {
@@ -163,9 +158,6 @@ public struct JSONWriter: ~Copyable {
         s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
         byte(UInt8(ascii: "\""))
     }
-
-    /// An array of the literals `forEach` hands on, written as they come.
-    mutating func strings(_ forEach: ((StaticString) -> Void) -> Void) { texts(forEach) }
 
     /// `[`, each text `forEach` hands on as a JSON string, separated by commas, `]`.
     @inline(__always) private mutating func texts<T: JSONText>(_ forEach: ((T) -> Void) -> Void) {
@@ -226,7 +218,7 @@ public struct JSONWriter: ~Copyable {
     }
 }
 
-/// A text `JSONWriter` writes as a JSON string: a string, or a literal where it lies.
+/// A text `JSONWriter` writes as a JSON string (`strings(_:)` with a closure).
 protocol JSONText {
     func write(to w: inout JSONWriter)
 }
@@ -235,6 +227,3 @@ extension String: JSONText {
     func write(to w: inout JSONWriter) { w.string(self) }
 }
 
-extension StaticString: JSONText {
-    func write(to w: inout JSONWriter) { w.string(self) }
-}
