@@ -431,8 +431,7 @@ public struct Engine: Sendable {
         var gains = Gains(ranked.pick)
         // Made with the labels it is stored with (a list made without them was converted, copied whole).
         let alternatives: [(Assessment, whyNot: [Finding])] = ranked.rest.map { ($0, whyNot: whyNot($0, against: ranked.pick, gains: &gains, memo: &memo)) }
-        // Of the services, not of the recommendation: reading it while setting one of its
-        // members copied it whole.
+        // Worked out from the ranked services, before the recommendation is made.
         let worked = withEstimates ? estimates(profile, services: [ranked.pick.service] + ranked.rest.map(\.service)) : []
         let migration = catalog.migrationPlan(for: profile, target: ranked.pick.service)
         // The firing memo's keys were this line's until the answer was made (`Engine.captured`).

@@ -442,7 +442,7 @@ final class EstimateBuilder {
     var basisText: [UInt8] = []
     /// Each once, in the order first made (`assume`; `made` says which are in).
     private(set) var assumptions: [Assumption] = []
-    private var made: UInt16 = 0
+    private var made: UInt64 = 0
     var notes: [String] = []
     var fellBack = false
     /// Set by the parts sized from the request rate.
@@ -528,7 +528,9 @@ final class EstimateBuilder {
         var missing: MissingKeys
     }
 
-    /// Adds a part; its basis is a `Sentence`, copied into `basisText`.
+    /// Adds a part; its basis is a `Sentence`, copied into `basisText`. The keys it lacks are
+    /// written in `MissingKeys`' order (throughput, read-share, item-size, data-size), whatever
+    /// order the model named them in.
     func add(_ item: Item, _ value: CostRange?, _ basis: Sentence, missing: MissingKeys = []) {
         let start = basisText.count
         basis.withBytes { basisText.append(contentsOf: $0) }
@@ -540,9 +542,11 @@ final class EstimateBuilder {
         basisText.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[parts[i].basis])) }
     }
 
-    /// Makes `assumption`, unless it is made already.
+    /// Makes `assumption`, unless it is made already. Not On-Demand: `forEachAssumption`
+    /// says that one, first, whenever a part has a figure.
     func assume(_ assumption: Assumption) {
-        let bit: UInt16 = 1 << assumption.rawValue
+        precondition(assumption != .onDemand && assumption.rawValue < 64, "On-Demand is said by forEachAssumption; at most 64 assumptions")
+        let bit: UInt64 = 1 << assumption.rawValue
         guard made & bit == 0 else { return }
         made |= bit
         assumptions.append(assumption)
@@ -1021,7 +1025,8 @@ final class EstimateBuilder {
             case 1: "throughput"
             case 2: "read-share"
             case 4: "item-size"
-            default: "data-size"
+            case 8: "data-size"
+            default: preconditionFailure("the name of one key")
             }
         }
 

@@ -143,11 +143,15 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// An array of the strings `forEach` hands on, written as they come (no list is made).
-    mutating func strings(_ forEach: ((String) -> Void) -> Void) { texts(forEach) }
-
-    /// A literal as `string` writes its text.
-    mutating func string(_ s: StaticString) {
-        s.withUTF8Buffer { escaped($0) }
+    mutating func strings(_ forEach: ((String) -> Void) -> Void) {
+        byte(UInt8(ascii: "["))
+        var first = true
+        forEach { text in
+            if !first { byte(UInt8(ascii: ",")) }
+            first = false
+            string(text)
+        }
+        byte(UInt8(ascii: "]"))
     }
 
     /// A literal that needs no escape, between quotes as it lies: what `string` writes of it,
@@ -157,18 +161,6 @@ public struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "\""))
         s.withUTF8Buffer { append(UnsafeRawBufferPointer($0)) }
         byte(UInt8(ascii: "\""))
-    }
-
-    /// `[`, each text `forEach` hands on as a JSON string, separated by commas, `]`.
-    @inline(__always) private mutating func texts<T: JSONText>(_ forEach: ((T) -> Void) -> Void) {
-        byte(UInt8(ascii: "["))
-        var first = true
-        forEach { text in
-            if !first { byte(UInt8(ascii: ",")) }
-            first = false
-            text.write(to: &self)
-        }
-        byte(UInt8(ascii: "]"))
     }
 
     /// A cost range as JSON shows it: `{"low":…,"high":…}` to the cent, `null` for none.
@@ -216,14 +208,5 @@ public struct JSONWriter: ~Copyable {
         body(&scratch)
         bytes(scratch)
     }
-}
-
-/// A text `JSONWriter` writes as a JSON string (`strings(_:)` with a closure).
-protocol JSONText {
-    func write(to w: inout JSONWriter)
-}
-
-extension String: JSONText {
-    func write(to w: inout JSONWriter) { w.string(self) }
 }
 

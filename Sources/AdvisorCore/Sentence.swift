@@ -10,8 +10,9 @@
 /// The bytes lie in one allocation with their count (`ManagedBuffer`), appended to where they
 /// end: an array's `append(contentsOf:)` checked and copied through the general path, some
 /// 70 instructions a piece and 130 pieces a batch line. A value: a sentence shared is copied
-/// before it changes, as an array is.
-struct Sentence: ExpressibleByStringInterpolation, @unchecked Sendable {
+/// before it changes, as an array is. Not `Sendable`: no sentence crosses a thread (each is
+/// made, written and dropped where it is needed).
+struct Sentence: ExpressibleByStringInterpolation {
     /// The count of bytes and the room for them; the bytes follow.
     typealias Header = (count: Int, capacity: Int)
     private var storage: ManagedBuffer<Header, UInt8>
@@ -60,10 +61,11 @@ struct Sentence: ExpressibleByStringInterpolation, @unchecked Sendable {
         withUnsafePointer(to: byte) { append(UnsafeBufferPointer(start: $0, count: 1)) }
     }
 
-    /// A buffer of its own with room for `needed` bytes (twice the room when it outgrew it),
-    /// the bytes copied in.
+    /// A buffer of its own with room for `needed` bytes (twice the room when it outgrew it;
+    /// the same room when it was only shared), the bytes copied in.
     private mutating func grow(_ needed: Int) {
-        var larger = Sentence(capacity: max(needed, storage.header.capacity * 2))
+        let room = storage.header.capacity
+        var larger = Sentence(capacity: needed > room ? max(needed, room * 2) : room)
         withBytes { larger.appendUnchecked($0) }
         self = larger
     }

@@ -305,9 +305,11 @@ import Testing
     /// Written as they lie (`JSONWriter.plain`), each is what `string` writes of it: none
     /// holds a byte that needs an escape.
     @Test func itemsKeysAndAssumptionsNeedNoEscape() {
-        var texts: [StaticString] = B.Item.allCases.map(\.name) + B.Assumption.allCases.map(\.text)
-        B.MissingKeys(rawValue: 0x0F).forEach { texts.append($0.staticName) }
-        #expect(texts.count == B.Item.allCases.count + B.Assumption.allCases.count + 4)
+        let keys: [B.MissingKeys] = [.throughput, .readShare, .itemSize, .dataSize]
+        // Every key, each a bit of its own, in the order they are written.
+        #expect(keys.map(\.rawValue) == [1, 2, 4, 8] && B.MissingKeys(rawValue: 0x0F).names == ["throughput", "read-share", "item-size", "data-size"])
+        #expect(B.Assumption.allCases.count <= 64)
+        let texts: [StaticString] = B.Item.allCases.map(\.name) + B.Assumption.allCases.map(\.text) + keys.map(\.staticName)
         for text in texts {
             var plain = JSONWriter(capacity: 16), escaped = JSONWriter(capacity: 16)
             plain.plain(text)
