@@ -929,26 +929,16 @@ final class EstimateBuilder {
                 w.range(parts[i].monthlyUSD)
                 w.raw(#","basis":"#)
                 w.escaped(UnsafeBufferPointer(rebasing: text[parts[i].basis]))
-                w.raw(#","missing":["#)
-                var first = true
-                parts[i].missing.forEach { key in
-                    if !first { w.byte(UInt8(ascii: ",")) }
-                    first = false
-                    w.plain(key.staticName)
-                }
-                w.raw("]}")
+                w.raw(#","missing":"#)
+                w.plainStrings { say in parts[i].missing.forEach { say(PlainText($0.staticName)) } }
+                w.byte(UInt8(ascii: "}"))
             }
         }
         // The lists `build` makes, written as they are picked (a few lists an estimate, five
         // estimates a line, not allocated).
-        w.raw(#"],"missing":["#)
-        var first = true
-        forEachMissing { key in
-            if !first { w.byte(UInt8(ascii: ",")) }
-            first = false
-            w.plain(key.staticName)
-        }
-        w.raw(#"],"region":"#)
+        w.raw(#"],"missing":"#)
+        w.plainStrings { say in forEachMissing { say(PlainText($0.staticName)) } }
+        w.raw(#","region":"#)
         w.string(region)
         w.raw(#","prices":["#)
         if !keptJSON.ends.isEmpty {
@@ -968,14 +958,9 @@ final class EstimateBuilder {
                 w.appending { c.appendJSON(to: &$0) }
             }
         }
-        w.raw(#"],"assumptions":["#)
-        first = true
-        forEachAssumption { a in
-            if !first { w.byte(UInt8(ascii: ",")) }
-            first = false
-            w.plain(a.text)
-        }
-        w.raw(#"],"notes":"#)
+        w.raw(#"],"assumptions":"#)
+        w.plainStrings { say in forEachAssumption { say(PlainText($0.text)) } }
+        w.raw(#","notes":"#)
         w.strings(forEachNote)
         w.byte(UInt8(ascii: "}"))
     }

@@ -143,13 +143,19 @@ public struct JSONWriter: ~Copyable {
     }
 
     /// An array of the strings `forEach` hands on, written as they come (no list is made).
-    mutating func strings(_ forEach: ((String) -> Void) -> Void) {
+    mutating func strings(_ forEach: ((String) -> Void) -> Void) { list(forEach) }
+
+    /// An array of the literals `forEach` hands on, each as `plain` writes it.
+    mutating func plainStrings(_ forEach: ((PlainText) -> Void) -> Void) { list(forEach) }
+
+    /// `[`, each text `forEach` hands on, separated by commas, `]`.
+    @inline(__always) private mutating func list<T: JSONText>(_ forEach: ((T) -> Void) -> Void) {
         byte(UInt8(ascii: "["))
         var first = true
         forEach { text in
             if !first { byte(UInt8(ascii: ",")) }
             first = false
-            string(text)
+            text.write(to: &self)
         }
         byte(UInt8(ascii: "]"))
     }
@@ -210,3 +216,18 @@ public struct JSONWriter: ~Copyable {
     }
 }
 
+/// A text a list of `JSONWriter`'s holds: a string (`string`), or a literal that needs no
+/// escape (`PlainText`, `plain`).
+protocol JSONText {
+    func write(to w: inout JSONWriter)
+}
+
+extension String: JSONText {
+    func write(to w: inout JSONWriter) { w.string(self) }
+}
+
+struct PlainText: JSONText {
+    let text: StaticString
+    init(_ text: StaticString) { self.text = text }
+    func write(to w: inout JSONWriter) { w.plain(text) }
+}

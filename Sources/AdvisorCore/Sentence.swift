@@ -56,27 +56,14 @@ struct Sentence: ExpressibleByStringInterpolation {
         }
     }
 
-    @inline(__always)
-    mutating func append(_ byte: UInt8) {
-        withUnsafePointer(to: byte) { append(UnsafeBufferPointer(start: $0, count: 1)) }
-    }
-
     /// A buffer of its own with room for `needed` bytes (twice the room when it outgrew it;
     /// the same room when it was only shared), the bytes copied in.
     private mutating func grow(_ needed: Int) {
         let room = storage.header.capacity
         var larger = Sentence(capacity: needed > room ? max(needed, room * 2) : room)
-        withBytes { larger.appendUnchecked($0) }
+        // Its own buffer, with room: `append` copies the bytes in without growing again.
+        withBytes { larger.append($0) }
         self = larger
-    }
-
-    /// Appends into room known to be there, in a buffer of this sentence's own.
-    private mutating func appendUnchecked(_ more: UnsafeBufferPointer<UInt8>) {
-        guard let base = more.baseAddress, more.count > 0 else { return }
-        storage.withUnsafeMutablePointers { header, bytes in
-            (bytes + header.pointee.count).initialize(from: base, count: more.count)
-            header.pointee.count += more.count
-        }
     }
 
     /// Whether the text ends in ".", as `string.hasSuffix(".")` says (by characters): a final
@@ -120,7 +107,7 @@ struct Sentence: ExpressibleByStringInterpolation {
 
         /// A number as `JSON.format(number:)` writes it, without making the string.
         mutating func appendInterpolation(number: Double) {
-            if JSON.withDigits(number, decimals: 6, trimZeros: true, { sentence.append($0) }) == nil { appendLiteral("null") }
+            if !JSON.withNumberBytes(number, { sentence.append($0) }) { appendLiteral("null") }
         }
     }
 
