@@ -52,11 +52,10 @@ extension Engine {
         guard key >= 0, !memo.captures.isEmpty else { return captured(i, service: s, answers: a) }
         let mix = UInt64(truncatingIfNeeded: slot) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: key) &* 0xC2B2_AE3D_27D4_EB4F
         let e = Int(truncatingIfNeeded: (mix ^ mix >> 29) & UInt64(memo.captures.count - 1))
-        if memo.captureSlots[e] == slot && memo.captureKeys[e] == key { return memo.captures[e] }
+        let kept = memo.captures[e]
+        if kept.slot == slot && kept.key == key { return kept.capture }
         let capture = captured(i, service: s, answers: a)
-        memo.captureSlots[e] = slot
-        memo.captureKeys[e] = key
-        memo.captures[e] = capture
+        memo.captures[e] = ReasonMemo.KeptCapture(slot: slot, key: key, capture: capture)
         return capture
     }
 
@@ -92,23 +91,30 @@ extension Engine {
         }
         let capture = captured(i, service: s, slot: slot, answers: a, memo: &memo)
         // A reason that reads a size, rate or share is written anew: its text is the
-        // profile's own number, seldom the same twice. The answers' texts are the line's.
-        guard let keys = memoKeys[slot] else {
+        // profile's own number, seldom the same twice; so is one that reads more answers than
+        // an entry holds the ids of (`ReasonMemo.inputs`). The answers' texts are the line's.
+        guard let keys = memoKeys[slot], let inputs = memo.inputs(keys) else {
             let text = Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture))
             return serviceFinding(i, service: s, text: text, subjectLength: subjectLength(i, service: s))
         }
-        // Where to look: a mix of the slot, what the evaluation found missing and the texts'
-        // hashes. The entry found is then compared in full.
-        var mix = UInt64(truncatingIfNeeded: slot) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(bitPattern: Int64(capture.question)) &* 0xC2B2_AE3D_27D4_EB4F ^ capture.missing
-        for q in keys { mix = (mix ^ UInt64(truncatingIfNeeded: memo.textHashes[q])) &* 0x9E37_79B9_7F4A_7C15 }
+        // Where to look: a mix of the slot, what the evaluation found missing and the ids of
+        // the answers' texts (`ReasonMemo.begin`); the entry found is then compared in full,
+        // number for number.
+        let place = ReasonMemo.Entry.place(slot: slot, question: capture.question)
+        var mix = place &* 0x9E37_79B9_7F4A_7C15 ^ capture.missing &* 0xC2B2_AE3D_27D4_EB4F
+        mix = (mix ^ inputs) &* 0x9E37_79B9_7F4A_7C15
         let e = Int(truncatingIfNeeded: (mix ^ mix >> 29) & UInt64(memo.entries.count - 1))
-        // Through the buffer: `entries[e].holds` copied the entry (its strings and arrays).
-        let texts = memo.texts
-        if memo.entries.withUnsafeBufferPointer({ $0[e].holds(slot: slot, capture: capture, keys: keys, texts: texts) }) {
-            return memo.entries[e].finding
+        // Compared where it lies: read out of the list, the entry's finding is counted in and
+        // out even when it is not the one.
+        if let finding = memo.entries.withUnsafeBufferPointer({ entries -> Finding? in
+            let entry = entries.baseAddress! + e
+            guard entry.pointee.place == place, entry.pointee.missing == capture.missing, entry.pointee.inputs == inputs else { return nil }
+            return entry.pointee.finding
+        }) {
+            return finding
         }
         let finding = kept(Engine.write(reasonPieces[slot], profile: profile, texts: memo.texts, missing: evaluator.missingValues(capture)))
-        memo.entries[e] = ReasonMemo.Entry(slot: slot, question: capture.question, missing: capture.missing, inputs: keys.map { memo.texts[$0] }, finding: finding)
+        memo.entries[e] = ReasonMemo.Entry(place: place, missing: capture.missing, inputs: inputs, finding: finding)
         return finding
     }
 
@@ -389,36 +395,105 @@ extension Engine {
 /// that kind. Each kept reason holds its finding's JSON too, written once. One memo serves
 /// one thread; `off` keeps nothing.
 public struct ReasonMemo {
+    /// A kept reason: what it was written from, as numbers, and its finding.
     struct Entry {
-        var slot = -1
-        var question = -1
+        /// The slot (rule × service) and the question whose values the evaluation found
+        /// missing (`place(slot:question:)`); ~0 for no reason.
+        var place: UInt64 = ~0
         var missing: UInt64 = 0
-        var inputs: [String?] = []
+        /// The ids of the answers' texts the reason read (`ReasonMemo.inputs`).
+        var inputs: UInt64 = 0
         /// The finding, carrying its JSON.
-        var finding = Finding(rule: "", text: "", source: "", weight: 0)
+        var finding: Finding? = nil
 
-        /// Whether the entry is the reason of `slot` for this evaluation and these answers.
+        /// The slot and the question in one number: the slot in the low half, the question
+        /// (-1: none) + 1 in the high half (`ReasonMemo.init` holds both within a half).
         @inline(__always)
-        func holds(slot: Int, capture: RuleEvaluator.Capture, keys: [Int], texts: [String?]) -> Bool {
-            guard self.slot == slot, question == capture.question, missing == capture.missing, inputs.count == keys.count else { return false }
-            // Byte for byte (`==` on strings would take canonically equivalent ones as equal).
-            for k in keys.indices {
-                // Compared where they lie (binding the two strings counted a reference to each
-                // in and out); a string not laid out contiguously is compared as a copy.
-                let q = keys[k]
-                guard (inputs[k] == nil) == (texts[q] == nil) else { return false }
-                guard inputs[k] != nil else { continue }
-                let same = inputs[k]!.utf8.withContiguousStorageIfAvailable { a in
-                    texts[q]!.utf8.withContiguousStorageIfAvailable { b in Entry.sameBytes(a, b) }
-                } ?? nil
-                if let same {
-                    if !same { return false }
-                } else {
-                    var a = inputs[k]!, b = texts[q]!
-                    if !a.withUTF8({ a in b.withUTF8 { b in Entry.sameBytes(a, b) } }) { return false }
+        static func place(slot: Int, question: Int) -> UInt64 {
+            UInt64(UInt32(truncatingIfNeeded: slot)) | UInt64(UInt32(truncatingIfNeeded: question + 1)) << 32
+        }
+    }
+
+    /// A kept capture (`Engine.captured`): the slot, the line's key for its rule's classes,
+    /// and what the evaluation captured, side by side (three lists were three places to read).
+    struct KeptCapture {
+        var slot = -1
+        var key = -1
+        var capture = RuleEvaluator.Capture()
+    }
+
+    /// Numbers for texts, byte for byte: the same bytes the same id, other bytes another (`==`
+    /// on strings takes canonically equivalent ones as equal; a reason shows the bytes).
+    /// Ids run from 1 to `capacity`; open addressing in twice as many places.
+    struct TextIDs {
+        private(set) var texts: [String] = []
+        private var hashes: [UInt64] = []
+        /// Per place: the position in `texts` + 1 (0: empty).
+        private var places: [Int32]
+        let capacity: Int
+
+        init(capacity: Int) {
+            precondition(capacity > 0 && capacity < Int(Int32.max) / 2, "ids that a place can hold")
+            self.capacity = capacity
+            var size = 2
+            while size < 2 * capacity { size *= 2 }
+            places = Array(repeating: 0, count: size)
+            texts.reserveCapacity(capacity)
+            hashes.reserveCapacity(capacity)
+        }
+
+        var count: Int { texts.count }
+        var isFull: Bool { texts.count == capacity }
+
+        /// The id of `text`, given it the first time; the ids must not be full (`isFull`).
+        mutating func id(_ text: String) -> Int {
+            let hash = TextIDs.bytes(of: text) { TextIDs.hash($0) }
+            let mask = places.count - 1
+            var p = Int(truncatingIfNeeded: hash) & mask
+            while places[p] != 0 {
+                let k = Int(places[p]) - 1
+                if hashes[k] == hash, TextIDs.bytes(of: texts[k], { a in TextIDs.bytes(of: text) { b in TextIDs.sameBytes(a, b) } }) {
+                    return k + 1
                 }
+                p = (p + 1) & mask
             }
-            return true
+            precondition(!isFull, "an id for a text past the ids' capacity")
+            texts.append(text)
+            hashes.append(hash)
+            places[p] = Int32(texts.count)
+            return texts.count
+        }
+
+        /// Forgets every text: ids are given from 1 again.
+        mutating func removeAll() {
+            texts.removeAll(keepingCapacity: true)
+            hashes.removeAll(keepingCapacity: true)
+            for p in places.indices { places[p] = 0 }
+        }
+
+        /// `body` of the text's bytes where they lie (a copy's for a text not laid out in one run).
+        @inline(__always)
+        static func bytes<R>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+            if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
+            var copy = text
+            return copy.withUTF8(body)
+        }
+
+        /// FNV-1a of the bytes, eight at a time.
+        static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+            var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
+            guard let base = bytes.baseAddress else { return h }
+            var i = 0
+            while i + 8 <= bytes.count {
+                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x100_0000_01B3
+                h ^= h >> 29
+                i += 8
+            }
+            while i < bytes.count {
+                h = (h ^ UInt64(base[i])) &* 0x100_0000_01B3
+                i += 1
+            }
+            return h ^ h >> 32
         }
 
         /// Whether two texts are the same bytes, compared eight at a time.
@@ -446,9 +521,16 @@ public struct ReasonMemo {
     /// written the first time each is used.
     var fixed: [Finding?]
     /// The profile's answers as texts, by question position: those of the questions reasons
-    /// read, set by `begin`; and the hashes of those kept reasons read.
+    /// read, set by `begin`; and the ids of those kept reasons read (0: unanswered).
     var texts: [String?]
-    var textHashes: [Int]
+    var textIDs: [Int]
+    /// The ids given to the texts of kept reasons' answers (at most 4,096 texts: then every
+    /// kept reason is forgotten with them).
+    var ids = TextIDs(capacity: 4096)
+    /// How many questions kept reasons read (how many ids a line may ask for).
+    let keptQuestions: Int
+    /// How many times the ids ran out and kept reasons were forgotten (for tests).
+    private(set) var forgotten = 0
     /// The questions whose answers reasons read, and whether kept reasons read them.
     let read: [(key: String, position: Int, kept: Bool)]
     /// Which rules fire, kept by the classes of the answers they read (off with the memo).
@@ -462,9 +544,7 @@ public struct ReasonMemo {
     /// What reasons' evaluations captured (`Engine.captured`), by slot and the line's key for
     /// the rule's classes (`FiringMemo.lineKey`): direct-mapped, an entry taken only when
     /// both are its own. Empty when off.
-    var captureSlots: [Int] = []
-    var captureKeys: [Int] = []
-    var captures: [RuleEvaluator.Capture] = []
+    var captures: [KeptCapture] = []
     /// Lists of one finding: the list `assess` gives a service whose exclusions (or score
     /// findings, or configuration) are that one finding (many excluded services have one
     /// exclusion; a list made for each and freed with the line was some 15 allocations a
@@ -495,32 +575,46 @@ public struct ReasonMemo {
         gains = []
         singles = []
         texts = []
-        textHashes = []
+        textIDs = []
         read = []
+        keptQuestions = 0
     }
 
-    /// A memo for `engine`'s reasons, of `capacity` entries (a power of two); the engine's
-    /// reasons must be prerendered (`prerenderReasons`), else the memo is off.
-    public init(engine: Engine, capacity: Int = 16384) {
+    /// A memo for `engine`'s reasons, of `capacity` entries (a power of two), with ids for
+    /// `texts` texts of answers (at least as many as a line can ask for: tests make it small);
+    /// the engine's reasons must be prerendered (`prerenderReasons`), else the memo is off.
+    public init(engine: Engine, capacity: Int = 16384, texts textCapacity: Int = 4096) {
         precondition(capacity > 0 && capacity & (capacity - 1) == 0, "a power of two")
         guard !engine.reasonPieces.isEmpty else { self = .off; return }
         entries = Array(repeating: Entry(), count: capacity)
         fixed = Array(repeating: nil, count: engine.prerendered.count)
         gains = Array(repeating: nil, count: 1024)
         singles = Array(repeating: nil, count: 1024)
-        captureSlots = Array(repeating: -1, count: 4096)
-        captureKeys = Array(repeating: -1, count: 4096)
-        captures = Array(repeating: RuleEvaluator.Capture(), count: 4096)
+        captures = Array(repeating: KeptCapture(), count: 4096)
         let questions = engine.catalog.questions
+        // An entry holds a slot and a question in half a word each (`Entry.place`).
+        precondition(engine.prerendered.count < 1 << 32 && questions.count < 1 << 31, "slots and questions an entry can hold")
         texts = Array(repeating: nil, count: questions.count)
-        textHashes = Array(repeating: 0, count: questions.count)
+        textIDs = Array(repeating: 0, count: questions.count)
         let kept = Set(engine.memoKeys.lazy.compactMap { $0 }.joined())
         var positions = Set<Int>()
         for pieces in engine.reasonPieces {
             for case let .answer(_, q) in pieces where q >= 0 { positions.insert(q) }
         }
         read = positions.sorted().map { (questions[$0].key, $0, kept.contains($0)) }
+        keptQuestions = kept.count
+        ids = TextIDs(capacity: max(textCapacity, kept.count, 1))
         firings = FiringMemo(engine: engine)
+    }
+
+    /// The ids of the texts of this line's answers to the questions at `keys` (positions), 16
+    /// bits each in their order; nil for more than four.
+    @inline(__always)
+    func inputs(_ keys: [Int]) -> UInt64? {
+        guard keys.count <= 4 else { return nil }
+        var packed: UInt64 = 0
+        for k in keys.indices { packed |= UInt64(truncatingIfNeeded: textIDs[keys[k]]) << UInt64(16 * k) }
+        return packed
     }
 
     /// Where the gain of `finding` is kept: by its box's address, mixed (an entry holds the
@@ -536,10 +630,17 @@ public struct ReasonMemo {
     /// is read instead of the profile when given (no key hashed).
     mutating func begin(_ profile: Profile, line: EvaluatorAnswers? = nil, engine: Engine) {
         precondition(fixed.count == engine.prerendered.count && texts.count == engine.catalog.questions.count, "a reason memo made for another engine")
+        // When this line's texts might not all find an id, ids are given from 1 again and every
+        // kept reason is forgotten (its ids would name other texts).
+        if ids.count + keptQuestions > ids.capacity {
+            ids.removeAll()
+            for e in entries.indices { entries[e] = Entry() }
+            forgotten += 1
+        }
         for (key, q, kept) in read {
             let text = line.map { $0.text(at: q) } ?? profile[key]?.text
             texts[q] = text
-            if kept { textHashes[q] = text?.hashValue ?? 0 }
+            if kept { textIDs[q] = text.map { ids.id($0) } ?? 0 }
         }
     }
 }

@@ -165,7 +165,7 @@ public struct PriceTable: Sendable {
 
         private static func same(_ a: String, _ b: String) -> Bool {
             var a = a, b = b
-            return a.withUTF8 { a in b.withUTF8 { b in ReasonMemo.Entry.sameBytes(a, b) } }
+            return a.withUTF8 { a in b.withUTF8 { b in ReasonMemo.TextIDs.sameBytes(a, b) } }
         }
     }
 
@@ -232,7 +232,7 @@ public struct PriceTable: Sendable {
     @inline(__always)
     private static func next(_ id: UnsafeBufferPointer<UInt8>, in ids: UnsafeBufferPointer<UInt8>, at: inout Int, stop: Int) -> Bool {
         let end = at + id.count
-        guard end < stop, ids[end] == 0xFF, ReasonMemo.Entry.sameBytes(UnsafeBufferPointer(rebasing: ids[at..<end]), id) else { return false }
+        guard end < stop, ids[end] == 0xFF, ReasonMemo.TextIDs.sameBytes(UnsafeBufferPointer(rebasing: ids[at..<end]), id) else { return false }
         at = end + 1
         return true
     }

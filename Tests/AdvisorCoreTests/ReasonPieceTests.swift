@@ -61,8 +61,9 @@ import Testing
     /// asked for across the profiles in turn through a memo of one entry, so that every lookup
     /// lands on the reason asked for before it: a kept sentence is reused only when the
     /// answers it reads are the same (sets in another order are another text), and its JSON
-    /// is the finding's as the compact writer writes the tree.
-    @Test func aKeptReasonIsReusedOnlyForTheSameAnswers() throws {
+    /// is the finding's as the compact writer writes the tree. The same with ids for so few
+    /// texts that they run out again and again (every kept reason forgotten with them).
+    @Test(arguments: [4096, 12]) func aKeptReasonIsReusedOnlyForTheSameAnswers(texts: Int) throws {
         var engine = Engine(catalog: sharedCatalog)
         engine.prerenderReasons()
         let n = sharedCatalog.services.count
@@ -74,7 +75,7 @@ import Testing
         }
         let answers = profiles.map(engine.evaluator.answers)
         let fired = answers.map { engine.matrix(engine.firing($0)) }
-        var memo = ReasonMemo(engine: engine, capacity: 1)
+        var memo = ReasonMemo(engine: engine, capacity: 1, texts: texts)
         var compared = 0, reused = 0, reusedReadingAnswers = 0, mismatches = 0
         for i in engine.serviceRules.indices {
             for s in 0..<n {
@@ -108,6 +109,38 @@ import Testing
         }
         #expect(mismatches == 0)
         #expect(compared > 2_000 && reused * 2 > compared && reusedReadingAnswers > 0, "\(compared) \(reused) \(reusedReadingAnswers)")
+        #expect(texts == 4096 ? memo.forgotten == 0 : memo.forgotten > 100, "\(memo.forgotten)")
+    }
+
+    /// Texts get ids byte for byte: the same bytes the same id, whatever string holds them;
+    /// canonically equivalent texts (which `==` takes as equal) and texts that differ in one
+    /// byte anywhere get ids of their own; forgotten, ids are given from 1 again.
+    @Test func textIDsAreByteForByte() {
+        var ids = ReasonMemo.TextIDs(capacity: 64)
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed)
+        let a = ids.id(composed), b = ids.id(decomposed)
+        #expect(a == 1 && b == 2)
+        #expect(ids.id(String(decoding: Array(composed.utf8), as: UTF8.self)) == a)
+        var texts = ["", "key-range", "key-range,similarity-search", String(repeating: "x", count: 40)]
+        for length in 0...20 {
+            let text = String(decoding: (0..<length).map { UInt8(0x61 + $0 % 26) }, as: UTF8.self)
+            texts.append(text)
+            for offset in 0..<length {
+                var other = Array(text.utf8)
+                other[offset] ^= 0x20
+                texts.append(String(decoding: other, as: UTF8.self))
+            }
+        }
+        var bytesSeen: [[UInt8]: Int] = [:]
+        ids = ReasonMemo.TextIDs(capacity: texts.count + 2)
+        for text in texts + texts.reversed() {
+            let id = ids.id(text)
+            if let seen = bytesSeen[Array(text.utf8)] { #expect(seen == id, "\(text)") } else { bytesSeen[Array(text.utf8)] = id }
+        }
+        #expect(Set(bytesSeen.values).count == bytesSeen.count && ids.count == bytesSeen.count)
+        ids.removeAll()
+        #expect(ids.count == 0 && ids.id("key-range") == 1)
     }
 
     /// The memo's texts are compared eight bytes at a time: a difference at any offset of
@@ -116,13 +149,13 @@ import Testing
         for length in 0...40 {
             let text = (0..<length).map { UInt8(0x61 + $0 % 26) }
             text.withUnsafeBufferPointer { a in
-                #expect(ReasonMemo.Entry.sameBytes(a, a))
-                Array(text + [0x61]).withUnsafeBufferPointer { #expect(!ReasonMemo.Entry.sameBytes(a, $0)) }
+                #expect(ReasonMemo.TextIDs.sameBytes(a, a))
+                Array(text + [0x61]).withUnsafeBufferPointer { #expect(!ReasonMemo.TextIDs.sameBytes(a, $0)) }
             }
             for offset in 0..<length {
                 var other = text
                 other[offset] ^= 0x20
-                text.withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { #expect(!ReasonMemo.Entry.sameBytes(a, $0), "\(length) \(offset)") } }
+                text.withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { #expect(!ReasonMemo.TextIDs.sameBytes(a, $0), "\(length) \(offset)") } }
             }
         }
     }
