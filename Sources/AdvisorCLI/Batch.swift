@@ -553,6 +553,8 @@ enum Batch {
             if withWhatIf { engine.prepareWhatIfs() }
             prepared = engine
             lineReader = ProfileLineReader(catalog: catalog)
+            // A CSV row shows no answer's text: one a reason says is written when it is read.
+            lineReader.writesTexts = !csv
             estimates = engine.estimateWorkspace()
             // A JSON line's firing words are kept in its reason memo; a CSV row's here.
             if csv { firings = FiringMemo(engine: engine) } else { reasons = ReasonMemo(engine: engine) }

@@ -44,6 +44,11 @@ public struct ProfileLineReader {
     /// parsed each time and not kept).
     private var slots: [Slot]
     private static let slotBits = 12
+    /// Whether each answer's text (`Answer.text`) is written as the line is read: a JSON line
+    /// shows them all (its profile) and its reasons read them. A CSV row reads one only for a
+    /// reason that says it, and then writes it (`EvaluatorAnswers.text(at:)`): writing a
+    /// number's text each line was some 7% of a row's instructions.
+    public var writesTexts = true
     static let longestKept = 64
 
     public init(catalog: Catalog) {
@@ -121,14 +126,14 @@ public struct ProfileLineReader {
         var answered: [(question: Int, answer: Answer)] = []
         answered.reserveCapacity(members.count)
         var texts: [String] = []
-        texts.reserveCapacity(members.count)
+        if writesTexts { texts.reserveCapacity(members.count) }
         var a = noAnswers
         for (q, value) in members {
             // An empty set is no answer (as in `parseProfile`).
             if kinds[q] == .set && value.isEmpty { continue }
             guard let (answer, mask, number, shown) = answer(q, UnsafeRawBufferPointer(rebasing: line[value])) else { return nil }
             answered.append((q, answer))
-            texts.append(shown)
+            if writesTexts { texts.append(shown) }
             let e = evaluatorIndex[q]
             a.mask[e] = mask
             a.number[e] = number
@@ -172,7 +177,8 @@ public struct ProfileLineReader {
 
     /// `parseAnswer` of the question and text, from the memo when it holds them, with the
     /// answer as the evaluator reads it and its text (`Answer.text`, written once a line: the
-    /// reason memo and the profile's JSON read it); nil if refused.
+    /// reason memo and the profile's JSON read it; not written for a number read plainly
+    /// unless `writesTexts`); nil if refused.
     private mutating func answer(_ q: Int, _ text: UnsafeRawBufferPointer) -> (Answer, mask: UInt64, number: Double, shown: String)? {
         func parsed() -> (Answer, mask: UInt64, number: Double, shown: String)? {
             guard case let .success(answer) = Catalog.answer(questions[q], text: String(decoding: text, as: UTF8.self)) else { return nil }
@@ -182,7 +188,7 @@ public struct ProfileLineReader {
         // A number in its commonest spelling (`4103GB`, `1687900`, `20k`, `9%`) is read from
         // its bytes, as the full parser would read it, and not kept: fleets seldom repeat one.
         if let plain = text.withMemoryRebound(to: UInt8.self, { ProfileLineReader.plainNumber(kinds[q], $0) }) {
-            return (plain.answer, 0, plain.number, plain.answer.text)
+            return (plain.answer, 0, plain.number, writesTexts ? plain.answer.text : "")
         }
         guard text.count <= ProfileLineReader.longestKept else { return parsed() }
         // FNV-1a over the bytes and the question.
@@ -232,11 +238,11 @@ public struct ReadLine {
             precondition(item.question < 64, "the line reader takes questions below 64 only")
             left |= 1 << UInt64(item.question)
         }
-        let answered = answers.answered, texts = answers.texts
+        let answered = answers.answered
         while left != 0 {
             let q = left.trailingZeroBitCount
             left &= left - 1
-            for k in answered.indices where answered[k].question == q { body(keys[q], texts[k]) }
+            for k in answered.indices where answered[k].question == q { body(keys[q], answers.text(ofAnswer: k)) }
         }
     }
 
@@ -252,10 +258,11 @@ public struct EvaluatorAnswers {
     /// reason memo finds an answer's text by its position (`texts`), not by hashing its key
     /// into the profile.
     let answered: [(question: Int, answer: Answer)]
-    /// Each answer's text (`Answer.text`), as `answered` lists them.
+    /// Each answer's text (`Answer.text`), as `answered` lists them; empty when the reader
+    /// did not write them (`ProfileLineReader.writesTexts`), and then each is written when asked.
     let texts: [String]
     init(_ value: RuleEvaluator.Answers, answered: [(question: Int, answer: Answer)], texts: [String]) {
-        precondition(texts.count == answered.count, "a text for each answer")
+        precondition(texts.isEmpty || texts.count == answered.count, "a text for each answer, or none")
         self.value = value
         self.answered = answered
         self.texts = texts
@@ -265,7 +272,11 @@ public struct EvaluatorAnswers {
     func answer(at q: Int) -> Answer? { index(of: q).map { answered[$0].answer } }
 
     /// The text of the answer to the question at `q`, if any.
-    func text(at q: Int) -> String? { index(of: q).map { texts[$0] } }
+    func text(at q: Int) -> String? { index(of: q).map(text(ofAnswer:)) }
+
+    /// The text of the answer at `k` in `answered`.
+    @inline(__always)
+    func text(ofAnswer k: Int) -> String { texts.isEmpty ? answered[k].answer.text : texts[k] }
 
     /// Where in `answered` the answer to the question at `q` is.
     private func index(of q: Int) -> Int? { answered.firstIndex { $0.question == q } }

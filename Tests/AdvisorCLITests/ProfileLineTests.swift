@@ -78,7 +78,10 @@ import Testing
         return out
     }
 
-    @Test func aSimpleLineIsReadAsTheFullPathReadsIt() throws {
+    /// A simple line read gives what the full path gives (profile, evaluator's answers, texts,
+    /// CSV row, id), with the answers' texts written as the line is read (JSON lines) and not
+    /// (CSV rows: each written when asked).
+    @Test(arguments: [true, false]) func aSimpleLineIsReadAsTheFullPathReadsIt(writesTexts: Bool) throws {
         let catalog = try CLI.loadCatalog(directory: nil)
         let engine = Engine(catalog: catalog)
         // Batch's engine (reasons cut into pieces) and its memo of firing words.
@@ -86,6 +89,7 @@ import Testing
         batchEngine.prerenderReasons()
         var firings = FiringMemo(engine: batchEngine)
         var reader = ProfileLineReader(catalog: catalog)
+        reader.writesTexts = writesTexts
         var fast = 0, fullOnly = 0, failed = 0
         for line in ProfileLineTests.lines(6_000, catalog: catalog) {
             // Batch's own full path.
@@ -104,8 +108,9 @@ import Testing
                 #expect(read.profile == full.0, "\(String(decoding: line, as: UTF8.self))")
                 // The evaluator's answers, read with the line, are those it reads from the profile.
                 #expect(read.answers.areRead(from: full.0, by: engine), "\(String(decoding: line, as: UTF8.self))")
-                // The answers' texts, written with the line (from the memo the second time), are
-                // the profile's answers' texts, in the questions' order.
+                // The answers' texts, written with the line (from the memo the second time) or
+                // when asked, are the profile's answers' texts, in the questions' order.
+                #expect(read.answers.texts.count == (writesTexts ? read.answered.count : 0))
                 var texts: [String] = [], keys: [String] = []
                 read.forEachInQuestionOrder { keys.append($0); texts.append($1) }
                 let inOrder = catalog.questions.compactMap { q in full.0[q.key].map { (q.key, $0.text) } }
