@@ -383,7 +383,7 @@ enum Ask {
             let outcome: Screen.Outcome
             do {
                 outcome = try screen.ask(question, progress: progress, preselect: preselect, canGoBack: !visited.isEmpty, flow: flow)
-            } catch let stop as Ask.Stop where stop.status == .interrupted && !profile.answers.isEmpty {
+            } catch let stop as Ask.Stop where stop.status == .interrupted && !profile.isEmpty {
                 // Ctrl-C keeps what was answered: the command that reproduces it, then 130.
                 throw Ask.Stop(status: .interrupted, message: "Interrupted. The answers so far, as a command:\n" + CLI.wrapCommand(flow.commandLine(for: profile), width: io.width))
             }

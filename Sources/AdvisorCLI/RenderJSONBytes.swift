@@ -90,7 +90,7 @@ extension JSONWriter {
             // By position: a question is not copied for its key.
             for q in catalog.questions.indices {
                 let key = catalog.questions[q].key
-                if let answer = r.profile.answers[key] { member(key, answer.text) }
+                if let answer = r.profile[key] { member(key, answer.text) }
             }
         }
         let pick = r.pick

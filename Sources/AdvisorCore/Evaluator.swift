@@ -93,9 +93,9 @@ struct RuleEvaluator: Sendable {
 
     static func answers(_ profile: Profile, questions: [Question], index: [String: Int]) -> Answers {
         var a = Answers.none(count: questions.count)
-        for (key, answer) in profile.answers {
-            guard let i = index[key] else { continue }
-            set(&a, question: i, to: answer, questions: questions)
+        for item in profile.items {
+            guard let i = index[item.key] else { continue }
+            set(&a, question: i, to: item.answer, questions: questions)
         }
         return a
     }

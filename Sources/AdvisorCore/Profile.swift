@@ -23,18 +23,77 @@ public enum Answer: Hashable, Sendable {
 
 /// A workload profile: the answers given so far. Unanswered keys are simply absent.
 public struct Profile: Hashable, Sendable {
-    public var answers: [String: Answer]
+    /// One answer and its key.
+    struct Item: Hashable, Sendable {
+        let key: String
+        var answer: Answer
+    }
 
-    public init(answers: [String: Answer] = [:]) { self.answers = answers }
+    /// The answers, each key once, in the order they were given: an order that means nothing
+    /// (equal profiles hold the same answers in any order, and hash alike). A list, not a
+    /// dictionary: a profile holds a dozen answers or so, and batch makes one a line, where
+    /// hashing each key in, and again for each look-up, cost more than walking the list
+    /// (some 10 k instructions a line, a twentieth of a JSON line's).
+    private(set) var items: [Item]
+
+    public init(answers: [String: Answer] = [:]) {
+        items = answers.map { Item(key: $0.key, answer: $0.value) }
+    }
+
+    /// A profile of these answers, their keys each once (`ReadLine` gives them so).
+    init(items: [Item]) {
+        assert(Set(items.map(\.key)).count == items.count, "each key once")
+        self.items = items
+    }
+
+    /// The answers by key (made when asked: `self[key]` looks one up without it).
+    public var answers: [String: Answer] {
+        get { Dictionary(uniqueKeysWithValues: items.lazy.map { ($0.key, $0.answer) }) }
+        set { items = newValue.map { Item(key: $0.key, answer: $0.value) } }
+    }
+
+    /// Whether no question is answered.
+    public var isEmpty: Bool { items.isEmpty }
 
     public subscript(key: String) -> Answer? {
-        get { answers[key] }
-        set { answers[key] = newValue }
+        get { position(of: key).map { items[$0].answer } }
+        set {
+            switch (position(of: key), newValue) {
+            case let (i?, answer?): items[i].answer = answer
+            case let (i?, nil): items.remove(at: i)
+            case let (nil, answer?): items.append(Item(key: key, answer: answer))
+            case (nil, nil): break
+            }
+        }
+    }
+
+    /// Where the answer to `key` lies in `items`. Keys are compared as a dictionary compares
+    /// them (`==`), a key of another length passed over first.
+    @inline(__always)
+    private func position(of key: String) -> Int? {
+        let length = key.utf8.count
+        return items.withUnsafeBufferPointer { items in
+            for i in items.indices where items[i].key.utf8.count == length && items[i].key == key { return i }
+            return nil
+        }
+    }
+
+    public static func == (a: Profile, b: Profile) -> Bool {
+        a.items.count == b.items.count && a.items.allSatisfy { b[$0.key] == $0.answer }
+    }
+
+    /// As a dictionary hashes: each answer with its key on its own, the hashes combined in a
+    /// way their order does not change.
+    public func hash(into hasher: inout Hasher) {
+        var sum = 0
+        for item in items { sum &+= item.hashValue }
+        hasher.combine(items.count)
+        hasher.combine(sum)
     }
 
     /// The profile as a JSON object, keys in questionnaire order.
     public func json(order: [Question]) -> JSON {
-        .object(order.compactMap { q in answers[q.key].map { (q.key, $0.json) } })
+        .object(order.compactMap { q in self[q.key].map { (q.key, $0.json) } })
     }
 }
 

@@ -223,9 +223,8 @@ public struct ReadLine {
 
     /// The profile, as `Catalog.parseProfile` makes it of the line.
     public var profile: Profile {
-        var profile = Profile(answers: Dictionary(minimumCapacity: answered.count))
-        for (q, answer) in answered { profile[keys[q]] = answer }
-        return profile
+        // The reader takes each question once, so each key is given once.
+        Profile(items: answered.map { Profile.Item(key: keys[$0.question], answer: $0.answer) })
     }
 
     /// Hands `body` each answer's text (`Answer.text`, as the reader wrote it) with its

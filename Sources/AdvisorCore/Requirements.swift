@@ -80,8 +80,9 @@ struct StatedRequirements {
         var isCache = false, shape: String? = nil, dataSize: DataSize? = nil, itemSize: DataSize? = nil
         var lists: [[String]] = [[], [], []]
         var latency: (text: String, rank: Int)? = nil
-        for (key, answer) in profile.answers {
-            switch (key, answer) {
+        for item in profile.items {
+            let answer = item.answer
+            switch (item.key, answer) {
             case ("role", .choice(let role)): isCache = role == "cache"
             case ("data-shape", .choice(let value)): shape = value
             case ("data-size", .size(let wanted)): dataSize = wanted
