@@ -447,12 +447,12 @@ public struct ReasonMemo {
 
         /// The id of `text`, given it the first time; the ids must not be full (`isFull`).
         mutating func id(_ text: String) -> Int {
-            let hash = TextIDs.bytes(of: text) { TextIDs.hash($0) }
+            let hash = Bytes.of(text) { Bytes.mixed(0, $0) }
             let mask = places.count - 1
             var p = Int(truncatingIfNeeded: hash) & mask
             while places[p] != 0 {
                 let k = Int(places[p]) - 1
-                if hashes[k] == hash, TextIDs.bytes(of: texts[k], { a in TextIDs.bytes(of: text) { b in TextIDs.sameBytes(a, b) } }) {
+                if hashes[k] == hash, Bytes.of(texts[k], { a in Bytes.of(text) { b in Bytes.same(a, b) } }) {
                     return k + 1
                 }
                 p = (p + 1) & mask
@@ -469,48 +469,6 @@ public struct ReasonMemo {
             texts.removeAll(keepingCapacity: true)
             hashes.removeAll(keepingCapacity: true)
             for p in places.indices { places[p] = 0 }
-        }
-
-        /// `body` of the text's bytes where they lie (a copy's for a text not laid out in one run).
-        @inline(__always)
-        static func bytes<R>(of text: String, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
-            if let r = text.utf8.withContiguousStorageIfAvailable(body) { return r }
-            var copy = text
-            return copy.withUTF8(body)
-        }
-
-        /// FNV-1a of the bytes, eight at a time.
-        static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var h: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
-            guard let base = bytes.baseAddress else { return h }
-            var i = 0
-            while i + 8 <= bytes.count {
-                h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x100_0000_01B3
-                h ^= h >> 29
-                i += 8
-            }
-            while i < bytes.count {
-                h = (h ^ UInt64(base[i])) &* 0x100_0000_01B3
-                i += 1
-            }
-            return h ^ h >> 32
-        }
-
-        /// Whether two texts are the same bytes, compared eight at a time.
-        @inline(__always)
-        static func sameBytes(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
-            guard a.count == b.count else { return false }
-            guard let x = a.baseAddress, let y = b.baseAddress else { return true }
-            var i = 0
-            while i + 8 <= a.count {
-                if UnsafeRawPointer(x + i).loadUnaligned(as: UInt64.self) != UnsafeRawPointer(y + i).loadUnaligned(as: UInt64.self) { return false }
-                i += 8
-            }
-            while i < a.count {
-                if x[i] != y[i] { return false }
-                i += 1
-            }
-            return true
         }
     }
 

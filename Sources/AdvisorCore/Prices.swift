@@ -134,29 +134,7 @@ public struct PriceTable: Sendable {
 
         /// `h` mixed with an id's length and bytes, eight at a time.
         fileprivate static func mixed(_ h: UInt64, _ id: String) -> UInt64 {
-            var id = id
-            return id.withUTF8 { mixed(h, $0) }
-        }
-
-        fileprivate static func mixed(_ h: UInt64, _ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
-            var h = (h ^ UInt64(bytes.count)) &* 0x9E37_79B9_7F4A_7C15
-            var tail: UInt64 = 0, shift: UInt64 = 0
-            // An empty id (perhaps without an address) mixes in as no bytes, wherever it is.
-            if let base = bytes.baseAddress {
-                var i = 0
-                while i + 8 <= bytes.count {
-                    h = (h ^ UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
-                    h ^= h >> 29
-                    i += 8
-                }
-                while i < bytes.count {
-                    tail |= UInt64(base[i]) << shift
-                    shift += 8
-                    i += 1
-                }
-            }
-            h = (h ^ tail) &* 0x9E37_79B9_7F4A_7C15
-            return h ^ h >> 29
+            Bytes.of(id) { Bytes.mixed(h, $0) }
         }
 
         static func == (a: IndexKey, b: IndexKey) -> Bool {
@@ -164,8 +142,7 @@ public struct PriceTable: Sendable {
         }
 
         private static func same(_ a: String, _ b: String) -> Bool {
-            var a = a, b = b
-            return a.withUTF8 { a in b.withUTF8 { b in ReasonMemo.TextIDs.sameBytes(a, b) } }
+            Bytes.of(a) { a in Bytes.of(b) { b in Bytes.same(a, b) } }
         }
     }
 
@@ -198,7 +175,7 @@ public struct PriceTable: Sendable {
     }
 
     static func mix(_ service: UnsafeBufferPointer<UInt8>, _ key: UnsafeBufferPointer<UInt8>, _ region: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        IndexKey.mixed(IndexKey.mixed(IndexKey.mixed(0, service), key), region)
+        Bytes.mixed(Bytes.mixed(Bytes.mixed(0, service), key), region)
     }
 
     /// The position of (service, key, region) from the ids' bytes; nil when the table has none.
@@ -232,7 +209,7 @@ public struct PriceTable: Sendable {
     @inline(__always)
     private static func next(_ id: UnsafeBufferPointer<UInt8>, in ids: UnsafeBufferPointer<UInt8>, at: inout Int, stop: Int) -> Bool {
         let end = at + id.count
-        guard end < stop, ids[end] == 0xFF, ReasonMemo.TextIDs.sameBytes(UnsafeBufferPointer(rebasing: ids[at..<end]), id) else { return false }
+        guard end < stop, ids[end] == 0xFF, Bytes.same(UnsafeBufferPointer(rebasing: ids[at..<end]), id) else { return false }
         at = end + 1
         return true
     }

@@ -149,13 +149,13 @@ import Testing
         for length in 0...40 {
             let text = (0..<length).map { UInt8(0x61 + $0 % 26) }
             text.withUnsafeBufferPointer { a in
-                #expect(ReasonMemo.TextIDs.sameBytes(a, a))
-                Array(text + [0x61]).withUnsafeBufferPointer { #expect(!ReasonMemo.TextIDs.sameBytes(a, $0)) }
+                #expect(Bytes.same(a, a))
+                Array(text + [0x61]).withUnsafeBufferPointer { #expect(!Bytes.same(a, $0)) }
             }
             for offset in 0..<length {
                 var other = text
                 other[offset] ^= 0x20
-                text.withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { #expect(!ReasonMemo.TextIDs.sameBytes(a, $0), "\(length) \(offset)") } }
+                text.withUnsafeBufferPointer { a in other.withUnsafeBufferPointer { #expect(!Bytes.same(a, $0), "\(length) \(offset)") } }
             }
         }
     }
