@@ -190,9 +190,12 @@ public struct Engine: Sendable {
             }
             // An empty list is left without storage (reserving none still allocates); a list
             // of one finding, with the memo on, is the memo's (`ReasonMemo.single`).
+            // Several exclusions, with the memo on, are laid out in the memo's room and the
+            // list is the memo's (`ReasonMemo.sharedList`).
             let fewest = memo.isOn ? 1 : 0
+            if memo.isOn { counts.withUnsafeBufferPointer { memo.layOutLists(UnsafeBufferPointer(rebasing: $0[0..<n])) } }
             for s in 0..<n {
-                if counts[s] > fewest { assessments[s].exclusions.reserveCapacity(counts[s]) }
+                if counts[s] > fewest && !memo.isOn { assessments[s].exclusions.reserveCapacity(counts[s]) }
                 if counts[n + s] > fewest { assessments[s].scoreFindings.reserveCapacity(counts[n + s]) }
                 if counts[2 * n + s] > fewest { assessments[s].configuration.reserveCapacity(counts[2 * n + s]) }
             }
@@ -226,6 +229,11 @@ public struct Engine: Sendable {
                     case .exclude where counts[s] == 1:
                         assessments[s].exclusions = memo.single(finding)
                         continue
+                    case .exclude:
+                        // Laid out at the service's cursor (moved on; `sharedList` below).
+                        memo.listScratch[memo.listStarts[s]] = finding
+                        memo.listStarts[s] += 1
+                        continue
                     case .score where counts[n + s] == 1:
                         assessments[s].score += ruleEffects[i].score
                         assessments[s].scoreFindings = memo.single(finding)
@@ -244,6 +252,11 @@ public struct Engine: Sendable {
                 case .configure: assessments[s].configuration.append(finding)
                 case .warn: break
                 }
+            }
+        }
+        if keepsSingles {
+            for s in 0..<n where counts[s] > 1 {
+                assessments[s].exclusions = memo.sharedList(from: memo.listStarts[s] - counts[s], count: counts[s])
             }
         }
         addCheapest(profile, to: &assessments)

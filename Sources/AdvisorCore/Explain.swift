@@ -510,6 +510,18 @@ public struct ReasonMemo {
     /// box takes that address while it is kept), 1,024 of them (4,096 kept 1.4 MB more of
     /// findings alive for 1.7 fewer allocations a line). Empty when off.
     var singles: [[Finding]?] = []
+    /// Lists of several findings, as `assess` gave a service's exclusions: a line that excludes
+    /// a service for the same reasons as an earlier line takes the earlier line's list (some
+    /// 8.6 lists of two or more exclusions a batch line, nine in ten seen on a recent line;
+    /// each was a list made and then freed with the line, its recommendation's freeing a
+    /// burst of them). Direct-mapped by the findings' boxes, taken only when every box is the
+    /// same in the same order (a list holds its findings, so no other box takes their
+    /// addresses while it is kept), 1,024 of them. Empty when off.
+    var lists: [[Finding]?] = []
+    /// Where `assess` lays out this line's lists of several exclusions before they are
+    /// shared (`sharedList`): each service's run starts at `listStarts[s]`.
+    var listScratch: [Finding?] = []
+    var listStarts: [Int] = []
 
     public var isOn: Bool { !entries.isEmpty }
 
@@ -524,6 +536,33 @@ public struct ReasonMemo {
         return list
     }
 
+    /// Room in `listScratch` for each service's run of `counts[s]` findings (only services
+    /// with more than one are laid out there).
+    mutating func layOutLists(_ counts: UnsafeBufferPointer<Int>) {
+        if listStarts.count != counts.count { listStarts = Array(repeating: 0, count: counts.count) }
+        var end = 0
+        for s in counts.indices {
+            listStarts[s] = end
+            if counts[s] > 1 { end += counts[s] }
+        }
+        if listScratch.count < end { listScratch += Array(repeating: nil, count: end - listScratch.count) }
+    }
+
+    /// The list of the `count` findings laid out from `start` in `listScratch`: the one kept
+    /// with the same boxes in the same order, else a new one, kept.
+    mutating func sharedList(from start: Int, count: Int) -> [Finding] {
+        var mix: UInt64 = 0
+        for k in start..<start + count { mix = (mix ^ UInt64(UInt(bitPattern: listScratch[k]!.identity))) &* 0x9E37_79B9_7F4A_7C15 }
+        let place = Int(truncatingIfNeeded: (mix >> 32) & UInt64(lists.count - 1))
+        if let kept = lists[place], kept.count == count,
+           kept.indices.allSatisfy({ kept[$0].identity == listScratch[start + $0]!.identity }) {
+            return kept
+        }
+        let list = (start..<start + count).map { listScratch[$0]! }
+        lists[place] = list
+        return list
+    }
+
     /// A memo that keeps nothing.
     public static var off: ReasonMemo { ReasonMemo() }
 
@@ -532,6 +571,7 @@ public struct ReasonMemo {
         fixed = []
         gains = []
         singles = []
+        lists = []
         texts = []
         textIDs = []
         read = []
@@ -548,6 +588,7 @@ public struct ReasonMemo {
         fixed = Array(repeating: nil, count: engine.prerendered.count)
         gains = Array(repeating: nil, count: 1024)
         singles = Array(repeating: nil, count: 1024)
+        lists = Array(repeating: nil, count: 1024)
         captures = Array(repeating: KeptCapture(), count: 4096)
         let questions = engine.catalog.questions
         // An entry holds a slot and a question in half a word each (`Entry.place`).

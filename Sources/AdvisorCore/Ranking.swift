@@ -4,42 +4,51 @@
 /// assessment, into a recommendation, out to a writer), and a copy then costs one reference
 /// count instead of one per string and array. A change replaces the box (a finding is seldom
 /// changed once written).
-public struct Finding: Equatable, Sendable {
-    final class Storage: @unchecked Sendable {  // every field is set once, its kept bytes too
-        let rule: String
-        let text: String
-        let source: String
-        let weight: Double
-        let subjectLength: Int
-        /// The kept JSON with and without the source, in memory of the box's own, freed with
-        /// it: read through a pointer, not out of a list (a list read out of the box is counted
-        /// in and out).
-        let json: UnsafeRawBufferPointer?
-        let jsonWithoutSource: UnsafeRawBufferPointer?
-
-        init(rule: String, text: String, source: String, weight: Double, subjectLength: Int, json: [UInt8]?, jsonWithoutSource: [UInt8]?) {
-            self.rule = rule
-            self.text = text
-            self.source = source
-            self.weight = weight
-            self.subjectLength = subjectLength
-            self.json = json.map(Storage.kept)
-            self.jsonWithoutSource = jsonWithoutSource.map(Storage.kept)
+public struct Finding: Equatable, @unchecked Sendable {  // its box never changes once made
+    /// The box holding the fields, with the kept JSON laid out right after them (read where the
+    /// fields are read: in memory of its own, it was one more place to fetch, some 40 findings
+    /// a batch line). Every field is set once, its kept bytes too.
+    final class Storage: ManagedBuffer<Storage.Fields, UInt8>, @unchecked Sendable {
+        struct Fields {
+            let rule: String
+            let text: String
+            let source: String
+            let weight: Double
+            let subjectLength: Int
+            /// How many bytes of JSON are kept with the source and without it (-1: none); the
+            /// first run lies first.
+            let withSource: Int
+            let withoutSource: Int
         }
 
-        deinit {
-            json?.deallocate()
-            jsonWithoutSource?.deallocate()
+        static func make(rule: String, text: String, source: String, weight: Double, subjectLength: Int, json: [UInt8]?, jsonWithoutSource: [UInt8]?) -> Storage {
+            let with = json?.count ?? 0, without = jsonWithoutSource?.count ?? 0
+            let box = Storage.create(minimumCapacity: with + without) { _ in
+                Fields(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength,
+                       withSource: json == nil ? -1 : with, withoutSource: jsonWithoutSource == nil ? -1 : without)
+            }
+            box.withUnsafeMutablePointerToElements { bytes in
+                json?.withUnsafeBufferPointer { if let from = $0.baseAddress { bytes.initialize(from: from, count: with) } }
+                jsonWithoutSource?.withUnsafeBufferPointer { if let from = $0.baseAddress { (bytes + with).initialize(from: from, count: without) } }
+            }
+            return unsafeDowncast(box, to: Storage.self)
         }
 
-        /// The kept JSON with its source or without; nil when none is kept.
-        @inline(__always) func json(withSource: Bool) -> UnsafeRawBufferPointer? { withSource ? json : jsonWithoutSource }
+        var rule: String { header.rule }
+        var text: String { header.text }
+        var source: String { header.source }
+        var weight: Double { header.weight }
+        var subjectLength: Int { header.subjectLength }
+        var json: UnsafeRawBufferPointer? { json(withSource: true) }
+        var jsonWithoutSource: UnsafeRawBufferPointer? { json(withSource: false) }
 
-        /// `bytes` in memory of their own (at least a byte, so there is always some to free).
-        static func kept(_ bytes: [UInt8]) -> UnsafeRawBufferPointer {
-            let memory = UnsafeMutableRawBufferPointer.allocate(byteCount: max(bytes.count, 1), alignment: 1)
-            bytes.withUnsafeBytes { memory.copyMemory(from: $0) }
-            return UnsafeRawBufferPointer(start: memory.baseAddress, count: bytes.count)
+        /// The kept JSON with its source or without; nil when none is kept. Lent: valid while
+        /// the box is.
+        @inline(__always) func json(withSource: Bool) -> UnsafeRawBufferPointer? {
+            let count = withSource ? header.withSource : header.withoutSource
+            guard count >= 0 else { return nil }
+            let start = withSource ? 0 : max(header.withSource, 0)
+            return withUnsafeMutablePointerToElements { UnsafeRawBufferPointer(start: $0 + start, count: count) }
         }
     }
 
@@ -50,7 +59,7 @@ public struct Finding: Equatable, Sendable {
     private mutating func change(rule: String? = nil, text: String? = nil, source: String? = nil, weight: Double? = nil, subjectLength: Int? = nil) {
         let old = storage
         let shown = rule != nil || text != nil || weight != nil
-        storage = Storage(rule: rule ?? old.rule, text: text ?? old.text, source: source ?? old.source, weight: weight ?? old.weight,
+        storage = Storage.make(rule: rule ?? old.rule, text: text ?? old.text, source: source ?? old.source, weight: weight ?? old.weight,
                           subjectLength: subjectLength ?? old.subjectLength,
                           json: shown || source != nil ? nil : old.json.map(Array.init), jsonWithoutSource: shown ? nil : old.jsonWithoutSource.map(Array.init))
     }
@@ -90,7 +99,7 @@ public struct Finding: Equatable, Sendable {
     /// A finding without kept JSON (`keepJSON` writes it from the fields, so it always says
     /// what they say).
     init(rule: String, text: String, source: String, weight: Double, subjectLength: Int = 0) {
-        storage = Storage(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength, json: nil, jsonWithoutSource: nil)
+        storage = Storage.make(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength, json: nil, jsonWithoutSource: nil)
     }
 
     /// The box holding the fields: the same for copies of one finding (a memo's key; two
@@ -118,7 +127,7 @@ public struct Finding: Equatable, Sendable {
             without.reserveCapacity(room)
             appendJSON(withSource: false, to: &without)
         }
-        storage = Storage(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength,
+        storage = Storage.make(rule: rule, text: text, source: source, weight: weight, subjectLength: subjectLength,
                           json: withSource ? with : nil, jsonWithoutSource: withoutSource ? without : nil)
     }
 

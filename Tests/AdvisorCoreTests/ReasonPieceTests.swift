@@ -215,4 +215,37 @@ import Testing
         // The profiles reach both kinds of pick, and something is left out.
         #expect(fallbacks > 0 && leftOut > 0)
     }
+
+    /// A service's exclusions, when several, are a list the memo keeps (`ReasonMemo.sharedList`):
+    /// the next line that excludes it for the very same findings (here, the same profile again)
+    /// takes that list itself, and every list is its own service's findings, as the
+    /// recommendation without a memo gives them.
+    @Test func severalExclusionsAreAListKeptForTheSameFindings() {
+        var engine = Engine(catalog: sharedCatalog)
+        engine.prerenderReasons()
+        var memo = ReasonMemo(engine: engine)
+        func lists(_ r: Recommendation) -> [(service: String, findings: [Finding], storage: UnsafeRawPointer?)] {
+            r.excluded.filter { $0.exclusions.count > 1 }.map { a in
+                (a.service.id, a.exclusions, a.exclusions.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) })
+            }
+        }
+        var compared = 0, sameBoxes = 0, same = 0
+        for p in WhatIfClassTests.profiles(60, engine: engine) + sweptProfiles(stride: 97) {
+            let first = lists(engine.recommend(p, withWhatIf: false, memo: &memo, onlyShown: true))
+            let again = lists(engine.recommend(p, withWhatIf: false, memo: &memo, onlyShown: true))
+            let whole = lists(engine.recommend(p, withWhatIf: false))
+            #expect(first.map(\.service) == whole.map(\.service) && first.map(\.findings) == whole.map(\.findings))
+            #expect(again.map(\.service) == whole.map(\.service) && again.map(\.findings) == whole.map(\.findings))
+            for (a, b) in zip(again, first) {
+                compared += 1
+                // A finding the reason memo did not keep is a box of its own each time, and so
+                // is its list; a list of the very same boxes is the list kept.
+                guard zip(a.findings, b.findings).allSatisfy({ $0.identity == $1.identity }) else { continue }
+                sameBoxes += 1
+                if a.storage == b.storage { same += 1 }
+            }
+        }
+        // Two lists of one line may want one place (direct-mapped): nearly all, not all.
+        #expect(compared > 1_000 && sameBoxes * 2 > compared && same * 10 > sameBoxes * 9, "\(same) of \(sameBoxes) lists of the same boxes kept (\(compared) lists)")
+    }
 }
