@@ -84,8 +84,14 @@ extension JSONWriter {
             string(text)
         }
         if let line {
-            // The answers' texts as the line reader wrote them (once a line).
-            line.forEachInQuestionOrder(member)
+            // The answers' texts as the line reader wrote them (once a line), after their
+            // keys as laid out once.
+            line.forEachMemberInQuestionOrder { key, text in
+                if !first { raw(",") }
+                first = false
+                append(key)
+                string(text)
+            }
         } else {
             // By position: a question is not copied for its key.
             for q in catalog.questions.indices {

@@ -271,10 +271,25 @@ public struct Engine: Sendable {
         guard let s = catalog.services.firstIndex(where: { $0 === pick.service }) else { return }
         let bit = TestProgram.bit(s)
         let scores = pick.isExcluded
+        // Each list given its room once (grown from empty, a list of three was made three
+        // times); a configuration of one finding, the most common, is the memo's list of it.
+        var scoring = 0, configuring = 0
+        for i in serviceRules.indices where held[i] & bit != 0 {
+            switch serviceRules[i].effect {
+            case .score where scores: scoring += 1
+            case .configure: configuring += 1
+            default: break
+            }
+        }
+        if scoring > 0 { pick.scoreFindings.reserveCapacity(pick.scoreFindings.count + scoring) }
+        let single = configuring == 1 && pick.configuration.isEmpty && memo.isOn
+        if configuring > 0 && !single { pick.configuration.reserveCapacity(pick.configuration.count + configuring) }
         for i in serviceRules.indices where held[i] & bit != 0 {
             switch serviceRules[i].effect {
             case .score where scores: pick.scoreFindings.append(writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo))
-            case .configure: pick.configuration.append(writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo))
+            case .configure:
+                let finding = writtenFinding(i, service: s, profile: profile, answers: a, memo: &memo)
+                if single { pick.configuration = memo.single(finding) } else { pick.configuration.append(finding) }
             default: break
             }
         }

@@ -17,6 +17,9 @@ public struct ProfileLineReader {
     /// question (a dozen strings retained and released) per answer.
     private let kinds: [Question.Kind]
     private let keyTexts: [String]
+    /// Each key as a JSON object's member name, its colon included (`"data-shape":`), laid
+    /// end to end once: what a line's profile writes before each answer.
+    private let keyMembers: KeyMembers
     private let questions: [Question]
     /// Per question: the position the evaluator reads its key's answer at (the last question
     /// with that key, as `RuleEvaluator` indexes them), so the answers read here are the ones
@@ -55,6 +58,7 @@ public struct ProfileLineReader {
         questions = catalog.questions
         kinds = catalog.questions.map(\.kind)
         keyTexts = catalog.questions.map(\.key)
+        keyMembers = KeyMembers(catalog.questions.map(\.key))
         keys = catalog.questions.map { $0.key == "id" || $0.key == "_dbadvisor" ? nil : Array($0.key.utf8) }
         var index: [String: Int] = [:]
         for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
@@ -139,7 +143,7 @@ public struct ProfileLineReader {
             a.number[e] = number
             a.answered[e] = true
         }
-        return ReadLine(id: id, answers: EvaluatorAnswers(a, answered: answered, texts: texts), keys: keyTexts)
+        return ReadLine(id: id, answers: EvaluatorAnswers(a, answered: answered, texts: texts), keys: keyTexts, keyMembers: keyMembers)
     }
 
     /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
@@ -220,6 +224,8 @@ public struct ReadLine {
     var answered: [(question: Int, answer: Answer)] { answers.answered }
     /// The questions' keys, by position.
     let keys: [String]
+    /// The same as member names of the profile's JSON.
+    let keyMembers: KeyMembers
 
     /// The profile, as `Catalog.parseProfile` makes it of the line.
     public var profile: Profile {
@@ -232,6 +238,20 @@ public struct ReadLine {
     /// hashed, as a look-up in the profile for each question would (the reader takes
     /// questions below 64 only, each once).
     public func forEachInQuestionOrder(_ body: (String, String) -> Void) {
+        inQuestionOrder { q, k in body(keys[q], answers.text(ofAnswer: k)) }
+    }
+
+    /// The same, each key as the profile's JSON names its member (`"data-shape":`, escaped,
+    /// its colon included; lent for the call): a key is copied in, not looked through for
+    /// what to escape on every line.
+    public func forEachMemberInQuestionOrder(_ body: (UnsafeRawBufferPointer, String) -> Void) {
+        keyMembers.bytes.withUnsafeBytes { all in
+            inQuestionOrder { q, k in body(UnsafeRawBufferPointer(rebasing: all[keyMembers.ranges[q]]), answers.text(ofAnswer: k)) }
+        }
+    }
+
+    /// Each answer's question position and its place in `answered`, in the questions' order.
+    @inline(__always) private func inQuestionOrder(_ body: (_ question: Int, _ answer: Int) -> Void) {
         var left: UInt64 = 0
         for item in answered {
             precondition(item.question < 64, "the line reader takes questions below 64 only")
@@ -241,12 +261,31 @@ public struct ReadLine {
         while left != 0 {
             let q = left.trailingZeroBitCount
             left &= left - 1
-            for k in answered.indices where answered[k].question == q { body(keys[q], answers.text(ofAnswer: k)) }
+            for k in answered.indices where answered[k].question == q { body(q, k) }
         }
     }
 
     /// The answer to the question at `q` (a position `answered` uses), if any.
     func answer(at q: Int) -> Answer? { answers.answer(at: q) }
+}
+
+/// Keys as member names of a JSON object (`"key":`, escaped as the compact writer escapes a
+/// string), laid end to end; the key at position q is `bytes[ranges[q]]`.
+struct KeyMembers: Sendable {
+    let bytes: [UInt8]
+    let ranges: [Range<Int>]
+
+    init(_ keys: [String]) {
+        var bytes: [UInt8] = [], ranges: [Range<Int>] = []
+        for key in keys {
+            let start = bytes.count
+            bytes += JSON.string(key).compactBytes()
+            bytes.append(UInt8(ascii: ":"))
+            ranges.append(start..<bytes.count)
+        }
+        self.bytes = bytes
+        self.ranges = ranges
+    }
 }
 
 /// A profile's answers as the rule evaluator reads them (by question position), made by the

@@ -8,7 +8,7 @@ public struct Finding: Equatable, @unchecked Sendable {  // its box never change
     /// The box holding the fields, with the kept JSON laid out right after them (read where the
     /// fields are read: in memory of its own, it was one more place to fetch, some 40 findings
     /// a batch line). Every field is set once, its kept bytes too.
-    final class Storage: ManagedBuffer<Storage.Fields, UInt8>, @unchecked Sendable {
+    final class Storage: ManagedBuffer<Storage.Fields, UInt8> {
         struct Fields {
             let rule: String
             let text: String
