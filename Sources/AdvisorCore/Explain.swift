@@ -528,8 +528,7 @@ public struct ReasonMemo {
     /// `[finding]`: the list kept for this very finding, else one made and kept.
     mutating func single(_ finding: Finding) -> [Finding] {
         guard !singles.isEmpty else { return [finding] }
-        let mix = UInt64(UInt(bitPattern: finding.identity)) &* 0x9E37_79B9_7F4A_7C15
-        let place = Int(truncatingIfNeeded: (mix >> 32) & UInt64(singles.count - 1))
+        let place = Self.place(of: Self.mixing(finding), among: singles.count)
         if let kept = singles[place], kept[0].identity == finding.identity { return kept }
         let list = [finding]
         singles[place] = list
@@ -552,8 +551,8 @@ public struct ReasonMemo {
     /// with the same boxes in the same order, else a new one, kept.
     mutating func sharedList(from start: Int, count: Int) -> [Finding] {
         var mix: UInt64 = 0
-        for k in start..<start + count { mix = (mix ^ UInt64(UInt(bitPattern: listScratch[k]!.identity))) &* 0x9E37_79B9_7F4A_7C15 }
-        let place = Int(truncatingIfNeeded: (mix >> 32) & UInt64(lists.count - 1))
+        for k in start..<start + count { mix = Self.mixing(listScratch[k]!, into: mix) }
+        let place = Self.place(of: mix, among: lists.count)
         if let kept = lists[place], kept.count == count,
            kept.indices.allSatisfy({ kept[$0].identity == listScratch[start + $0]!.identity }) {
             return kept
@@ -619,8 +618,22 @@ public struct ReasonMemo {
     /// Where the gain of `finding` is kept: by its box's address, mixed (an entry holds the
     /// finding, so no other box takes that address while it is kept).
     func gainPlace(_ finding: Finding) -> Int {
-        let mix = UInt64(UInt(bitPattern: finding.identity)) &* 0x9E37_79B9_7F4A_7C15
-        return Int(truncatingIfNeeded: (mix >> 32) & UInt64(gains.count - 1))
+        Self.place(of: Self.mixing(finding), among: gains.count)
+    }
+
+    /// `mix` with the address of `finding`'s box mixed in: what places a finding, or a run of
+    /// findings mixed one after another from 0, in the tables kept by box (`singles`, `lists`,
+    /// `gains`).
+    @inline(__always)
+    static func mixing(_ finding: Finding, into mix: UInt64 = 0) -> UInt64 {
+        (mix ^ UInt64(UInt(bitPattern: finding.identity))) &* 0x9E37_79B9_7F4A_7C15
+    }
+
+    /// The place of `mix` in a direct-mapped table of `count` places, a power of two: bits
+    /// from the product's upper half, which every bit of the address reaches.
+    @inline(__always)
+    static func place(of mix: UInt64, among count: Int) -> Int {
+        Int(truncatingIfNeeded: (mix >> 32) & UInt64(count - 1))
     }
 
     /// Reads the answers reasons read from `profile`, before its reasons are written by
