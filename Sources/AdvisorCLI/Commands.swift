@@ -244,7 +244,7 @@ enum Commands {
     static func noteChangedPick(_ recommendation: inout Recommendation, record: JSON?, catalog: Catalog) {
         guard let earlier = record?["recommendation"]?.stringValue, earlier != recommendation.pick.service.id else { return }
         let version = record?["catalogVersion"]?.stringValue ?? "an earlier catalog"
-        let reasons = recommendation.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }.prefix(2).map(\.text)
+        let reasons = recommendation.pick.earned.prefix(2).map(\.text)
         recommendation.warnings.insert(Warning(kind: .changedPick, text: "The pick has changed since these answers were saved: it was \(Sanitize.forTerminal(earlier, limit: 40)) with catalog \(Sanitize.forTerminal(version, limit: 20)); with catalog \(catalog.version) it is \(recommendation.pick.service.id). " + reasons.joined(separator: " ")), at: 0)
     }
 

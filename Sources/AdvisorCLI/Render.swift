@@ -14,7 +14,7 @@ public enum Render {
             })
         }
         let pick = r.pick
-        let reasons = pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
+        let reasons = pick.earned
         var recommendation: [(String, JSON)] = [
             ("service", .string(pick.service.id)), ("name", .string(pick.service.name)), ("score", .number(pick.score)),
             ("confidence", .string(r.confidence.level.rawValue)),
@@ -122,7 +122,7 @@ public enum Render {
             out += st.red("Unmet requirements") + "\n"
             for f in pick.exclusions.prefix(entries) { out += wrap("✗ " + f.text, width: width, indent: 4, firstIndent: 2, maxLines: lines) + "\n" }
         }
-        let reasons = pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
+        let reasons = pick.earned
         if !reasons.isEmpty {
             out += st.bold("Why") + "\n"
             for f in reasons.prefix(entries) { out += wrap("+\(JSON.format(number: f.weight)) \(f.text)", width: width, indent: 6, firstIndent: 2, maxLines: lines) + "\n" }
@@ -265,7 +265,7 @@ public enum Render {
             out += "\n" + st.red("Unmet requirements:") + "\n"
             for f in pick.exclusions { out += wrap("✗ " + f.text, width: width, indent: 4, firstIndent: 2) + "\n" }
         }
-        let reasons = pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
+        let reasons = pick.earned
         if !reasons.isEmpty {
             out += "\n" + st.bold("Why") + "\n"
             for f in reasons {

@@ -109,7 +109,7 @@ extension JSONWriter {
         raw(#","configuration":"#)
         array(pick.configuration) { $0.string($1.text) }
         raw(#","reasons":"#)
-        findings(pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }, withSource: true)
+        pick.withEarnedPositions { findings(pick.scoreFindings, at: $0, withSource: true) }
         raw(#","confidenceExplanation":"#)
         explanation(of: r.confidence)
         if pick.isExcluded {

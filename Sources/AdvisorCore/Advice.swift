@@ -195,13 +195,33 @@ extension Engine {
 
     /// The pick scores below the fit threshold: say so, with the closest two and what each lacks.
     func weakFitWarning(_ ranked: Ranking.Ranked) -> Warning {
-        func lacks(_ a: Assessment) -> String {
-            let against = a.scoreFindings.filter { $0.weight < 0 }.sorted { $0.weight < $1.weight }.prefix(2).map(\.text)
-            return against.isEmpty ? "no rule counts for it" : against.joined(separator: " ")
+        /// The texts of the two findings that count most against `a` (the lowest weights; of
+        /// equal ones, the one listed first), as a stable sort of its findings against it by
+        /// weight would give them, found in one pass and written where the text goes.
+        func lacks(_ a: Assessment, _ text: inout Sentence) {
+            var first = -1, second = -1
+            a.scoreFindings.withUnsafeBufferPointer { findings in
+                for k in findings.indices where findings[k].weight < 0 {
+                    if first < 0 || findings[k].weight < findings[first].weight {
+                        second = first
+                        first = k
+                    } else if second < 0 || findings[k].weight < findings[second].weight {
+                        second = k
+                    }
+                }
+            }
+            guard first >= 0 else { return text.append("no rule counts for it") }
+            text.append(a.scoreFindings[first].text)
+            if second >= 0 {
+                text.append(" ")
+                text.append(a.scoreFindings[second].text)
+            }
         }
-        var text: Sentence = "Nothing fits this profile well: \(ranked.pick.service.name) scores \(number: ranked.pick.score), below the catalog's fit threshold of \(number: catalog.ranking.fitThreshold). Against it: \(lacks(ranked.pick))"
+        var text: Sentence = "Nothing fits this profile well: \(ranked.pick.service.name) scores \(number: ranked.pick.score), below the catalog's fit threshold of \(number: catalog.ranking.fitThreshold). Against it: "
+        lacks(ranked.pick, &text)
         if let next = ranked.rest.first {
-            text += " The next closest, \(next.service.name) (\(number: next.score)): \(lacks(next))"
+            text += " The next closest, \(next.service.name) (\(number: next.score)): "
+            lacks(next, &text)
         }
         return Warning(kind: .weakFit, text: text.string)
     }

@@ -277,7 +277,7 @@ extension Engine {
 
         init(_ pick: Assessment) {
             pickName = pick.service.name
-            earned = pick.scoreFindings.filter { $0.weight > 0 }.sorted(by: { $0.weight > $1.weight })
+            earned = pick.earned
             written = Array(repeating: nil, count: earned.count)
         }
 

@@ -180,11 +180,29 @@ extension JSONWriter {
         list.withUnsafeBufferPointer { items in
             for i in items.indices {
                 if i > 0 { byte(UInt8(ascii: ",")) }
-                let kept = Unmanaged.passUnretained(items[i].storage)._withUnsafeGuaranteedRef { $0.json(withSource: withSource) }
-                if let kept { append(kept) } else { fields(of: items[i], withSource: withSource) }
+                item(items[i], withSource: withSource)
             }
         }
         byte(UInt8(ascii: "]"))
+    }
+
+    /// The findings of `list` at `positions`, in that order, as `findings` writes a list.
+    public mutating func findings(_ list: [Finding], at positions: UnsafeBufferPointer<Int>, withSource: Bool) {
+        byte(UInt8(ascii: "["))
+        list.withUnsafeBufferPointer { items in
+            for i in positions.indices {
+                if i > 0 { byte(UInt8(ascii: ",")) }
+                item(items[positions[i]], withSource: withSource)
+            }
+        }
+        byte(UInt8(ascii: "]"))
+    }
+
+    /// One finding of a list, read where it lies: its kept JSON, else its fields.
+    @inline(__always)
+    private mutating func item(_ finding: borrowing Finding, withSource: Bool) {
+        let kept = Unmanaged.passUnretained(finding.storage)._withUnsafeGuaranteedRef { $0.json(withSource: withSource) }
+        if let kept { append(kept) } else { fields(of: finding, withSource: withSource) }
     }
 
     /// A finding as `Finding.appendJSON` writes it: its kept JSON copied in, else written
@@ -222,6 +240,37 @@ public struct Assessment: Sendable {
     public var configuration: [Finding]
 
     public var isExcluded: Bool { !exclusions.isEmpty }
+
+    /// Hands `body` the positions in `scoreFindings` of the findings that count for the
+    /// service (weight above 0), heaviest first and equal weights in list order: the order of
+    /// `scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }` (the
+    /// library's sort is stable), laid out on the stack, not in two lists made and freed (the
+    /// filter's grown an element at a time: some five allocations each time, twice a batch
+    /// line). A few findings: sorted by insertion.
+    @inlinable
+    public func withEarnedPositions<R>(_ body: (UnsafeBufferPointer<Int>) throws -> R) rethrows -> R {
+        try scoreFindings.withUnsafeBufferPointer { findings in
+            try withUnsafeTemporaryAllocation(of: Int.self, capacity: findings.count) { room in
+                var n = 0
+                for k in findings.indices where findings[k].weight > 0 {
+                    // After every position of a weight at least this one's.
+                    var j = n
+                    while j > 0, findings[room[j - 1]].weight < findings[k].weight {
+                        room[j] = room[j - 1]
+                        j -= 1
+                    }
+                    room[j] = k
+                    n += 1
+                }
+                return try body(UnsafeBufferPointer(rebasing: room[..<n]))
+            }
+        }
+    }
+
+    /// Those findings, in that order, in one list given its room once.
+    public var earned: [Finding] {
+        withEarnedPositions { positions in positions.map { scoreFindings[$0] } }
+    }
 }
 
 /// A single-answer change that would change the pick.
@@ -509,10 +558,19 @@ extension Engine {
         // whether each is answered read from the evaluator's answers when given (a question's
         // key is unique in a catalog: answered there exactly when the profile holds its key),
         // not by hashing its key into the profile.
-        var answered: [String] = [], unanswered: [String] = []
+        // Counted first, so that each list is given its room once (grown a key at a time,
+        // they took some six allocations a batch line).
+        func isAnswered(_ q: Int) -> Bool { answers?.answered[q] ?? (profile[catalog.questions[q].key] != nil) }
+        var answeredCount = 0, coreCount = 0
         for q in catalog.questions.indices where catalog.questions[q].isCore {
-            let key = catalog.questions[q].key
-            if answers?.answered[q] ?? (profile[key] != nil) { answered.append(key) } else { unanswered.append(key) }
+            coreCount += 1
+            if isAnswered(q) { answeredCount += 1 }
+        }
+        var answered: [String] = [], unanswered: [String] = []
+        if answeredCount > 0 { answered.reserveCapacity(answeredCount) }
+        if answeredCount < coreCount { unanswered.reserveCapacity(coreCount - answeredCount) }
+        for q in catalog.questions.indices where catalog.questions[q].isCore {
+            if isAnswered(q) { answered.append(catalog.questions[q].key) } else { unanswered.append(catalog.questions[q].key) }
         }
         let changing = whatIf.isEmpty ? [] : unanswered.filter { key in whatIf.contains { $0.key == key } }
         let runnerUp = ranked.rest.first
@@ -531,7 +589,11 @@ extension Engine {
         let marginLevel = (margin ?? 100) >= 20 ? 2 : (margin ?? 100) >= 8 ? 1 : 0
         let coverageLevel = coreAnswered >= 4 ? 2 : coreAnswered >= 2 ? 1 : 0
         if relaxed || pickScore < catalog.ranking.fitThreshold { return .low }
-        return [.low, .medium, .high][min(marginLevel, coverageLevel)]
+        switch min(marginLevel, coverageLevel) {
+        case 2: return .high
+        case 1: return .medium
+        default: return .low
+        }
     }
 
     /// How many core questions the profile answers.

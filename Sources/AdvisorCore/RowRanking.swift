@@ -15,7 +15,7 @@ public struct RowSummary: Equatable, Sendable {
     public init(_ r: Recommendation) {
         let runnerUp = r.alternatives.first?.0
         let theirs = Set(runnerUp?.scoreFindings.map(\.rule) ?? [])
-        let plus = r.pick.scoreFindings.filter { $0.weight > 0 }.sorted { $0.weight > $1.weight }
+        let plus = r.pick.earned
         pick = r.pick.service.id
         confidence = r.confidence.level
         score = r.pick.score

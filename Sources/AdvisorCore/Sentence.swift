@@ -56,6 +56,18 @@ struct Sentence: ExpressibleByStringInterpolation {
         }
     }
 
+    /// Appends a literal's bytes (`+=` makes a sentence of the literal first).
+    mutating func append(_ literal: StaticString) {
+        literal.withUTF8Buffer { append($0) }
+    }
+
+    /// Appends a string's bytes, lent where a native string has them.
+    mutating func append(_ text: String) {
+        if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
+        var text = text
+        text.withUTF8 { append($0) }
+    }
+
     /// A buffer of its own with room for `needed` bytes (twice the room when it outgrew it;
     /// the same room when it was only shared), the bytes copied in.
     private mutating func grow(_ needed: Int) {
@@ -96,9 +108,7 @@ struct Sentence: ExpressibleByStringInterpolation {
 
         mutating func appendInterpolation(_ text: String) {
             // Lent where the string lies (a native string's), not copied first.
-            if text.utf8.withContiguousStorageIfAvailable({ sentence.append($0) }) != nil { return }
-            var text = text
-            text.withUTF8 { sentence.append($0) }
+            sentence.append(text)
         }
 
         mutating func appendInterpolation<T: CustomStringConvertible>(_ value: T) {

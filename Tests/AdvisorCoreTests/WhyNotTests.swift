@@ -37,6 +37,36 @@ import Testing
         #expect(compared > 1_000 && short > 0 && long > 0)
     }
 
+    /// What counts for a service, heaviest first (`Assessment.earned`, which the pick's
+    /// reasons, its gains and the CSV row's decisive reason read), against an independent
+    /// order: weight down, then list order (not the library's sort, whose stability it relies
+    /// on). Over every assessment of 60 profiles, and a hand-made one with ties.
+    @Test func earnedIsHeaviestFirstWithTiesInListOrder() {
+        let engine = Engine(catalog: sharedCatalog)
+        func expected(_ a: Assessment) -> [Finding] {
+            a.scoreFindings.enumerated().filter { $0.element.weight > 0 }
+                .sorted { $0.element.weight != $1.element.weight ? $0.element.weight > $1.element.weight : $0.offset < $1.offset }
+                .map(\.element)
+        }
+        var assessments: [Assessment] = []
+        for p in WhatIfClassTests.profiles(60, engine: engine) { assessments += engine.assess(p) }
+        let service = sharedCatalog.services[0]
+        let weights: [Double] = [5, -3, 10, 5, 0, 10, 1, 5, -8, 10]
+        let tied = Assessment(service: service, score: 0,
+                              scoreFindings: weights.enumerated().map { Finding(rule: "r\($0.offset)", text: "t\($0.offset)", source: "", weight: $0.element) },
+                              exclusions: [], configuration: [])
+        #expect(tied.earned.map(\.rule) == ["r2", "r5", "r9", "r0", "r3", "r7", "r6"])
+        assessments.append(tied)
+        var withTies = 0
+        for a in assessments {
+            #expect(a.earned == expected(a))
+            a.withEarnedPositions { positions in #expect(positions.map { a.scoreFindings[$0] } == expected(a)) }
+            let weights = a.earned.map(\.weight)
+            if Set(weights).count < weights.count { withTies += 1 }
+        }
+        #expect(assessments.count > 1_000 && withTies > 10)
+    }
+
     /// The same for the why-not lists a recommendation carries, whole and as batch makes it
     /// (`onlyShown`, reasons kept from one profile to the next).
     @Test func aRecommendationsWhyNotListsAreTheFirstFourOfEveryReason() {
