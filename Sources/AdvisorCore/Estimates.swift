@@ -443,7 +443,10 @@ final class EstimateBuilder {
     /// Each once, in the order first made (`assume`; `made` says which are in).
     private(set) var assumptions: [Assumption] = []
     private var made: UInt64 = 0
-    var notes: [String] = []
+    /// The model's notes laid end to end, each ending where `noteEnds` says: kept from one
+    /// estimate to the next, not a string made for each (some three a batch line).
+    private(set) var noteText: [UInt8] = []
+    private(set) var noteEnds: [Int] = []
     var fellBack = false
     /// Set by the parts sized from the request rate.
     var pricesTheLoad = false
@@ -476,6 +479,8 @@ final class EstimateBuilder {
         parts.reserveCapacity(4)
         assumptions.reserveCapacity(4)
         basisText.reserveCapacity(1024)
+        noteText.reserveCapacity(256)
+        noteEnds.reserveCapacity(4)
     }
 
     /// Empty, for an estimate of `service` in `region`; the lists keep their room. `sequence`:
@@ -492,7 +497,10 @@ final class EstimateBuilder {
         used.removeAll(keepingCapacity: true)
         assumptions.removeAll(keepingCapacity: true)
         made = 0
-        if !notes.isEmpty { notes.removeAll(keepingCapacity: true) }
+        if !noteEnds.isEmpty {
+            noteText.removeAll(keepingCapacity: true)
+            noteEnds.removeAll(keepingCapacity: true)
+        }
         fellBack = false
         pricesTheLoad = false
     }
@@ -610,7 +618,7 @@ final class EstimateBuilder {
         case .influx: influx(w)
         case .s3Vectors: s3Vectors(w)
         case .none:
-            notes.append("No sizing model or unit prices for this service in the catalog; see 'dbadvisor show \(service)' for its pricing model.")
+            note("No sizing model or unit prices for this service in the catalog; see 'dbadvisor show \(service)' for its pricing model.")
         }
     }
 
@@ -624,7 +632,7 @@ final class EstimateBuilder {
         assume(.sizing)
         if rate / CostMath.requestsPerVCPU.high > CostMath.sizes[CostMath.sizes.count - 1].vcpus {
             let note: Sentence = "\(amount: rate) requests per second may need more than one \(family).16xlarge: readers or shards not counted"
-            notes.append(note.string)
+            self.note(note)
         }
         return (low, high)
     }
@@ -771,7 +779,7 @@ final class EstimateBuilder {
                 let low = wcu * CostMath.hoursPerMonth * rP, high = wcu * CostMath.secondsPerMonth / 1_000_000 * rOD
                 add(.replicatedWrites, CostRange(low: min(low, high), high: max(low, high)), "global table in a second Region: \(amount: wcu) replicated WCU, provisioned to on-demand")
             } else if w.regions > 1 {
-                notes.append("the second Region's replication is not priced in the table")
+                note("the second Region's replication is not priced in the table")
             }
         } else {
             add(.capacity, nil, "request units follow from the request rate, the read share and the item size", missing: missing)
@@ -871,15 +879,30 @@ final class EstimateBuilder {
         return sum
     }
 
-    /// Hands `body` the model's notes, and that some prices fell back to us-east-1's.
-    func forEachNote(_ body: (String) -> Void) {
-        for note in notes { body(note) }
-        if fellBack { body("Some prices are us-east-1's: the table has none for \(region).") }
+    /// Adds a note, after those made already.
+    func note(_ text: Sentence) {
+        text.withBytes { noteText.append(contentsOf: $0) }
+        noteEnds.append(noteText.count)
+    }
+
+    /// Hands `body` the bytes of each note (the model's, then that some prices fell back to
+    /// us-east-1's), lent for the call.
+    func forEachNote(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        noteText.withUnsafeBufferPointer { text in
+            for k in noteEnds.indices {
+                let start = k == 0 ? 0 : noteEnds[k - 1]
+                body(UnsafeBufferPointer(rebasing: text[start..<noteEnds[k]]))
+            }
+        }
+        if fellBack {
+            let fell: Sentence = "Some prices are us-east-1's: the table has none for \(region)."
+            fell.withBytes(body)
+        }
     }
 
     var allNotes: [String] {
         var all: [String] = []
-        forEachNote { all.append($0) }
+        forEachNote { all.append(String(decoding: $0, as: UTF8.self)) }
         return all
     }
 
@@ -961,7 +984,14 @@ final class EstimateBuilder {
         w.raw(#"],"assumptions":"#)
         w.plainStrings { say in forEachAssumption { say(PlainText($0.text)) } }
         w.raw(#","notes":"#)
-        w.strings(forEachNote)
+        w.byte(UInt8(ascii: "["))
+        var first = true
+        forEachNote { note in
+            if !first { w.byte(UInt8(ascii: ",")) }
+            first = false
+            w.escaped(note)
+        }
+        w.byte(UInt8(ascii: "]"))
         w.byte(UInt8(ascii: "}"))
     }
 
