@@ -39,12 +39,17 @@ extension JSON {
     /// Whether none of eight bytes needs a look of its own when written as a JSON string: none
     /// below 0x20, none a quote, backslash or DEL, none outside ASCII (those are looked at one by
     /// one, for C1 controls and U+2028/9). Exact: a word with any such byte is never plain.
+    ///
+    /// Each term sets a byte's high bit for the bytes it is about: the byte itself (0x80 and
+    /// up); the byte plus one (0x7F, DEL); the byte minus 0x20 (below 0x20); the byte xor a
+    /// quote or a backslash, minus one (that byte). A carry or borrow crosses into the next
+    /// byte only from a byte that is flagged already, and in a word of plain bytes no term
+    /// reaches a high bit, so the test is exact with no mask of its own for each term.
     @inlinable @inline(__always)
     static func plainWord(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        let quote = word ^ (ones &* 0x22), backslash = word ^ (ones &* 0x5C), delete = word ^ (ones &* 0x7F)
-        let care = ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote)
-            | ((backslash &- ones) & ~backslash) | ((delete &- ones) & ~delete) | word
+        let care = word | (word &+ ones) | (word &- ones &* 0x20)
+            | ((word ^ (ones &* 0x22)) &- ones) | ((word ^ (ones &* 0x5C)) &- ones)
         return care & highs == 0
     }
 

@@ -1,4 +1,4 @@
-import AdvisorCore
+@testable import AdvisorCore
 import Foundation
 import Testing
 
@@ -82,6 +82,52 @@ import Testing
 
     @Test func escapesControlCharactersOnOutput() {
         #expect(JSON.string("a\u{1B}[31m\u{0}").compactText() == #""a\u001b[31m\u0000""#)
+    }
+}
+
+@Suite struct PlainWordTests {
+    /// `JSON.plainWord` (eight bytes at a time: a string's bytes copied without a look of their
+    /// own) against the rule byte by byte: printable ASCII without quote or backslash. Every
+    /// byte value at every position of a plain word; three bytes from the edges of the rule at
+    /// every three positions; words of random bytes and of bytes near the edges.
+    @Test func plainWordIsTheRuleByteByByte() {
+        func plain(_ w: UInt64) -> Bool {
+            (0..<8).allSatisfy { k in
+                let b = UInt8(truncatingIfNeeded: w >> UInt64(8 * k))
+                return b >= 0x20 && b < 0x7F && b != 0x22 && b != 0x5C
+            }
+        }
+        var checked = 0, wrong: [UInt64] = [], plainOnes = 0
+        func check(_ w: UInt64) {
+            checked += 1
+            if plain(w) { plainOnes += 1 }
+            if JSON.plainWord(w) != plain(w) && wrong.count < 5 { wrong.append(w) }
+        }
+        func setting(_ w: UInt64, _ position: Int, _ b: UInt64) -> UInt64 {
+            w & ~(0xFF << UInt64(8 * position)) | b << UInt64(8 * position)
+        }
+        let background: UInt64 = 0x6161_6161_6161_6161
+        for p in 0..<8 { for v in 0..<256 as Range<UInt64> { check(setting(background, p, v)) } }
+        let edges: [UInt64] = [0x00, 0x01, 0x1F, 0x20, 0x21, 0x22, 0x23, 0x5B, 0x5C, 0x5D, 0x7E, 0x7F, 0x80, 0x81, 0xA2, 0xFF]
+        for p in 0..<8 { for q in p + 1..<8 { for r in q + 1..<8 {
+            for a in edges { for b in edges { for c in edges { check(setting(setting(setting(background, p, a), q, b), r, c)) } } }
+        } } }
+        var state: UInt64 = 0x2545_F491_4F6C_DD1D
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        for _ in 0..<100_000 {
+            check(next())
+            var w: UInt64 = 0
+            for k in 0..<8 { let r = next(); w = setting(w, k, r & 1 == 0 ? 0x20 + (r >> 8) % 0x5F : edges[Int((r >> 8) % 16)]) }
+            check(w)
+        }
+        #expect(wrong.isEmpty, "plainWord differs for \(wrong.map { String($0, radix: 16) })")
+        #expect(checked > 400_000 && plainOnes > 10_000)
     }
 }
 
