@@ -678,6 +678,35 @@ extension JSON {
     /// The most bytes `writeDigits` writes.
     static let digitsRoom = 48
 
+    /// "00" to "99", two bytes for each number below 100 (a constant in the binary: no
+    /// initialization to check on each use, as a static list would need).
+    static let digitPairs: StaticString = "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899"
+
+    /// Writes `value`'s decimal digits backwards, ending just before `end`, two at a time (one
+    /// division by 100 for two digits, not one by 10 for each); returns where they begin.
+    @inline(__always)
+    static func writeWhole(_ value: UInt64, endingAt end: UnsafeMutablePointer<UInt8>) -> UnsafeMutablePointer<UInt8> {
+        let pairs = digitPairs.utf8Start
+        var v = value, start = end
+        while v >= 100 {
+            let r = Int(truncatingIfNeeded: v % 100) &* 2
+            v /= 100
+            start -= 2
+            start[0] = pairs[r]
+            start[1] = pairs[r &+ 1]
+        }
+        if v >= 10 {
+            let r = Int(truncatingIfNeeded: v) &* 2
+            start -= 2
+            start[0] = pairs[r]
+            start[1] = pairs[r &+ 1]
+        } else {
+            start -= 1
+            start.pointee = UInt8(truncatingIfNeeded: 48 &+ v)
+        }
+        return start
+    }
+
     /// Writes the digits `withDigits` hands on backwards, ending just before `end` (at most
     /// `digitsRoom` bytes), and says how many; nil when `n` is not finite, or too large for
     /// them to be exact (`withDigits` then writes Swift's own digits).
@@ -686,11 +715,9 @@ extension JSON {
         guard n.isFinite else { return nil }
         var start = end
         if trimZeros, n == n.rounded(), abs(n) < 1e15 {
-            var whole = Int64(n)
-            let negative = whole < 0
-            if negative { whole = -whole }
-            repeat { start -= 1; start.pointee = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
-            if negative { start -= 1; start.pointee = UInt8(ascii: "-") }
+            let whole = Int64(n)
+            start = writeWhole(whole.magnitude, endingAt: start)
+            if whole < 0 { start -= 1; start.pointee = UInt8(ascii: "-") }
             return end - start
         }
         let magnitude = abs(n)
@@ -712,7 +739,7 @@ extension JSON {
             for _ in 0..<digits { start -= 1; start.pointee = UInt8(48 + fraction % 10); fraction /= 10 }
             start -= 1; start.pointee = UInt8(ascii: ".")
         }
-        repeat { start -= 1; start.pointee = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
+        start = writeWhole(whole, endingAt: start)
         if n < 0 { start -= 1; start.pointee = UInt8(ascii: "-") }
         return end - start
     }

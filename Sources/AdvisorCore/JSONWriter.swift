@@ -187,7 +187,7 @@ public struct JSONWriter: ~Copyable {
     mutating func cents(_ v: Double) {
         guard v.magnitude < 2_147_483_648 else { return number(v) }
         let k = Int64((v * 100).rounded())
-        var whole = k.magnitude / 100
+        let whole = k.magnitude / 100
         let c = k.magnitude % 100
         // Laid out at the end of the room reserved, then moved to where the text goes on.
         reserve(24)
@@ -201,7 +201,7 @@ public struct JSONWriter: ~Copyable {
             }
             start -= 1; start.pointee = UInt8(ascii: ".")
         }
-        repeat { start -= 1; start.pointee = UInt8(48 + whole % 10); whole /= 10 } while whole > 0
+        start = JSON.writeWhole(whole, endingAt: start)
         if k < 0 { start -= 1; start.pointee = UInt8(ascii: "-") }
         let length = end - start
         UnsafeMutableRawPointer(base + count).copyMemory(from: start, byteCount: length)

@@ -131,6 +131,29 @@ import Testing
     }
 }
 
+@Suite struct DigitTests {
+    /// `JSON.writeWhole` (two digits at a time, backwards) against the library's decimal text:
+    /// every number to 100,000, each power of ten and its neighbours, and the largest.
+    @Test func wholeNumbersAreTheirDecimalText() {
+        var values: [UInt64] = Array(0...100_000)
+        var power: UInt64 = 1
+        for _ in 0..<19 {
+            power *= 10
+            values += [power - 1, power, power + 1]
+        }
+        values += [UInt64.max, UInt64.max - 1, UInt64(Int64.max)]
+        var wrong: [UInt64] = []
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 32) { room in
+            let end = room.baseAddress! + 32
+            for v in values {
+                let start = JSON.writeWhole(v, endingAt: end)
+                if String(decoding: UnsafeBufferPointer(start: start, count: end - start), as: UTF8.self) != String(v), wrong.count < 5 { wrong.append(v) }
+            }
+        }
+        #expect(wrong.isEmpty, "differs for \(wrong)")
+    }
+}
+
 @Suite struct QuantityTests {
     static let sizes: [(String, Double)] = [("500MB", 524_288_000), ("2.5 TB", 2.5 * 1_099_511_627_776), ("400KB", 409_600), ("128TiB", 128 * 1_099_511_627_776), ("1pb", 1_125_899_906_842_624)]
 
