@@ -365,7 +365,7 @@ extension Render {
             out += "Not answered (no default assumed; rules that need them did not fire): " + missing.map { "`\($0.key)`" }.joined(separator: ", ") + ".\n\n"
         }
         out += "## Decision\n\nUse **\(pick.service.name)** (`\(pick.service.id)`), score \(JSON.format(number: pick.score)). \(pick.service.summary)\n\n"
-        for f in pick.scoreFindings.filter({ $0.weight > 0 }).sorted(by: { $0.weight > $1.weight }) {
+        for f in pick.earned {
             out += "- \(f.text)\(cite(f.source))\n"
         }
         if !pick.exclusions.isEmpty {

@@ -109,7 +109,7 @@ extension JSONWriter {
         raw(#","configuration":"#)
         array(pick.configuration) { $0.string($1.text) }
         raw(#","reasons":"#)
-        pick.withEarnedPositions { findings(pick.scoreFindings, at: $0, withSource: true) }
+        earnedFindings(of: pick, withSource: true)
         raw(#","confidenceExplanation":"#)
         explanation(of: r.confidence)
         if pick.isExcluded {

@@ -210,7 +210,10 @@ extension Engine {
                     }
                 }
             }
-            guard first >= 0 else { return text.append("no rule counts for it") }
+            guard first >= 0 else {
+                text.append("no rule counts for it")
+                return
+            }
             text.append(a.scoreFindings[first].text)
             if second >= 0 {
                 text.append(" ")

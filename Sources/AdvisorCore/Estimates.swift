@@ -779,7 +779,7 @@ final class EstimateBuilder {
                 let low = wcu * CostMath.hoursPerMonth * rP, high = wcu * CostMath.secondsPerMonth / 1_000_000 * rOD
                 add(.replicatedWrites, CostRange(low: min(low, high), high: max(low, high)), "global table in a second Region: \(amount: wcu) replicated WCU, provisioned to on-demand")
             } else if w.regions > 1 {
-                note("the second Region's replication is not priced in the table")
+                note(literal: "the second Region's replication is not priced in the table")
             }
         } else {
             add(.capacity, nil, "request units follow from the request rate, the read share and the item size", missing: missing)
@@ -885,24 +885,30 @@ final class EstimateBuilder {
         noteEnds.append(noteText.count)
     }
 
+    /// The same for a note written out in the source (no sentence made of it).
+    func note(literal: StaticString) {
+        literal.withUTF8Buffer { noteText.append(contentsOf: $0) }
+        noteEnds.append(noteText.count)
+    }
+
     /// Hands `body` the bytes of each note (the model's, then that some prices fell back to
     /// us-east-1's), lent for the call.
-    func forEachNote(_ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+    func forEachNote(_ body: (TextBytes) -> Void) {
         noteText.withUnsafeBufferPointer { text in
             for k in noteEnds.indices {
                 let start = k == 0 ? 0 : noteEnds[k - 1]
-                body(UnsafeBufferPointer(rebasing: text[start..<noteEnds[k]]))
+                body(TextBytes(bytes: UnsafeBufferPointer(rebasing: text[start..<noteEnds[k]])))
             }
         }
         if fellBack {
             let fell: Sentence = "Some prices are us-east-1's: the table has none for \(region)."
-            fell.withBytes(body)
+            fell.withBytes { body(TextBytes(bytes: $0)) }
         }
     }
 
     var allNotes: [String] {
         var all: [String] = []
-        forEachNote { all.append(String(decoding: $0, as: UTF8.self)) }
+        forEachNote { all.append(String(decoding: $0.bytes, as: UTF8.self)) }
         return all
     }
 
@@ -984,14 +990,7 @@ final class EstimateBuilder {
         w.raw(#"],"assumptions":"#)
         w.plainStrings { say in forEachAssumption { say(PlainText($0.text)) } }
         w.raw(#","notes":"#)
-        w.byte(UInt8(ascii: "["))
-        var first = true
-        forEachNote { note in
-            if !first { w.byte(UInt8(ascii: ",")) }
-            first = false
-            w.escaped(note)
-        }
-        w.byte(UInt8(ascii: "]"))
+        w.strings(forEachNote)
         w.byte(UInt8(ascii: "}"))
     }
 

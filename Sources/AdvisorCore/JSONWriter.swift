@@ -142,8 +142,9 @@ public struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "]"))
     }
 
-    /// An array of the strings `forEach` hands on, written as they come (no list is made).
-    mutating func strings(_ forEach: ((String) -> Void) -> Void) { list(forEach) }
+    /// An array of the texts `forEach` hands on, each escaped as `string` escapes a string,
+    /// written as they come (no list is made).
+    mutating func strings(_ forEach: ((TextBytes) -> Void) -> Void) { list(forEach) }
 
     /// An array of the literals `forEach` hands on, each as `plain` writes it.
     mutating func plainStrings(_ forEach: ((PlainText) -> Void) -> Void) { list(forEach) }
@@ -216,14 +217,17 @@ public struct JSONWriter: ~Copyable {
     }
 }
 
-/// A text a list of `JSONWriter`'s holds: a string (`string`), or a literal that needs no
-/// escape (`PlainText`, `plain`).
+/// A text a list of `JSONWriter`'s holds: UTF-8 bytes (`TextBytes`, `escaped`), or a literal
+/// that needs no escape (`PlainText`, `plain`).
 protocol JSONText {
     func write(to w: inout JSONWriter)
 }
 
-extension String: JSONText {
-    func write(to w: inout JSONWriter) { w.string(self) }
+/// A text's UTF-8 bytes, lent for the call, written as `escaped` writes them (as `string`
+/// writes the same text as a string).
+struct TextBytes: JSONText {
+    let bytes: UnsafeBufferPointer<UInt8>
+    func write(to w: inout JSONWriter) { w.escaped(bytes) }
 }
 
 struct PlainText: JSONText {

@@ -186,13 +186,16 @@ extension JSONWriter {
         byte(UInt8(ascii: "]"))
     }
 
-    /// The findings of `list` at `positions`, in that order, as `findings` writes a list.
-    public mutating func findings(_ list: [Finding], at positions: UnsafeBufferPointer<Int>, withSource: Bool) {
+    /// What counts for `a`, heaviest first (`Assessment.earned`), as `findings` writes a list:
+    /// read where the findings lie, by the positions `withEarnedPositions` lays out.
+    public mutating func earnedFindings(of a: Assessment, withSource: Bool) {
         byte(UInt8(ascii: "["))
-        list.withUnsafeBufferPointer { items in
-            for i in positions.indices {
-                if i > 0 { byte(UInt8(ascii: ",")) }
-                item(items[positions[i]], withSource: withSource)
+        a.withEarnedPositions { positions in
+            a.scoreFindings.withUnsafeBufferPointer { items in
+                for i in positions.indices {
+                    if i > 0 { byte(UInt8(ascii: ",")) }
+                    item(items[positions[i]], withSource: withSource)
+                }
             }
         }
         byte(UInt8(ascii: "]"))

@@ -56,12 +56,8 @@ struct Sentence: ExpressibleByStringInterpolation {
         }
     }
 
-    /// Appends a literal's bytes (`+=` makes a sentence of the literal first).
-    mutating func append(_ literal: StaticString) {
-        literal.withUTF8Buffer { append($0) }
-    }
-
-    /// Appends a string's bytes, lent where a native string has them.
+    /// Appends a string's bytes, lent where a native string has them (`+=` would make a
+    /// sentence of it first).
     mutating func append(_ text: String) {
         if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
         var text = text
