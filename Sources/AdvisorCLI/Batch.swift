@@ -770,10 +770,15 @@ enum Batch {
         if quoted { out.append(UInt8(ascii: "\"")) }
         if formula { out.append(UInt8(ascii: "'")) }
         if quoted {
-            for b in bytes {
-                out.append(b)
-                if b == UInt8(ascii: "\"") { out.append(b) }
+            // Each run up to and with a quote copied whole, the quote then doubled (a reason
+            // with a comma, most decisive reasons, went byte by byte).
+            var start = 0
+            for i in bytes.indices where bytes[i] == UInt8(ascii: "\"") {
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...i]))
+                out.append(UInt8(ascii: "\""))
+                start = i + 1
             }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start...]))
             out.append(UInt8(ascii: "\""))
         } else {
             out.append(contentsOf: bytes)
