@@ -112,18 +112,14 @@ import Testing
         for p in 0..<8 { for q in p + 1..<8 { for r in q + 1..<8 {
             for a in edges { for b in edges { for c in edges { check(setting(setting(setting(background, p, a), q, b), r, c)) } } }
         } } }
-        var state: UInt64 = 0x2545_F491_4F6C_DD1D
-        func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+        var random = SchemaPatternTests.SplitMix(seed: 0x2545_F491_4F6C_DD1D)
         for _ in 0..<100_000 {
-            check(next())
+            check(random.next())
             var w: UInt64 = 0
-            for k in 0..<8 { let r = next(); w = setting(w, k, r & 1 == 0 ? 0x20 + (r >> 8) % 0x5F : edges[Int((r >> 8) % 16)]) }
+            for k in 0..<8 {
+                let r = random.next()
+                w = setting(w, k, r & 1 == 0 ? 0x20 + (r >> 8) % 0x5F : edges[Int((r >> 8) % 16)])
+            }
             check(w)
         }
         #expect(wrong.isEmpty, "plainWord differs for \(wrong.map { String($0, radix: 16) })")
