@@ -234,16 +234,11 @@ public struct ReadLine {
     }
 
     /// Hands `body` each answer's text (`Answer.text`, as the reader wrote it) with its
-    /// question's key, in the questions' order (the order of the profile's JSON): no key is
-    /// hashed, as a look-up in the profile for each question would (the reader takes
-    /// questions below 64 only, each once).
-    public func forEachInQuestionOrder(_ body: (String, String) -> Void) {
-        inQuestionOrder { q, k in body(keys[q], answers.text(ofAnswer: k)) }
-    }
-
-    /// The same, each key as the profile's JSON names its member (`"data-shape":`, escaped,
-    /// its colon included; lent for the call): a key is copied in, not looked through for
-    /// what to escape on every line.
+    /// question's key as the profile's JSON names its member (`"data-shape":`, escaped, its
+    /// colon included; lent for the call), in the questions' order (the order of the
+    /// profile's JSON): no key is hashed, as a look-up in the profile for each question would
+    /// (the reader takes questions below 64 only, each once), nor looked through for what to
+    /// escape on every line.
     public func forEachMemberInQuestionOrder(_ body: (UnsafeRawBufferPointer, String) -> Void) {
         keyMembers.bytes.withUnsafeBytes { all in
             inQuestionOrder { q, k in body(UnsafeRawBufferPointer(rebasing: all[keyMembers.ranges[q]]), answers.text(ofAnswer: k)) }

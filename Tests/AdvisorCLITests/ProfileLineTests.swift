@@ -111,14 +111,12 @@ import Testing
                 // The answers' texts, written with the line (from the memo the second time) or
                 // when asked, are the profile's answers' texts, in the questions' order.
                 #expect(read.answers.texts.count == (writesTexts ? read.answered.count : 0))
-                var texts: [String] = [], keys: [String] = []
-                read.forEachInQuestionOrder { keys.append($0); texts.append($1) }
+                // Each key as the profile's JSON names its member.
+                var members: [[UInt8]] = [], texts: [String] = []
+                read.forEachMemberInQuestionOrder { members.append(Array($0)); texts.append($1) }
                 let inOrder = catalog.questions.compactMap { q in full.0[q.key].map { (q.key, $0.text) } }
-                #expect(keys == inOrder.map(\.0) && texts == inOrder.map(\.1), "\(String(decoding: line, as: UTF8.self))")
-                // The same with each key as the profile's JSON names its member.
-                var members: [[UInt8]] = [], memberTexts: [String] = []
-                read.forEachMemberInQuestionOrder { members.append(Array($0)); memberTexts.append($1) }
-                #expect(members == inOrder.map { JSON.string($0.0).compactBytes() + Array(":".utf8) } && memberTexts == texts)
+                #expect(members == inOrder.map { JSON.string($0.0).compactBytes() + Array(":".utf8) } && texts == inOrder.map(\.1),
+                        "\(String(decoding: line, as: UTF8.self))")
                 // And by position, as the reason memo and a CSV row's reason read them.
                 for q in catalog.questions.indices {
                     #expect(read.answers.text(at: q) == full.0[catalog.questions[q].key]?.text, "\(catalog.questions[q].key) in \(String(decoding: line, as: UTF8.self))")
