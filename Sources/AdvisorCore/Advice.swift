@@ -158,7 +158,7 @@ extension Engine {
         // What each service that fits misses, worked out when first asked (the best-ranked
         // that meets a requirement is usually among the first) and kept for the next
         // requirement: the keys alone (a few; nothing written out, nothing hashed).
-        var missedByRest = [[UnmetRequirement]?](repeating: nil, count: ranked.rest.count)
+        var missedByRest = [[UnmetRequirement]?](filledWith: nil, count: ranked.rest.count)
         func misses(_ i: Int, _ key: String) -> Bool {
             if missedByRest[i] == nil { missedByRest[i] = unmet(ranked.rest[i].service, texts: false) }
             return missedByRest[i]!.contains { $0.key == key }

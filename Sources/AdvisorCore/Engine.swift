@@ -172,7 +172,7 @@ public struct Engine: Sendable {
         // 130 M of lint's instructions. Capacity only: the findings are the same either way.
         var counts: [Int] = []
         if !reasonPieces.isEmpty {
-            counts = [Int](repeating: 0, count: 3 * n)
+            counts = [Int](filledWith: 0, count: 3 * n)
             for i in serviceRules.indices {
                 let kind: Int
                 switch ruleKinds[i] {
@@ -367,8 +367,8 @@ public struct Engine: Sendable {
     /// Scores and exclusion severities from which rules fire (`firing`), summed in rule order.
     func totals(_ held: [UInt64]) -> (scores: [Double], severity: [Double]) {
         let n = catalog.services.count
-        var scores = [Double](repeating: 0, count: n)
-        var severity = [Double](repeating: 0, count: n)
+        var scores = [Double](filledWith: 0, count: n)
+        var severity = [Double](filledWith: 0, count: n)
         // The same sums in the same order, through pointers (a sum per rule and service).
         scores.withUnsafeMutableBufferPointer { scores in
             severity.withUnsafeMutableBufferPointer { severity in

@@ -278,7 +278,7 @@ extension Engine {
         init(_ pick: Assessment) {
             pickName = pick.service.name
             earned = pick.earned
-            written = Array(repeating: nil, count: earned.count)
+            written = Array(filledWith: nil, count: earned.count)
         }
 
         mutating func gain(_ k: Int, memo: inout ReasonMemo) -> Finding {

@@ -213,7 +213,9 @@ public struct FiringMemo {
     mutating func lookUp() -> [UInt64] {
         let n = keeping.count
         misses.removeAll(keepingCapacity: true)
-        return [UInt64](unsafeUninitializedCapacity: n) { held, initialized in
+        // Every word is set below; made zero first through the specialized path (`filledWith`).
+        var words = [UInt64](filledWith: 0, count: n)
+        words.withUnsafeMutableBufferPointer { held in
             lineKeys.withUnsafeMutableBufferPointer { lineKeys in
             classes.withUnsafeBufferPointer { classes in
             reads.withUnsafeBufferPointer { reads in
@@ -256,9 +258,9 @@ public struct FiringMemo {
                     }
                 }
             } } } } } } } }
-            initialized = n
             lineKeysHeld = true
         }
+        return words
     }
 
     /// Forgets the line's keys (its answers were not classified, or its answer is done).

@@ -488,7 +488,7 @@ public enum Ranking {
         // services): the library's sort through a closure that read `all[a].score` took some
         // 14 k instructions a batch line, and two lists made.
         let n = all.count
-        var order = [Int](repeating: 0, count: n)
+        var order = [Int](filledWith: 0, count: n)
         var eligibleCount = 0
         withUnsafeTemporaryAllocation(of: (score: Double, tie: Int).self, capacity: max(n, 1)) { keys in
             for i in 0..<n { keys.initializeElement(at: i, to: (all[i].score, tieBreakPosition[i])) }
