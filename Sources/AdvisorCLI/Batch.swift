@@ -69,11 +69,7 @@ enum Batch {
                     skipping = true
                 }
                 searched = buffer.count
-                if start > 0 && start > buffer.count / 2 {
-                    buffer.removeFirst(start)
-                    searched -= start
-                    start = 0
-                }
+                compact()
                 // Pending answers go out before a read that would wait; input already there
                 // (always, from a file) is read at once, so answering and writing go on side by side.
                 if !Batch.inputReady(fd) { try willRead?() }
@@ -96,8 +92,7 @@ enum Batch {
                         if waiting[0].revents == 0 { continue }
                     }
                 }
-                var chunk = [UInt8](repeating: 0, count: 1 << 16)
-                let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+                let n = readOnce()
                 if n < 0 {
                     if errno == EINTR {
                         // SIGINT or SIGTERM: no further line is read (see `batchStopSignal`).
@@ -111,8 +106,55 @@ enum Batch {
                     try willRead?()
                     throw CLIError.noInput("cannot read the input: \(String(cString: strerror(failure)))")
                 }
-                if n == 0 { finished = true } else { buffer.append(contentsOf: chunk[0..<n]) }
             }
+        }
+
+        /// The next line if the buffer holds it whole, up to its line break, without reading:
+        /// for reading ahead while the threads answer. A line not yet whole, a last line
+        /// without a break and a line skipped for its length are left to `next`, which
+        /// returns the same lines in the same order.
+        mutating func nextBuffered() -> Line? {
+            guard let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) else {
+                searched = buffer.count
+                return nil
+            }
+            let line = Array(buffer[start..<newline])
+            start = newline + 1
+            searched = start
+            return .text(line)
+        }
+
+        /// Reads once more where `next` would read (the buffer holds no whole line, the end of
+        /// input is not reached, and what it holds is not longer than `maxLine`, which `next`
+        /// skips), if the input has bytes now (a read that would not wait): for reading ahead.
+        /// The buffer then holds what it would hold under `next` alone, so the lines are the
+        /// same. False when nothing was read; a failed read is left to `next`, which reads
+        /// again and reports it.
+        mutating func readIfReady() -> Bool {
+            guard !finished, buffer.count - start <= maxLine else { return false }
+            guard buffer[max(start, searched)...].firstIndex(of: 0x0A) == nil else { return false }
+            searched = buffer.count
+            guard Batch.inputReady(fd) else { return false }
+            compact()
+            return readOnce() > 0
+        }
+
+        /// Drops the lines already taken when they are more than half the buffer.
+        private mutating func compact() {
+            if start > 0 && start > buffer.count / 2 {
+                buffer.removeFirst(start)
+                searched -= start
+                start = 0
+            }
+        }
+
+        /// One read of the input: its bytes appended, or the end of input noted. The read's
+        /// result (-1: `errno` says why).
+        private mutating func readOnce() -> Int {
+            var chunk = [UInt8](repeating: 0, count: 1 << 16)
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            if n == 0 { finished = true } else if n > 0 { buffer.append(contentsOf: chunk[0..<n]) }
+            return n
         }
     }
 
@@ -253,8 +295,10 @@ enum Batch {
         /// Answers the lines read so far, on up to `jobs` threads (at least `minimumShare`
         /// lines each, so a trickle from a pipe starts no thread), each claiming the next line
         /// not yet claimed; meanwhile the reading thread writes the round answered before,
+        /// with `readAhead` reads the next round's lines the input holds already (`readAhead()`),
         /// then claims lines too. This round is written by the next call or `writeAnswered`.
-        func answerPending() throws {
+        /// Not with `readAhead` from within a read (`willRead`): the reader is in use.
+        func answerPending(readAhead: Bool) throws {
             guard !pending.isEmpty else { return }
             let round = answeredRound === rounds.0 ? rounds.1 : rounds.0
             round.start(&pending)
@@ -266,7 +310,10 @@ enum Batch {
             var failure: (any Error)? = nil
             do { try writeAnswered() } catch { failure = error }
             // The reading thread's worker answers too, unless writing failed (the run ends).
-            if failure == nil { workers[0].answer(round) }
+            if failure == nil {
+                if readAhead { readAheadLines() }
+                workers[0].answer(round)
+            }
             pool.finish()
             round.settle()
             if let failure { throw failure }
@@ -332,18 +379,19 @@ enum Batch {
         // slow producer sees its answers at once (output starts before input ends). A signal
         // that came while they were answered stops the run here, before the read waits.
         reader.willRead = {
-            try answerPending()
+            try answerPending(readAhead: false)
             try writeAnswered()
             try stopIfSignalled()
             try queue.flush()
         }
-        while let line = try reader.next() {
-            try stopIfSignalled()
+        /// A line read: numbered, and unless blank, added to the round being read, with its
+        /// cached answer or the earlier line of the round it repeats, if any.
+        func take(_ line: LineReader.Line) {
             lineNumber += 1
             var next = Pending(number: lineNumber, line: line)
             if case var .text(bytes) = line {
                 if bytes.last == 0x0D { bytes.removeLast() }
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }  // blank: skipped
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }  // blank: skipped
                 if let scanned = bytes.withUnsafeBytes({ LineScan.scan($0) }) {
                     next.scanned = scanned
                     seen.sight(scanned.key)
@@ -358,10 +406,31 @@ enum Batch {
                 next.line = .text(bytes)
             }
             pending.append(next)
-            if pending.count >= roundLimit { try answerPending() }
+        }
+        /// While the other threads answer a round, the next round's lines that the input holds
+        /// already (read without waiting), up to a round, unless a stop was asked for: reading
+        /// them after the round, the other threads waited (about 4% of a JSON line's
+        /// instructions, the line's reading and scanning, were done by one thread alone).
+        func readAheadLines() {
+            while pending.count < roundLimit && batchStopSignal.load(ordering: .relaxed) == 0 {
+                if let line = reader.nextBuffered() {
+                    take(line)
+                } else if !reader.readIfReady() {
+                    break
+                }
+            }
+        }
+        while true {
+            if pending.count >= roundLimit {
+                try answerPending(readAhead: true)
+                continue
+            }
+            guard let line = try reader.next() else { break }
+            try stopIfSignalled()
+            take(line)
         }
         try stopIfSignalled()
-        try answerPending()
+        try answerPending(readAhead: false)
         try writeAnswered()
         try stopIfSignalled()
         try queue.flush()

@@ -1,0 +1,79 @@
+@testable import AdvisorCLI
+import Foundation
+import Testing
+
+/// Batch reads the next round's lines ahead while the threads answer (`nextBuffered`,
+/// `readIfReady`), and the rest with `next`: mixed in any order, the three give the lines
+/// `next` alone gives, in the same order, a line skipped for its length and a last line
+/// without a break included.
+@Suite struct LineReaderTests {
+    /// A line as the tests compare it (a long one by its length and its first bytes: a
+    /// failure names it without printing it).
+    static func described(_ line: Batch.LineReader.Line?) -> String? {
+        switch line {
+        case let .text(bytes)? where bytes.count > 60: return "text of \(bytes.count) bytes " + String(decoding: bytes.prefix(40), as: UTF8.self)
+        case let .text(bytes)?: return "text " + String(decoding: bytes, as: UTF8.self)
+        case let .tooLong(n)?: return "too long \(n)"
+        case nil: return nil
+        }
+    }
+
+    /// Every line of the file at `path`, by `next` alone (`maxLine`: skipped beyond).
+    static func plainLines(_ path: String, maxLine: Int) throws -> [String] {
+        let fd = open(path, O_RDONLY)
+        defer { close(fd) }
+        var reader = Batch.LineReader(fd: fd, maxLine: maxLine)
+        var lines: [String] = []
+        while let line = try described(reader.next()) { lines.append(line) }
+        return lines
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 5])
+    func readingAheadGivesTheLinesNextGives(seed: UInt64) throws {
+        // Lines of many lengths across several 64 KB reads: empty, CRLF, longer than maxLine
+        // (300 bytes) with and without their break in the same read, and a last line
+        // without a break.
+        var random = BatchEquivalenceTests.Random(state: seed &* 0x9E37_79B9_7F4A_7C15)
+        var text = ""
+        for i in 0..<3_000 {
+            switch random.next(20) {
+            case 0: text += "\n"
+            case 1: text += "{\"id\":\"\(i)\"}\r\n"
+            case 2: text += String(repeating: "x", count: 301 + random.next(70_000)) + "\n"
+            default: text += "{\"id\":\"\(i)\",\"pad\":\"" + String(repeating: "p", count: random.next(250)) + "\"}\n"
+            }
+        }
+        text += "{\"id\":\"last\"}"
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("dbadvisor-line-reader-\(getpid())-\(seed).jsonl")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let plain = try Self.plainLines(url.path, maxLine: 300)
+        #expect(plain.contains { $0.hasPrefix("too long") } && plain.last == "text {\"id\":\"last\"}")
+
+        let fd = open(url.path, O_RDONLY)
+        defer { close(fd) }
+        var reader = Batch.LineReader(fd: fd, maxLine: 300)
+        var lines: [String] = []
+        var readAhead = 0
+        // Each step one of the three at random (as batch calls them, and where it does not:
+        // a read asked for while the buffer holds whole lines reads nothing).
+        steps: while true {
+            switch random.next(10) {
+            case 0..<5:
+                if let line = Self.described(reader.nextBuffered()) {
+                    lines.append(line)
+                    readAhead += 1
+                }
+            case 5..<8: _ = reader.readIfReady()
+            default:
+                guard let line = try Self.described(reader.next()) else { break steps }
+                lines.append(line)
+            }
+        }
+        // The first line that differs, if any, named (not the whole lists).
+        func at(_ list: [String], _ k: Int) -> String { k < list.count ? list[k] : "no line" }
+        let differs = (0..<max(lines.count, plain.count)).first { at(lines, $0) != at(plain, $0) }
+        #expect(differs == nil, "line \((differs ?? 0) + 1): \(at(lines, differs ?? 0)) against \(at(plain, differs ?? 0))")
+        #expect(readAhead > plain.count / 2, "most lines were read ahead (\(readAhead) of \(plain.count))")
+    }
+}
