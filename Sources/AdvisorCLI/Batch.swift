@@ -36,9 +36,16 @@ enum Batch {
         /// Whether SIGINT or SIGTERM asked batch to stop (see `batchStopSignal`).
         var stopRequested: () -> Bool = { batchStopSignal.load(ordering: .relaxed) != 0 }
 
+        /// One read of the input into the room given: `read(2)` of `fd` (tests give another).
+        var readInput: (UnsafeMutableRawBufferPointer) -> Int
+        /// The error of a read made ahead (`readIfReady`), reported by `next` where it would
+        /// read: some errors come back from one read only (a reset connection, then the end).
+        private var failedAhead: Int32? = nil
+
         init(fd: Int32, maxLine: Int = 16 * 1_048_576) {
             self.fd = fd
             self.maxLine = maxLine
+            readInput = { room in read(fd, room.baseAddress, room.count) }
         }
 
         enum Line: Sendable { case text([UInt8]), tooLong(Int) }
@@ -92,6 +99,11 @@ enum Batch {
                         if waiting[0].revents == 0 { continue }
                     }
                 }
+                if let failure = failedAhead {
+                    failedAhead = nil
+                    try willRead?()
+                    throw Batch.readFailed(failure)
+                }
                 let n = readOnce()
                 if n < 0 {
                     if errno == EINTR {
@@ -99,12 +111,11 @@ enum Batch {
                         if stopRequested() { return nil }
                         continue
                     }
-                    // Input that cannot be read is 66, as a missing file; 74 is for output.
                     // The lines read before it are answered and written first, as before
                     // any read that would wait.
                     let failure = errno
                     try willRead?()
-                    throw CLIError.noInput("cannot read the input: \(String(cString: strerror(failure)))")
+                    throw Batch.readFailed(failure)
                 }
             }
         }
@@ -128,15 +139,18 @@ enum Batch {
         /// input is not reached, and what it holds is not longer than `maxLine`, which `next`
         /// skips), if the input has bytes now (a read that would not wait): for reading ahead.
         /// The buffer then holds what it would hold under `next` alone, so the lines are the
-        /// same. False when nothing was read; a failed read is left to `next`, which reads
-        /// again and reports it.
+        /// same. False when nothing was read; a failed read's error is kept for `next` to
+        /// report where it would read (one interrupted, or that would wait, is left to `next`
+        /// to read again).
         mutating func readIfReady() -> Bool {
             guard !finished, buffer.count - start <= maxLine else { return false }
             guard buffer[max(start, searched)...].firstIndex(of: 0x0A) == nil else { return false }
             searched = buffer.count
             guard Batch.inputReady(fd) else { return false }
             compact()
-            return readOnce() > 0
+            let n = readOnce()
+            if n < 0, errno != EINTR, errno != EAGAIN, errno != EWOULDBLOCK { failedAhead = errno }
+            return n > 0
         }
 
         /// Drops the lines already taken when they are more than half the buffer.
@@ -152,10 +166,15 @@ enum Batch {
         /// result (-1: `errno` says why).
         private mutating func readOnce() -> Int {
             var chunk = [UInt8](repeating: 0, count: 1 << 16)
-            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            let n = chunk.withUnsafeMutableBytes(readInput)
             if n == 0 { finished = true } else if n > 0 { buffer.append(contentsOf: chunk[0..<n]) }
             return n
         }
+    }
+
+    /// Input that cannot be read is 66, as a missing file; 74 is for output.
+    static func readFailed(_ failure: Int32) -> CLIError {
+        CLIError.noInput("cannot read the input: \(String(cString: strerror(failure)))")
     }
 
     /// Whether a read of `fd` would return at once (data, end of input or an error), not wait.
@@ -295,7 +314,7 @@ enum Batch {
         /// Answers the lines read so far, on up to `jobs` threads (at least `minimumShare`
         /// lines each, so a trickle from a pipe starts no thread), each claiming the next line
         /// not yet claimed; meanwhile the reading thread writes the round answered before,
-        /// with `readAhead` reads the next round's lines the input holds already (`readAhead()`),
+        /// with `readAhead` reads the next round's lines the input holds already (`readAheadLines()`),
         /// then claims lines too. This round is written by the next call or `writeAnswered`.
         /// Not with `readAhead` from within a read (`willRead`): the reader is in use.
         func answerPending(readAhead: Bool) throws {
@@ -311,7 +330,8 @@ enum Batch {
             do { try writeAnswered() } catch { failure = error }
             // The reading thread's worker answers too, unless writing failed (the run ends).
             if failure == nil {
-                if readAhead { readAheadLines() }
+                // Only while other threads answer: alone, reading first gains nothing.
+                if readAhead && used > 1 { readAheadLines() }
                 workers[0].answer(round)
             }
             pool.finish()

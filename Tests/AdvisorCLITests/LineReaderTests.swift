@@ -76,4 +76,42 @@ import Testing
         #expect(differs == nil, "line \((differs ?? 0) + 1): \(at(lines, differs ?? 0)) against \(at(plain, differs ?? 0))")
         #expect(readAhead > plain.count / 2, "most lines were read ahead (\(readAhead) of \(plain.count))")
     }
+
+    /// A read that fails while reading ahead is reported by `next`, where it would read, after
+    /// the lines read before it: some errors come back from one read only (a reset
+    /// connection, whose next read finds the end), and were lost as the end of input.
+    @Test func aReadErrorMetAheadIsReportedByNext() throws {
+        let fd = open("/dev/null", O_RDONLY)  // polled as ready; its reads are the script's
+        defer { close(fd) }
+        var reader = Batch.LineReader(fd: fd)
+        let text = Array("{\"id\":\"1\"}\n{\"id\":\"2\"}\n".utf8)
+        var reads = 0
+        reader.readInput = { room in
+            reads += 1
+            switch reads {
+            case 1:
+                text.withUnsafeBytes { room.copyMemory(from: $0) }
+                return text.count
+            case 2:
+                errno = ECONNRESET
+                return -1
+            default: return 0
+            }
+        }
+        var lines: [String] = []
+        while true {
+            if let line = Self.described(reader.nextBuffered()) {
+                lines.append(line)
+            } else if !reader.readIfReady() {
+                break
+            }
+        }
+        #expect(lines == [#"text {"id":"1"}"#, #"text {"id":"2"}"#] && reads == 2)
+        do {
+            let line = try reader.next()
+            Issue.record("no error: \(Self.described(line) ?? "the end of input")")
+        } catch {
+            #expect("\(error)".contains(String(cString: strerror(ECONNRESET))), "\(error)")
+        }
+    }
 }
