@@ -143,7 +143,8 @@ enum Batch {
         /// report where it would read (one interrupted, or that would wait, is left to `next`
         /// to read again).
         mutating func readIfReady() -> Bool {
-            guard !finished, buffer.count - start <= maxLine else { return false }
+            // After a failed read, nothing more until `next` has reported it.
+            guard !finished, failedAhead == nil, buffer.count - start <= maxLine else { return false }
             guard buffer[max(start, searched)...].firstIndex(of: 0x0A) == nil else { return false }
             searched = buffer.count
             guard Batch.inputReady(fd) else { return false }

@@ -107,6 +107,9 @@ import Testing
             }
         }
         #expect(lines == [#"text {"id":"1"}"#, #"text {"id":"2"}"#] && reads == 2)
+        // Asked again (a later round), it reads nothing more: the end the next read would
+        // find must not come before the error.
+        #expect(!reader.readIfReady() && reads == 2)
         do {
             let line = try reader.next()
             Issue.record("no error: \(Self.described(line) ?? "the end of input")")
