@@ -54,10 +54,7 @@ enum Batch {
             var skipping = false
             var skipped = 0
             while true {
-                if let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) {
-                    let line = Array(buffer[start..<newline])
-                    start = newline + 1
-                    searched = start
+                if let line = takeWholeLine() {
                     if skipping { return .tooLong(skipped + line.count) }
                     return .text(line)
                 }
@@ -125,14 +122,7 @@ enum Batch {
         /// without a break and a line skipped for its length are left to `next`, which
         /// returns the same lines in the same order.
         mutating func nextBuffered() -> Line? {
-            guard let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) else {
-                searched = buffer.count
-                return nil
-            }
-            let line = Array(buffer[start..<newline])
-            start = newline + 1
-            searched = start
-            return .text(line)
+            takeWholeLine().map { .text($0) }
         }
 
         /// Reads once more where `next` would read (the buffer holds no whole line, the end of
@@ -145,13 +135,31 @@ enum Batch {
         mutating func readIfReady() -> Bool {
             // After a failed read, nothing more until `next` has reported it.
             guard !finished, failedAhead == nil, buffer.count - start <= maxLine else { return false }
-            guard buffer[max(start, searched)...].firstIndex(of: 0x0A) == nil else { return false }
-            searched = buffer.count
-            guard Batch.inputReady(fd) else { return false }
+            guard lineBreak() == nil, Batch.inputReady(fd) else { return false }
             compact()
             let n = readOnce()
             if n < 0, errno != EINTR, errno != EAGAIN, errno != EWOULDBLOCK { failedAhead = errno }
             return n > 0
+        }
+
+        /// Where the next line break lies in the buffer, if it holds one; when it holds none,
+        /// the bytes looked through are remembered (`searched`), not looked through again.
+        private mutating func lineBreak() -> Int? {
+            guard let newline = buffer[max(start, searched)...].firstIndex(of: 0x0A) else {
+                searched = buffer.count
+                return nil
+            }
+            return newline
+        }
+
+        /// The line the buffer holds whole, taken: its bytes up to its break; nil when the
+        /// buffer holds no whole line (`next` and `nextBuffered` both take lines so).
+        private mutating func takeWholeLine() -> [UInt8]? {
+            guard let newline = lineBreak() else { return nil }
+            let line = Array(buffer[start..<newline])
+            start = newline + 1
+            searched = start
+            return line
         }
 
         /// Drops the lines already taken when they are more than half the buffer.
