@@ -14,7 +14,8 @@ import Darwin
 /// so memory stays flat and output starts before the input ends.
 enum Batch {
     /// Lines of a stream, read in fixed-size chunks. A line longer than `maxLine` is reported
-    /// (and skipped to its end) instead of being held in memory.
+    /// by its length (and skipped to its end instead of being held in memory), wherever the
+    /// reads end: its break in the read that takes it past the limit, in a later one, or none.
     struct LineReader {
         let fd: Int32
         var buffer: [UInt8] = []
@@ -54,17 +55,13 @@ enum Batch {
             var skipping = false
             var skipped = 0
             while true {
-                if let line = takeWholeLine() {
-                    if skipping { return .tooLong(skipped + line.count) }
-                    return .text(line)
-                }
+                if let range = takeWholeLine() { return line(range, after: skipping ? skipped : nil) }
                 if finished {
                     guard start < buffer.count || skipping else { return nil }
-                    let line = Array(buffer[start...])
+                    let range = start..<buffer.count
                     start = buffer.count
                     searched = start
-                    if skipping { return .tooLong(skipped + line.count) }
-                    return .text(line)
+                    return line(range, after: skipping ? skipped : nil)
                 }
                 if buffer.count - start > maxLine {
                     skipped += buffer.count - start
@@ -122,7 +119,7 @@ enum Batch {
         /// without a break and a line skipped for its length are left to `next`, which
         /// returns the same lines in the same order.
         mutating func nextBuffered() -> Line? {
-            takeWholeLine().map { .text($0) }
+            takeWholeLine().map { line($0, after: nil) }
         }
 
         /// Reads once more where `next` would read (the buffer holds no whole line, the end of
@@ -152,14 +149,24 @@ enum Batch {
             return newline
         }
 
-        /// The line the buffer holds whole, taken: its bytes up to its break; nil when the
-        /// buffer holds no whole line (`next` and `nextBuffered` both take lines so).
-        private mutating func takeWholeLine() -> [UInt8]? {
+        /// The line the buffer holds whole, taken: where its bytes lie, up to its break (valid
+        /// until the buffer is read into again); nil when the buffer holds no whole line
+        /// (`next` and `nextBuffered` both take lines so).
+        private mutating func takeWholeLine() -> Range<Int>? {
             guard let newline = lineBreak() else { return nil }
-            let line = Array(buffer[start..<newline])
+            let range = start..<newline
             start = newline + 1
             searched = start
-            return line
+            return range
+        }
+
+        /// The line whose bytes lie at `range` of the buffer: its bytes, or its length when it
+        /// is longer than `maxLine` (not copied), counted with the `skipped` bytes before them
+        /// (a line already too long, whose start was dropped). A line whose break came in the
+        /// read that took it past the limit was once taken as text, up to 64 KB past it.
+        private func line(_ range: Range<Int>, after skipped: Int?) -> Line {
+            if let skipped { return .tooLong(skipped + range.count) }
+            return range.count > maxLine ? .tooLong(range.count) : .text(Array(buffer[range]))
         }
 
         /// Drops the lines already taken when they are more than half the buffer.

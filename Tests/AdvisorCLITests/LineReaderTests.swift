@@ -77,6 +77,59 @@ import Testing
         #expect(readAhead > plain.count / 2, "most lines were read ahead (\(readAhead) of \(plain.count))")
     }
 
+    /// A line longer than `maxLine` is too long by its length, and one no longer is its text,
+    /// wherever the reads end: reads of random sizes put a line's break in the read that takes
+    /// it past the limit, in a later read, or nowhere (the last line). Lines of exactly the
+    /// limit, one past it and around it; by `next` alone and by the three mixed as batch
+    /// mixes them. (A line whose break came in the read that took it past the limit was
+    /// taken as text.)
+    @Test(arguments: [1, 2, 3])
+    func aLineIsTooLongByItsLengthWhereverTheReadsEnd(seed: UInt64) throws {
+        let maxLine = 300
+        var random = BatchEquivalenceTests.Random(state: seed &* 0x2545_F491_4F6C_DD1D)
+        var text: [UInt8] = []
+        var expected: [String] = []
+        for i in 0..<1_500 {
+            let lengths = [0, maxLine - 1, maxLine, maxLine + 1, random.next(maxLine), maxLine + 1 + random.next(3 * maxLine)]
+            let length = lengths[random.next(lengths.count)]
+            let label = Array("\(i):".utf8)
+            let line = length < label.count ? [UInt8](repeating: UInt8(ascii: "x"), count: length)
+                : label + [UInt8](repeating: UInt8(ascii: "x"), count: length - label.count)
+            text += line
+            // The last line has no break.
+            if i < 1_499 { text.append(0x0A) }
+            expected.append(Self.described(length > maxLine ? .tooLong(length) : .text(line))!)
+        }
+        #expect(expected.contains("too long \(maxLine + 1)") && expected.contains { $0.hasPrefix("text of \(maxLine) bytes") })
+
+        for mixed in [false, true] {
+            let fd = open("/dev/null", O_RDONLY)  // polled as ready; its reads are the script's
+            defer { close(fd) }
+            var reader = Batch.LineReader(fd: fd, maxLine: maxLine)
+            let input = text
+            var offset = 0
+            reader.readInput = { room in
+                let n = min(room.count, input.count - offset, 1 + random.next(2 * maxLine))
+                input[offset..<offset + n].withUnsafeBytes { room.copyMemory(from: $0) }
+                offset += n
+                return n
+            }
+            var lines: [String] = []
+            steps: while true {
+                switch mixed ? random.next(10) : 9 {
+                case 0..<5: if let line = Self.described(reader.nextBuffered()) { lines.append(line) }
+                case 5..<8: _ = reader.readIfReady()
+                default:
+                    guard let line = try Self.described(reader.next()) else { break steps }
+                    lines.append(line)
+                }
+            }
+            func at(_ list: [String], _ k: Int) -> String { k < list.count ? list[k] : "no line" }
+            let differs = (0..<max(lines.count, expected.count)).first { at(lines, $0) != at(expected, $0) }
+            #expect(differs == nil, "mixed \(mixed), line \((differs ?? 0) + 1): \(at(lines, differs ?? 0)) against \(at(expected, differs ?? 0))")
+        }
+    }
+
     /// A read that fails while reading ahead is reported by `next`, where it would read, after
     /// the lines read before it: some errors come back from one read only (a reset
     /// connection, whose next read finds the end), and were lost as the end of input.
