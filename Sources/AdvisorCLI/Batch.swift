@@ -115,9 +115,10 @@ enum Batch {
         }
 
         /// The next line if the buffer holds it whole, up to its line break, without reading:
-        /// for reading ahead while the threads answer. A line not yet whole, a last line
-        /// without a break and a line skipped for its length are left to `next`, which
-        /// returns the same lines in the same order.
+        /// for reading ahead while the threads answer (one held whole but longer than
+        /// `maxLine` is too long, as `next` says). A line not yet whole, a last line without
+        /// a break and a line whose start was dropped for its length are left to `next`,
+        /// which returns the same lines in the same order.
         mutating func nextBuffered() -> Line? {
             takeWholeLine().map { line($0, after: nil) }
         }
@@ -150,8 +151,8 @@ enum Batch {
         }
 
         /// The line the buffer holds whole, taken: where its bytes lie, up to its break (valid
-        /// until the buffer is read into again); nil when the buffer holds no whole line
-        /// (`next` and `nextBuffered` both take lines so).
+        /// until the buffer next changes: compacted, cleared or read into); nil when the buffer
+        /// holds no whole line (`next` and `nextBuffered` both take lines so).
         private mutating func takeWholeLine() -> Range<Int>? {
             guard let newline = lineBreak() else { return nil }
             let range = start..<newline
@@ -161,9 +162,9 @@ enum Batch {
         }
 
         /// The line whose bytes lie at `range` of the buffer: its bytes, or its length when it
-        /// is longer than `maxLine` (not copied), counted with the `skipped` bytes before them
-        /// (a line already too long, whose start was dropped). A line whose break came in the
-        /// read that took it past the limit was once taken as text, up to 64 KB past it.
+        /// is longer than `maxLine` (not copied; a CR before its break counts), counted with
+        /// the `skipped` bytes before them (a line already too long, whose start was dropped):
+        /// also a line whose break came in the read that took it past the limit.
         private func line(_ range: Range<Int>, after skipped: Int?) -> Line {
             if let skipped { return .tooLong(skipped + range.count) }
             return range.count > maxLine ? .tooLong(range.count) : .text(Array(buffer[range]))

@@ -91,7 +91,8 @@ import Testing
         var expected: [String] = []
         for i in 0..<1_500 {
             let lengths = [0, maxLine - 1, maxLine, maxLine + 1, random.next(maxLine), maxLine + 1 + random.next(3 * maxLine)]
-            let length = lengths[random.next(lengths.count)]
+            // The last line is not empty (an empty one after the last break is no line).
+            let length = max(lengths[random.next(lengths.count)], i == 1_499 ? 1 : 0)
             let label = Array("\(i):".utf8)
             let line = length < label.count ? [UInt8](repeating: UInt8(ascii: "x"), count: length)
                 : label + [UInt8](repeating: UInt8(ascii: "x"), count: length - label.count)

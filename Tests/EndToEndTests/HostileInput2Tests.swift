@@ -198,4 +198,29 @@ import Testing
         #expect(lines.dropFirst().first?.contains("16 MB") == true, "\(lines.dropFirst().first?.prefix(200) ?? "")")
         #expect(lines.last?.hasPrefix("{\"id\":3,") == true)
     }
+
+    /// A line one byte past the limit is refused by its length even when its break comes in
+    /// the read that takes it past the limit (from a file, reads of 64 KB from its start: 256
+    /// of them hold the line's first 16,777,216 bytes, and the next its last byte, its break
+    /// and what follows); it was answered as text. A line of exactly the limit is answered.
+    @Test func aLineOneBytePastTheLimitIsRefusedWhenItsBreakComesInTheSameRead() throws {
+        guard let bin = binaryPath() else { Issue.record("build dbadvisor first"); return }
+        let dir = try scratch("limit-line")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("limit.jsonl").path
+        let limit = 16 * 1_048_576
+        func line(_ id: Int, length: Int) -> String {
+            let head = "{\"id\":\(id),\"data-shape\":\"graph\""
+            return head + String(repeating: " ", count: length - head.utf8.count - 1) + "}"
+        }
+        let text = line(1, length: limit + 1) + "\n" + line(2, length: limit) + "\n{\"id\":3,\"data-shape\":\"graph\"}\n"
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        let r = try runBinary("/bin/sh", ["-c", #"timeout 300 "$1" batch --format csv "$2""#, "sh", bin, path])
+        #expect(r.status == 2, "\(r.err)")
+        let rows = r.out.split(separator: "\n")
+        #expect(rows.count == 4)
+        #expect(rows.dropFirst().first?.contains("the line is \(limit + 1) bytes long") == true, "\(rows.dropFirst().first ?? "")")
+        #expect(rows.dropFirst(2).first?.hasPrefix("2,2,") == true, "\(rows.dropFirst(2).first ?? "")")
+        #expect(rows.last?.hasPrefix("3,3,") == true)
+    }
 }
