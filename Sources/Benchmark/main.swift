@@ -6,7 +6,7 @@ import Darwin
 #endif
 
 // dbadvisor's benchmark: figures measured side by side in one run, printed, never asserted.
-//   swift run -c release dbadvisor-bench [--lines N] [--runs N] [--million] [--advisor PATH]
+//   swift run -c release dbadvisor-bench [--lines N] [--runs N] [--pairs N] [--million] [--advisor PATH]
 // --advisor measures another build of dbadvisor (say the static one `make install` builds)
 // instead of the one beside this benchmark.
 // It builds a Foundation hello-world with swiftc for the one-shot baseline and uses jq, when
@@ -32,7 +32,8 @@ struct Measured {
     var status: Int32
 }
 
-func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile: String = "/dev/null") -> Measured {
+/// `path` run with `args`, timed; with `rss`, its peak resident size read in a second run.
+func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile: String = "/dev/null", rss measuresRSS: Bool = true) -> Measured {
     var pid: pid_t = 0
     var actions = newSpawnActions()
     posix_spawn_file_actions_init(&actions)
@@ -55,7 +56,7 @@ func run(_ path: String, _ args: [String], stdinFile: String? = nil, stdoutFile:
     // child's memory before exec is ours), so it is only an upper bound; GNU time, which forks
     // from a small process, reads the child's own peak, in a second, untimed run.
     var rss = maxRSSKiB(usage)
-    if FileManager.default.isExecutableFile(atPath: "/usr/bin/time") {
+    if measuresRSS && FileManager.default.isExecutableFile(atPath: "/usr/bin/time") {
         let out = NSTemporaryDirectory() + "dbadvisor-bench-rss-\(getpid())"
         var timeActions = newSpawnActions()
         posix_spawn_file_actions_init(&timeActions)
@@ -91,6 +92,7 @@ func which(_ name: String) -> String? {
 
 var lines = 100_000
 var runs = 30
+var pairs = 5
 var million = false
 var advisorPath: String? = nil
 var args = CommandLine.arguments.dropFirst()
@@ -98,10 +100,11 @@ while let a = args.popFirst() {
     switch a {
     case "--lines": lines = Int(args.popFirst() ?? "") ?? lines
     case "--runs": runs = Int(args.popFirst() ?? "") ?? runs
+    case "--pairs": pairs = max(1, Int(args.popFirst() ?? "") ?? pairs)
     case "--million": million = true
     case "--advisor": advisorPath = args.popFirst()
     default:
-        FileHandle.standardError.write(Data("usage: dbadvisor-bench [--lines N] [--runs N] [--million] [--advisor PATH]\n".utf8))
+        FileHandle.standardError.write(Data("usage: dbadvisor-bench [--lines N] [--runs N] [--pairs N] [--million] [--advisor PATH]\n".utf8))
         exit(64)
     }
 }
@@ -222,6 +225,29 @@ let distinctJSON = batchRow("\(lines) lines, every profile different, JSON", dis
 _ = batchRow("\(lines) lines, every profile different, CSV ", distinctInput, lines, ["--format", "csv"])
 _ = batchRow("\(lines) lines, every profile different, JSON, one thread", distinctInput, lines, ["--jobs", "1"])
 _ = batchRow("\(lines) lines, every profile different, CSV, one thread ", distinctInput, lines, ["--format", "csv", "--jobs", "1"])
+// The fleet's two rows again as pairs run in turn (batch, then jq, `--pairs` times), each
+// pair's throughput ratio and their median: one run's ratio moves by ±10% with the machine's
+// moment, and a pair's two runs share it. Timed only (no second run for memory).
+/// The throughput ratios of `pairs` pairs in turn, and their median.
+func pairedRow(_ label: String, _ file: String, _ extra: [String] = [], pairs: Int) {
+    guard let jq else { return }
+    var ratios: [Double] = [], ours: [Double] = [], theirs: [Double] = []
+    var failed: Int32 = 0
+    for _ in 0..<pairs {
+        let b = run(advisor, ["batch", file] + extra, rss: false)
+        let j = run(jq, ["-c", ".", file], rss: false)
+        if b.status != 0 { failed = b.status }
+        ours.append(b.seconds)
+        theirs.append(j.seconds)
+        ratios.append(j.seconds / b.seconds)
+    }
+    var row = String(format: "batch      %@, %d pairs in turn: throughput ratios %@; median %.2f× (medians %.2f s wall against jq %.2f s)",
+                     label, pairs, ratios.map { String(format: "%.2f×", $0) }.joined(separator: ", "), median(ratios), median(ours), median(theirs))
+    if failed != 0 { row += "   (exit \(failed))" }
+    print(row)
+}
+pairedRow("\(lines) lines, every profile different, JSON", distinctInput, pairs: pairs)
+pairedRow("\(lines) lines, every profile different, CSV ", distinctInput, ["--format", "csv"], pairs: pairs)
 let input = work.appendingPathComponent("profiles.jsonl").path
 try writeLines(lines, to: input, repeatingProfile)
 _ = batchRow("\(lines) lines, 384 repeating shapes, JSON  ", input, lines)
