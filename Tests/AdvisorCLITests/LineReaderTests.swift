@@ -28,6 +28,35 @@ import Testing
         return lines
     }
 
+    /// The lines `reader` gives, and how many of them `nextBuffered` gave: by `next` alone
+    /// (`steps` nil), or each step one of the three at random, as batch calls them (and where
+    /// it does not: a read asked for while the buffer holds whole lines reads nothing).
+    static func read(_ reader: inout Batch.LineReader, steps: inout BatchEquivalenceTests.Random?) throws -> (lines: [String], readAhead: Int) {
+        var lines: [String] = []
+        var readAhead = 0
+        while true {
+            switch steps?.next(10) ?? 9 {
+            case 0..<5:
+                if let line = described(reader.nextBuffered()) {
+                    lines.append(line)
+                    readAhead += 1
+                }
+            case 5..<8: _ = reader.readIfReady()
+            default:
+                guard let line = try described(reader.next()) else { return (lines, readAhead) }
+                lines.append(line)
+            }
+        }
+    }
+
+    /// The first line where `lines` and `expected` differ, named (not the whole lists); nil
+    /// when they are the same.
+    static func firstDifference(_ lines: [String], _ expected: [String]) -> String? {
+        func at(_ list: [String], _ k: Int) -> String { k < list.count ? list[k] : "no line" }
+        guard let k = (0..<max(lines.count, expected.count)).first(where: { at(lines, $0) != at(expected, $0) }) else { return nil }
+        return "line \(k + 1): \(at(lines, k)) against \(at(expected, k))"
+    }
+
     @Test(arguments: [1, 2, 3, 4, 5])
     func readingAheadGivesTheLinesNextGives(seed: UInt64) throws {
         // Lines of many lengths across several 64 KB reads: empty, CRLF, longer than maxLine
@@ -53,27 +82,10 @@ import Testing
         let fd = open(url.path, O_RDONLY)
         defer { close(fd) }
         var reader = Batch.LineReader(fd: fd, maxLine: 300)
-        var lines: [String] = []
-        var readAhead = 0
-        // Each step one of the three at random (as batch calls them, and where it does not:
-        // a read asked for while the buffer holds whole lines reads nothing).
-        steps: while true {
-            switch random.next(10) {
-            case 0..<5:
-                if let line = Self.described(reader.nextBuffered()) {
-                    lines.append(line)
-                    readAhead += 1
-                }
-            case 5..<8: _ = reader.readIfReady()
-            default:
-                guard let line = try Self.described(reader.next()) else { break steps }
-                lines.append(line)
-            }
-        }
-        // The first line that differs, if any, named (not the whole lists).
-        func at(_ list: [String], _ k: Int) -> String { k < list.count ? list[k] : "no line" }
-        let differs = (0..<max(lines.count, plain.count)).first { at(lines, $0) != at(plain, $0) }
-        #expect(differs == nil, "line \((differs ?? 0) + 1): \(at(lines, differs ?? 0)) against \(at(plain, differs ?? 0))")
+        var steps: BatchEquivalenceTests.Random? = random
+        let (lines, readAhead) = try Self.read(&reader, steps: &steps)
+        let difference = Self.firstDifference(lines, plain)
+        #expect(difference == nil, "\(difference ?? "")")
         #expect(readAhead > plain.count / 2, "most lines were read ahead (\(readAhead) of \(plain.count))")
     }
 
@@ -109,25 +121,16 @@ import Testing
             var reader = Batch.LineReader(fd: fd, maxLine: maxLine)
             let input = text
             var offset = 0
+            var sizes = BatchEquivalenceTests.Random(state: seed &* 0x9E37_79B9_7F4A_7C15 ^ (mixed ? 1 : 2))
             reader.readInput = { room in
-                let n = min(room.count, input.count - offset, 1 + random.next(2 * maxLine))
+                let n = min(room.count, input.count - offset, 1 + sizes.next(2 * maxLine))
                 input[offset..<offset + n].withUnsafeBytes { room.copyMemory(from: $0) }
                 offset += n
                 return n
             }
-            var lines: [String] = []
-            steps: while true {
-                switch mixed ? random.next(10) : 9 {
-                case 0..<5: if let line = Self.described(reader.nextBuffered()) { lines.append(line) }
-                case 5..<8: _ = reader.readIfReady()
-                default:
-                    guard let line = try Self.described(reader.next()) else { break steps }
-                    lines.append(line)
-                }
-            }
-            func at(_ list: [String], _ k: Int) -> String { k < list.count ? list[k] : "no line" }
-            let differs = (0..<max(lines.count, expected.count)).first { at(lines, $0) != at(expected, $0) }
-            #expect(differs == nil, "mixed \(mixed), line \((differs ?? 0) + 1): \(at(lines, differs ?? 0)) against \(at(expected, differs ?? 0))")
+            var steps: BatchEquivalenceTests.Random? = mixed ? random : nil
+            let difference = Self.firstDifference(try Self.read(&reader, steps: &steps).lines, expected)
+            #expect(difference == nil, "mixed \(mixed), \(difference ?? "")")
         }
     }
 
