@@ -52,22 +52,21 @@ enum Batch {
         enum Line: Sendable { case text([UInt8]), tooLong(Int) }
 
         mutating func next() throws -> Line? {
-            var skipping = false
-            var skipped = 0
+            // The bytes of a line too long already dropped from the buffer (nil: none).
+            var skipped: Int? = nil
             while true {
-                if let range = takeWholeLine() { return line(range, after: skipping ? skipped : nil) }
+                if let range = takeWholeLine() { return line(range, after: skipped) }
                 if finished {
-                    guard start < buffer.count || skipping else { return nil }
+                    guard start < buffer.count || skipped != nil else { return nil }
                     let range = start..<buffer.count
                     start = buffer.count
                     searched = start
-                    return line(range, after: skipping ? skipped : nil)
+                    return line(range, after: skipped)
                 }
                 if buffer.count - start > maxLine {
-                    skipped += buffer.count - start
+                    skipped = (skipped ?? 0) + buffer.count - start
                     buffer.removeAll(keepingCapacity: true)
                     start = 0
-                    skipping = true
                 }
                 searched = buffer.count
                 compact()

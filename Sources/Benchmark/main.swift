@@ -225,10 +225,9 @@ let distinctJSON = batchRow("\(lines) lines, every profile different, JSON", dis
 _ = batchRow("\(lines) lines, every profile different, CSV ", distinctInput, lines, ["--format", "csv"])
 _ = batchRow("\(lines) lines, every profile different, JSON, one thread", distinctInput, lines, ["--jobs", "1"])
 _ = batchRow("\(lines) lines, every profile different, CSV, one thread ", distinctInput, lines, ["--format", "csv", "--jobs", "1"])
-// The fleet's two rows again as pairs run in turn (batch, then jq, `--pairs` times), each
-// pair's throughput ratio and their median: one run's ratio moves by ±10% with the machine's
-// moment, and a pair's two runs share it. Timed only (no second run for memory).
-/// The throughput ratios of `pairs` pairs in turn, and their median.
+/// A fleet row again as pairs run in turn (batch, then jq, `pairs` times): each pair's
+/// throughput ratio and their median. One run's ratio moves by ±10% with the machine's moment,
+/// and a pair's two runs share it. Timed only (no second run for memory).
 func pairedRow(_ label: String, _ file: String, _ extra: [String] = [], pairs: Int) {
     guard let jq else { return }
     var ratios: [Double] = [], ours: [Double] = [], theirs: [Double] = []

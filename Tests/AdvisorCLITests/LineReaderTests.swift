@@ -23,9 +23,8 @@ import Testing
         let fd = open(path, O_RDONLY)
         defer { close(fd) }
         var reader = Batch.LineReader(fd: fd, maxLine: maxLine)
-        var lines: [String] = []
-        while let line = try described(reader.next()) { lines.append(line) }
-        return lines
+        var nextAlone: BatchEquivalenceTests.Random? = nil
+        return try read(&reader, steps: &nextAlone).lines
     }
 
     /// The lines `reader` gives, and how many of them `nextBuffered` gave: by `next` alone
