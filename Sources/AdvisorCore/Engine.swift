@@ -158,24 +158,51 @@ public struct Engine: Sendable {
     func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, held: [UInt64], withReasons: Bool, memo: inout ReasonMemo, onlyShown: Bool = false) -> [Assessment] {
         var assessments = catalog.services.map { Assessment(service: $0, score: 0, scoreFindings: [], exclusions: [], configuration: []) }
         let n = catalog.services.count
+        precondition(held.count >= serviceRules.count, "a firing word for each service rule")
+        // Read where they lie, and the assessments changed where they lie: indexed and changed
+        // through the lists, each step checked its bounds and that the list was unshared (some
+        // 200 checks a batch line, a few thousand instructions).
+        held.withUnsafeBufferPointer { held in
+            ruleKinds.withUnsafeBufferPointer { kinds in
+                ruleEffects.withUnsafeBufferPointer { effects in
+                    assessments.withUnsafeMutableBufferPointer { out in
+                        withUnsafeTemporaryAllocation(of: Int.self, capacity: 3 * n) { room in
+                            assess(profile, a, held: held, kinds: kinds, effects: effects, into: out, counts: room,
+                                   withReasons: withReasons, memo: &memo, onlyShown: onlyShown)
+                        }
+                    }
+                }
+            }
+        }
+        addCheapest(profile, to: &assessments)
+        return assessments
+    }
+
+    /// `assess`'s findings and scores, into `out` (a blank assessment for each service);
+    /// `counts`: room for three counts a service.
+    private func assess(_ profile: Profile, _ a: RuleEvaluator.Answers, held: UnsafeBufferPointer<UInt64>, kinds: UnsafeBufferPointer<Effect>,
+                        effects: UnsafeBufferPointer<(score: Double, severity: Double)>, into out: UnsafeMutableBufferPointer<Assessment>,
+                        counts room: UnsafeMutableBufferPointer<Int>, withReasons: Bool, memo: inout ReasonMemo, onlyShown: Bool) {
+        let n = out.count
         // Bits of the catalog's services only (the evaluator's program gives no other).
         let catalogServices = evaluator.program.services
         // The services some exclusion rule fires for (with `onlyShown`: their score findings
         // are not written).
         var excluded: UInt64 = 0
         if onlyShown {
-            for i in serviceRules.indices where ruleKinds[i] == .exclude { excluded |= held[i] }
+            for i in kinds.indices where kinds[i] == .exclude { excluded |= held[i] }
         }
         // With reasons prepared (plan, batch), each list is given its room once, counted from
         // which rules fire, instead of growing one finding at a time. Elsewhere (the lint
         // sweep's checker, a one-shot) the counting costs more than the growth it saves: about
         // 130 M of lint's instructions. Capacity only: the findings are the same either way.
-        var counts: [Int] = []
-        if !reasonPieces.isEmpty {
-            counts = [Int](filledWith: 0, count: 3 * n)
-            for i in serviceRules.indices {
+        let counted = !reasonPieces.isEmpty
+        let counts = UnsafeMutableBufferPointer(rebasing: room[..<(counted ? 3 * n : 0)])
+        if counted {
+            counts.initialize(repeating: 0)
+            for i in kinds.indices {
                 let kind: Int
-                switch ruleKinds[i] {
+                switch kinds[i] {
                 case .exclude: kind = 0
                 case .score: kind = 1
                 case .configure: kind = 2
@@ -193,25 +220,25 @@ public struct Engine: Sendable {
             // Several exclusions, with the memo on, are laid out in the memo's room and the
             // list is the memo's (`ReasonMemo.sharedList`).
             let fewest = memo.isOn ? 1 : 0
-            if memo.isOn { counts.withUnsafeBufferPointer { memo.layOutLists(UnsafeBufferPointer(rebasing: $0[0..<n])) } }
+            if memo.isOn { memo.layOutLists(UnsafeBufferPointer(rebasing: counts[0..<n])) }
             for s in 0..<n {
-                if counts[s] > fewest && !memo.isOn { assessments[s].exclusions.reserveCapacity(counts[s]) }
-                if counts[n + s] > fewest { assessments[s].scoreFindings.reserveCapacity(counts[n + s]) }
-                if counts[2 * n + s] > fewest { assessments[s].configuration.reserveCapacity(counts[2 * n + s]) }
+                if counts[s] > fewest && !memo.isOn { out[s].exclusions.reserveCapacity(counts[s]) }
+                if counts[n + s] > fewest { out[s].scoreFindings.reserveCapacity(counts[n + s]) }
+                if counts[2 * n + s] > fewest { out[s].configuration.reserveCapacity(counts[2 * n + s]) }
             }
         }
-        let keepsSingles = memo.isOn && !counts.isEmpty
+        let keepsSingles = memo.isOn && counted
         // Each rule's services in ascending position, as the matrix's row would give them.
-        for i in serviceRules.indices {
+        for i in kinds.indices {
             var left = held[i] & catalogServices
             guard left != 0 else { continue }
-            let effect = ruleKinds[i]
+            let effect = kinds[i]
             if onlyShown && effect != .exclude {
                 // The score still counts; the finding is written only where it is shown.
                 if effect == .score {
                     var unshown = left & excluded
                     while unshown != 0 {
-                        assessments[unshown.trailingZeroBitCount].score += ruleEffects[i].score
+                        out[unshown.trailingZeroBitCount].score += effects[i].score
                         unshown &= unshown - 1
                     }
                     left &= ~excluded
@@ -227,7 +254,7 @@ public struct Engine: Sendable {
                 if keepsSingles {
                     switch effect {
                     case .exclude where counts[s] == 1:
-                        assessments[s].exclusions = memo.single(finding)
+                        out[s].exclusions = memo.single(finding)
                         continue
                     case .exclude:
                         // Laid out at the service's cursor (moved on; `sharedList` below).
@@ -235,32 +262,30 @@ public struct Engine: Sendable {
                         memo.listStarts[s] += 1
                         continue
                     case .score where counts[n + s] == 1:
-                        assessments[s].score += ruleEffects[i].score
-                        assessments[s].scoreFindings = memo.single(finding)
+                        out[s].score += effects[i].score
+                        out[s].scoreFindings = memo.single(finding)
                         continue
                     case .configure where counts[2 * n + s] == 1:
-                        assessments[s].configuration = memo.single(finding)
+                        out[s].configuration = memo.single(finding)
                         continue
                     default: break
                     }
                 }
                 switch effect {
-                case .exclude: assessments[s].exclusions.append(finding)
+                case .exclude: out[s].exclusions.append(finding)
                 case .score:
-                    assessments[s].score += ruleEffects[i].score
-                    assessments[s].scoreFindings.append(finding)
-                case .configure: assessments[s].configuration.append(finding)
+                    out[s].score += effects[i].score
+                    out[s].scoreFindings.append(finding)
+                case .configure: out[s].configuration.append(finding)
                 case .warn: break
                 }
             }
         }
         if keepsSingles {
             for s in 0..<n where counts[s] > 1 {
-                assessments[s].exclusions = memo.sharedList(from: memo.listStarts[s] - counts[s], count: counts[s])
+                out[s].exclusions = memo.sharedList(from: memo.listStarts[s] - counts[s], count: counts[s])
             }
         }
-        addCheapest(profile, to: &assessments)
-        return assessments
     }
 
     /// The findings `assess(onlyShown: true)` left out of `pick`: its configuration, and its
