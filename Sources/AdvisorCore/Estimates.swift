@@ -426,9 +426,10 @@ final class EstimateBuilder {
     /// six lists counted in and out).
     let table: PriceTable
     var multiAZ = false
-    var parts: [Part] = []
+    /// The lists below keep their room from one estimate to the next (`KeptList`).
+    let parts = KeptList<Part>(capacity: 4)
     /// The prices used, by position in the table, in the order first used.
-    var used: [Int] = []
+    let used = KeptList<Int>(capacity: 8)
     /// Each price's citation by position in the table, with its JSON, written once
     /// (`Engine.prepareEstimates`); empty when each estimate writes those it cites.
     let citations: [PriceCitation]
@@ -439,14 +440,14 @@ final class EstimateBuilder {
     let keptJSON: (bytes: [UInt8], ends: [Int])
     /// The parts' bases, laid end to end (a part holds where its own lies): kept from one
     /// estimate to the next, not a list of bytes for each part made and freed.
-    var basisText: [UInt8] = []
+    let basisText = KeptList<UInt8>(capacity: 1024)
     /// Each once, in the order first made (`assume`; `made` says which are in).
-    private(set) var assumptions: [Assumption] = []
+    let assumptions = KeptList<Assumption>(capacity: 4)
     private var made: UInt64 = 0
     /// The model's notes laid end to end, each ending where `noteEnds` says: kept from one
     /// estimate to the next, not a string made for each (some three a batch line).
-    private(set) var noteText: [UInt8] = []
-    private(set) var noteEnds: [Int] = []
+    let noteText = KeptList<UInt8>(capacity: 256)
+    let noteEnds = KeptList<Int>(capacity: 4)
     var fellBack = false
     /// Set by the parts sized from the request rate.
     var pricesTheLoad = false
@@ -473,14 +474,6 @@ final class EstimateBuilder {
         } else {
             self.keptJSON = ([], [])
         }
-        // Room for what a model adds, given once: grown an element at a time, these lists
-        // took some 20 allocations a batch line.
-        used.reserveCapacity(8)
-        parts.reserveCapacity(4)
-        assumptions.reserveCapacity(4)
-        basisText.reserveCapacity(1024)
-        noteText.reserveCapacity(256)
-        noteEnds.reserveCapacity(4)
     }
 
     /// Empty, for an estimate of `service` in `region`; the lists keep their room. `sequence`:
@@ -492,15 +485,13 @@ final class EstimateBuilder {
         self.sequence = sequence
         lookedUp = 0
         // The parts hold no references: emptied, nothing is released.
-        parts.removeAll(keepingCapacity: true)
-        basisText.removeAll(keepingCapacity: true)
-        used.removeAll(keepingCapacity: true)
-        assumptions.removeAll(keepingCapacity: true)
+        parts.removeAll()
+        basisText.removeAll()
+        used.removeAll()
+        assumptions.removeAll()
         made = 0
-        if !noteEnds.isEmpty {
-            noteText.removeAll(keepingCapacity: true)
-            noteEnds.removeAll(keepingCapacity: true)
-        }
+        noteText.removeAll()
+        noteEnds.removeAll()
         fellBack = false
         pricesTheLoad = false
     }

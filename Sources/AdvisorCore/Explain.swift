@@ -314,7 +314,11 @@ extension Engine {
         for finding in other.scoreFindings where finding.weight < 0 { out.append(finding) }
         if out.count > 1 { out.sort { $0.weight < $1.weight } }
         // Only the first four are shown: the pick's gains are added until there are four.
-        for k in gains.earned.indices where out.count < 4 && !other.scoreFindings.contains(where: { $0.rule == gains.earned[k].rule }) {
+        for k in gains.earned.indices where out.count < 4 {
+            // Rule ids of another length are told apart by their lengths (a string's count of
+            // bytes is kept with it), without comparing their bytes: some 15 a batch line.
+            let rule = gains.earned[k].rule, length = rule.utf8.count
+            if other.scoreFindings.contains(where: { $0.rule.utf8.count == length && $0.rule == rule }) { continue }
             out.append(gains.gain(k, memo: &memo))
         }
         if out.isEmpty {

@@ -12,3 +12,78 @@ extension Array {
         append(contentsOf: repeatElement(value, count: count))
     }
 }
+
+/// A list that keeps its room when emptied: an estimate builder's parts, prices used, texts
+/// and assumptions, emptied for each of some five estimates a batch line. `Array`'s
+/// `removeAll(keepingCapacity:)` goes through the library's general `replaceSubrange`, some 200
+/// instructions a list (callgrind; `removeLast(_:)` and `removeSubrange` the same), and its
+/// `append` checks that its storage is unshared; here emptying sets the count.
+///
+/// A class, so that the list is never copied: the builder that holds it is its only owner
+/// (a value holding the storage would share it when copied). Read as a collection; bounds are
+/// checked as an array's are.
+final class KeptList<Element>: RandomAccessCollection, MutableCollection {
+    private var base: UnsafeMutablePointer<Element>
+    private(set) var count = 0
+    private var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = Swift.max(capacity, 1)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit {
+        base.deinitialize(count: count)
+        base.deallocate()
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { count }
+    func index(after i: Int) -> Int { i + 1 }
+    func index(before i: Int) -> Int { i - 1 }
+
+    subscript(i: Int) -> Element {
+        get {
+            precondition(i >= 0 && i < count, "index out of range")
+            return base[i]
+        }
+        set {
+            precondition(i >= 0 && i < count, "index out of range")
+            base[i] = newValue
+        }
+    }
+
+    func append(_ element: Element) {
+        if count == capacity { grow(count + 1) }
+        (base + count).initialize(to: element)
+        count += 1
+    }
+
+    func append(contentsOf more: UnsafeBufferPointer<Element>) {
+        guard let from = more.baseAddress, more.count > 0 else { return }
+        if count + more.count > capacity { grow(count + more.count) }
+        (base + count).initialize(from: from, count: more.count)
+        count += more.count
+    }
+
+    /// Empties the list; its room stays.
+    func removeAll() {
+        base.deinitialize(count: count)
+        count = 0
+    }
+
+    /// Lends the elements.
+    func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Element>) throws -> R) rethrows -> R {
+        try body(UnsafeBufferPointer(start: base, count: count))
+    }
+
+    /// Room for at least `needed` elements (twice the room when outgrown), the elements moved.
+    private func grow(_ needed: Int) {
+        let room = Swift.max(needed, 2 * capacity)
+        let moved = UnsafeMutablePointer<Element>.allocate(capacity: room)
+        moved.moveInitialize(from: base, count: count)
+        base.deallocate()
+        base = moved
+        capacity = room
+    }
+}

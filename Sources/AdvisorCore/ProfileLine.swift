@@ -13,6 +13,9 @@ public struct ProfileLineReader {
     /// key wins, as in `Catalog.question`); nil for a key `parseProfile` does not take as a
     /// question's (`id`, `_dbadvisor`).
     private let keys: [[UInt8]?]
+    /// Each key's first eight bytes (all of a shorter key) as one number (`leading`), and its
+    /// length (-1 for a key not taken): what a name is compared with first.
+    private let keyLeads: [(leading: UInt64, length: Int)]
     /// Each question's kind and key, kept apart: reading them from the questions copies a whole
     /// question (a dozen strings retained and released) per answer.
     private let kinds: [Question.Kind]
@@ -60,6 +63,9 @@ public struct ProfileLineReader {
         keyTexts = catalog.questions.map(\.key)
         keyMembers = KeyMembers(catalog.questions.map(\.key))
         keys = catalog.questions.map { $0.key == "id" || $0.key == "_dbadvisor" ? nil : Array($0.key.utf8) }
+        keyLeads = keys.map { key in
+            key.map { k in k.withUnsafeBytes { (ProfileLineReader.leading($0), k.count) } } ?? (0, -1)
+        }
         var index: [String: Int] = [:]
         for (i, q) in catalog.questions.enumerated() { index[q.key] = i }
         evaluatorIndex = catalog.questions.map { index[$0.key]! }
@@ -149,19 +155,33 @@ public struct ProfileLineReader {
     /// The bytes of answer text the memo holds (at most 4,096 × `longestKept`).
     var keptBytes: Int { slots.reduce(0) { $0 + $1.text.count } }
 
-    /// The index of the question whose key is these bytes.
+    /// The index of the question whose key is these bytes: only a key of the same length and
+    /// the same first eight bytes is compared further.
     private func question(_ line: UnsafeRawBufferPointer, _ name: Range<Int>) -> Int? {
-        let length = name.count
-        for (q, key) in keys.enumerated() {
-            guard let key, key.count == length else { continue }
-            var same = true
-            for k in 0..<length where key[k] != line[name.lowerBound + k] {
-                same = false
-                break
+        let bytes = UnsafeRawBufferPointer(rebasing: line[name])
+        let length = bytes.count, leading = ProfileLineReader.leading(bytes)
+        return keyLeads.withUnsafeBufferPointer { leads in
+            for q in leads.indices where leads[q].length == length && leads[q].leading == leading {
+                guard length > 8 else { return q }
+                let same = keys[q]!.withUnsafeBytes { key in
+                    var k = 8
+                    while k < length, key[k] == bytes[k] { k += 1 }
+                    return k == length
+                }
+                if same { return q }
             }
-            if same { return q }
+            return nil
         }
-        return nil
+    }
+
+    /// The first eight bytes as one number (read as a machine word), or the bytes of a shorter
+    /// text, the first in the lowest bits.
+    @inline(__always)
+    static func leading(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+        if bytes.count >= 8 { return bytes.loadUnaligned(as: UInt64.self) }
+        var word: UInt64 = 0
+        for k in 0..<bytes.count { word |= UInt64(bytes[k]) << UInt64(8 * k) }
+        return word
     }
 
     /// A size, rate or percentage written plainly (digits and a unit, digits and at most one
