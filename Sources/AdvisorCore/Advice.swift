@@ -155,13 +155,21 @@ extension Engine {
         }
         let unmetByPick = unmet(pick.service)
         guard !unmetByPick.isEmpty else { return [] }
-        // What each service that fits misses, worked out when first asked (the best-ranked
-        // that meets a requirement is usually among the first) and kept for the next
-        // requirement: the keys alone (a few; nothing written out, nothing hashed).
-        var missedByRest = [[UnmetRequirement]?](filledWith: nil, count: ranked.rest.count)
+        // Whether a service that fits misses a requirement, decided for that requirement alone
+        // (`StatedRequirements.misses`: no list of what it misses made, nothing written), from
+        // its facts as prepared; for a one-shot, each service's facts read when first asked.
+        var factsOfRest: [RequirementFacts?] = []
         func misses(_ i: Int, _ key: String) -> Bool {
-            if missedByRest[i] == nil { missedByRest[i] = unmet(ranked.rest[i].service, texts: false) }
-            return missedByRest[i]!.contains { $0.key == key }
+            let service = ranked.rest[i].service
+            guard let requirement = StatedRequirements.Requirement(rawValue: key) else {
+                return unmet(service, texts: false).contains { $0.key == key }
+            }
+            if !requirementFacts.isEmpty, let s = catalog.services.firstIndex(where: { $0 === service }) {
+                return stated.misses(requirement, by: requirementFacts[s])
+            }
+            if factsOfRest.isEmpty { factsOfRest = Array(repeating: nil, count: ranked.rest.count) }
+            if factsOfRest[i] == nil { factsOfRest[i] = RequirementFacts(service, latencyScale: latencyScale) }
+            return stated.misses(requirement, by: factsOfRest[i]!)
         }
         var warnings: [Warning] = []
         for unmet in unmetByPick {

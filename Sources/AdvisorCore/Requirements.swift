@@ -103,40 +103,68 @@ struct StatedRequirements {
     }
 
     /// The requirements these leave unmet by a service with `facts`, in the order
-    /// `Catalog.unmetRequirements` gives; without `texts`, each `what` is left empty but the
-    /// role's (a literal) and nothing is written out (the lint sweep and the unmet warnings'
-    /// search for a service that meets a requirement read the keys).
+    /// `Catalog.unmetRequirements` gives (each key's decision is `misses`); without `texts`,
+    /// each `what` is left empty but the role's (a literal) and nothing is written out (the
+    /// lint sweep reads the keys).
     func unmet(by facts: RequirementFacts, texts: Bool = true) -> [UnmetRequirement] {
         var out: [UnmetRequirement] = []
-        if let shape, !isCache, !facts.models.contains(shape) {
+        if misses(.dataShape, by: facts), let shape {
             out.append(UnmetRequirement(key: "data-shape", what: texts ? "\(shape) data (it stores \(facts.models.joined(separator: ", ")))" : ""))
         }
-        if let wanted = dataSize, let storage = facts.maxStorage, storage.limit < wanted {
+        if misses(.dataSize, by: facts), let wanted = dataSize, let storage = facts.maxStorage {
             let covered = facts.scaleOutUnlimited || facts.scaleOutLimit.map { !($0 < wanted) } == true
             out.append(UnmetRequirement(key: "data-size", what: texts ? "\(wanted) of data in one database (it holds \(storage.text))" : "",
                                         byConfiguration: covered ? facts.scaleOutText : nil))
         }
-        if let wanted = itemSize, let item = facts.maxItemSize, item.limit < wanted {
+        if misses(.maxItemSize, by: facts), let wanted = itemSize, let item = facts.maxItemSize {
             out.append(UnmetRequirement(key: "max-item-size", what: texts ? "items of \(wanted) (its limit is \(item.text)); store large items in Amazon S3 and keep a pointer" : ""))
         }
-        for k in RequirementFacts.listKeys.indices {
-            guard let have = facts.lists[k], !lists[k].isEmpty else { continue }
-            if !texts {
-                // The key alone: whether anything is missing, no list made.
-                if lists[k].contains(where: { !have.contains($0) }) { out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: "")) }
-                continue
-            }
-            let missing = lists[k].filter { !have.contains($0) }
-            if !missing.isEmpty { out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: missing.joined(separator: ", "))) }
+        for k in RequirementFacts.listKeys.indices where misses(Requirement.lists[k], by: facts) {
+            let have = facts.lists[k] ?? []
+            out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: texts ? lists[k].filter { !have.contains($0) }.joined(separator: ", ") : ""))
         }
-        if let wanted = latency, let have = facts.latency, have.rank > wanted.rank {
+        if misses(.latency, by: facts), let wanted = latency, let have = facts.latency {
             let byConfiguration = facts.accelerated.flatMap { $0.rank <= wanted.rank ? $0.text : nil }
             out.append(UnmetRequirement(key: "latency", what: texts ? "\(wanted.text) reads (it answers in \(have.text))" : "", byConfiguration: byConfiguration))
         }
-        if isCache, facts.notACache {
+        if misses(.role, by: facts) {
             out.append(UnmetRequirement(key: "role", what: "a cache (it is a system of record, not an in-memory cache)"))
         }
         return out
+    }
+
+    /// A requirement `unmet` can list, by the profile key that states it.
+    enum Requirement: String {
+        case dataShape = "data-shape", dataSize = "data-size", maxItemSize = "max-item-size"
+        case features, availability, consistency, latency, role
+        /// The three list requirements, in `RequirementFacts.listKeys`' order.
+        static let lists: [Requirement] = [.features, .availability, .consistency]
+    }
+
+    /// Whether a service with `facts` leaves the requirement unmet: what `unmet` lists under
+    /// its key, decided alone, with nothing written (the unmet warnings look for the first
+    /// service that meets a requirement the pick misses: one key, several services a line).
+    func misses(_ requirement: Requirement, by facts: RequirementFacts) -> Bool {
+        switch requirement {
+        case .dataShape:
+            guard let shape, !isCache else { return false }
+            return !facts.models.contains(shape)
+        case .dataSize:
+            guard let wanted = dataSize, let storage = facts.maxStorage else { return false }
+            return storage.limit < wanted
+        case .maxItemSize:
+            guard let wanted = itemSize, let item = facts.maxItemSize else { return false }
+            return item.limit < wanted
+        case .features, .availability, .consistency:
+            let k = requirement == .features ? 0 : requirement == .availability ? 1 : 2
+            guard let have = facts.lists[k], !lists[k].isEmpty else { return false }
+            return lists[k].contains { !have.contains($0) }
+        case .latency:
+            guard let wanted = latency, let have = facts.latency else { return false }
+            return have.rank > wanted.rank
+        case .role:
+            return isCache && facts.notACache
+        }
     }
 }
 
