@@ -161,7 +161,7 @@ extension Engine {
         var factsOfRest: [RequirementFacts?] = []
         func misses(_ i: Int, _ key: String) -> Bool {
             let service = ranked.rest[i].service
-            guard let requirement = StatedRequirements.Requirement(rawValue: key) else {
+            guard let requirement = StatedRequirements.Requirement(key: key) else {
                 return unmet(service, texts: false).contains { $0.key == key }
             }
             if !requirementFacts.isEmpty, let s = catalog.services.firstIndex(where: { $0 === service }) {

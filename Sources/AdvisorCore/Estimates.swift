@@ -442,12 +442,12 @@ final class EstimateBuilder {
     /// estimate to the next, not a list of bytes for each part made and freed.
     let basisText = KeptList<UInt8>(capacity: 1024)
     /// Each once, in the order first made (`assume`; `made` says which are in).
-    let assumptions = KeptList<Assumption>(capacity: 4)
+    private let assumptions = KeptList<Assumption>(capacity: 4)
     private var made: UInt64 = 0
     /// The model's notes laid end to end, each ending where `noteEnds` says: kept from one
     /// estimate to the next, not a string made for each (some three a batch line).
-    let noteText = KeptList<UInt8>(capacity: 256)
-    let noteEnds = KeptList<Int>(capacity: 4)
+    private let noteText = KeptList<UInt8>(capacity: 256)
+    private let noteEnds = KeptList<Int>(capacity: 4)
     var fellBack = false
     /// Set by the parts sized from the request rate.
     var pricesTheLoad = false

@@ -20,8 +20,9 @@ extension Array {
 /// `append` checks that its storage is unshared; here emptying sets the count.
 ///
 /// A class, so that the list is never copied: the builder that holds it is its only owner
-/// (a value holding the storage would share it when copied). Read as a collection; bounds are
-/// checked as an array's are.
+/// (a value holding the storage would share it when copied). So it has reference semantics,
+/// unlike an array: `var other = list` is the same list, and a change through either is a
+/// change of both. Read as a collection; bounds are checked as an array's are.
 final class KeptList<Element>: RandomAccessCollection, MutableCollection {
     private var base: UnsafeMutablePointer<Element>
     private(set) var count = 0
@@ -59,10 +60,15 @@ final class KeptList<Element>: RandomAccessCollection, MutableCollection {
         count += 1
     }
 
+    /// Appends copies of `more`, which may lie in this list's own storage: when the list
+    /// grows, they are copied into the new room before the old is freed.
     func append(contentsOf more: UnsafeBufferPointer<Element>) {
         guard let from = more.baseAddress, more.count > 0 else { return }
-        if count + more.count > capacity { grow(count + more.count) }
-        (base + count).initialize(from: from, count: more.count)
+        if count + more.count > capacity {
+            grow(count + more.count, appending: more)
+        } else {
+            (base + count).initialize(from: from, count: more.count)
+        }
         count += more.count
     }
 
@@ -77,10 +83,13 @@ final class KeptList<Element>: RandomAccessCollection, MutableCollection {
         try body(UnsafeBufferPointer(start: base, count: count))
     }
 
-    /// Room for at least `needed` elements (twice the room when outgrown), the elements moved.
-    private func grow(_ needed: Int) {
+    /// Room for at least `needed` elements (twice the room when outgrown), the elements moved;
+    /// `appending` (its count not yet counted) copied in after them while the old room is
+    /// still there, as it may lie in it.
+    private func grow(_ needed: Int, appending more: UnsafeBufferPointer<Element>? = nil) {
         let room = Swift.max(needed, 2 * capacity)
         let moved = UnsafeMutablePointer<Element>.allocate(capacity: room)
+        if let more, let from = more.baseAddress { (moved + count).initialize(from: from, count: more.count) }
         moved.moveInitialize(from: base, count: count)
         base.deallocate()
         base = moved

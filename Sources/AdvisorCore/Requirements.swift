@@ -139,6 +139,15 @@ struct StatedRequirements {
         case features, availability, consistency, latency, role
         /// The three list requirements, in `RequirementFacts.listKeys`' order.
         static let lists: [Requirement] = [.features, .availability, .consistency]
+        static let all: [Requirement] = [.dataShape, .dataSize, .maxItemSize, .features, .availability, .consistency, .latency, .role]
+
+        /// The requirement stated under `key`, found by comparing it with each key (short
+        /// strings, compared by their bits): `init(rawValue:)` goes through the library's
+        /// general string switch, some 800 instructions a call.
+        init?(key: String) {
+            guard let found = Requirement.all.first(where: { $0.rawValue == key }) else { return nil }
+            self = found
+        }
     }
 
     /// Whether a service with `facts` leaves the requirement unmet: what `unmet` lists under
@@ -156,7 +165,7 @@ struct StatedRequirements {
             guard let wanted = itemSize, let item = facts.maxItemSize else { return false }
             return item.limit < wanted
         case .features, .availability, .consistency:
-            let k = requirement == .features ? 0 : requirement == .availability ? 1 : 2
+            let k = Requirement.lists.firstIndex(of: requirement)!
             guard let have = facts.lists[k], !lists[k].isEmpty else { return false }
             return lists[k].contains { !have.contains($0) }
         case .latency:

@@ -18,10 +18,17 @@ struct Sentence: ExpressibleByStringInterpolation {
     private var storage: ManagedBuffer<Header, UInt8>
 
     init(capacity: Int) {
-        storage = ManagedBuffer<Header, UInt8>.create(minimumCapacity: max(capacity, 16)) { _ in (0, 0) }
+        // At least `smallest`: a sentence that outgrows its room is copied to a new buffer, and
+        // a sentence made of a literal or an interpolation and then added to (a part's basis,
+        // an unmet warning) did so some three times a batch line, where the room costs the
+        // same (the allocator's small sizes).
+        let room = max(capacity, Sentence.smallest)
+        storage = ManagedBuffer<Header, UInt8>.create(minimumCapacity: room) { _ in (0, 0) }
         // The room as asked (what the allocator gave beyond it is not counted on).
-        storage.header.capacity = max(capacity, 16)
+        storage.header.capacity = room
     }
+
+    static let smallest = 256
 
     init(stringLiteral value: StaticString) {
         self.init(capacity: value.utf8CodeUnitCount)

@@ -43,4 +43,47 @@ import Testing
         // released when it is emptied, each once (a second release would crash the test).
         holdsToArray(seed: 28, capacity: 2) { String(repeating: "x", count: Int($0 % 40)) + "\($0)" }
     }
+
+    /// Objects that count themselves: as many live as the list holds after every step (none
+    /// left behind by emptying or growing), and none once the list is gone.
+    @Test func everyElementIsReleasedOnceAndOnlyOnce() {
+        final class Tally { var live = 0 }
+        final class Counted {
+            let tally: Tally
+            init(_ tally: Tally) { self.tally = tally; tally.live += 1 }
+            deinit { tally.live -= 1 }
+        }
+        let tally = Tally()
+        var random = SchemaPatternTests.SplitMix(seed: 30)
+        do {
+            let kept = KeptList<Counted>(capacity: 1)
+            for step in 0..<2_000 {
+                switch random.next() % 6 {
+                case 0: kept.removeAll()
+                case 1:
+                    let run = (0..<Int(random.next() % 20)).map { _ in Counted(tally) }
+                    run.withUnsafeBufferPointer { kept.append(contentsOf: $0) }
+                case 2 where !kept.isEmpty: kept[Int(random.next() % UInt64(kept.count))] = Counted(tally)
+                default: kept.append(Counted(tally))
+                }
+                #expect(tally.live == kept.count, "step \(step)")
+            }
+        }
+        #expect(tally.live == 0)
+    }
+
+    /// A list appended with its own elements, growing and not: each copied before the room
+    /// they lie in is freed.
+    @Test func aListTakesItsOwnElements() {
+        let kept = KeptList<String>(capacity: 2)
+        var array: [String] = []
+        for k in 0..<12 {
+            let text = String(repeating: "y", count: 20) + "\(k)"
+            kept.append(text)
+            array.append(text)
+            kept.withUnsafeBufferPointer { kept.append(contentsOf: $0) }
+            array += array
+            #expect(Array(kept) == array)
+        }
+    }
 }
