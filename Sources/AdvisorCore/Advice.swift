@@ -147,23 +147,19 @@ extension Engine {
         // The profile's requirements read once; each service's facts as prepared
         // (`prepareRequirementFacts`), or read here for a one-shot.
         let stated = StatedRequirements(profile, latencyScale: latencyScale)
-        func unmet(_ service: Service, texts: Bool = true) -> [UnmetRequirement] {
-            if !requirementFacts.isEmpty, let s = catalog.services.firstIndex(where: { $0 === service }) {
-                return stated.unmet(by: requirementFacts[s], texts: texts)
-            }
-            return stated.unmet(by: RequirementFacts(service, latencyScale: latencyScale), texts: texts)
+        let unmetByPick: [UnmetRequirement]
+        if !requirementFacts.isEmpty, let s = catalog.services.firstIndex(where: { $0 === pick.service }) {
+            unmetByPick = stated.unmet(by: requirementFacts[s])
+        } else {
+            unmetByPick = stated.unmet(by: RequirementFacts(pick.service, latencyScale: latencyScale))
         }
-        let unmetByPick = unmet(pick.service)
         guard !unmetByPick.isEmpty else { return [] }
         // Whether a service that fits misses a requirement, decided for that requirement alone
         // (`StatedRequirements.misses`: no list of what it misses made, nothing written), from
         // its facts as prepared; for a one-shot, each service's facts read when first asked.
         var factsOfRest: [RequirementFacts?] = []
-        func misses(_ i: Int, _ key: String) -> Bool {
+        func misses(_ i: Int, _ requirement: StatedRequirements.Requirement) -> Bool {
             let service = ranked.rest[i].service
-            guard let requirement = StatedRequirements.Requirement(key: key) else {
-                return unmet(service, texts: false).contains { $0.key == key }
-            }
             if !requirementFacts.isEmpty, let s = catalog.services.firstIndex(where: { $0 === service }) {
                 return stated.misses(requirement, by: requirementFacts[s])
             }
@@ -173,12 +169,14 @@ extension Engine {
         }
         var warnings: [Warning] = []
         for unmet in unmetByPick {
+            // Every key `unmet` lists is a requirement's (it writes them from `Requirement`).
+            let requirement = StatedRequirements.Requirement(key: unmet.key)!
             // Written into bytes (`Sentence`): a warning or two on many batch lines.
             var text: Sentence = "\(pick.service.name) does not meet --\(unmet.key) by itself: \(unmet.what)."
             if let configuration = unmet.byConfiguration {
                 text += " A configuration meets it: \(configuration)"
                 if !text.endsWithPeriod { text += "." }
-            } else if let i = ranked.rest.indices.first(where: { !misses($0, unmet.key) }) {
+            } else if let i = ranked.rest.indices.first(where: { !misses($0, requirement) }) {
                 let other = ranked.rest[i]
                 text += " \(other.service.name) (\(other.service.id), score \(number: other.score)) meets it."
             } else {

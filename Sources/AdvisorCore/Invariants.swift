@@ -127,7 +127,7 @@ struct InvariantChecker {
         // catalog copied it, about 50 reference counts, on every profile.)
         if unmet.contains(where: { $0.key == "role" }) {
             var cache: Int? = nil
-            for s in eligible where !stated.unmet(by: engine.requirementFacts[s], texts: false).contains(where: { $0.key == "role" }) {
+            for s in eligible where !stated.misses(.role, by: engine.requirementFacts[s]) {
                 cache = s
                 break
             }

@@ -30,7 +30,7 @@ final class RequirementFacts: Sendable {
     /// Neither in-memory nor accelerated: a system of record, not a cache.
     let notACache: Bool
 
-    static let listKeys = ["features", "availability", "consistency"]
+    static let listKeys = StatedRequirements.Requirement.lists.map(\.rawValue)
 
     init(_ service: Service, latencyScale: Question?) {
         func list(_ kind: String) -> [String]? { service.fact(kind).map(\.strings) }
@@ -109,31 +109,32 @@ struct StatedRequirements {
     func unmet(by facts: RequirementFacts, texts: Bool = true) -> [UnmetRequirement] {
         var out: [UnmetRequirement] = []
         if misses(.dataShape, by: facts), let shape {
-            out.append(UnmetRequirement(key: "data-shape", what: texts ? "\(shape) data (it stores \(facts.models.joined(separator: ", ")))" : ""))
+            out.append(UnmetRequirement(key: Requirement.dataShape.rawValue, what: texts ? "\(shape) data (it stores \(facts.models.joined(separator: ", ")))" : ""))
         }
         if misses(.dataSize, by: facts), let wanted = dataSize, let storage = facts.maxStorage {
             let covered = facts.scaleOutUnlimited || facts.scaleOutLimit.map { !($0 < wanted) } == true
-            out.append(UnmetRequirement(key: "data-size", what: texts ? "\(wanted) of data in one database (it holds \(storage.text))" : "",
+            out.append(UnmetRequirement(key: Requirement.dataSize.rawValue, what: texts ? "\(wanted) of data in one database (it holds \(storage.text))" : "",
                                         byConfiguration: covered ? facts.scaleOutText : nil))
         }
         if misses(.maxItemSize, by: facts), let wanted = itemSize, let item = facts.maxItemSize {
-            out.append(UnmetRequirement(key: "max-item-size", what: texts ? "items of \(wanted) (its limit is \(item.text)); store large items in Amazon S3 and keep a pointer" : ""))
+            out.append(UnmetRequirement(key: Requirement.maxItemSize.rawValue, what: texts ? "items of \(wanted) (its limit is \(item.text)); store large items in Amazon S3 and keep a pointer" : ""))
         }
         for k in RequirementFacts.listKeys.indices where misses(Requirement.lists[k], by: facts) {
             let have = facts.lists[k] ?? []
-            out.append(UnmetRequirement(key: RequirementFacts.listKeys[k], what: texts ? lists[k].filter { !have.contains($0) }.joined(separator: ", ") : ""))
+            out.append(UnmetRequirement(key: Requirement.lists[k].rawValue, what: texts ? lists[k].filter { !have.contains($0) }.joined(separator: ", ") : ""))
         }
         if misses(.latency, by: facts), let wanted = latency, let have = facts.latency {
             let byConfiguration = facts.accelerated.flatMap { $0.rank <= wanted.rank ? $0.text : nil }
-            out.append(UnmetRequirement(key: "latency", what: texts ? "\(wanted.text) reads (it answers in \(have.text))" : "", byConfiguration: byConfiguration))
+            out.append(UnmetRequirement(key: Requirement.latency.rawValue, what: texts ? "\(wanted.text) reads (it answers in \(have.text))" : "", byConfiguration: byConfiguration))
         }
         if misses(.role, by: facts) {
-            out.append(UnmetRequirement(key: "role", what: "a cache (it is a system of record, not an in-memory cache)"))
+            out.append(UnmetRequirement(key: Requirement.role.rawValue, what: "a cache (it is a system of record, not an in-memory cache)"))
         }
         return out
     }
 
-    /// A requirement `unmet` can list, by the profile key that states it.
+    /// A requirement `unmet` can list, by the profile key that states it (each key `unmet`
+    /// lists is one of these).
     enum Requirement: String {
         case dataShape = "data-shape", dataSize = "data-size", maxItemSize = "max-item-size"
         case features, availability, consistency, latency, role
